@@ -1,0 +1,47 @@
+// `pnpm eval --checkpoint DIR --data PATH`: the exact mean next-character loss of a checkpoint over a whole text, in nats and bits per character.
+import { CliError, formatHelp, isPositiveInteger, resolveConfig, runMain } from '@tinygpt/cli-kit';
+import { TokenizerError } from '@tinygpt/tokenizer';
+import { loadModel } from '../checkpoint/load-model.js';
+import { datasetName } from '../config.js';
+import { evaluateIds } from '../eval.js';
+import { userCwd, userPath } from '../paths.js';
+import { isCorpusName, loadCorpus } from '../run.js';
+
+const defaults = { checkpoint: '', data: '', batchSize: 16, json: false };
+
+const spec = {
+  help: {
+    checkpoint: 'checkpoint directory written by pnpm pretrain (its --out-dir)',
+    data: 'text to score: a UTF-8 file, or a corpus name (moby-dick, tinyshakespeare)',
+    batchSize: 'windows per forward pass (changes speed, not the result)',
+    json: 'print {"loss", "bpc", "tokens"} as one JSON object',
+  },
+  validate: {
+    checkpoint: (value: string) => (value ? undefined : 'a checkpoint directory (--checkpoint runs/quick)'),
+    data: (value: string) => (value ? undefined : 'a text file to evaluate on (--data PATH)'),
+    batchSize: isPositiveInteger,
+  },
+  usage: 'pnpm eval --checkpoint DIR --data PATH [--json]',
+  description:
+    'Mean next-character cross-entropy over the whole text, read in windows of blockSize + 1 characters starting every blockSize characters: every character after the first is predicted exactly once.',
+  cwd: userCwd(),
+};
+
+await runMain(async (argv) => {
+  const { config, help } = resolveConfig(defaults, argv, spec);
+  if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
+  const { model, tokenizer } = loadModel(userPath(config.checkpoint));
+  const data = datasetName(config.data);
+  const corpus = await loadCorpus(isCorpusName(data) ? data : userPath(data));
+  let ids: Int32Array;
+  try {
+    ids = tokenizer.encode(corpus.text);
+  } catch (err) {
+    if (err instanceof TokenizerError) throw new CliError(`${corpus.name} has a character the model never saw: ${err.message}`);
+    throw err;
+  }
+  if (ids.length < 2) throw new CliError(`${corpus.name} has ${ids.length} character; evaluation needs at least 2`);
+  const { loss, bpc, tokens } = evaluateIds(model, ids, { batchSize: config.batchSize });
+  if (config.json) process.stdout.write(`${JSON.stringify({ loss, bpc, tokens })}\n`);
+  else process.stdout.write(`${corpus.name}: loss ${loss.toFixed(4)} nats/char, ${bpc.toFixed(4)} bits/char over ${tokens.toLocaleString('en-US')} predicted characters\n`);
+});

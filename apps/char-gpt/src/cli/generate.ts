@@ -1,0 +1,97 @@
+// `pnpm generate --checkpoint DIR`: samples text from a trained char-gpt, streaming characters as they are produced (nanoGPT's sample.py).
+import { readFileSync } from 'node:fs';
+import { CliError, formatHelp, isNonNegative, isNonNegativeInteger, isPositiveInteger, resolveConfig, runMain } from '@tinygpt/cli-kit';
+import { Rng } from '@tinygpt/autograd';
+import { TokenizerError } from '@tinygpt/tokenizer';
+import { loadModel } from '../checkpoint/load-model.js';
+import { generate } from '../generate.js';
+import { userCwd, userPath } from '../paths.js';
+import { rewriteArgv } from './argv.js';
+
+const defaults = {
+  checkpoint: '', // required
+  prompt: '',
+  promptFile: '',
+  maxNewTokens: 500,
+  temperature: 0.8,
+  topK: 200,
+  topP: 1,
+  numSamples: 1,
+  seed: 1337,
+  device: 'cpu',
+  compile: false,
+};
+
+const spec = {
+  help: {
+    checkpoint: 'checkpoint directory written by pnpm pretrain (its --out-dir)',
+    prompt: 'text to continue (default: a newline, as nanoGPT)',
+    promptFile: 'read the prompt from this file',
+    maxNewTokens: 'characters to generate per sample',
+    temperature: 'sampling temperature; 0 is greedy and deterministic',
+    topK: 'sample among the k most likely characters only',
+    topP: 'nucleus sampling: the smallest set of characters holding this probability (1: off)',
+    numSamples: 'number of samples',
+    seed: 'random seed',
+    device: 'accepted for nanoGPT command lines; only cpu',
+    compile: 'accepted for nanoGPT command lines; ignored',
+  },
+  choices: { device: ['cpu'] },
+  validate: {
+    checkpoint: (value: string) => (value ? undefined : 'a checkpoint directory (--checkpoint runs/quick)'),
+    maxNewTokens: isNonNegativeInteger,
+    temperature: isNonNegative,
+    topK: isPositiveInteger,
+    topP: (value: number) => (value > 0 && value <= 1 ? undefined : 'a number in (0, 1]'),
+    numSamples: isPositiveInteger,
+    seed: (value: number) => (Number.isSafeInteger(value) ? undefined : 'an integer'),
+  },
+  usage: 'pnpm generate --checkpoint DIR [--prompt TEXT] [options]',
+  description: 'Samples from a trained char-gpt checkpoint (nanoGPT sample.py: --out_dir and --start work too).',
+  cwd: userCwd(),
+};
+
+await runMain(async (argv) => {
+  const args = rewriteArgv(argv, {
+    outdir: { flag: 'checkpoint' },
+    start: { flag: 'prompt' }, // nanoGPT's --start="FILE:prompt.txt" reads the prompt from a file
+  });
+  const { config, help } = resolveConfig(defaults, args, spec);
+  if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
+  if (config.prompt && config.promptFile) throw new CliError('give either --prompt or --prompt-file, not both', { exitCode: 2 });
+  const { model, tokenizer } = loadModel(userPath(config.checkpoint));
+  let prompt = config.prompt;
+  if (prompt.startsWith('FILE:')) prompt = readPrompt(prompt.slice(5));
+  if (config.promptFile) prompt = readPrompt(config.promptFile);
+  if (prompt === '') prompt = tokenizer.chars.includes('\n') ? '\n' : tokenizer.chars[0]!;
+  let ids: Int32Array;
+  try {
+    ids = tokenizer.encode(prompt);
+  } catch (err) {
+    if (err instanceof TokenizerError) throw new CliError(`the prompt has a character the model never saw: ${err.message}`);
+    throw err;
+  }
+  const rng = new Rng(config.seed);
+  for (let s = 0; s < config.numSamples; s++) {
+    process.stdout.write(prompt);
+    generate(model, ids, {
+      maxNewTokens: config.maxNewTokens,
+      temperature: config.temperature,
+      topK: config.topK,
+      topP: config.topP < 1 ? config.topP : undefined,
+      rng,
+      onToken: (id) => process.stdout.write(tokenizer.decode([id])),
+    });
+    process.stdout.write(s + 1 < config.numSamples ? '\n---------------\n' : '\n');
+  }
+});
+
+/** The prompt in a file, or a CliError saying why it cannot be read. */
+function readPrompt(path: string): string {
+  try {
+    return readFileSync(userPath(path), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(code === 'ENOENT' ? `prompt file not found: ${path}` : `cannot read prompt file ${path}: ${(err as Error).message}`);
+  }
+}

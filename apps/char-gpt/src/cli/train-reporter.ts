@@ -1,0 +1,80 @@
+// Shows a training run: a progress bar on a terminal, nanoGPT-style log lines in a pipe, or one JSON object per line with --json.
+import { createProgress, formatDuration } from '@tinygpt/cli-kit';
+import type { Progress } from '@tinygpt/cli-kit';
+import type { TrainConfig } from '../config.js';
+import type { TrainEvents } from '../events.js';
+import type { TrainResult } from '../train.js';
+
+/** Where the reporter writes; the real process's streams by default. */
+export interface ReporterStreams {
+  out: { write(text: string): unknown };
+  err: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+}
+
+/**
+ * The run's events as the user sees them:
+ * - `--json`: on stdout `{"iter","loss","lr","ms"}` per step and `{"iter","trainLoss","valLoss"}`
+ *   per evaluation, nothing else;
+ * - a terminal: a progress bar on stderr (iteration, loss, tokens/s, ms/iter, ETA) with
+ *   evaluations, samples and checkpoints printed above it;
+ * - otherwise: plain lines on stdout, a step every `logInterval` iterations, as nanoGPT prints them.
+ */
+export function trainReporter(
+  config: TrainConfig,
+  streams: ReporterStreams = { out: process.stdout, err: process.stderr },
+): TrainEvents & { done(result: TrainResult): void } {
+  const { out, err } = streams;
+  const json = config.json;
+  const tty = !json && err.isTTY === true;
+  const started = performance.now();
+  let tokensPerIter = 0;
+  let progress: Progress | null = null;
+  const say = (line: string): void => {
+    if (json) return;
+    if (progress) progress.log(line);
+    else out.write(`${line}\n`);
+  };
+  const emit = (object: Record<string, number>): void => {
+    out.write(`${JSON.stringify(object)}\n`);
+  };
+  return {
+    start(info) {
+      tokensPerIter = info.tokensPerIter;
+      const { corpus } = info;
+      say(`corpus ${corpus.name}: ${corpus.characters.toLocaleString('en-US')} characters, vocabulary ${info.vocabSize} (${corpus.source})`);
+      say(`train ${info.trainTokens.toLocaleString('en-US')} / val ${info.valTokens.toLocaleString('en-US')} characters`);
+      say(`number of parameters: ${(info.params / 1e6).toFixed(2)}M`);
+      say(`tokens per iteration will be: ${info.tokensPerIter.toLocaleString('en-US')}`);
+      if (info.resumed) say(`resuming from iteration ${info.startIter} of ${info.maxIters}`);
+      if (tty) progress = createProgress({ total: info.maxIters, label: 'train', initial: info.startIter, stream: err });
+    },
+    step({ iter, loss, lr, ms }) {
+      if (json) return emit({ iter, loss, lr, ms });
+      const tokensPerSecond = Math.round((tokensPerIter * 1000) / ms);
+      if (progress) {
+        progress.update(iter + 1, { loss, 'tok/s': tokensPerSecond, 'ms/iter': ms });
+      } else if (iter % config.logInterval === 0) {
+        say(`iter ${iter}: loss ${loss.toFixed(4)}, lr ${lr.toExponential(2)}, time ${ms.toFixed(2)}ms, ${tokensPerSecond} tok/s`);
+      }
+    },
+    evaluation({ iter, trainLoss, valLoss }) {
+      if (json) return emit({ iter, trainLoss, valLoss });
+      say(`step ${iter}: train loss ${trainLoss.toFixed(4)}, val loss ${valLoss.toFixed(4)}`);
+    },
+    sample(text) {
+      say(`---- sample ----${text.startsWith('\n') ? '' : '\n'}${text}\n----------------`);
+    },
+    checkpoint({ iter, dir, interrupted }) {
+      if (interrupted) say(`stopped: checkpoint of iteration ${iter} saved to ${dir}; continue with --init-from resume`);
+      else say(`saving checkpoint to ${dir}`);
+    },
+    done(result) {
+      progress?.done();
+      progress = null;
+      if (!result.interrupted) {
+        const best = result.bestValLoss === null ? '' : `, best val loss ${result.bestValLoss.toFixed(4)}`;
+        say(`done: ${result.iter} iterations${best}, in ${formatDuration(performance.now() - started)}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,203 @@
+// Every knob of a char-gpt pretraining run, with nanoGPT's names and its shakespeare_char defaults, their help and their validation.
+import { inRange, isNonNegative, isNonNegativeInteger, isPositive, isPositiveInteger } from '@tinygpt/cli-kit';
+import type { Validator } from '@tinygpt/cli-kit';
+
+/**
+ * The defaults of `pnpm pretrain`: nanoGPT's train.py defaults overridden by its
+ * config/train_shakespeare_char.py, so a nanoGPT command line means the same thing here.
+ * Flags spell them `--n-layer 4` or, as nanoGPT does, `--n_layer=4`.
+ */
+export const defaults = {
+  // ---- data and I/O ----
+  /** Corpus: a dataset name (`moby-dick`, `tinyshakespeare`) or a path to any UTF-8 text file. */
+  data: 'moby-dick',
+  /** Directory for checkpoints and `log.csv` (relative to where pnpm was started). */
+  outDir: 'runs/char-gpt',
+  /** `scratch` starts a new model; `resume` continues the checkpoint in `outDir` exactly. */
+  initFrom: 'scratch',
+  /** Evaluate, print a sample and write a checkpoint every this many iterations. */
+  evalInterval: 250,
+  /** Batches averaged for each of the train and val losses at an evaluation. */
+  evalIters: 200,
+  /** Print a plain log line every this many iterations (when not on a terminal). */
+  logInterval: 10,
+  /** Characters of the sample printed at each evaluation (0 for none). */
+  sampleChars: 200,
+  /** One JSON object per line on stdout instead of a progress bar. */
+  json: false,
+  // ---- model ----
+  /** Transformer blocks. */
+  nLayer: 6,
+  /** Attention heads per block; must divide nEmbd. */
+  nHead: 6,
+  /** Width of the residual stream (C). */
+  nEmbd: 384,
+  /** Context length in characters (T). */
+  blockSize: 256,
+  /** Dropout probability after embeddings, attention and MLP (0 turns it off). */
+  dropout: 0.2,
+  /** Biases in Linear and LayerNorm layers (nanoGPT: False is a little better and faster). */
+  bias: false,
+  // ---- optimisation ----
+  /** Sequences per micro-batch (B). */
+  batchSize: 64,
+  /** Micro-batches accumulated into one optimizer step (nanoGPT's gradient_accumulation_steps). */
+  gradAccum: 1,
+  /** Optimizer steps in the run. */
+  maxIters: 5000,
+  /** Peak learning rate, reached after warmup. */
+  learningRate: 1e-3,
+  /** Whether to warm up and cosine-decay the learning rate (false: constant learningRate). */
+  decayLr: true,
+  /** Iterations of linear warmup from 0 to learningRate. */
+  warmupIters: 100,
+  /** Iteration where the cosine decay reaches minLr (nanoGPT: about maxIters). */
+  lrDecayIters: 5000,
+  /** Learning rate at the end of the decay (nanoGPT: learningRate / 10). */
+  minLr: 1e-4,
+  /** AdamW's decoupled weight decay, applied to 2-D weights only (matmuls and embeddings). */
+  weightDecay: 0.1,
+  /** AdamW's first-moment decay. */
+  beta1: 0.9,
+  /** AdamW's second-moment decay (0.99 because the char model sees few tokens per step). */
+  beta2: 0.99,
+  /** Clip the global gradient norm to this value (0 turns clipping off). */
+  gradClip: 1.0,
+  /** Seed of the one random generator behind init, dropout, batches and samples. */
+  seed: 1337,
+  // ---- accepted so a nanoGPT command line can be pasted; they change nothing here ----
+  /** Only `cpu` exists here. */
+  device: 'cpu',
+  /** torch.compile; ignored. */
+  compile: false,
+  /** nanoGPT saves only improving checkpoints unless this is set; here every evaluation saves, so resume is exact. */
+  alwaysSaveCheckpoint: true,
+};
+
+/** A resolved pretraining configuration. */
+export type TrainConfig = typeof defaults;
+
+/** The knobs that fix a model's shape: nanoGPT's `model_args`, saved in every checkpoint. */
+export interface GptConfig {
+  /** Number of distinct token ids (characters of the corpus). */
+  vocabSize: number;
+  /** Context length (T). */
+  blockSize: number;
+  /** Transformer blocks. */
+  nLayer: number;
+  /** Attention heads per block. */
+  nHead: number;
+  /** Width of the residual stream (C). */
+  nEmbd: number;
+  /** Dropout probability. */
+  dropout: number;
+  /** Biases in Linear and LayerNorm layers. */
+  bias: boolean;
+}
+
+/** Allowed values of the string knobs that take one of a few words. */
+export const choices = {
+  initFrom: ['scratch', 'resume'],
+  device: ['cpu'],
+} as const;
+
+/** nanoGPT's dataset names mapped to ours (`--dataset=shakespeare_char`). */
+export const datasetAliases: Readonly<Record<string, string>> = {
+  shakespeare_char: 'tinyshakespeare',
+  shakespeare: 'tinyshakespeare',
+};
+
+/** Our name for a dataset given by nanoGPT's name; other values unchanged. */
+export function datasetName(data: string): string {
+  return datasetAliases[data] ?? data;
+}
+
+/** The GPT's model args taken from a training config and a vocabulary size. */
+export function modelArgs(config: TrainConfig, vocabSize: number): GptConfig {
+  const { blockSize, nLayer, nHead, nEmbd, dropout, bias } = config;
+  return { vocabSize, blockSize, nLayer, nHead, nEmbd, dropout, bias };
+}
+
+/** `--kebab-case` spelling of a camelCase knob, for messages. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** One line of `--help` per knob. */
+export const help: { readonly [K in keyof TrainConfig]: string } = {
+  data: 'corpus: moby-dick (bundled), tinyshakespeare, or a path to a UTF-8 text file',
+  outDir: 'directory for checkpoints and log.csv',
+  initFrom: 'start a new model, or resume the checkpoint in --out-dir exactly',
+  evalInterval: 'evaluate, print a sample and checkpoint every N iterations',
+  evalIters: 'batches averaged per split at each evaluation',
+  logInterval: 'plain log line every N iterations (when stdout is not a terminal)',
+  sampleChars: 'characters sampled at each evaluation (0: none)',
+  json: 'one JSON object per line on stdout instead of a progress bar',
+  nLayer: 'transformer blocks',
+  nHead: 'attention heads per block (must divide --n-embd)',
+  nEmbd: 'embedding width',
+  blockSize: 'context length in characters',
+  dropout: 'dropout probability',
+  bias: 'biases in Linear and LayerNorm layers',
+  batchSize: 'sequences per micro-batch',
+  gradAccum: 'micro-batches per optimizer step (nanoGPT: gradient_accumulation_steps)',
+  maxIters: 'optimizer steps',
+  learningRate: 'peak learning rate',
+  decayLr: 'warm up, then cosine-decay the learning rate to --min-lr',
+  warmupIters: 'iterations of linear warmup',
+  lrDecayIters: 'iteration where the decay reaches --min-lr',
+  minLr: 'final learning rate',
+  weightDecay: 'AdamW weight decay on 2-D weights',
+  beta1: 'AdamW beta1',
+  beta2: 'AdamW beta2',
+  gradClip: 'clip the global gradient norm to this (0: off)',
+  seed: 'seed of the one random generator (init, dropout, batches, samples)',
+  device: 'accepted for nanoGPT command lines; only cpu',
+  compile: 'accepted for nanoGPT command lines; ignored',
+  alwaysSaveCheckpoint: 'accepted for nanoGPT command lines; every evaluation saves',
+};
+
+const divisibleByHeads: Validator<number, TrainConfig> = (value, config) =>
+  Number.isInteger(value) && value > 0 && value % config.nHead === 0 ? undefined : `a multiple of --n-head (${config.nHead})`;
+
+/** The checks a config must pass before any work starts; each returns what was expected, or undefined. */
+export const validate: { readonly [K in keyof TrainConfig]?: Validator<TrainConfig[K], TrainConfig> } = {
+  data: (value) => (value.trim() ? undefined : 'a dataset name (moby-dick, tinyshakespeare) or a text file path'),
+  outDir: (value) => (value.trim() ? undefined : 'a directory path'),
+  evalInterval: isPositiveInteger,
+  evalIters: isPositiveInteger,
+  logInterval: isPositiveInteger,
+  sampleChars: isNonNegativeInteger,
+  nLayer: isPositiveInteger,
+  nHead: isPositiveInteger,
+  nEmbd: divisibleByHeads,
+  blockSize: isPositiveInteger,
+  dropout: inRange(0, 1, { maxExclusive: true }),
+  batchSize: isPositiveInteger,
+  gradAccum: isPositiveInteger,
+  maxIters: isNonNegativeInteger,
+  learningRate: isPositive,
+  warmupIters: isNonNegativeInteger,
+  lrDecayIters: (value, config) =>
+    isNonNegativeInteger(value) ?? (config.decayLr && value <= config.warmupIters ? `a number above --warmup-iters (${config.warmupIters})` : undefined),
+  minLr: isNonNegative,
+  weightDecay: isNonNegative,
+  beta1: inRange(0, 1, { maxExclusive: true }),
+  beta2: inRange(0, 1, { maxExclusive: true }),
+  gradClip: isNonNegative,
+  seed: (value) => (Number.isSafeInteger(value) ? undefined : 'an integer'),
+};
+
+/**
+ * Throws an Error naming the first knob of `config` that fails its check, for configs built in
+ * code rather than by `resolveConfig` (which runs the same checks).
+ */
+export function checkConfig(config: TrainConfig): void {
+  for (const [key, check] of Object.entries(validate) as [keyof TrainConfig, Validator<never, TrainConfig>][]) {
+    const expected = check(config[key] as never, config);
+    if (expected !== undefined) throw new Error(`${flagName(key)} expects ${expected}, got ${JSON.stringify(config[key])}`);
+  }
+  if (!(choices.initFrom as readonly string[]).includes(config.initFrom)) {
+    throw new Error(`--init-from must be one of ${choices.initFrom.join(', ')}; got '${config.initFrom}'`);
+  }
+}

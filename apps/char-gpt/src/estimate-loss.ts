@@ -1,0 +1,35 @@
+// nanoGPT's estimate_loss: the mean loss over a few random batches of each split, with no graph recorded.
+import { noGrad } from '@tinygpt/autograd';
+import type { Rng } from '@tinygpt/autograd';
+import { getBatch } from './data.js';
+import type { Splits } from './data.js';
+import type { Gpt } from './model/gpt.js';
+
+/**
+ * Mean loss over `evalIters` random (batchSize, blockSize) batches of the train and of the val
+ * split, in eval mode (dropout off) and without recording a graph; the model goes back to
+ * training mode afterwards. Batches are drawn from `rng`, as every random choice of a run.
+ */
+export function estimateLoss(
+  model: Gpt,
+  splits: Splits,
+  opts: { evalIters: number; batchSize: number; blockSize: number; rng: Rng },
+): { train: number; val: number } {
+  model.eval();
+  try {
+    return noGrad(() => {
+      const mean = (data: Int32Array): number => {
+        let sum = 0;
+        for (let k = 0; k < opts.evalIters; k++) {
+          const { x, y, shape } = getBatch(data, opts.batchSize, opts.blockSize, opts.rng);
+          sum += model.forward(x, shape, { targets: y }).loss!.item();
+        }
+        return sum / opts.evalIters;
+      };
+      const train = mean(splits.train);
+      return { train, val: mean(splits.val) };
+    });
+  } finally {
+    model.train();
+  }
+}

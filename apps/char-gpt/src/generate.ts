@@ -1,0 +1,73 @@
+// Autoregressive sampling from a Gpt with a KV cache, token for token what nanoGPT's generate() produces with its context crop.
+import { noGrad } from '@tinygpt/autograd';
+import type { Rng } from '@tinygpt/autograd';
+import { sampleNext } from '@tinygpt/sampler';
+import type { Gpt } from './model/gpt.js';
+
+/** How to pick each next token. */
+export interface SamplingOptions {
+  /** Tokens to produce after the prompt. */
+  maxNewTokens: number;
+  /** Divides the logits: < 1 sharper, > 1 flatter; 0 always takes the most likely token (greedy). */
+  temperature: number;
+  /** Keep only the k most likely tokens (k ≥ vocabSize keeps all, as nanoGPT's min(top_k, V)). */
+  topK?: number;
+  /** Keep the smallest set of tokens whose probability reaches p (nucleus sampling). */
+  topP?: number;
+  /** The run's random generator; each sampled token draws from it. */
+  rng: Rng;
+  /** Called with each token as soon as it is chosen (for streaming). */
+  onToken?: (id: number) => void;
+}
+
+/**
+ * Continues `prompt` (token ids, at least one) by `maxNewTokens` sampled tokens and returns the
+ * new ones. Runs in eval mode without recording a graph, then restores the model's mode.
+ *
+ * Each step feeds only the newest token and reuses every earlier key and value from the KV
+ * cache. nanoGPT instead re-runs the last blockSize tokens at positions 0..blockSize-1 each
+ * step; once the context is longer than blockSize every position shifts, so the cache is then
+ * rebuilt from the last blockSize tokens — the logits are exactly nanoGPT's at every step.
+ *
+ * @example
+ * const ids = generate(model, tokenizer.encode('\n'), { maxNewTokens: 100, temperature: 0.8, topK: 200, rng });
+ */
+export function generate(model: Gpt, prompt: Int32Array, opts: SamplingOptions): Int32Array {
+  if (prompt.length === 0) throw new Error('generation needs a prompt of at least one token');
+  const { blockSize, vocabSize } = model.config;
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return noGrad(() => {
+      const caches = model.newCaches();
+      const context = Array.from(prompt);
+      const out = new Int32Array(opts.maxNewTokens);
+      /** Logits (V) after the last `blockSize` tokens of the context, from an emptied cache. */
+      const refill = (): Float32Array => {
+        for (const cache of caches) cache.reset();
+        const window = Int32Array.from(context.slice(-blockSize));
+        return model.forward(window, [1, window.length], { caches, lastOnly: true }).logits.data; // (1, 1, V)
+      };
+      let logits = refill();
+      for (let i = 0; i < opts.maxNewTokens; i++) {
+        const next = sampleNext(logits, {
+          temperature: opts.temperature,
+          topK: opts.topK === undefined ? undefined : Math.min(opts.topK, vocabSize),
+          topP: opts.topP,
+          rng: () => opts.rng.random(),
+        });
+        out[i] = next;
+        context.push(next);
+        opts.onToken?.(next);
+        if (i === opts.maxNewTokens - 1) break;
+        logits =
+          caches[0]!.length < blockSize
+            ? model.forward(Int32Array.of(next), [1, 1], { caches, lastOnly: true }).logits.data // (1, 1, V)
+            : refill();
+      }
+      return out;
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+}

@@ -1,0 +1,29 @@
+// Where user-given paths are resolved from: the directory pnpm was started in, not this app's folder.
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The directory the user typed the command in. `pnpm pretrain` runs this app's scripts inside
+ * apps/char-gpt but sets INIT_CWD to where pnpm was started (the repo root), so `--data
+ * ../shared/x.txt` means what the user sees.
+ */
+export function userCwd(): string {
+  return process.env.INIT_CWD ?? process.cwd();
+}
+
+/** A user-given path made absolute against {@link userCwd}. */
+export function userPath(path: string): string {
+  return isAbsolute(path) ? path : resolve(userCwd(), path);
+}
+
+/** This app's folder (apps/char-gpt), home of `configs/`. */
+export const appDir = fileURLToPath(new URL('..', import.meta.url));
+
+/** A `--config` value as a file: a bare name (`quick`, `baby.json`) is one of `configs/`, anything else a path. */
+export function configPath(value: string): string {
+  if (/^[\w-]+(\.json)?$/.test(value)) {
+    const name = value.endsWith('.json') ? value : `${value}.json`;
+    return join(appDir, 'configs', name);
+  }
+  return userPath(value);
+}

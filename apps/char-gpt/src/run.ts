@@ -1,0 +1,122 @@
+// A pretraining run's state — model, optimizer, generator, data, counters — started from scratch, resumed from a checkpoint, or saved.
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { CORPUS_NAMES, resolveCorpus } from '@tinygpt/datasets/text';
+import type { Corpus } from '@tinygpt/datasets/text';
+import { CharTokenizer, TokenizerError } from '@tinygpt/tokenizer';
+import { flagName, modelArgs } from './config.js';
+import type { TrainConfig } from './config.js';
+import { splitIds } from './data.js';
+import type { Splits } from './data.js';
+import { RUN_FILES } from './checkpoint/atomic-dir.js';
+import { readCheckpoint, writeCheckpoint } from './checkpoint/checkpoint-files.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError } from './checkpoint/format.js';
+import { loadModelTensors, modelTensors } from './checkpoint/model-state.js';
+import { loadOptimizerTensors, optimizerTensors } from './checkpoint/optimizer-state.js';
+import { Gpt } from './model/gpt.js';
+import { configureOptimizer } from './optimizer.js';
+import type { ConfiguredOptimizer } from './optimizer.js';
+import { RunRng } from './run-rng.js';
+
+/** Everything a training loop reads and advances; a checkpoint is exactly this. */
+export interface Run {
+  config: TrainConfig;
+  model: Gpt;
+  opt: ConfiguredOptimizer;
+  rng: RunRng;
+  tokenizer: CharTokenizer;
+  splits: Splits;
+  corpus: { name: string; source: string; characters: number };
+  /** Optimizer steps taken so far. */
+  iter: number;
+  /** Whether the evaluation due at `iter` has already run. */
+  evaluated: boolean;
+  bestValLoss: number | null;
+}
+
+/** Loads `--data`: a corpus name (moby-dick, tinyshakespeare) or an absolute path to a text file. */
+export function loadCorpus(data: string): Promise<Corpus> {
+  return resolveCorpus(data);
+}
+
+/** Whether `data` names a bundled or downloadable corpus rather than a file. */
+export function isCorpusName(data: string): boolean {
+  return (CORPUS_NAMES as readonly string[]).includes(data);
+}
+
+/**
+ * A run from scratch (`initFrom: 'scratch'`): character vocabulary of the corpus, a fresh model
+ * seeded by `config.seed`; or the checkpoint in `config.outDir` continued (`'resume'`), with
+ * the checkpoint's tokenizer, weights, optimizer moments, counters and generator state.
+ */
+export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run> {
+  const text = corpus ?? (await loadCorpus(config.data));
+  const about = { name: text.name, source: text.source, characters: 0 };
+  const rng = new RunRng(config.seed);
+  if (config.initFrom !== 'resume') {
+    checkOutDir(config.outDir);
+    const tokenizer = CharTokenizer.fromText(text.text);
+    const ids = tokenizer.encode(text.text);
+    const model = new Gpt(modelArgs(config, tokenizer.vocabSize), { rng });
+    const splits = splitIds(ids, config.blockSize);
+    return { config, model, opt: configureOptimizer(model, config), rng, tokenizer, splits, corpus: { ...about, characters: ids.length }, iter: 0, evaluated: false, bestValLoss: null };
+  }
+  const { meta, model: weights, optimizer: moments } = readCheckpoint(config.outDir);
+  const where = `checkpoint ${config.outDir}`;
+  const tokenizer = CharTokenizer.fromJSON(meta.tokenizer);
+  let ids: Int32Array;
+  try {
+    ids = tokenizer.encode(text.text);
+  } catch (err) {
+    if (err instanceof TokenizerError) throw new Error(`${text.name} does not fit the checkpoint's vocabulary: ${err.message}`);
+    throw err;
+  }
+  const args = modelArgs(config, tokenizer.vocabSize);
+  for (const key of ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const) {
+    if (args[key] !== meta.modelArgs[key]) {
+      throw new CheckpointError(`${flagName(key)} ${args[key]} differs from the checkpoint's ${meta.modelArgs[key]}; a resumed run keeps the model's shape`);
+    }
+  }
+  const model = new Gpt(args, { rng });
+  loadModelTensors(model, weights, `${where}/model.safetensors`);
+  const opt = configureOptimizer(model, config);
+  loadOptimizerTensors(opt, moments, meta.optimizer, `${where}/optimizer.safetensors`);
+  rng.restore(meta.rng);
+  const splits = splitIds(ids, config.blockSize);
+  return { config, model, opt, rng, tokenizer, splits, corpus: { ...about, characters: ids.length }, iter: meta.iter, evaluated: meta.evaluated, bestValLoss: meta.bestValLoss };
+}
+
+/** Writes the run's checkpoint into `config.outDir`, atomically (see writeCheckpoint). */
+export function saveRun(run: Run): void {
+  const { tensors, scalars } = optimizerTensors(run.opt);
+  writeCheckpoint(run.config.outDir, {
+    meta: {
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      iter: run.iter,
+      evaluated: run.evaluated,
+      bestValLoss: run.bestValLoss,
+      config: run.config,
+      modelArgs: { ...run.model.config },
+      tokenizer: run.tokenizer.toJSON(),
+      rng: run.rng.state(),
+      optimizer: scalars,
+      corpus: run.corpus,
+    },
+    model: modelTensors(run.model),
+    optimizer: tensors,
+  });
+}
+
+/** Refuses an out dir holding files a run did not write, since checkpoints replace the directory. */
+function checkOutDir(dir: string): void {
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true });
+    return;
+  }
+  const foreign = readdirSync(dir).filter((name) => !(RUN_FILES as readonly string[]).includes(name));
+  if (foreign.length > 0) {
+    throw new CheckpointError(
+      `--out-dir ${dir} holds files that are not part of a char-gpt run (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose a new or empty directory`,
+    );
+  }
+}

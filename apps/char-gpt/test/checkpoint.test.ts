@@ -1,0 +1,105 @@
+// Checkpoints: round trip, refusal of truncated or corrupt files with one clear message, recovery from an interrupted directory swap.
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { recoverDir, replaceDirFiles } from '../src/checkpoint/atomic-dir.js';
+import { readCheckpoint } from '../src/checkpoint/checkpoint-files.js';
+import { CheckpointError } from '../src/checkpoint/format.js';
+import { loadModel } from '../src/checkpoint/load-model.js';
+import { train } from '../src/train.js';
+import { scratchDir, tinyRun } from './helpers.js';
+
+let saved: string;
+
+beforeAll(async () => {
+  const config = tinyRun({ maxIters: 3, evalInterval: 3 });
+  await train(config);
+  saved = config.outDir;
+});
+
+/** A copy of the saved checkpoint to damage. */
+function copy(): string {
+  const dir = join(scratchDir(), 'ckpt');
+  cpSync(saved, dir, { recursive: true });
+  return dir;
+}
+
+describe('checkpoint', () => {
+  it('round-trips: the loaded model has the saved weights, names as nanoGPT, lm_head stored too', () => {
+    const { model, tokenizer, meta } = loadModel(saved);
+    const { model: tensors } = readCheckpoint(saved);
+    expect(tensors['transformer.h.0.attn.c_attn.weight']!.shape).toEqual([48, 16]);
+    expect(tensors['lm_head.weight']!.data).toEqual(tensors['transformer.wte.weight']!.data);
+    expect(model.transformer.h[1]!.mlp.cFc.weight.data).toEqual(tensors['transformer.h.1.mlp.c_fc.weight']!.data);
+    expect(tokenizer.vocabSize).toBe(meta.modelArgs.vocabSize);
+    expect(model.training).toBe(false);
+  });
+
+  it.each([
+    ['model.safetensors truncated', (dir: string) => truncateSync(join(dir, 'model.safetensors'), 100), /model\.safetensors is damaged: 100 bytes, but checkpoint\.json says \d+ \(truncated\?\)/],
+    ['a flipped byte in the weights', (dir: string) => flipByte(join(dir, 'optimizer.safetensors')), /optimizer\.safetensors is damaged: its SHA-256 does not match/],
+    ['checkpoint.json truncated', (dir: string) => truncateSync(join(dir, 'checkpoint.json'), 40), /checkpoint\.json is damaged: it is not valid JSON/],
+    ['checkpoint.json of another program', (dir: string) => writeFileSync(join(dir, 'checkpoint.json'), '{"iter": 3}'), /not a usable char-gpt checkpoint: "format" is undefined/],
+    ['a missing weight file', (dir: string) => renameSync(join(dir, 'model.safetensors'), join(dir, 'x')), /incomplete: model\.safetensors is missing/],
+  ])('refuses %s with one clear message', (_, damage, message) => {
+    const dir = copy();
+    damage(dir);
+    expect(() => readCheckpoint(dir)).toThrow(CheckpointError);
+    expect(() => readCheckpoint(dir)).toThrow(message);
+  });
+
+  it('says so when there is no checkpoint at all', () => {
+    expect(() => readCheckpoint(join(scratchDir(), 'nothing'))).toThrow(/no checkpoint at .*nothing: the directory does not exist/);
+  });
+});
+
+function flipByte(path: string): void {
+  const bytes = readFileSync(path);
+  bytes[bytes.length - 3] ^= 0xff;
+  writeFileSync(path, bytes);
+}
+
+describe('atomic directory swap', () => {
+  const files = (dir: string): Record<string, string> =>
+    Object.fromEntries(['checkpoint.json', 'log.csv'].filter((f) => existsSync(join(dir, f))).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+
+  it('replaces the files and carries log.csv over', () => {
+    const dir = join(scratchDir(), 'out');
+    replaceDirFiles(dir, { 'checkpoint.json': 'old' });
+    writeFileSync(join(dir, 'log.csv'), 'iter\n1\n');
+    replaceDirFiles(dir, { 'checkpoint.json': 'new' }, ['log.csv']);
+    expect(files(dir)).toEqual({ 'checkpoint.json': 'new', 'log.csv': 'iter\n1\n' });
+    expect(existsSync(`${dir}.next`) || existsSync(`${dir}.prev`)).toBe(false);
+  });
+
+  it('recovers from a crash at every point of the swap', () => {
+    const setup = (stage: 'writing' | 'retired' | 'swapped'): string => {
+      const dir = join(scratchDir(), 'out');
+      replaceDirFiles(dir, { 'checkpoint.json': 'old' });
+      mkdirSync(`${dir}.next`);
+      writeFileSync(join(`${dir}.next`, 'checkpoint.json'), stage === 'writing' ? 'half' : 'new');
+      if (stage !== 'writing') renameSync(dir, `${dir}.prev`); // old contents retired
+      if (stage === 'swapped') renameSync(`${dir}.next`, dir); // new contents in place, old not yet removed
+      return dir;
+    };
+    const crashedWhileWriting = setup('writing');
+    recoverDir(crashedWhileWriting);
+    expect(files(crashedWhileWriting)).toEqual({ 'checkpoint.json': 'old' });
+    const crashedBetweenRenames = setup('retired');
+    recoverDir(crashedBetweenRenames);
+    expect(files(crashedBetweenRenames)).toEqual({ 'checkpoint.json': 'new' });
+    const crashedBeforeCleanup = setup('swapped');
+    recoverDir(crashedBeforeCleanup);
+    expect(files(crashedBeforeCleanup)).toEqual({ 'checkpoint.json': 'new' });
+    for (const dir of [crashedWhileWriting, crashedBetweenRenames, crashedBeforeCleanup]) {
+      expect(existsSync(`${dir}.next`) || existsSync(`${dir}.prev`)).toBe(false);
+    }
+  });
+
+  it('a reader finds the last complete checkpoint after a crash between the renames', () => {
+    const dir = copy();
+    renameSync(dir, `${dir}.prev`);
+    cpSync(`${dir}.prev`, `${dir}.next`, { recursive: true });
+    expect(readCheckpoint(dir).meta.iter).toBe(3);
+  });
+});

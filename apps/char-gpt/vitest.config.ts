@@ -1,0 +1,10 @@
+// Tests run the workspace packages from their sources, as `pnpm pretrain` does (tsx --conditions=@tinygpt/source).
+import { defineConfig } from 'vitest/config';
+
+const conditions = ['@tinygpt/source', 'import', 'module', 'node', 'default'];
+
+export default defineConfig({
+  resolve: { conditions, alias: { '@tinygpt/autograd/safetensors': new URL('../../packages/autograd/src/io/safetensors.ts', import.meta.url).pathname } }, // TEMP-ALIAS
+  ssr: { resolve: { conditions, externalConditions: conditions } },
+  test: { testTimeout: 60_000, hookTimeout: 60_000 },
+});

@@ -1,0 +1,265 @@
+// Tests resolveConfig: precedence, every flag spelling, type errors, unknown keys, choices, validators, positionals and help.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CliError } from './cli-error.js';
+import { formatHelp, resolveConfig } from './config.js';
+import type { ConfigSpec } from './config.js';
+import { inRange, isPositiveInteger } from './validators.js';
+
+const defaults = {
+  nLayer: 4,
+  nHead: 4,
+  nEmbd: 128,
+  learningRate: 1e-3,
+  dropout: 0,
+  initFrom: 'scratch',
+  outDir: 'out',
+  bias: false,
+  compile: true,
+  beta2: 0.99,
+};
+
+const spec: ConfigSpec<typeof defaults> = {
+  help: {
+    nLayer: 'transformer blocks',
+    nHead: 'attention heads per block',
+    nEmbd: 'embedding width',
+    learningRate: 'peak AdamW learning rate',
+    dropout: 'dropout probability',
+    initFrom: 'start from fresh weights or the checkpoint in outDir',
+    outDir: 'where checkpoints go',
+    bias: 'biases in Linear and LayerNorm layers',
+    compile: 'accepted for nanoGPT command lines',
+    beta2: 'AdamW beta2',
+  },
+  choices: { initFrom: ['scratch', 'resume'] },
+  validate: {
+    nLayer: isPositiveInteger,
+    dropout: inRange(0, 1, { maxExclusive: true }),
+    nHead: (nHead, config) => (config.nEmbd % nHead === 0 ? undefined : `a divisor of nEmbd (${config.nEmbd})`),
+  },
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'tinygpt-config-'));
+function json(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+const resolved = (argv: string[], overrides: Partial<ConfigSpec<typeof defaults>> = {}) =>
+  resolveConfig(defaults, argv, { ...spec, cwd: dir, ...overrides });
+
+/** The CliError resolving `argv` throws. */
+function failure(argv: string[], overrides: Partial<ConfigSpec<typeof defaults>> = {}): CliError {
+  try {
+    resolved(argv, overrides);
+  } catch (err) {
+    expect(err).toBeInstanceOf(CliError);
+    return err as CliError;
+  }
+  throw new Error(`expected ${argv.join(' ')} to be rejected`);
+}
+
+describe('resolveConfig: sources and precedence', () => {
+  it('returns the defaults when nothing is given', () => {
+    const { config, sources, positionals, help, configFiles } = resolved([]);
+    expect(config).toEqual(defaults);
+    expect(config).not.toBe(defaults);
+    expect(Object.values(sources).every((s) => s === 'default')).toBe(true);
+    expect([positionals, help, configFiles]).toEqual([[], false, []]);
+  });
+
+  it('applies defaults < config file < flags, wherever --config stands', () => {
+    const file = json('small.json', { nLayer: 8, dropout: 0.1, 'learning-rate': 6e-4, init_from: 'resume' });
+    const { config, sources, configFiles } = resolved(['--n-layer=12', '--config', 'small.json']);
+    expect(config).toEqual({ ...defaults, nLayer: 12, dropout: 0.1, learningRate: 6e-4, initFrom: 'resume' });
+    expect(sources).toMatchObject({ nLayer: 'flag', dropout: 'file', learningRate: 'file', initFrom: 'file', nHead: 'default' });
+    expect(configFiles).toEqual([file]);
+  });
+
+  it('applies several config files in order', () => {
+    json('a.json', { nLayer: 2, nHead: 2 });
+    json('b.json', { nLayer: 6 });
+    expect(resolved(['--config=a.json', '--config=b.json']).config).toMatchObject({ nLayer: 6, nHead: 2 });
+  });
+
+  it('lets the last of a repeated flag win', () => {
+    expect(resolved(['--n-layer=2', '--n-layer=6']).config.nLayer).toBe(6);
+  });
+});
+
+describe('resolveConfig: flag spellings', () => {
+  it.each([
+    [['--n-layer', '6']],
+    [['--n-layer=6']],
+    [['--nLayer=6']],
+    [['--n_layer=6']],
+    [['--n_layer', '6']],
+  ])('reads %j as nLayer 6', (argv) => {
+    expect(resolved(argv).config.nLayer).toBe(6);
+  });
+
+  it('parses numbers as people type them', () => {
+    const cases: [string, number][] = [['6e-4', 6e-4], ['.5', 0.5], ['0.0', 0], ['-1', -1], ['+2', 2], ['1E3', 1000]];
+    for (const [text, value] of cases) expect(resolved(['--beta2', text]).config.beta2).toBe(value);
+  });
+
+  it.each([
+    [['--bias'], true],
+    [['--no-bias'], false],
+    [['--no_bias'], false],
+    [['--bias=true'], true],
+    [['--bias=1'], true],
+    [['--bias=True'], true],
+    [['--bias', '--no-bias'], false],
+    [['--compile=false'], false],
+    [['--compile=0'], false],
+    [['--compile=False'], false],
+    [['--no-compile'], false],
+  ])('reads booleans: %j → %s', (argv, value) => {
+    const { config } = resolved(argv);
+    expect(argv[0]!.includes('compile') ? config.compile : config.bias).toBe(value);
+  });
+
+  it('accepts a nanoGPT command line pasted as is', () => {
+    const argv = ['--n_layer=6', '--n_head=6', '--n_embd=384', '--learning_rate=1e-3', '--dropout=0.2', '--compile=False', '--bias=True', '--init_from=resume', '--out_dir=out-shakespeare-char'];
+    expect(resolved(argv).config).toEqual({
+      nLayer: 6,
+      nHead: 6,
+      nEmbd: 384,
+      learningRate: 1e-3,
+      dropout: 0.2,
+      initFrom: 'resume',
+      outDir: 'out-shakespeare-char',
+      bias: true,
+      compile: false,
+      beta2: 0.99,
+    });
+  });
+
+  it('takes a string value that starts with a single dash, and an empty one after =', () => {
+    expect(resolved(['--out-dir', '-tmp']).config.outDir).toBe('-tmp');
+    expect(resolved(['--out-dir=']).config.outDir).toBe('');
+  });
+});
+
+describe('resolveConfig: errors', () => {
+  it('rejects values of the wrong type, naming the flag and the type, with exit code 2', () => {
+    const err = failure(['--n-layer', 'abc']);
+    expect(err.message).toBe("--n-layer expects a number, got 'abc'");
+    expect(err.exitCode).toBe(2);
+    expect(failure(['--n_layer=NaN']).message).toBe("--n_layer expects a number, got 'NaN'");
+    expect(failure(['--beta2=Infinity']).message).toBe("--beta2 expects a number, got 'Infinity'");
+    expect(failure(['--beta2=0x10']).message).toBe("--beta2 expects a number, got '0x10'");
+    expect(failure(['--beta2=']).message).toBe("--beta2 expects a number, got ''");
+    expect(failure(['--bias=yes']).message).toBe("--bias expects a boolean (true, false, 1 or 0), got 'yes'");
+    expect(failure(['--no-bias=false']).message).toBe('--no-bias takes no value; write --bias=false instead');
+  });
+
+  it('says when a flag is missing its value', () => {
+    expect(failure(['--n-layer']).message).toBe('--n-layer needs a value (a number)');
+    expect(failure(['--out-dir', '--bias']).message).toBe('--out-dir needs a value (a string)');
+    expect(failure(['--config']).message).toBe('--config needs a value (a path to a JSON file)');
+  });
+
+  it('rejects an unknown flag with the valid ones and the closest match', () => {
+    expect(failure(['--n-layr=4']).message).toBe(
+      'unknown option --n-layr (did you mean --n-layer?); valid options: --n-layer, --n-head, --n-embd, --learning-rate, --dropout, --init-from, --out-dir, --bias, --compile, --beta2',
+    );
+    expect(failure(['--learning_rat=1']).message).toMatch(/^unknown option --learning_rat \(did you mean --learning-rate\?\); valid options: /);
+    expect(failure(['--device=cpu']).message).toMatch(/^unknown option --device; valid options: --n-layer, /);
+    expect(failure(['-n', '4']).message).toMatch(/^unknown option -n; valid options: /);
+    expect(failure(['--no-out-dir']).message).toBe('--no-out-dir: only boolean options have a --no- form, and --out-dir takes a string');
+  });
+
+  it('enforces choices, for strings and for numbers', () => {
+    expect(failure(['--init-from=gpt2']).message).toBe("--init-from must be one of scratch, resume; got 'gpt2'");
+    expect(failure(['--init-from', '5']).message).toBe("--init-from must be one of scratch, resume; got '5'");
+    const numeric = { choices: { nEmbd: [64, 128, 256] } };
+    expect(resolved(['--n-embd=256'], numeric).config.nEmbd).toBe(256);
+    expect(failure(['--n-embd=100'], numeric).message).toBe('--n-embd must be one of 64, 128, 256; got 100');
+  });
+
+  it('runs validators on the final values, naming where a bad value came from', () => {
+    expect(failure(['--n-layer=4.5']).message).toBe('--n-layer expects a positive integer, got 4.5');
+    expect(failure(['--dropout', '1']).message).toBe('--dropout expects a number in [0, 1), got 1');
+    expect(failure(['--n-head=5']).message).toBe('--n-head expects a divisor of nEmbd (128), got 5');
+    json('zero.json', { n_layer: 0 });
+    expect(failure(['--config', 'zero.json']).message).toBe('zero.json: "n_layer" expects a positive integer, got 0');
+    expect(() => resolveConfig({ ...defaults, nLayer: 0 }, [], spec)).toThrow('the default of nLayer expects a positive integer, got 0');
+  });
+
+  it('rejects bad config files with one message each', () => {
+    expect(failure(['--config', 'missing.json']).message).toBe(`config file not found: ${join(dir, 'missing.json')}`);
+    json('broken.json', '{"nLayer": 4,}');
+    expect(failure(['--config', 'broken.json']).message).toMatch(/^config file .*broken\.json is not valid JSON \(/);
+    json('list.json', [1, 2]);
+    expect(failure(['--config', 'list.json']).message).toBe('config file list.json must hold a JSON object of settings, e.g. {"nLayer": 4}');
+    json('typo.json', { n_layr: 4 });
+    expect(failure(['--config', 'typo.json']).message).toBe(
+      'typo.json: unknown setting "n_layr" (did you mean nLayer?); valid settings: nLayer, nHead, nEmbd, learningRate, dropout, initFrom, outDir, bias, compile, beta2',
+    );
+    json('string.json', { nLayer: '4' });
+    expect(failure(['--config', 'string.json']).message).toBe('string.json: "nLayer" expects a number, got "4"');
+    json('bool.json', { bias: 'false' });
+    expect(failure(['--config', 'bool.json']).message).toBe('bool.json: "bias" expects a boolean, got "false"');
+  });
+
+  it('refuses defaults whose keys are not camelCase or collide', () => {
+    expect(() => resolveConfig({ n_layer: 4 }, [], { help: { n_layer: '' } })).toThrow("config key 'n_layer' must be camelCase");
+    expect(() => resolveConfig({ nlayer: 4, nLayer: 4 }, [], { help: { nlayer: '', nLayer: '' } })).toThrow(
+      "config keys 'nlayer' and 'nLayer' are both spelled 'nlayer'",
+    );
+  });
+});
+
+describe('resolveConfig: positionals and help', () => {
+  it('returns positional arguments, up to the number allowed', () => {
+    expect(resolved(['train', '--n-layer=2'], { positionals: 1 }).positionals).toEqual(['train']);
+    expect(resolved(['-5'], { positionals: 1 }).positionals).toEqual(['-5']);
+    expect(resolved(['a', '--', '--not-a-flag', 'b'], { positionals: Infinity }).positionals).toEqual(['a', '--not-a-flag', 'b']);
+    expect(failure(['train']).message).toBe("unexpected argument 'train' (this command takes only --flags)");
+    expect(failure(['a', 'b', 'c'], { positionals: 2 }).message).toBe("unexpected argument 'c' (this command takes at most 2)");
+  });
+
+  it("explains '--bias false': booleans take their value after '='", () => {
+    expect(failure(['--bias', 'false']).message).toBe("unexpected argument 'false' (a boolean flag takes its value after '=': --bias=false)");
+  });
+
+  it('reports --help without checking anything else', () => {
+    const { help, config } = resolved(['--n-layer=oops', '--nonsense', '-h']);
+    expect(help).toBe(true);
+    expect(config).toEqual(defaults);
+    expect(resolved(['--', '--help'], { positionals: 1 })).toMatchObject({ help: false, positionals: ['--help'] });
+  });
+});
+
+describe('formatHelp', () => {
+  it('lists every key with its flag, type, default, help and choices', () => {
+    const text = formatHelp(defaults, { ...spec, usage: 'pnpm pretrain [options]', description: 'Train a GPT on a text corpus.' });
+    expect(text).toBe(
+      [
+        'Usage: pnpm pretrain [options]',
+        '',
+        'Train a GPT on a text corpus.',
+        '',
+        'Options (also --snake_case; a --config FILE.json may set them, flags win):',
+        '  --n-layer <number>        4          transformer blocks',
+        '  --n-head <number>         4          attention heads per block',
+        '  --n-embd <number>         128        embedding width',
+        '  --learning-rate <number>  0.001      peak AdamW learning rate',
+        '  --dropout <number>        0          dropout probability',
+        '  --init-from <string>      "scratch"  start from fresh weights or the checkpoint in outDir (scratch | resume)',
+        '  --out-dir <string>        "out"      where checkpoints go',
+        '  --bias, --no-bias         false      biases in Linear and LayerNorm layers',
+        '  --compile, --no-compile   true       accepted for nanoGPT command lines',
+        '  --beta2 <number>          0.99       AdamW beta2',
+        '  --config <FILE.json>                 read settings from a JSON file; flags override it',
+        '  --help, -h                           show this help',
+      ].join('\n'),
+    );
+  });
+});

@@ -1,0 +1,16 @@
+// Public surface of @tinygpt/cli-kit: what the char-gpt and mnist-mlp command lines share.
+export { resolveConfig, formatHelp, kebab } from './config.js';
+export type { Config, ConfigDefaults, ConfigSource, ConfigSpec, ConfigValue, ResolvedConfig, Validator } from './config.js';
+export { isInteger, isPositiveInteger, isNonNegativeInteger, isPositive, isNonNegative, inRange } from './validators.js';
+export { selectCommand, formatCommands } from './command.js';
+export type { SelectedCommand } from './command.js';
+export { CliError, USAGE_EXIT_CODE } from './cli-error.js';
+export { runMain, errorMessage } from './run-main.js';
+export type { Main, RunMainOptions } from './run-main.js';
+export { createProgress, formatDuration, formatField } from './progress.js';
+export type { Progress, ProgressFields, ProgressOptions, ProgressStream } from './progress.js';
+export { writeFileAtomic, readJsonFile } from './files.js';
+export type { AtomicData } from './files.js';
+export { onInterrupt, INTERRUPT_EXIT_CODES } from './interrupt.js';
+export type { InterruptHandler } from './interrupt.js';
+export { suggest, editDistance } from './suggest.js';

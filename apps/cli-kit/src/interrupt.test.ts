@@ -1,0 +1,54 @@
+// Tests onInterrupt in a child process: the first signal runs the handler then exits 130/143, a second exits at once.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startFixture } from '../fixtures/run-fixture.js';
+
+describe.concurrent('onInterrupt', { timeout: 30_000 }, () => {
+  it('runs the async handler to the end on Ctrl-C, then exits 130', async () => {
+    const saved = join(mkdtempSync(join(tmpdir(), 'tinygpt-interrupt-')), 'ckpt.txt');
+    const run = startFixture(['interrupt', saved]);
+    await run.waitFor('ready');
+    run.child.kill('SIGINT');
+    const result = await run.result;
+    expect(result).toMatchObject({ code: 130, signal: null, stderr: '\nSIGINT: finishing up (press Ctrl-C again to exit now)\n' });
+    expect(readFileSync(saved, 'utf8')).toBe('saved on SIGINT');
+  });
+
+  it('does the same on SIGTERM, exiting 143', async () => {
+    const saved = join(mkdtempSync(join(tmpdir(), 'tinygpt-interrupt-')), 'ckpt.txt');
+    const run = startFixture(['interrupt', saved]);
+    await run.waitFor('ready');
+    run.child.kill('SIGTERM');
+    expect((await run.result).code).toBe(143);
+    expect(readFileSync(saved, 'utf8')).toBe('saved on SIGTERM');
+  });
+
+  it('exits at once on a second Ctrl-C while the handler is still running', async () => {
+    const run = startFixture(['interrupt-hang']);
+    await run.waitFor('ready');
+    run.child.kill('SIGINT');
+    await run.waitFor('finishing up', 'stderr');
+    run.child.kill('SIGINT');
+    const result = await run.result;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toBe('\nSIGINT: finishing up (press Ctrl-C again to exit now)\n\nSIGINT again: exiting now\n');
+  });
+
+  it('exits 1 with one error line when the handler fails', async () => {
+    const run = startFixture(['interrupt-fail']);
+    await run.waitFor('ready');
+    run.child.kill('SIGINT');
+    const result = await run.result;
+    expect(result.code).toBe(1);
+    expect(result.stderr.endsWith('error: disk full\n')).toBe(true);
+  });
+
+  it('gives Ctrl-C back its usual meaning once the handler is removed', async () => {
+    const run = startFixture(['interrupt-removed']);
+    await run.waitFor('ready');
+    run.child.kill('SIGINT');
+    expect(await run.result).toMatchObject({ code: null, signal: 'SIGINT', stderr: '' });
+  });
+});

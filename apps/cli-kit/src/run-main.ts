@@ -1,0 +1,64 @@
+// Runs a command's main function the way a command-line tool should end: one "error: …" line and a non-zero code on failure, quietly on a closed pipe.
+import { CliError } from './cli-error.js';
+
+/** A command: receives the arguments after the script name, may return an exit code. */
+export type Main = (argv: string[]) => Promise<number | void> | number | void;
+
+/** Options of {@link runMain}; the defaults are the real process's. */
+export interface RunMainOptions {
+  /** Arguments to pass to `main` (default `process.argv.slice(2)`). */
+  readonly argv?: readonly string[];
+  /** Print the stack trace after the error line (default: `TINYGPT_DEBUG=1` in the environment). */
+  readonly debug?: boolean;
+}
+
+/**
+ * Runs `main` and ends the process as a command-line tool should:
+ *
+ * - `main` returns → the exit code is what it returned (default 0) and the process ends once its
+ *   output is flushed;
+ * - `main` throws → one line `error: <message>` on stderr and `process.exit` with the
+ *   {@link CliError}'s exit code, or 1 for any other error; the stack trace follows only when
+ *   `TINYGPT_DEBUG=1`;
+ * - stdout is closed by its reader (`pnpm generate | head`) → exit 0 without a word.
+ *
+ * @example
+ * await runMain(async (argv) => {
+ *   const { config } = resolveConfig(defaults, argv, { help });
+ *   await train(config);
+ * });
+ */
+export async function runMain(main: Main, options: RunMainOptions = {}): Promise<void> {
+  const debug = options.debug ?? process.env.TINYGPT_DEBUG === '1';
+  // A reader that went away (head, less quitting) makes the next write fail with EPIPE.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    fail(err, debug);
+  });
+  try {
+    const code = await main([...(options.argv ?? process.argv.slice(2))]);
+    if (typeof code === 'number') process.exitCode = code;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') process.exit(0);
+    fail(err, debug);
+  }
+}
+
+/** Prints the error as one line (plus the stack when debugging) and exits. */
+function fail(err: unknown, debug: boolean): never {
+  process.stderr.write(`error: ${errorMessage(err)}\n`);
+  if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  process.exit(err instanceof CliError ? err.exitCode : 1);
+}
+
+/**
+ * The one-line message `runMain` prints for any thrown value: the error's message with line
+ * breaks folded into spaces (or its name when the message is empty).
+ *
+ * @example
+ * errorMessage(new Error('bad\n  value')); // 'bad value'
+ */
+export function errorMessage(err: unknown): string {
+  const text = err instanceof Error ? err.message || err.name : String(err);
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}

@@ -1,0 +1,114 @@
+// Saves and loads a trained digit network: model.safetensors (weights by module name) + checkpoint.json (config, history, RNG state).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rng } from '@tinygpt/autograd';
+import type { RngState } from '@tinygpt/autograd';
+import { decodeSafetensors, encodeSafetensors } from '@tinygpt/autograd/safetensors';
+import { readJsonFile, writeFileAtomic } from '@tinygpt/cli-kit';
+import type { Mlp } from '@tinygpt/mlp';
+import { defaults, parseArch, validateConfig } from './config.js';
+import type { MnistConfig } from './config.js';
+import { createModel } from './model.js';
+import type { EpochMetrics } from './train.js';
+
+/** File names inside a checkpoint directory. */
+export const WEIGHTS_FILE = 'model.safetensors';
+export const META_FILE = 'checkpoint.json';
+const FORMAT = 'tinygpt-mnist-mlp/1';
+
+/** What a checkpoint holds besides the weights. */
+export interface CheckpointState {
+  /** The resolved config of the run: sampling, evaluating and drawing need no flags. */
+  config: MnistConfig;
+  /** Epochs completed. */
+  epoch: number;
+  /** One entry per completed epoch. */
+  history: EpochMetrics[];
+  /** The RNG after the last completed epoch. */
+  rng: RngState;
+}
+
+/** The JSON file: {@link CheckpointState} plus the format tag and the weights' SHA-256, written last. */
+interface CheckpointJson extends CheckpointState {
+  format: string;
+  weightsSha256: string;
+}
+
+/** A missing, corrupt or mismatched checkpoint; the message is one line that names the file. */
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
+
+/**
+ * Writes `model.safetensors` and then `checkpoint.json` into `dir` (created if needed), each
+ * atomically (temporary file + rename). The JSON carries the weights' SHA-256, so a checkpoint
+ * whose two files come from different saves is detected on load instead of silently mixed.
+ */
+export async function saveCheckpoint(dir: string, state: CheckpointState & { model: Mlp }): Promise<void> {
+  const { model, ...rest } = state;
+  mkdirSync(dir, { recursive: true });
+  const tensors = Object.fromEntries(Object.entries(model.stateDict()).map(([name, t]) => [name, { shape: t.shape, data: t.data }]));
+  const weights = encodeSafetensors(tensors, { format: FORMAT, arch: rest.config.arch, epoch: String(rest.epoch) });
+  await writeFileAtomic(join(dir, WEIGHTS_FILE), weights);
+  const json: CheckpointJson = { format: FORMAT, ...rest, weightsSha256: sha256(weights) };
+  await writeFileAtomic(join(dir, META_FILE), `${JSON.stringify(json, null, 2)}\n`);
+}
+
+/**
+ * Reads a checkpoint written by {@link saveCheckpoint} and rebuilds its network.
+ * Throws {@link CheckpointError} when a file is missing, corrupt, or the two do not belong together.
+ */
+export function loadCheckpoint(dir: string): CheckpointState & { model: Mlp } {
+  const metaPath = join(dir, META_FILE);
+  const weightsPath = join(dir, WEIGHTS_FILE);
+  if (!existsSync(metaPath)) {
+    throw new CheckpointError(`no checkpoint in ${dir}: ${META_FILE} is missing (train one with: pnpm mnist train --out-dir ${dir})`);
+  }
+  const json = checkJson(readJsonFile(metaPath, 'checkpoint'), metaPath);
+  if (!existsSync(weightsPath)) throw new CheckpointError(`checkpoint ${dir} is incomplete: ${WEIGHTS_FILE} is missing`);
+  const bytes = readFileSync(weightsPath);
+  if (sha256(bytes) !== json.weightsSha256) {
+    throw new CheckpointError(`${weightsPath} does not match ${META_FILE} (checksum differs): the files come from different saves or were altered`);
+  }
+  let tensors;
+  try {
+    tensors = decodeSafetensors(bytes).tensors;
+  } catch (err) {
+    throw new CheckpointError(`${weightsPath} is not a valid safetensors file: ${(err as Error).message}`);
+  }
+  const model = createModel(parseArch(json.config.arch), json.config, new Rng(json.config.seed));
+  try {
+    model.loadStateDict(tensors);
+  } catch (err) {
+    throw new CheckpointError(`${weightsPath} does not fit the ${json.config.arch} network: ${(err as Error).message}`);
+  }
+  const { config, epoch, history, rng } = json;
+  return { model, config, epoch, history, rng };
+}
+
+/** Checks the parsed checkpoint.json field by field, with one readable error for the first problem. */
+function checkJson(value: unknown, path: string): CheckpointJson {
+  const bad = (what: string): never => {
+    throw new CheckpointError(`${path} is not a tinygpt MNIST checkpoint: ${what}`);
+  };
+  if (typeof value !== 'object' || value === null) return bad('not a JSON object');
+  const json = value as Partial<CheckpointJson>;
+  if (json.format !== FORMAT) bad(`format is ${JSON.stringify(json.format)}, expected "${FORMAT}"`);
+  if (typeof json.config !== 'object' || json.config === null) bad('config is missing');
+  const config = { ...defaults, ...json.config };
+  try {
+    validateConfig(config);
+  } catch (err) {
+    bad(`its config is invalid: ${(err as Error).message}`);
+  }
+  if (!Number.isInteger(json.epoch) || json.epoch! < 0) bad('epoch is missing');
+  if (!Array.isArray(json.history)) bad('history is missing');
+  if (typeof json.weightsSha256 !== 'string') bad('weightsSha256 is missing');
+  if (typeof json.rng !== 'object' || json.rng === null) bad('rng state is missing');
+  return { ...(json as CheckpointJson), config };
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

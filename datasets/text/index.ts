@@ -1,0 +1,8 @@
+// Public surface of @tinygpt/datasets/text: loading, checking, measuring and splitting text corpora.
+export { DatasetError } from './dataset-error.js';
+export { loadTextFile, firstInvalidUtf8 } from './load-text-file.js';
+export { textStats } from './text-stats.js';
+export type { TextStats } from './text-stats.js';
+export { splitText } from './split-text.js';
+export { resolveCorpus, CORPUS_NAMES } from './resolve-corpus.js';
+export type { Corpus, CorpusName } from './resolve-corpus.js';

@@ -1,0 +1,36 @@
+// Turns what a user typed after --data into a corpus: a bundled name (moby-dick, tinyshakespeare) or a path to any UTF-8 text file.
+import { basename, resolve } from 'node:path';
+import { loadMobyDick, MOBY_DICK_SOURCE } from '../moby-dick/moby-dick.js';
+import { loadTinyShakespeare } from '../tinyshakespeare/tinyshakespeare.js';
+import type { TinyShakespeareOptions } from '../tinyshakespeare/tinyshakespeare.js';
+import { loadTextFile } from './load-text-file.js';
+
+/** The corpora known by name; `'moby-dick'`, bundled with the package, is the default. */
+export const CORPUS_NAMES = ['moby-dick', 'tinyshakespeare'] as const;
+
+/** A corpus known by name. */
+export type CorpusName = (typeof CORPUS_NAMES)[number];
+
+/** A loaded text corpus. */
+export interface Corpus {
+  /** `'moby-dick'`, `'tinyshakespeare'`, or the file name of a path (`'input.txt'`). */
+  readonly name: string;
+  /** The whole text. */
+  readonly text: string;
+  /** Where it came from: a package and edition, an absolute path, or a URL. Goes into checkpoints. */
+  readonly source: string;
+}
+
+/**
+ * Loads the corpus `nameOrPath` names: `'moby-dick'` (bundled), `'tinyshakespeare'` (found or
+ * downloaded, see `loadTinyShakespeare`; `options` are passed to it), or else a path to a UTF-8
+ * text file. A file that happens to be called `moby-dick` is reached as `./moby-dick`.
+ *
+ * @example
+ * const { name, text, source } = await resolveCorpus(config.data); // config.data = 'moby-dick'
+ */
+export async function resolveCorpus(nameOrPath: string = 'moby-dick', options: TinyShakespeareOptions = {}): Promise<Corpus> {
+  if (nameOrPath === 'moby-dick') return { name: 'moby-dick', text: loadMobyDick(), source: MOBY_DICK_SOURCE };
+  if (nameOrPath === 'tinyshakespeare') return { name: 'tinyshakespeare', ...(await loadTinyShakespeare(options)) };
+  return { name: basename(nameOrPath), text: loadTextFile(nameOrPath), source: resolve(nameOrPath) };
+}

@@ -1,0 +1,68 @@
+// Lint rules for the whole workspace; every package runs `eslint .` against this file.
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const root = import.meta.dirname;
+const workspaceDirs = ['packages', 'apps']
+  .flatMap((group) => (existsSync(join(root, group)) ? readdirSync(join(root, group)).map((d) => `${group}/${d}`) : []))
+  .concat(['datasets'])
+  .filter((dir) => existsSync(join(root, dir, 'package.json')));
+
+/** Reaching into another package's files bypasses its `exports`, its only public surface. */
+const deepImports = {
+  group: ['@tinygpt/*/src', '@tinygpt/*/src/**', '@tinygpt/*/dist', '@tinygpt/*/dist/**'],
+  message: "Import another package only through its exports ('@tinygpt/x'), never its files.",
+};
+/** Packages run in browsers too: files, processes and the terminal belong to apps/ and datasets/. */
+const nodeOnly = {
+  group: ['node:*', ...builtinModules],
+  message: 'Packages must run in a browser: no Node built-ins under packages/.',
+};
+/** The dependency direction of STYLE.md: tokenizer and sampler hold no tensor code. */
+const tensorFree = new Set(['@tinygpt/tokenizer', '@tinygpt/sampler']);
+const layer = new Set(['@tinygpt/embedding', '@tinygpt/attention', '@tinygpt/mlp', '@tinygpt/backend-wasm']);
+
+function rulesFor(dir) {
+  const { name } = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+  const patterns = [deepImports];
+  const paths = [{ name, message: 'A package must not import itself by name; use a relative import.' }];
+  if (dir.startsWith('packages/')) patterns.push(nodeOnly);
+  const allowed =
+    name === '@tinygpt/autograd' || tensorFree.has(name)
+      ? []
+      : layer.has(name)
+        ? ['@tinygpt/autograd']
+        : null; // apps and datasets may use any package
+  if (allowed) {
+    patterns.push({
+      group: ['@tinygpt/*', ...allowed.map((a) => `!${a}`)],
+      message: `${name} may depend only on ${allowed.length ? allowed.join(', ') : 'no other @tinygpt package'} (see STYLE.md).`,
+    });
+  }
+  const block = (files, pats, ignores = []) => ({
+    files,
+    ignores,
+    rules: { 'no-restricted-imports': ['error', { paths, patterns: pats }] },
+  });
+  // Tests run only in Node, so they may read fixtures from disk.
+  const tests = [`${dir}/**/*.test.ts`, `${dir}/bench/**`];
+  return [block([`${dir}/**/*.ts`], patterns, tests), block(tests, patterns.filter((p) => p !== nodeOnly))];
+}
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.js', '**/*.mjs', '**/build/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': ['error', { patterns: [deepImports] }],
+    },
+  },
+  ...workspaceDirs.flatMap(rulesFor),
+);

@@ -1,0 +1,111 @@
+// Causal multi-head self-attention (Vaswani et al. 2017; GPT-2's `attn`), as nanoGPT's CausalSelfAttention.
+import { Dropout, Linear, Module, matmul } from '@tinygpt/autograd';
+import type { Rng, Tensor } from '@tinygpt/autograd';
+import { causalMask } from './causal-mask.js';
+import type { KvCache } from './kv-cache.js';
+
+/** The config fields a {@link CausalSelfAttention} reads (the GPT config has them all). */
+export interface AttentionConfig {
+  /** Width of the residual stream (C); split evenly across the heads. */
+  nEmbd: number;
+  /** Number of attention heads; must divide nEmbd. */
+  nHead: number;
+  /** Longest context, cached positions included. */
+  blockSize: number;
+  /** Dropout probability on the attention weights and on the output. */
+  dropout: number;
+  /** Whether cAttn and cProj have biases (GPT-2: true). */
+  bias: boolean;
+  /** Number of transformer blocks; scales cProj's initialisation. */
+  nLayer: number;
+}
+
+/**
+ * Every position attends to itself and the positions before it, in nHead heads of headSize =
+ * nEmbd / nHead channels each: softmax(q·kᵀ / sqrt(headSize), masked causally) · v, then cProj.
+ *
+ * Initialisation as GPT-2 / nanoGPT: weights normal(0, 0.02), cProj (a residual projection)
+ * normal(0, 0.02 / sqrt(2·nLayer)), biases zero. Parameters: 4·C² + 4·C with bias, 4·C² without.
+ *
+ * @example
+ * const attn = new CausalSelfAttention({ nEmbd: 32, nHead: 4, blockSize: 8, dropout: 0, bias: true, nLayer: 2 }, { rng });
+ * attn.forward(x, { returnAttention: true }); // x (B, T, 32) → (B, T, 32)
+ * attn.lastAttention?.shape;                 // [B, 4, T, T]
+ */
+export class CausalSelfAttention extends Module {
+  /** Fused query, key, value projection: weight (3·nEmbd, nEmbd), rows in that order. */
+  cAttn: Linear;
+  /** Output projection back into the residual stream: weight (nEmbd, nEmbd). */
+  cProj: Linear;
+  attnDropout: Dropout;
+  residDropout: Dropout;
+  readonly nEmbd: number;
+  readonly nHead: number;
+  readonly headSize: number;
+  readonly blockSize: number;
+  /** Attention weights (B, nHead, T, Tk) of the last forward that asked for them, before dropout. */
+  lastAttention: Tensor | null = null;
+
+  constructor(config: AttentionConfig, opts: { rng: Rng }) {
+    super();
+    const { nEmbd, nHead, blockSize, dropout, bias, nLayer } = config;
+    for (const [name, value] of Object.entries({ nEmbd, nHead, blockSize, nLayer })) {
+      if (!Number.isInteger(value) || value < 1) {
+        throw new RangeError(`CausalSelfAttention: ${name} must be a positive integer, got ${value}`);
+      }
+    }
+    if (nEmbd % nHead !== 0) {
+      throw new RangeError(`CausalSelfAttention: nEmbd ${nEmbd} is not divisible by nHead ${nHead}`);
+    }
+    const { rng } = opts;
+    this.cAttn = new Linear(nEmbd, 3 * nEmbd, { bias, rng, std: 0.02 });
+    this.cProj = new Linear(nEmbd, nEmbd, { bias, rng, std: 0.02 / Math.sqrt(2 * nLayer) });
+    this.attnDropout = new Dropout(dropout, rng);
+    this.residDropout = new Dropout(dropout, rng);
+    this.nEmbd = nEmbd;
+    this.nHead = nHead;
+    this.headSize = nEmbd / nHead;
+    this.blockSize = blockSize;
+  }
+
+  /**
+   * (B, T, C) → (B, T, C). With `cache`, x holds only the T new positions: their keys and values
+   * are appended to the cache and they attend over all cached positions. With `returnAttention`,
+   * the weights are kept in {@link lastAttention}; otherwise it is set to null.
+   * @throws RangeError when the cached plus new positions would exceed blockSize.
+   */
+  forward(x: Tensor, opts: { cache?: KvCache; returnAttention?: boolean } = {}): Tensor {
+    const [B, T, C] = x.shape;
+    if (x.ndim !== 3 || C !== this.nEmbd) {
+      throw new Error(`CausalSelfAttention: expected x of shape (B, T, ${this.nEmbd}), got (${x.shape.join(', ')})`);
+    }
+    const { cache } = opts;
+    const past = cache?.length ?? 0;
+    if (past + T > this.blockSize) {
+      throw new RangeError(
+        `CausalSelfAttention: ${past ? `${past} cached + ` : ''}${T} new positions exceed blockSize ${this.blockSize}; ` +
+          `crop the context${past ? ' and reset the cache' : ''}`,
+      );
+    }
+    const nh = this.nHead;
+    const hs = this.headSize;
+    const qkv = this.cAttn.forward(x); // (B, T, 3C)
+    const q = qkv.slice(2, 0, C).reshape([B, T, nh, hs]).transpose(1, 2); // (B, nh, T, hs)
+    let k = qkv.slice(2, C, 2 * C).reshape([B, T, nh, hs]).transpose(1, 2); // (B, nh, T, hs)
+    let v = qkv.slice(2, 2 * C, 3 * C).reshape([B, T, nh, hs]).transpose(1, 2); // (B, nh, T, hs)
+    if (cache) ({ keys: k, values: v } = cache.append(k, v)); // (B, nh, Tk, hs), Tk = past + T
+    const Tk = past + T;
+
+    // kᵀ is a flag to the matmul kernel, not a copy.
+    let att = matmul(q, k, { transB: true }).mul(1 / Math.sqrt(hs)); // (B, nh, T, hs) · (B, nh, Tk, hs)ᵀ → (B, nh, T, Tk)
+    // A single new query sits after every key, so it needs no mask.
+    if (T > 1) att = att.maskedFill(causalMask(T, Tk), -Infinity);
+    att = att.softmax(-1);
+    this.lastAttention = opts.returnAttention ? att.detach() : null;
+    att = this.attnDropout.forward(att);
+    const y = att.matmul(v) // (B, nh, T, Tk) · (B, nh, Tk, hs) → (B, nh, T, hs)
+      .transpose(1, 2) // (B, T, nh, hs)
+      .reshape([B, T, C]); // (B, T, C): the heads side by side
+    return this.residDropout.forward(this.cProj.forward(y)); // (B, T, C)
+  }
+}

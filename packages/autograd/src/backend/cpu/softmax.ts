@@ -1,0 +1,94 @@
+// Row-wise softmax, log-softmax and fused softmax cross-entropy, each max-subtracted so no row overflows.
+
+/** out row = exp(x − max) / Σ exp(x − max). */
+export function softmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    let max = -Infinity;
+    for (let i = 0; i < cols; i++) if (x[o + i]! > max) max = x[o + i]!;
+    if (max === -Infinity) max = 0; // a fully masked row: exp(−∞ − 0) = 0 everywhere, then 0/0 = NaN as in PyTorch
+    let sum = 0;
+    for (let i = 0; i < cols; i++) {
+      const e = Math.exp(x[o + i]! - max);
+      out[o + i] = e;
+      sum += e;
+    }
+    const inv = 1 / sum;
+    for (let i = 0; i < cols; i++) out[o + i] *= inv;
+  }
+}
+
+/** dx += y ⊙ (dy − Σ dy ⊙ y), row by row. */
+export function softmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void {
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    let dot = 0;
+    for (let i = 0; i < cols; i++) dot += dy[o + i]! * y[o + i]!;
+    for (let i = 0; i < cols; i++) dx[o + i] += y[o + i]! * (dy[o + i]! - dot);
+  }
+}
+
+/** log Σ exp(x[o..o+cols)) computed as max + log Σ exp(x − max). */
+function logSumExp(x: Float32Array, o: number, cols: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < cols; i++) if (x[o + i]! > max) max = x[o + i]!;
+  if (max === -Infinity || max === Infinity) return max;
+  let sum = 0;
+  for (let i = 0; i < cols; i++) sum += Math.exp(x[o + i]! - max);
+  return max + Math.log(sum);
+}
+
+/** out row = x − logsumexp(x). */
+export function logSoftmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    const lse = logSumExp(x, o, cols);
+    for (let i = 0; i < cols; i++) out[o + i] = x[o + i]! - lse;
+  }
+}
+
+/** dx += dy − softmax(x)·Σ dy, with softmax(x) = exp(y). */
+export function logSoftmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void {
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    let sum = 0;
+    for (let i = 0; i < cols; i++) sum += dy[o + i]!;
+    for (let i = 0; i < cols; i++) dx[o + i] += dy[o + i]! - Math.exp(y[o + i]!) * sum;
+  }
+}
+
+/** Σ over counted rows of logsumexp(row) − row[target]; `probs` receives each row's softmax. */
+export function crossEntropy(
+  logits: Float32Array,
+  rows: number,
+  cols: number,
+  targets: Int32Array,
+  ignoreIndex: number,
+  probs: Float32Array,
+): { sum: number; count: number } {
+  let total = 0;
+  let count = 0;
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    const lse = logSumExp(logits, o, cols);
+    for (let i = 0; i < cols; i++) probs[o + i] = Math.exp(logits[o + i]! - lse);
+    const t = targets[r]!;
+    if (t === ignoreIndex) continue;
+    total += lse - logits[o + t]!;
+    count++;
+  }
+  return { sum: total, count };
+}
+
+/** dlogits += scale·(softmax − onehot(target)) on counted rows. */
+export function crossEntropyBackward(
+  probs: Float32Array,
+  rows: number,
+  cols: number,
+  targets: Int32Array,
+  ignoreIndex: number,
+  scale: number,
+  dx: Float32Array,
+): void {
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    const t = targets[r]!;
+    if (t === ignoreIndex) continue;
+    for (let i = 0; i < cols; i++) dx[o + i] += scale * probs[o + i]!;
+    dx[o + t] -= scale;
+  }
+}

@@ -1,0 +1,28 @@
+// GELU (Hendrycks & Gimpel 2016): y = x·Φ(x), or GPT-2's tanh approximation; one fused kernel each way.
+
+import { getBackend } from '../backend/active.js';
+import { empty } from '../creation.js';
+import { gradOf, record } from '../graph.js';
+import type { Tensor } from '../tensor.js';
+import type { OpDef } from './op-def.js';
+
+/**
+ * GELU elementwise. `'none'`: x·Φ(x) with Φ the normal CDF via erf (PyTorch's default);
+ * `'tanh'`: ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (GPT-2, nanoGPT's `new_gelu`).
+ * A primitive because erf has no composition from the other ops; the tanh form is tested equal
+ * to its composition from tanh, mul and add.
+ */
+export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  if (approximate !== 'none' && approximate !== 'tanh') {
+    throw new Error(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
+  }
+  const kind = approximate === 'tanh' ? 'geluTanh' : 'gelu';
+  const be = getBackend();
+  const out = empty(x.shape);
+  be.unary(kind, x.data, out.data);
+  // dx += g·(Φ(x) + x·φ(x)), or the derivative of the tanh form
+  return record(out, 'gelu', [x], (g) => be.unaryBackward(kind, x.data, out.data, g, gradOf(x)));
+}
+
+/** The registry entry of `gelu`. */
+export const geluOp = { name: 'gelu', apply: gelu, summary: 'x·Φ(x); dx = g·(Φ(x) + x·φ(x))' } satisfies OpDef<'gelu'>;

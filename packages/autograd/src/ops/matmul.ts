@@ -1,0 +1,95 @@
+// Matrix product C = op(A)·op(B), batched with broadcast batch dims: dA = dC·op(B)ᵀ, dB = op(A)ᵀ·dC via sgemm flags.
+
+import { getBackend } from '../backend/active.js';
+import { empty } from '../creation.js';
+import { gradOf, record } from '../graph.js';
+import { broadcastShapes, showShape, sizeOf } from '../shape.js';
+import type { Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import type { OpDef } from './op-def.js';
+
+/** Which operands enter the product transposed (last two axes swapped), without copying them. */
+export interface MatmulOptions {
+  transA?: boolean;
+  transB?: boolean;
+}
+
+/** For each output batch, the batch index into an operand with batch shape `own` broadcast to `out`. */
+function batchIndex(own: Shape, out: Shape): Int32Array {
+  const n = sizeOf(out);
+  const idx = new Int32Array(n);
+  const lead = out.length - own.length;
+  for (let b = 0; b < n; b++) {
+    let rem = b;
+    let flat = 0;
+    let stride = 1;
+    for (let d = out.length - 1; d >= 0; d--) {
+      const coord = rem % out[d]!;
+      rem = (rem - coord) / out[d]!;
+      if (d >= lead) {
+        const size = own[d - lead]!;
+        flat += (size === 1 ? 0 : coord) * stride;
+        stride *= size;
+      }
+    }
+    idx[b] = flat;
+  }
+  return idx;
+}
+
+/**
+ * op(a)·op(b): (M, K)@(K, N) → (M, N), or (..., M, K)@(..., K, N) → (..., M, N) with the batch
+ * axes broadcast. With `transA`/`transB` an operand's last two axes are read swapped.
+ * @example x.matmul(w) // (B, T, C)@(C, N) → (B, T, N), one sgemm over B·T rows
+ */
+export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
+  const transA = opts.transA ?? false;
+  const transB = opts.transB ?? false;
+  if (a.ndim < 2 || b.ndim < 2) {
+    throw new Error(`matmul: needs at least 2-D operands, got ${showShape(a.shape)} and ${showShape(b.shape)}`);
+  }
+  const [ar, ac] = a.shape.slice(-2) as [number, number];
+  const [br, bc] = b.shape.slice(-2) as [number, number];
+  const [M, K] = transA ? [ac, ar] : [ar, ac];
+  const [K2, N] = transB ? [bc, br] : [br, bc];
+  if (K !== K2) {
+    throw new Error(`matmul: inner sizes differ: ${showShape(a.shape)}${transA ? 'ᵀ' : ''} @ ${showShape(b.shape)}${transB ? 'ᵀ' : ''}`);
+  }
+  const aBatch = a.shape.slice(0, -2);
+  const bBatch = b.shape.slice(0, -2);
+  const be = getBackend();
+  // A 2-D right operand folds all of a's batch axes into M: one large product instead of many small.
+  const fold = b.ndim === 2 && !transA;
+  const batch = fold ? [] : broadcastShapes(aBatch, bBatch);
+  const rows = fold ? sizeOf(aBatch) * M : M;
+  const out = empty(fold ? [...aBatch, M, N] : [...batch, M, N]);
+  const count = sizeOf(batch);
+  const ai = batchIndex(fold ? [] : aBatch, batch);
+  const bi = batchIndex(bBatch, batch);
+  const aSize = M * K;
+  const bSize = K * N;
+  const cSize = rows * N;
+  for (let i = 0; i < count; i++) {
+    be.sgemm(transA, transB, rows, N, K, a.data, ai[i]! * aSize, b.data, bi[i]! * bSize, out.data, i * cSize, false);
+  }
+  return record(out, 'matmul', [a, b], (g) => {
+    for (let i = 0; i < count; i++) {
+      const aOff = ai[i]! * aSize;
+      const bOff = bi[i]! * bSize;
+      const cOff = i * cSize;
+      if (a.requiresGrad) {
+        const da = gradOf(a);
+        if (!transA) be.sgemm(false, !transB, rows, K, N, g, cOff, b.data, bOff, da, aOff, true); // dA = dC·op(B)ᵀ
+        else be.sgemm(transB, true, K, rows, N, b.data, bOff, g, cOff, da, aOff, true); // dAᵀ = op(B)·dCᵀ
+      }
+      if (b.requiresGrad) {
+        const db = gradOf(b);
+        if (!transB) be.sgemm(!transA, false, K, N, rows, a.data, aOff, g, cOff, db, bOff, true); // dB = op(A)ᵀ·dC
+        else be.sgemm(true, transA, N, K, rows, g, cOff, a.data, aOff, db, bOff, true); // dBᵀ = dCᵀ·op(A)
+      }
+    }
+  });
+}
+
+/** The registry entry of `matmul`. */
+export const matmulOp = { name: 'matmul', apply: matmul, summary: 'A·B; dA = dC·Bᵀ, dB = Aᵀ·dC' } satisfies OpDef<'matmul'>;

@@ -1,0 +1,19 @@
+// Square root: y = √x, so ∂y/∂x = 1/(2√x) = 1/(2y).
+
+import { getBackend } from '../backend/active.js';
+import { empty } from '../creation.js';
+import { gradOf, record } from '../graph.js';
+import type { Tensor } from '../tensor.js';
+import type { OpDef } from './op-def.js';
+
+/** √x elementwise. */
+export function sqrt(x: Tensor): Tensor {
+  const be = getBackend();
+  const out = empty(x.shape);
+  be.unary('sqrt', x.data, out.data);
+  // dx += g/(2y)
+  return record(out, 'sqrt', [x], (g) => be.unaryBackward('sqrt', x.data, out.data, g, gradOf(x)));
+}
+
+/** The registry entry of `sqrt`. */
+export const sqrtOp = { name: 'sqrt', apply: sqrt, summary: '√x; dx = g/(2√x)' } satisfies OpDef<'sqrt'>;

@@ -1,0 +1,259 @@
+// Single-precision GEMM in WebAssembly SIMD: C = op(A)·op(B) (+ C), blocked and packed after Goto & van de Geijn (2008).
+//
+// Loop nest (BLIS naming): jc over N in NC-wide blocks, pc over K in KC-deep blocks (pack B),
+// ic over M in MC-tall blocks (pack A), then jr/ir over NR-wide and MR-tall register tiles.
+// The packed A block (MC×KC) stays in L2, one packed B micro-panel (KC×NR) in L1, and the
+// MR×NR tile of C in eight v128 registers for the whole KC-long inner loop.
+
+/** Rows of C in the register tile. */
+export const MR: i32 = 4;
+/** Columns of C in the register tile (two v128 per row). */
+export const NR: i32 = 8;
+/** Depth of a packed block: KC×NR floats (8 KiB) of B stay in L1 across a whole row of tiles. */
+export const KC: i32 = 256;
+/** Height of a packed A block: MC×KC floats (128 KiB) fit in L2. */
+export const MC: i32 = 128;
+/** Width of a packed B block: KC×NC floats (2 MiB) fit in the shared L3. */
+export const NC: i32 = 2048;
+
+/** Bytes of scratch one `sgemm` call needs: packed A block, packed B block and one edge tile. */
+export function sgemmWorkspaceBytes(): i32 {
+  return (MC * KC + KC * NC + MR * NR) * 4;
+}
+
+@inline function madd(c: v128, a: v128, b: v128): v128 {
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/**
+ * The register tile: C[0..4, 0..8] (row stride `ldc` bytes) = beta·C + Ap·Bp over `kc` steps,
+ * where Ap holds 4 floats and Bp 8 floats per step. `beta` is 0 (overwrite) or 1 (accumulate).
+ */
+function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, beta: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = madd(c00, a, b0);
+    c01 = madd(c01, a, b1);
+    a = v128.load32_splat(ap, 4);
+    c10 = madd(c10, a, b0);
+    c11 = madd(c11, a, b1);
+    a = v128.load32_splat(ap, 8);
+    c20 = madd(c20, a, b0);
+    c21 = madd(c21, a, b1);
+    a = v128.load32_splat(ap, 12);
+    c30 = madd(c30, a, b0);
+    c31 = madd(c31, a, b1);
+    ap += 16;
+    bp += 32;
+  }
+  if (beta) {
+    c00 = f32x4.add(c00, v128.load(c));
+    c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(c + ldc));
+    c11 = f32x4.add(c11, v128.load(c + ldc, 16));
+    c20 = f32x4.add(c20, v128.load(c + 2 * ldc));
+    c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
+    c30 = f32x4.add(c30, v128.load(c + 3 * ldc));
+    c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
+  }
+  v128.store(c, c00);
+  v128.store(c, c01, 16);
+  v128.store(c + ldc, c10);
+  v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20);
+  v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30);
+  v128.store(c + 3 * ldc, c31, 16);
+}
+
+/**
+ * Packs rows [i0, i0+mc) × depth [p0, p0+kc) of op(A) into MR-row panels: panel p holds, for each
+ * k, the MR floats op(A)[i0+p·MR .. +MR, p0+k]; rows past `mc` are zero.
+ * A is row-major with row stride `lda` (elements): op(A)[i, k] = A[i·lda + k], or A[k·lda + i] when `trans`.
+ */
+function packA(trans: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
+  for (let ip = 0; ip < mc; ip += MR) {
+    const rows = min(MR, mc - ip);
+    if (trans) {
+      let src = a + (((<usize>p0 * lda) + i0 + ip) << 2);
+      const stride = <usize>lda << 2;
+      if (rows == MR) {
+        for (let k = 0; k < kc; k++) {
+          v128.store(dst, v128.load(src));
+          src += stride;
+          dst += 16;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          for (let r = 0; r < MR; r++) store<f32>(dst + (r << 2), r < rows ? load<f32>(src + (r << 2)) : 0);
+          src += stride;
+          dst += 16;
+        }
+      }
+    } else {
+      const stride = <usize>lda << 2;
+      const r0 = a + ((<usize>(i0 + ip) * lda + p0) << 2);
+      if (rows == MR) {
+        const r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride;
+        let k = 0;
+        // 4×4 blocks: four rows, four k, transposed in registers.
+        for (; k + 4 <= kc; k += 4) {
+          const off = <usize>k << 2;
+          const x0 = v128.load(r0 + off), x1 = v128.load(r1 + off);
+          const x2 = v128.load(r2 + off), x3 = v128.load(r3 + off);
+          const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5); // a00 a10 a01 a11
+          const t1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5); // a20 a30 a21 a31
+          const t2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7); // a02 a12 a03 a13
+          const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7); // a22 a32 a23 a33
+          v128.store(dst, i64x2.shuffle(t0, t1, 0, 2));
+          v128.store(dst, i64x2.shuffle(t0, t1, 1, 3), 16);
+          v128.store(dst, i64x2.shuffle(t2, t3, 0, 2), 32);
+          v128.store(dst, i64x2.shuffle(t2, t3, 1, 3), 48);
+          dst += 64;
+        }
+        for (; k < kc; k++) {
+          const off = <usize>k << 2;
+          store<f32>(dst, load<f32>(r0 + off));
+          store<f32>(dst, load<f32>(r1 + off), 4);
+          store<f32>(dst, load<f32>(r2 + off), 8);
+          store<f32>(dst, load<f32>(r3 + off), 12);
+          dst += 16;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          const off = <usize>k << 2;
+          for (let r = 0; r < MR; r++) {
+            store<f32>(dst + (r << 2), r < rows ? load<f32>(r0 + <usize>r * stride + off) : 0);
+          }
+          dst += 16;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Packs depth [p0, p0+kc) × columns [j0, j0+nc) of op(B) into NR-column panels: panel p holds, for
+ * each k, the NR floats op(B)[p0+k, j0+p·NR .. +NR]; columns past `nc` are zero.
+ * B is row-major with row stride `ldb`: op(B)[k, j] = B[k·ldb + j], or B[j·ldb + k] when `trans`.
+ */
+function packB(trans: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  const stride = <usize>ldb << 2;
+  for (let jp = 0; jp < nc; jp += NR) {
+    const cols = min(NR, nc - jp);
+    if (!trans) {
+      let src = b + ((<usize>p0 * ldb + j0 + jp) << 2);
+      if (cols == NR) {
+        for (let k = 0; k < kc; k++) {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+          src += stride;
+          dst += 32;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          for (let j = 0; j < NR; j++) store<f32>(dst + (j << 2), j < cols ? load<f32>(src + (j << 2)) : 0);
+          src += stride;
+          dst += 32;
+        }
+      }
+    } else {
+      const c0 = b + ((<usize>(j0 + jp) * ldb + p0) << 2);
+      if (cols == NR) {
+        let k = 0;
+        // Two 4×4 transposes per four k: columns 0–3 and 4–7 of the panel.
+        for (; k + 4 <= kc; k += 4) {
+          const off = <usize>k << 2;
+          for (let h = 0; h < 2; h++) {
+            const base = c0 + <usize>(h * 4) * stride + off;
+            const x0 = v128.load(base), x1 = v128.load(base + stride);
+            const x2 = v128.load(base + 2 * stride), x3 = v128.load(base + 3 * stride);
+            const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
+            const t1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+            const t2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+            const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+            const d = dst + (<usize>h << 4);
+            v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
+            v128.store(d, i64x2.shuffle(t0, t1, 1, 3), 32);
+            v128.store(d, i64x2.shuffle(t2, t3, 0, 2), 64);
+            v128.store(d, i64x2.shuffle(t2, t3, 1, 3), 96);
+          }
+          dst += 128;
+        }
+        for (; k < kc; k++) {
+          const off = <usize>k << 2;
+          for (let j = 0; j < NR; j++) store<f32>(dst + (j << 2), load<f32>(c0 + <usize>j * stride + off));
+          dst += 32;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          const off = <usize>k << 2;
+          for (let j = 0; j < NR; j++) {
+            store<f32>(dst + (j << 2), j < cols ? load<f32>(c0 + <usize>j * stride + off) : 0);
+          }
+          dst += 32;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * C (M×N, row stride `ldc`) = op(A)·op(B), or += when `accumulate`. op(A) is M×K: A is (M, K) with
+ * row stride `lda`, or (K, M) when `transA`. op(B) is K×N: B is (K, N) with row stride `ldb`, or
+ * (N, K) when `transB`. Pointers are byte addresses; strides count floats. `work` points at
+ * `sgemmWorkspaceBytes()` bytes of scratch that no other concurrent call uses.
+ */
+export function sgemm(
+  transA: bool, transB: bool, M: i32, N: i32, K: i32,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
+  accumulate: bool, work: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
+  const cStride = <usize>ldc << 2;
+  if (K <= 0) {
+    if (!accumulate) for (let i = 0; i < M; i++) memory.fill(c + <usize>i * cStride, 0, <usize>N << 2);
+    return;
+  }
+  const ap = work;
+  const bp = ap + (<usize>(MC * KC) << 2);
+  const edge = bp + (<usize>(KC * NC) << 2);
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      const beta = pc > 0 || accumulate;
+      packB(transB, b, ldb, pc, jc, kc, nc, bp);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        packA(transA, a, lda, ic, pc, mc, kc, ap);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bPanel = bp + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const aPanel = ap + (<usize>(ir * kc) << 2);
+            const cTile = c + <usize>(ic + ir) * cStride + (<usize>(jc + jr) << 2);
+            if (mr == MR && nr == NR) {
+              kernel4x8(kc, aPanel, bPanel, cTile, cStride, beta);
+            } else {
+              kernel4x8(kc, aPanel, bPanel, edge, NR << 2, false);
+              for (let i = 0; i < mr; i++) {
+                const row = cTile + <usize>i * cStride;
+                for (let j = 0; j < nr; j++) {
+                  const v = load<f32>(edge + (<usize>(i * NR + j) << 2));
+                  const at = row + (<usize>j << 2);
+                  store<f32>(at, beta ? load<f32>(at) + v : v);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,35 @@
+// Runs the example a package's README shows and checks that it prints exactly the output shown beside it.
+/// <reference types="node" />
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The first ```ts block of a README and the ```text block that follows it. */
+export function readmeExample(readme: string): { code: string; output: string } {
+  const match = /```ts\n([\s\S]*?)```[\s\S]*?```text\n([\s\S]*?)```/.exec(readme);
+  if (!match) throw new Error('README has no ```ts example followed by a ```text block of its output');
+  return { code: match[1]!, output: match[2]! };
+}
+
+/**
+ * Runs `packageDir`'s README example as a script inside that package (so it imports the package by
+ * name, straight from its sources) and returns what the README shows and what the example printed.
+ */
+export function runReadmeExample(packageDir: string | URL): { expected: string; actual: string } {
+  const dir = typeof packageDir === 'string' ? packageDir : fileURLToPath(packageDir);
+  const { code, output } = readmeExample(readFileSync(join(dir, 'README.md'), 'utf8'));
+  const file = join(dir, `.readme-example-${process.pid}.ts`);
+  writeFileSync(file, code);
+  try {
+    const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+    const actual = execFileSync(process.execPath, [tsx, '--conditions=@tinygpt/source', file], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    return { expected: output.trimEnd(), actual: actual.trimEnd() };
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
