@@ -1,7 +1,7 @@
 // Runs the example a package's README shows and checks that it prints exactly the output shown beside it.
 /// <reference types="node" />
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,37 @@ export function readmeExample(readme: string): { code: string; output: string } 
   const match = /```ts\n([\s\S]*?)```[\s\S]*?```text\n([\s\S]*?)```/.exec(readme);
   if (!match) throw new Error('README has no ```ts example followed by a ```text block of its output');
   return { code: match[1]!, output: match[2]! };
+}
+
+/** A workspace package and what its README example is, or why it has none. */
+export interface ReadmeExamplePackage {
+  /** The folder's name under `packages/`, e.g. `autograd`. */
+  name: string;
+  /** Absolute path of the package folder. */
+  dir: string;
+  /** Why the package has no runnable README example, or `null` when it has one. */
+  missing: string | null;
+}
+
+/** Every folder of `packages/` under `workspaceRoot` (a package.json beside it), and whether its README has an example. */
+export function readmeExamplePackages(workspaceRoot: string | URL): ReadmeExamplePackage[] {
+  const root = typeof workspaceRoot === 'string' ? workspaceRoot : fileURLToPath(workspaceRoot);
+  const packagesDir = join(root, 'packages');
+  return readdirSync(packagesDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(packagesDir, entry.name, 'package.json')))
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => {
+      const dir = join(packagesDir, name);
+      const readme = join(dir, 'README.md');
+      if (!existsSync(readme)) return { name, dir, missing: 'no README.md' };
+      try {
+        readmeExample(readFileSync(readme, 'utf8'));
+        return { name, dir, missing: null };
+      } catch (error) {
+        return { name, dir, missing: (error as Error).message };
+      }
+    });
 }
 
 /**

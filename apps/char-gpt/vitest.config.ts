@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 const conditions = ['@tinygpt/source', 'import', 'module', 'node', 'default'];
 
 export default defineConfig({
-  resolve: { conditions, alias: { '@tinygpt/autograd/safetensors': new URL('../../packages/autograd/src/io/safetensors.ts', import.meta.url).pathname } }, // TEMP-ALIAS
+  resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: { testTimeout: 60_000, hookTimeout: 60_000 },
 });

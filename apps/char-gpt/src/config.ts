@@ -152,7 +152,7 @@ export const help: { readonly [K in keyof TrainConfig]: string } = {
   beta2: 'AdamW beta2',
   gradClip: 'clip the global gradient norm to this (0: off)',
   seed: 'seed of the one random generator (init, dropout, batches, samples)',
-  device: 'accepted for nanoGPT command lines; only cpu',
+  device: 'accepted for nanoGPT command lines',
   compile: 'accepted for nanoGPT command lines; ignored',
   alwaysSaveCheckpoint: 'accepted for nanoGPT command lines; every evaluation saves',
 };

@@ -1,14 +1,11 @@
 // The three commands as a user runs them (child processes): bad input is one `error:` line and a non-zero exit; good input works.
 import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appDir } from '../src/paths.js';
 import { train } from '../src/train.js';
 import { scratchDir, textFile, tinyRun } from './helpers.js';
-
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
 
 interface Ran {
   code: number | null;
@@ -16,10 +13,13 @@ interface Ran {
   stderr: string;
 }
 
-/** Runs `src/cli/<command>.ts` with the user's directory `cwd`; `onStdout` may signal the child. */
+/**
+ * Runs `src/cli/<command>.ts` as the package scripts do (node with tsx's loader: one process, so
+ * signals reach the command itself), with the user's directory `cwd`; `onStdout` may signal it.
+ */
 function run(command: 'pretrain' | 'generate' | 'eval', args: string[], cwd: string, onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, '--conditions=@tinygpt/source', `src/cli/${command}.ts`, ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tinygpt/source', `src/cli/${command}.ts`, ...args], {
       cwd: appDir,
       env: { ...process.env, INIT_CWD: cwd, TINYGPT_DEBUG: '' },
     });
@@ -58,7 +58,7 @@ beforeAll(async () => {
   truncateSync(join(user, 'truncated', 'model.safetensors'), 64);
 });
 
-describe('CLI errors: one line, non-zero exit, no stack trace', () => {
+describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () => {
   it.each([
     ['pretrain', ['--bogus'], /unknown option --bogus; valid options: /],
     ['pretrain', ['--n-embd', '130', '--n-head', '4'], /--n-embd expects a multiple of --n-head \(4\), got 130/],
@@ -68,10 +68,11 @@ describe('CLI errors: one line, non-zero exit, no stack trace', () => {
     ['pretrain', ['--data', 'binary.bin'], /binary\.bin looks binary/],
     ['pretrain', ['--init-from', 'resume', '--out-dir', 'nowhere'], /no checkpoint at .*nowhere/],
     ['pretrain', ['--init-from', 'resume', '--out-dir', 'truncated'], /model\.safetensors is damaged: 64 bytes/],
-    ['generate', [], /--checkpoint.* expects a checkpoint directory/],
+    ['generate', [], /--checkpoint DIR is required/],
+    ['eval', ['--checkpoint', 'ckpt'], /--data PATH is required/],
     ['generate', ['--checkpoint', 'nowhere'], /no checkpoint at .*nowhere/],
     ['generate', ['--checkpoint', 'truncated'], /truncated\/model\.safetensors is damaged/],
-    ['generate', ['--checkpoint', 'ckpt', '--prompt', 'the café'], /the prompt has a character the model never saw: character 'é' \(U\+00E9\) at position 7/],
+    ['generate', ['--checkpoint', 'ckpt', '--prompt', 'the cat é'], /the prompt has a character the model never saw: character 'é' \(U\+00E9\) at position 8/],
     ['generate', ['--checkpoint', 'ckpt', '--temperature=-1'], /--temperature.* expects a number ≥ 0, got -1/],
     ['eval', ['--checkpoint', 'ckpt', '--data', 'missing.txt'], /text file not found/],
   ] as const)('%s %j', async (command, args, message) => {

@@ -50,9 +50,10 @@ describe('createProgress on a terminal', () => {
     };
     expect(draw(100)).toBe('train █████░░░░░░░░░░░░░░░ 1/4  25.0% | loss 3.2500 | ms/iter 1000 | 1.00 it/s | eta 3s');
     expect(draw(70)).toBe('train 1/4 25.0% | loss 3.2500 | ms/iter 1000 | 1.00 it/s | eta 3s');
-    expect(draw(50)).toBe('train 1/4 25.0% | loss 3.2500 | 1.00 it/s | eta 3s');
+    expect(draw(51)).toBe('train 1/4 25.0% | loss 3.2500 | 1.00 it/s | eta 3s');
+    expect(draw(50)).toBe('train 1/4 25.0% | 1.00 it/s | eta 3s');
     expect(draw(40)).toBe('train 1/4 25.0% | 1.00 it/s | eta 3s');
-    expect(draw(20)).toBe('train 1/4 25.0% | 1…');
+    expect(draw(20)).toBe('train 1/4 25.0% | …');
     expect(draw(20).length).toBe(19);
   });
 });

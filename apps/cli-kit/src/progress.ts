@@ -114,7 +114,7 @@ export function createProgress(options: ProgressOptions): Progress {
   };
   const redraw = (): void => {
     // One column short of the width, so the cursor never wraps to a new line.
-    const text = line(true, (stream.columns ?? 80) - 1);
+    const text = line(true, (stream.columns || 80) - 1); // a pseudo-terminal may report 0 columns
     clear();
     stream.write(text);
     drawn = true;

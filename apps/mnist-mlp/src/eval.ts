@@ -33,16 +33,17 @@ export function evaluate(model: Mlp, set: MnistSet): Evaluation {
  *
  * @example
  * formatConfusion(evaluate(model, test).confusion);
- * // true\pred     0     1 …     9   right
- * //        0  [ 971]    0 …     1   99.1%
+ * // true\pred     0      1 …      9    right
+ * //         0  [971]      0 …      1    99.1%
  */
 export function formatConfusion(confusion: number[][]): string {
-  const cell = (n: number, diagonal: boolean): string => (diagonal ? `[${String(n).padStart(4)}]` : String(n).padStart(6));
-  const lines = [`true\\pred ${Array.from({ length: 10 }, (_, d) => String(d).padStart(6)).join('')}   right`];
+  // Every number ends in the same column as its header digit; the diagonal's brackets sit around it.
+  const cell = (n: number, diagonal: boolean): string => (diagonal ? `[${n}]`.padStart(7) : `${n} `.padStart(7));
+  const lines = [`true\\pred${Array.from({ length: 10 }, (_, d) => `${d} `.padStart(7)).join('')}   right`];
   confusion.forEach((row, label) => {
     const total = row.reduce((a, b) => a + b, 0);
     const right = total === 0 ? '-' : `${((100 * row[label]!) / total).toFixed(1)}%`;
-    lines.push(`${String(label).padStart(9)} ${row.map((n, p) => cell(n, p === label)).join('')}  ${right.padStart(6)}`);
+    lines.push(`${String(label).padStart(9)}${row.map((n, p) => cell(n, p === label)).join('')}  ${right.padStart(6)}`);
   });
   return lines.join('\n');
 }

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '@tinygpt/datasets/mnist';
+import { CliError, errorMessage, USAGE_EXIT_CODE } from '@tinygpt/cli-kit';
+import { main } from '../src/cli/commands.js';
 import { encodePng } from '../src/png.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
@@ -44,7 +46,7 @@ describe('pnpm mnist, end to end on a tiny run', () => {
   let trained: ReturnType<typeof mnist>;
   beforeAll(() => {
     trained = mnist('train', '--preset', 'modern', '--arch', '784-32-10', '--epochs', '2', '--train-images', '3000',
-      '--val-images', '500', '--test-images', '500', '--seed', '7', '--out-dir', 'run', '--json');
+      '--val-images', '500', '--test-images', '500', '--batch-size', '32', '--learning-rate', '0.003', '--seed', '7', '--out-dir', 'run', '--json');
   }, 60_000);
 
   it('train --json prints exactly one object per epoch with the documented fields, and writes the checkpoint', () => {
@@ -59,7 +61,8 @@ describe('pnpm mnist, end to end on a tiny run', () => {
     expect(lines[1]!.testAccuracy).toBeGreaterThan(0.8);
     expect(existsSync(join(work, 'run', 'model.safetensors'))).toBe(true);
     const saved = JSON.parse(readFileSync(join(work, 'run', 'checkpoint.json'), 'utf8')) as { config: Record<string, unknown> };
-    expect(saved.config).toMatchObject({ preset: 'modern', arch: '784-32-10', activation: 'relu', optimizer: 'adam', epochs: 2 });
+    // the preset's values, except where a flag said otherwise
+    expect(saved.config).toMatchObject({ preset: 'modern', arch: '784-32-10', activation: 'relu', loss: 'cross-entropy', optimizer: 'adam', epochs: 2, batchSize: 32, learningRate: 0.003 });
   });
 
   it('eval prints the test accuracy and the confusion matrix', () => {
@@ -67,9 +70,9 @@ describe('pnpm mnist, end to end on a tiny run', () => {
     expect(status).toBe(0);
     expect(stdout).toMatch(/test accuracy \d+\.\d\d% \([\d,]+ of 500 correct\)/);
     expect(stdout).toContain('true\\pred');
-    const json = JSON.parse(mnist('eval', '--checkpoint', 'run', '--test-images', '500', '--json').stdout) as { count: number; confusion: number[][] };
-    expect(json.confusion.flat().reduce((a, b) => a + b, 0)).toBe(500);
-  });
+    const rows = stdout.trimEnd().split('\n').slice(-10);
+    expect(rows.map((r) => r.trim().split(/\s+/)[0])).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  }, 30_000);
 
   it('predict classifies a PNG and --json prints the prediction and ten activations', () => {
     const { file, label } = digitPng(0);
@@ -79,10 +82,7 @@ describe('pnpm mnist, end to end on a tiny run', () => {
     expect(Object.keys(json)).toEqual(['prediction', 'activations']);
     expect(json.prediction).toBe(label);
     expect(json.activations).toHaveLength(10);
-    const text = mnist('predict', '--checkpoint', 'run', file).stdout;
-    expect(text).toContain(`prediction: ${label}`);
-    expect(text).toContain(`← ${label}`);
-  });
+  }, 30_000);
 
   it('visualize writes the weight grid PNG and the curves SVG', () => {
     const { status, stdout } = mnist('visualize', '--checkpoint', 'run', '--out', 'pics/weights.png');
@@ -90,46 +90,86 @@ describe('pnpm mnist, end to end on a tiny run', () => {
     expect(stdout).toContain('32 hidden neurons');
     expect(readFileSync(join(work, 'pics', 'weights.png')).subarray(1, 4).toString()).toBe('PNG');
     expect(readFileSync(join(work, 'pics', 'curves.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<polyline[\s\S]*<\/svg>\n$/);
-  });
+  }, 30_000);
 });
 
-describe('pnpm mnist errors: one line, non-zero exit', () => {
-  const fails = (args: string[], pattern: RegExp, code = 2): void => {
-    const { status, stderr } = mnist(...args);
-    expect(status).toBe(code);
-    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(pattern);
+describe('pnpm mnist errors', () => {
+  /** In-process: the command throws one line; usage errors carry exit code 2 (cli-kit's runMain prints and exits with it). */
+  const rejects = async (args: string[], pattern: RegExp, code = USAGE_EXIT_CODE): Promise<void> => {
+    process.env.INIT_CWD = work;
+    const error = await main(args).then(() => undefined, (err: unknown) => err as Error);
+    expect(error).toBeInstanceOf(Error);
+    expect(errorMessage(error)).toMatch(pattern);
+    expect(errorMessage(error)).not.toContain('\n');
+    expect(error instanceof CliError ? error.exitCode : 1).toBe(code);
   };
 
-  it('an unknown command or flag', () => {
-    fails(['trian'], /^error: unknown command 'trian' \(did you mean train\?\)/);
-    fails(['train', '--epoch', '3'], /^error: unknown option --epoch \(did you mean --epochs\?\)/);
+  it('reach the terminal as one "error:" line and a non-zero exit code', () => {
+    const usage = mnist('train', '--epoch', '3');
+    expect([usage.status, usage.stdout]).toEqual([2, '']);
+    expect(usage.stderr).toMatch(/^error: unknown option --epoch \(did you mean --epochs\?\); valid options: --preset, .*\n$/);
+    expect(usage.stderr.trimEnd().split('\n')).toHaveLength(1);
+    const missing = mnist('eval', '--checkpoint', 'nowhere');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^error: no checkpoint in \S*nowhere: checkpoint\.json is missing .*\n$/);
+  }, 60_000);
+
+  it('an unknown command or flag', async () => {
+    await rejects(['trian'], /^unknown command 'trian' \(did you mean train\?\)/);
+    await rejects(['train', '--epoch', '3'], /^unknown option --epoch \(did you mean --epochs\?\)/);
   });
 
-  it('a bad architecture, choice or number', () => {
-    fails(['train', '--arch', '784-16-16-9'], /^error: --arch must start with 784 .* and end with 10/);
-    fails(['train', '--arch', '784-0-10'], /^error: --arch must be layer sizes joined by '-'/);
-    fails(['train', '--activation', 'softplus'], /^error: --activation must be one of sigmoid, relu, tanh/);
-    fails(['train', '--learning-rate', '-1'], /^error: --learning-rate must be a number > 0/);
-    fails(['train', '--batch-size', '0'], /^error: --batch-size must be an integer ≥ 1/);
-    fails(['train', '--preset', 'fancy'], /^error: --preset must be one of/);
+  it('a bad architecture, choice or number', async () => {
+    await rejects(['train', '--arch', '784-16-16-9'], /^--arch must start with 784 .* and end with 10/);
+    await rejects(['train', '--arch', '784-0-10'], /^--arch must be layer sizes joined by '-'/);
+    await rejects(['train', '--activation', 'softplus'], /^--activation must be one of sigmoid, relu, tanh/);
+    await rejects(['train', '--learning-rate', '-1'], /^--learning-rate must be a number > 0/);
+    await rejects(['train', '--batch-size', '0'], /^--batch-size must be an integer ≥ 1/);
+    await rejects(['train', '--preset', 'fancy'], /^--preset must be one of classic, modern/);
+    await rejects(['train', '--val-images', '60000'], /^--val-images must leave training images/);
   });
 
-  it('a missing checkpoint', () => {
-    fails(['eval', '--checkpoint', 'nowhere'], /^error: no checkpoint in .*nowhere: checkpoint\.json is missing/, 1);
+  it('a missing checkpoint', async () => {
+    await rejects(['eval', '--checkpoint', 'nowhere'], /^no checkpoint in .*nowhere: checkpoint\.json is missing/, 1);
+    await rejects(['visualize', '--checkpoint', 'nowhere'], /^no checkpoint in .*nowhere/, 1);
   });
 
-  it('a missing or corrupt PNG, or none at all', () => {
+  it('a missing or corrupt PNG, or none at all', async () => {
     writeFileSync(join(work, 'broken.png'), 'this is not a png');
-    fails(['predict', '--checkpoint', 'run', 'broken.png'], /^error: .*broken\.png is not a readable PNG image/, 1);
-    fails(['predict', '--checkpoint', 'run', 'absent.png'], /^error: image not found: .*absent\.png/, 1);
-    fails(['predict', '--checkpoint', 'run'], /^error: predict needs an image/);
-  });
-
-  it('--help prints the options and exits 0', () => {
-    const { status, stdout } = mnist('train', '--help');
-    expect(status).toBe(0);
-    expect(stdout).toContain('--learning-rate <number>');
-    expect(stdout).toContain('classic (784-16-16-10 sigmoid, mse, sgd)');
+    await rejects(['predict', '--checkpoint', 'run', 'broken.png'], /^\S*broken\.png is not a readable PNG image/, 1);
+    await rejects(['predict', '--checkpoint', 'run', 'absent.png'], /^image not found: \S*absent\.png/, 1);
+    await rejects(['predict', '--checkpoint', 'run'], /^predict needs an image/);
+    await rejects(['predict', '--checkpoint', 'run', 'a.png', 'b.png'], /^unexpected argument 'b\.png'/);
   });
 });
+
+describe('text output', () => {
+  it('--help prints the options and the presets', async () => {
+    const text = await captureStdout(() => main(['train', '--help']));
+    expect(text).toContain('--learning-rate <number>');
+    expect(text).toContain('classic (784-16-16-10 sigmoid, mse, sgd)');
+  });
+
+  it('predict shows the 28×28 input and the ten output neurons with the prediction marked', async () => {
+    const { file, label } = digitPng(1);
+    process.env.INIT_CWD = work;
+    const text = await captureStdout(() => main(['predict', '--checkpoint', 'run', file]));
+    expect(text).toContain('what the network sees (28×28):');
+    expect(text.match(/^\d  [█·]{40} \d\.\d{3}/gm)).toHaveLength(10);
+    expect(text).toContain(`  ← ${label}\n`);
+    expect(text.trimEnd().endsWith(`prediction: ${label}`)).toBe(true);
+  });
+});
+
+/** What `fn` writes to stdout. */
+async function captureStdout(fn: () => Promise<void>): Promise<string> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => chunks.push(chunk) > 0) as typeof process.stdout.write;
+  try {
+    await fn();
+  } finally {
+    process.stdout.write = write;
+  }
+  return chunks.join('');
+}

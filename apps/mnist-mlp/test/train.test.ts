@@ -6,8 +6,10 @@ import { loadSplits } from '../src/data.js';
 import { train } from '../src/train.js';
 import type { EpochMetrics } from '../src/train.js';
 
-const config: MnistConfig = { ...defaults, ...presets.classic, trainImages: 2000, valImages: 1000, testImages: 1000, epochs: 4, seed: 42 };
-const FLOOR = 0.5;
+// The classic network, with a larger step so that 1,000 steps get past the sigmoid plateau.
+const config: MnistConfig = { ...defaults, ...presets.classic, learningRate: 3, trainImages: 2000, valImages: 1000, testImages: 1000, epochs: 5, seed: 42 };
+/** This seed reaches 84.4% test and 89.6% validation accuracy after 5 epochs; the floor leaves room for kernels that round differently. */
+const FLOOR = 0.8;
 const data = loadSplits(config);
 const withoutTime = (history: EpochMetrics[]): Omit<EpochMetrics, 'seconds'>[] => history.map(({ seconds: _, ...rest }) => rest);
 
@@ -20,7 +22,7 @@ describe('training the classic network on 2,000 images', () => {
   it('reaches a fixed accuracy floor, and a second run with the same seed is bit-for-bit identical', async () => {
     const first = await train(config, { data, save: false });
     const second = await train(config, { data, save: false });
-    expect(first.history).toHaveLength(4);
+    expect(first.history).toHaveLength(5);
     const last = first.history.at(-1)!;
     expect(last.testAccuracy).toBeGreaterThanOrEqual(FLOOR);
     expect(last.valAccuracy).toBeGreaterThanOrEqual(FLOOR);

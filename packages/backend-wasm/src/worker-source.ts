@@ -37,8 +37,9 @@ function serve(init) {
   const ctl = new Int32Array(memory.buffer, slot, ${ARGS_OFFSET / 4});
   const args = new Float64Array(memory.buffer, slot + ${ARGS_OFFSET}, ${MAX_ARGS});
   const argv = [];
-  port.postMessage('ready');
+  // Read the sequence number before saying ready: the first job may be posted the moment we do.
   let seen = Atomics.load(ctl, ${SLOT.seq});
+  port.postMessage('ready');
   for (;;) {
     let spins = 0;
     while (Atomics.load(ctl, ${SLOT.seq}) === seen) {

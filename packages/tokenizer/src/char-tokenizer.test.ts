@@ -85,6 +85,17 @@ describe('CharTokenizer round-trips', () => {
     });
   }
 
+  it('round-trips an unpaired surrogate, which is not Unicode but is a JavaScript string character', () => {
+    const tok = CharTokenizer.fromText('a\uD800b\uDFFF');
+    expect(tok.vocabSize).toBe(4);
+    expect(tok.decode(tok.encode('\uDFFFba\uD800'))).toBe('\uDFFFba\uD800');
+  });
+
+  it('gives the UTF-8 bytes of the decoded text', () => {
+    const tok = CharTokenizer.fromText('aé😀');
+    expect([...tok.decodeBytes(tok.encode('aé😀'))]).toEqual([0x61, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80]);
+  });
+
   it('decodes plain arrays and Uint16Array as well as Int32Array', () => {
     const tok = CharTokenizer.fromText('abc');
     expect(tok.decode([2, 1, 0])).toBe('cba');

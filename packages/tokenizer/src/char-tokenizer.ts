@@ -13,6 +13,27 @@ import {
 
 const noSpecialTokens: ReadonlyMap<string, number> = new Map();
 
+/** Whether typed arrays are little-endian here (as on every common CPU), so UTF-16LE decoding reads them as is. */
+const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** The code points of `text` in order, as `for…of` yields them (an unpaired surrogate counts as one). */
+function codePointsOf(text: string): Uint32Array {
+  const codes = new Uint32Array(text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+        i++;
+      }
+    }
+    codes[n++] = code;
+  }
+  return codes.subarray(0, n);
+}
+
 /**
  * Maps each character of a fixed vocabulary to its index in that vocabulary. A character is a
  * Unicode code point, not a UTF-16 unit, so CJK text and emoji round-trip.
@@ -33,6 +54,10 @@ export class CharTokenizer implements Tokenizer {
   private readonly bmpIds: Int32Array;
   /** Id of each code point above U+FFFF (emoji, rare CJK). */
   private readonly astralIds = new Map<number, number>();
+  /** UTF-16 units of each id's character: `units[2 * id]`, then `units[2 * id + 1]` if it is a surrogate pair (else 0). */
+  private readonly units: Uint16Array;
+  /** Whether a vocabulary entry is an unpaired surrogate, which a UTF-16 decoder would turn into U+FFFD. */
+  private readonly hasLoneSurrogate: boolean;
 
   /**
    * A tokenizer over `chars`, in the given id order. Each entry must be one code point, and none may
@@ -59,6 +84,9 @@ export class CharTokenizer implements Tokenizer {
     });
     this.chars = Object.freeze([...chars]);
     this.vocabSize = chars.length;
+    this.units = new Uint16Array(2 * chars.length);
+    chars.forEach((char, id) => this.units.set([char.charCodeAt(0), char.length === 2 ? char.charCodeAt(1) : 0], 2 * id));
+    this.hasLoneSurrogate = codePoints.some((code) => code >= 0xd800 && code <= 0xdfff);
   }
 
   /**
@@ -68,10 +96,11 @@ export class CharTokenizer implements Tokenizer {
    */
   static fromText(text: string): CharTokenizer {
     if (text.length === 0) throw new TokenizerError('cannot build a character vocabulary from empty text');
-    const codePoints = new Set<number>();
-    for (const char of text) codePoints.add(char.codePointAt(0)!);
-    const sorted = [...codePoints].sort((a, b) => a - b);
-    return new CharTokenizer(sorted.map((code) => String.fromCodePoint(code)));
+    const seen = new Uint8Array(0x110000); // one flag per Unicode code point; reading it in order sorts
+    for (const code of codePointsOf(text)) seen[code] = 1;
+    const chars: string[] = [];
+    for (let code = 0; code < seen.length; code++) if (seen[code]) chars.push(String.fromCodePoint(code));
+    return new CharTokenizer(chars);
   }
 
   /** Rebuilds a tokenizer from `toJSON()`'s output, `{ type: 'char', chars: [...] }`. */
@@ -93,35 +122,35 @@ export class CharTokenizer implements Tokenizer {
     allowedSpecialTokens(options, this.specialTokens); // a character vocabulary has none to allow
     const unknown = options?.unknown ?? 'error';
     const replacement = typeof unknown === 'object' ? this.replacementId(unknown.replaceWith) : -1;
-    const ids = new Int32Array(text.length);
+    const codes = codePointsOf(text);
+    const ids = new Int32Array(codes.length);
     let n = 0;
-    for (let i = 0, position = 0; i < text.length; i++, position++) {
-      let code = text.charCodeAt(i);
-      if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-        const low = text.charCodeAt(i + 1);
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-          i++;
-        }
-      }
-      const id = this.idOf(code);
+    for (let position = 0; position < codes.length; position++) {
+      const id = this.idOf(codes[position]!);
       if (id >= 0) ids[n++] = id;
       else if (replacement >= 0) ids[n++] = replacement;
       else if (unknown !== 'skip') {
-        const char = String.fromCodePoint(code);
+        const char = String.fromCodePoint(codes[position]!);
         throw new TokenizerError(`character ${describeCharacter(char)} at position ${position} is not in the vocabulary`);
       }
     }
-    return ids.slice(0, n);
+    return n === ids.length ? ids : ids.slice(0, n);
   }
 
   /** Decodes ids to the string of their characters; an id outside `[0, vocabSize)` is an error. */
   decode(ids: ArrayLike<number>): string {
     checkIds(ids, this.vocabSize);
-    const { chars } = this;
-    let text = '';
-    for (let i = 0; i < ids.length; i++) text += chars[ids[i]!];
-    return text;
+    if (this.hasLoneSurrogate || !littleEndian) return Array.from(ids, (id) => this.chars[id]).join('');
+    // Gather the characters' UTF-16 units and let the platform's decoder build the string at once.
+    const { units } = this;
+    const text = new Uint16Array(2 * ids.length);
+    let n = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const at = 2 * ids[i]!;
+      text[n++] = units[at]!;
+      if (units[at + 1]) text[n++] = units[at + 1]!;
+    }
+    return new TextDecoder('utf-16le', { ignoreBOM: true }).decode(text.subarray(0, n));
   }
 
   /** The UTF-8 bytes of `decode(ids)`. */

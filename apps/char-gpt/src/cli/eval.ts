@@ -17,8 +17,6 @@ const spec = {
     json: 'print {"loss", "bpc", "tokens"} as one JSON object',
   },
   validate: {
-    checkpoint: (value: string) => (value ? undefined : 'a checkpoint directory (--checkpoint runs/quick)'),
-    data: (value: string) => (value ? undefined : 'a text file to evaluate on (--data PATH)'),
     batchSize: isPositiveInteger,
   },
   usage: 'pnpm eval --checkpoint DIR --data PATH [--json]',
@@ -30,6 +28,8 @@ const spec = {
 await runMain(async (argv) => {
   const { config, help } = resolveConfig(defaults, argv, spec);
   if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
+  if (!config.checkpoint) throw new CliError('--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick', { exitCode: 2 });
+  if (!config.data) throw new CliError('--data PATH is required: the text file to score (or a corpus name: moby-dick, tinyshakespeare)', { exitCode: 2 });
   const { model, tokenizer } = loadModel(userPath(config.checkpoint));
   const data = datasetName(config.data);
   const corpus = await loadCorpus(isCorpusName(data) ? data : userPath(data));

@@ -33,12 +33,11 @@ const spec = {
     topP: 'nucleus sampling: the smallest set of characters holding this probability (1: off)',
     numSamples: 'number of samples',
     seed: 'random seed',
-    device: 'accepted for nanoGPT command lines; only cpu',
+    device: 'accepted for nanoGPT command lines',
     compile: 'accepted for nanoGPT command lines; ignored',
   },
   choices: { device: ['cpu'] },
   validate: {
-    checkpoint: (value: string) => (value ? undefined : 'a checkpoint directory (--checkpoint runs/quick)'),
     maxNewTokens: isNonNegativeInteger,
     temperature: isNonNegative,
     topK: isPositiveInteger,
@@ -58,6 +57,7 @@ await runMain(async (argv) => {
   });
   const { config, help } = resolveConfig(defaults, args, spec);
   if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
+  if (!config.checkpoint) throw new CliError('--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick', { exitCode: 2 });
   if (config.prompt && config.promptFile) throw new CliError('give either --prompt or --prompt-file, not both', { exitCode: 2 });
   const { model, tokenizer } = loadModel(userPath(config.checkpoint));
   let prompt = config.prompt;

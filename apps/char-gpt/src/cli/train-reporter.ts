@@ -28,6 +28,7 @@ export function trainReporter(
   const tty = !json && err.isTTY === true;
   const started = performance.now();
   let tokensPerIter = 0;
+  let msAverage = 0; // a moving average, so the bar's figures do not flicker
   let progress: Progress | null = null;
   const say = (line: string): void => {
     if (json) return;
@@ -52,7 +53,8 @@ export function trainReporter(
       if (json) return emit({ iter, loss, lr, ms });
       const tokensPerSecond = Math.round((tokensPerIter * 1000) / ms);
       if (progress) {
-        progress.update(iter + 1, { loss, 'tok/s': tokensPerSecond, 'ms/iter': ms });
+        msAverage = msAverage === 0 ? ms : 0.9 * msAverage + 0.1 * ms;
+        progress.update(iter + 1, { loss, 'tok/s': Math.round((tokensPerIter * 1000) / msAverage), 'ms/iter': Math.round(msAverage) });
       } else if (iter % config.logInterval === 0) {
         say(`iter ${iter}: loss ${loss.toFixed(4)}, lr ${lr.toExponential(2)}, time ${ms.toFixed(2)}ms, ${tokensPerSecond} tok/s`);
       }

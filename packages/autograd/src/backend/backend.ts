@@ -141,8 +141,8 @@ export interface Backend {
   logSoftmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void;
   /**
    * Softmax cross-entropy of logits (rows, cols) against integer targets; rows whose target is
-   * `ignoreIndex` are skipped. Writes the softmax into `probs` and returns Σ −log p[target] and the
-   * number of rows counted.
+   * `ignoreIndex` are skipped. Writes each row's log Σ exp into `lse` (all rows) and returns
+   * Σ (lse − logit[target]) over counted rows and their number.
    */
   crossEntropy(
     logits: Float32Array,
@@ -150,11 +150,12 @@ export interface Backend {
     cols: number,
     targets: Int32Array,
     ignoreIndex: number,
-    probs: Float32Array,
+    lse: Float32Array,
   ): { sum: number; count: number };
-  /** dlogits += scale·(probs − onehot(target)) for rows not ignored. */
+  /** dlogits += scale·(exp(logits − lse) − onehot(target)) for rows not ignored. */
   crossEntropyBackward(
-    probs: Float32Array,
+    logits: Float32Array,
+    lse: Float32Array,
     rows: number,
     cols: number,
     targets: Int32Array,

@@ -1,9 +1,10 @@
 // Fused softmax cross-entropy with integer targets: L = mean(logsumexp(z) − z[target]), dz = (softmax − onehot)/n.
 
 import { getBackend } from '../backend/active.js';
-import { empty, scalar } from '../creation.js';
+import { scalar } from '../creation.js';
 import { gradOf, record } from '../graph.js';
 import { showShape } from '../shape.js';
+import { allocStorage } from '../storage.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
 
@@ -34,12 +35,12 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, opts: CrossEnt
   }
   const ids = targets.slice(); // the caller may reuse its buffer before backward
   const be = getBackend();
-  const probs = empty(logits.shape).data;
-  const { sum, count } = be.crossEntropy(logits.data, rows, cols, ids, ignoreIndex, probs);
+  const lse = allocStorage(rows); // log Σ exp per row: all backward needs besides the logits
+  const { sum, count } = be.crossEntropy(logits.data, rows, cols, ids, ignoreIndex, lse);
   const out = scalar(sum / count);
   // dz += g·(softmax(z) − onehot(target))/count
   return record(out, 'crossEntropy', [logits], (g) =>
-    be.crossEntropyBackward(probs, rows, cols, ids, ignoreIndex, g[0]! / count, gradOf(logits)),
+    be.crossEntropyBackward(logits.data, lse, rows, cols, ids, ignoreIndex, g[0]! / count, gradOf(logits)),
   );
 }
 

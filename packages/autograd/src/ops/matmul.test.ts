@@ -65,6 +65,38 @@ describe('matmul', () => {
     assertClose(viaFlag.data, viaCopy.data, { atol: 1e-6 });
   });
 
+  it('large batched products with every transpose flag: value, dA = dC·Bᵀ and dB = Aᵀ·dC against naive loops', () => {
+    const [Bt, M, K, N] = [2, 37, 70, 45];
+    for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+      const a = input(transA ? [Bt, K, M] : [Bt, M, K], { seed: 70 });
+      const b = input(transB ? [N, K] : [K, N], { seed: 71 });
+      const g = input([Bt, M, N], { seed: 72, requiresGrad: false });
+      const c = matmul(a, b, { transA, transB });
+      c.backward(g);
+      const A = (t: number, i: number, k: number) => a.data[transA ? t * K * M + k * M + i : t * M * K + i * K + k]!;
+      const Bv = (k: number, j: number) => b.data[transB ? j * K + k : k * N + j]!;
+      const G = (t: number, i: number, j: number) => g.data[t * M * N + i * N + j]!;
+      const want = { c: [] as number[], da: new Array<number>(a.size).fill(0), db: new Array<number>(b.size).fill(0) };
+      for (let t = 0; t < Bt; t++) {
+        for (let i = 0; i < M; i++) {
+          for (let j = 0; j < N; j++) {
+            let s = 0;
+            for (let k = 0; k < K; k++) {
+              s += A(t, i, k) * Bv(k, j);
+              want.da[transA ? t * K * M + k * M + i : t * M * K + i * K + k]! += G(t, i, j) * Bv(k, j);
+              want.db[transB ? j * K + k : k * N + j]! += A(t, i, k) * G(t, i, j);
+            }
+            want.c.push(s);
+          }
+        }
+      }
+      const label = `transA ${transA} transB ${transB}`;
+      assertClose(c.data, want.c, { atol: 1e-4, message: `${label}: C` });
+      assertClose(a.grad!, want.da, { atol: 1e-4, message: `${label}: dA` });
+      assertClose(b.grad!, want.db, { atol: 1e-3, message: `${label}: dB` });
+    }
+  });
+
   it('rejects mismatched inner sizes and 1-D operands', () => {
     expect(() => matmul(input([2, 3]), input([4, 5]))).toThrow(/inner sizes differ/);
     expect(() => matmul(input([3]), input([3, 2]))).toThrow(/at least 2-D/);

@@ -3,14 +3,15 @@
 //
 // The loops, outermost first: column blocks of C (NC wide) → slices of K (KC deep; B's KC×NC block is packed)
 // → row blocks of C (MC tall; A's MC×KC block is packed) → 4-wide column panels → 4-tall row panels → a 4×4
-// micro-kernel that keeps its 16 sums in registers for the whole KC slice. Packing copies each block into a
+// micro-kernel that keeps its 16 sums in local variables (mostly registers) for the whole KC slice. Packing copies each block into a
 // small Float64Array scratch in exactly the order the micro-kernel reads it, which is also where transposes
 // are absorbed: each of the four (transA, transB) cases only changes the strides the packing reads with.
 //
 // What makes V8 fast here: the scratch buffers are module-level constants whose lengths are powers of two, so
 // TurboFan embeds their address and length, and an index masked with `& (length − 1)` needs no bounds check;
 // the micro-kernel's operands are float64 already (no float32→float64 conversion per multiply); and every
-// function sees one shape of arguments only (monomorphic).
+// function sees one shape of arguments only (monomorphic). The scratch (640 KiB) is allocated once, when the
+// module loads, and reused by every call.
 //
 // A product with M = 1 or N = 1 is a matrix–vector product and takes a path without packing (a packed 4×4
 // tile would be three-quarters padding).

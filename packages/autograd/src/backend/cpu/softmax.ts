@@ -53,31 +53,35 @@ export function logSoftmaxBackward(y: Float32Array, dy: Float32Array, rows: numb
   }
 }
 
-/** Σ over counted rows of logsumexp(row) − row[target]; `probs` receives each row's softmax. */
+/** Σ over counted rows of logsumexp(row) − row[target]; `lse` receives every row's logsumexp. */
 export function crossEntropy(
   logits: Float32Array,
   rows: number,
   cols: number,
   targets: Int32Array,
   ignoreIndex: number,
-  probs: Float32Array,
+  lse: Float32Array,
 ): { sum: number; count: number } {
   let total = 0;
   let count = 0;
   for (let r = 0, o = 0; r < rows; r++, o += cols) {
-    const lse = logSumExp(logits, o, cols);
-    for (let i = 0; i < cols; i++) probs[o + i] = Math.exp(logits[o + i]! - lse);
+    const l = logSumExp(logits, o, cols);
+    lse[r] = l;
     const t = targets[r]!;
     if (t === ignoreIndex) continue;
-    total += lse - logits[o + t]!;
+    total += l - logits[o + t]!;
     count++;
   }
   return { sum: total, count };
 }
 
-/** dlogits += scale·(softmax − onehot(target)) on counted rows. */
+/**
+ * dlogits += scale·(softmax − onehot(target)) on counted rows, the softmax recomputed as
+ * exp(logit − lse) so the forward pass keeps one float per row instead of a (rows, cols) copy.
+ */
 export function crossEntropyBackward(
-  probs: Float32Array,
+  logits: Float32Array,
+  lse: Float32Array,
   rows: number,
   cols: number,
   targets: Int32Array,
@@ -88,7 +92,8 @@ export function crossEntropyBackward(
   for (let r = 0, o = 0; r < rows; r++, o += cols) {
     const t = targets[r]!;
     if (t === ignoreIndex) continue;
-    for (let i = 0; i < cols; i++) dx[o + i] += scale * probs[o + i]!;
+    const l = lse[r]!;
+    for (let i = 0; i < cols; i++) dx[o + i] += scale * Math.exp(logits[o + i]! - l);
     dx[o + t] -= scale;
   }
 }

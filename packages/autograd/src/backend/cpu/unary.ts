@@ -7,13 +7,21 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const TANH_C = Math.sqrt(2 / Math.PI); // the tanh-approximation constant √(2/π)
 const TANH_K = 0.044715;
 
-/** The error function by Abramowitz & Stegun 7.1.26: absolute error below 1.5e-7, finer than float32 needs. */
-export function erf(x: number): number {
-  const sign = x < 0 ? -1 : 1;
-  const ax = Math.abs(x);
+/**
+ * The error function by Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7, finer than
+ * float32 needs), given e = exp(−x²) so callers that also need the Gaussian pay for one exp.
+ */
+function erfGivenExp(x: number, e: number): number {
+  const ax = x < 0 ? -x : x;
   const t = 1 / (1 + 0.3275911 * ax);
   const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  return sign * (1 - poly * Math.exp(-ax * ax));
+  const r = 1 - poly * e;
+  return x < 0 ? -r : r;
+}
+
+/** The error function (absolute error below 1.5e-7). */
+export function erf(x: number): number {
+  return erfGivenExp(x, Math.exp(-x * x));
 }
 
 /** out = f(x). */
@@ -81,8 +89,9 @@ export function unaryBackward(op: UnaryOp, x: Float32Array, y: Float32Array, dy:
     case 'gelu': // d[x·Φ(x)] = Φ(x) + x·φ(x)
       for (let i = 0; i < n; i++) {
         const v = x[i]!;
-        const cdf = 0.5 * (1 + erf(v * SQRT1_2));
-        dx[i] += dy[i]! * (cdf + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
+        const e = Math.exp(-0.5 * v * v); // exp(−(x/√2)²), shared by Φ and φ
+        const cdf = 0.5 * (1 + erfGivenExp(v * SQRT1_2, e));
+        dx[i] += dy[i]! * (cdf + v * INV_SQRT_2PI * e);
       }
       return;
     case 'geluTanh': // d[½x(1 + tanh u)] = ½(1 + tanh u) + ½x(1 − tanh² u)·u′, u = c(x + kx³)

@@ -1,0 +1,175 @@
+// The subcommands of `pnpm mnist`: train, eval, predict and visualize the digit network.
+import { dirname, extname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import {
+  CliError,
+  formatCommands,
+  formatHelp,
+  resolveConfig,
+  selectCommand,
+  USAGE_EXIT_CODE,
+  writeFileAtomic,
+} from '@tinygpt/cli-kit';
+import { loadMnist } from '@tinygpt/datasets/mnist';
+import { loadCheckpoint } from '../checkpoint.js';
+import { applyPreset, choices, defaults, help, parseArch, presets, validateConfig } from '../config.js';
+import type { MnistConfig } from '../config.js';
+import { evaluate, formatConfusion } from '../eval.js';
+import { readPng, writePng } from '../png.js';
+import { formatDigit, formatPrediction, predictDigit, toMnistPixels } from '../predict.js';
+import { train } from '../train.js';
+import { curvesSvg, weightGrid } from '../visualize.js';
+
+/** `pnpm mnist` runs in the app's folder; user paths are relative to where pnpm was started. */
+const base = (): string => process.env.INIT_CWD ?? process.cwd();
+const userPath = (path: string): string => resolve(base(), path);
+
+const commands = {
+  train: 'train the digit network on MNIST, checkpointing every epoch',
+  eval: 'test accuracy and confusion matrix of a checkpoint',
+  predict: 'classify a PNG of a digit and show the ten output neurons',
+  visualize: "draw the first layer's weights (PNG) and the training curves (SVG)",
+};
+
+/**
+ * Runs `pnpm mnist <command> [options]`: prints results to stdout and progress to stderr; a bad
+ * flag, a missing checkpoint or an unreadable image throws an Error with one readable line
+ * ({@link CliError} with exit code 2 for usage errors).
+ */
+export async function main(argv: string[]): Promise<void> {
+  const { command, argv: rest } = selectCommand(argv, commands);
+  if (command === undefined) return print(formatCommands(commands, 'pnpm mnist <command> [options]'));
+  await { train: trainCommand, eval: evalCommand, predict: predictCommand, visualize: visualizeCommand }[command](rest);
+}
+
+async function trainCommand(argv: string[]): Promise<void> {
+  const { preset: _, ...flagChoices } = choices; // an unknown preset is reported by validateConfig, without the empty choice
+  const spec = {
+    help,
+    choices: flagChoices,
+    cwd: base(),
+    usage: 'pnpm mnist train [options]',
+    description: `Trains the network by mini-batch gradient descent on real MNIST. Presets: ${presetSummary()}.`,
+  };
+  const resolved = resolveConfig(defaults, argv, spec);
+  if (resolved.help) return print(formatHelp(defaults, spec));
+  let config: MnistConfig;
+  try {
+    validateConfig(resolved.config as MnistConfig);
+    config = applyPreset(resolved.config as MnistConfig, resolved.sources);
+    validateConfig(config);
+  } catch (err) {
+    throw new CliError((err as Error).message, { exitCode: USAGE_EXIT_CODE });
+  }
+  config.outDir = userPath(config.outDir);
+  if (!config.json) print(describeRun(config));
+  await train(config, { out: process.stdout, progress: process.stderr });
+  if (!config.json) print(`checkpoint: ${config.outDir}`);
+}
+
+async function evalCommand(argv: string[]): Promise<void> {
+  const evalDefaults = { checkpoint: defaults.outDir, testImages: 0, json: false };
+  const spec = {
+    help: { checkpoint: 'checkpoint directory', testImages: 'test images to score, 0 = all 10,000', json: 'print one JSON object' },
+    validate: { testImages: (n: number) => (Number.isInteger(n) && n >= 0 && n <= 10000 ? undefined : 'an integer from 0 to 10000') },
+    cwd: base(),
+    usage: 'pnpm mnist eval [--checkpoint DIR]',
+  };
+  const { config, help: wantsHelp } = resolveConfig(evalDefaults, argv, spec);
+  if (wantsHelp) return print(formatHelp(evalDefaults, spec));
+  const dir = userPath(config.checkpoint);
+  const checkpoint = loadCheckpoint(dir);
+  const test = loadMnist(config.testImages > 0 ? { split: 'test', limit: config.testImages } : { split: 'test' });
+  const { accuracy, count, confusion } = evaluate(checkpoint.model, test);
+  if (config.json) return print(JSON.stringify({ accuracy, count, confusion }));
+  const correct = Math.round(accuracy * count);
+  print(`${describeCheckpoint(dir, checkpoint.config, checkpoint.epoch)}`);
+  print(`test accuracy ${(100 * accuracy).toFixed(2)}% (${correct.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} correct)\n`);
+  print(formatConfusion(confusion));
+}
+
+async function predictCommand(argv: string[]): Promise<void> {
+  const predictDefaults = { checkpoint: defaults.outDir, center: true, json: false };
+  const spec = {
+    help: {
+      checkpoint: 'checkpoint directory',
+      center: 'crop, scale into 20×20 and centre by mass as MNIST did (--no-center: just scale the whole image)',
+      json: 'print {"prediction", "activations"}',
+    },
+    positionals: 1,
+    cwd: base(),
+    usage: 'pnpm mnist predict [--checkpoint DIR] IMAGE.png',
+    description: 'Reads a PNG (any size, colour or grayscale; a light background is inverted to MNIST white-on-black).',
+  };
+  const { config, positionals, help: wantsHelp } = resolveConfig(predictDefaults, argv, spec);
+  if (wantsHelp) return print(formatHelp(predictDefaults, spec));
+  const [image] = positionals;
+  if (image === undefined) throw new CliError(`predict needs an image: ${spec.usage}`, { exitCode: USAGE_EXIT_CODE });
+  const checkpoint = loadCheckpoint(userPath(config.checkpoint));
+  const pixels = toMnistPixels(readPng(userPath(image)), { center: config.center });
+  const result = predictDigit(checkpoint.model, checkpoint.config.loss, pixels);
+  if (config.json) {
+    return print(JSON.stringify({ prediction: result.prediction, activations: result.activations.map((a) => Number(a.toPrecision(6))) }));
+  }
+  print(`what the network sees (28×28):\n${formatDigit(pixels)}\n`);
+  const what = checkpoint.config.loss === 'cross-entropy' ? 'softmax of the output layer' : 'sigmoid output neurons';
+  print(`output activations (${what}):\n${formatPrediction(result)}\n`);
+  print(`prediction: ${result.prediction}`);
+}
+
+async function visualizeCommand(argv: string[]): Promise<void> {
+  const vizDefaults = { checkpoint: defaults.outDir, out: 'weights.png', curves: '', scale: 0 };
+  const spec = {
+    help: {
+      checkpoint: 'checkpoint directory',
+      out: "PNG of the first layer's weights, one 28×28 tile per hidden neuron",
+      curves: 'SVG of the training curves (default: curves.svg beside --out)',
+      scale: 'screen pixels per weight, 0 = automatic',
+    },
+    validate: { scale: (n: number) => (Number.isInteger(n) && n >= 0 && n <= 32 ? undefined : 'an integer from 0 to 32') },
+    cwd: base(),
+    usage: 'pnpm mnist visualize [--checkpoint DIR] [--out weights.png]',
+  };
+  const { config, help: wantsHelp } = resolveConfig(vizDefaults, argv, spec);
+  if (wantsHelp) return print(formatHelp(vizDefaults, spec));
+  if (extname(config.out).toLowerCase() !== '.png') throw new CliError(`--out must name a .png file (got '${config.out}')`, { exitCode: USAGE_EXIT_CODE });
+  const dir = userPath(config.checkpoint);
+  const checkpoint = loadCheckpoint(dir);
+  const first = checkpoint.model.layers[0]!.weight; // (H, 784)
+  const out = userPath(config.out);
+  const curves = config.curves === '' ? join(dirname(out), 'curves.svg') : userPath(config.curves);
+  mkdirSync(dirname(out), { recursive: true });
+  mkdirSync(dirname(curves), { recursive: true });
+  const grid = weightGrid(first.data, first.shape, config.scale > 0 ? { scale: config.scale } : {});
+  await writePng(out, grid);
+  const title = `${checkpoint.config.arch} ${checkpoint.config.activation}, ${checkpoint.config.loss}, ${checkpoint.config.optimizer}`;
+  await writeFileAtomic(curves, curvesSvg(checkpoint.history, title));
+  print(`${describeCheckpoint(dir, checkpoint.config, checkpoint.epoch)}`);
+  print(`weights: ${out} (${first.shape[0]} hidden neurons, ${grid.width}×${grid.height} px)`);
+  print(`curves:  ${curves} (${checkpoint.history.length} epochs)`);
+}
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function presetSummary(): string {
+  return Object.entries(presets)
+    .map(([name, p]) => `${name} (${p.arch} ${p.activation}, ${p.loss}, ${p.optimizer})`)
+    .join(', ');
+}
+
+/** One line saying what is about to be trained. */
+function describeRun(c: MnistConfig): string {
+  const sizes = parseArch(c.arch);
+  const params = sizes.slice(1).reduce((n, out, i) => n + out * sizes[i]! + out, 0);
+  const lr = c.lrSchedule === 'cosine' ? `η ${c.learningRate} → ${c.minLearningRate} (cosine)` : `η ${c.learningRate}`;
+  return [
+    `${c.preset ? `preset ${c.preset}: ` : ''}${c.arch} ${c.activation} (${params.toLocaleString('en-US')} parameters), ${c.loss}, ${c.optimizer} ${lr},`,
+    `batch ${c.batchSize}, ${c.epochs} epochs, seed ${c.seed}`,
+  ].join(' ');
+}
+
+function describeCheckpoint(dir: string, c: MnistConfig, epoch: number): string {
+  return `checkpoint ${dir}: ${c.arch} ${c.activation}, ${c.loss}, ${c.optimizer}, epoch ${epoch}`;
+}
