@@ -56,10 +56,11 @@ export function weightGrid(weight: Float32Array, shape: readonly number[], opts:
 export function curvesSvg(history: readonly EpochMetrics[], title = 'training curves'): string {
   const [W, H] = [880, 340];
   const panels = [
-    { x: 60, label: 'train loss', series: [{ name: 'train loss', color: '#1f77b4', values: history.map((m) => m.trainLoss) }] },
+    { x: 60, label: 'train loss', legendTop: true, series: [{ name: 'train loss', color: '#1f77b4', values: history.map((m) => m.trainLoss) }] },
     {
       x: 500,
       label: 'accuracy (%)',
+      legendTop: false, // accuracy climbs to the top right, so its legend sits at the bottom
       series: [
         { name: 'validation', color: '#2ca02c', values: history.map((m) => 100 * m.valAccuracy) },
         { name: 'test', color: '#d62728', values: history.map((m) => 100 * m.testAccuracy) },
@@ -98,7 +99,7 @@ export function curvesSvg(history: readonly EpochMetrics[], title = 'training cu
         const [x, y] = p.split(',');
         parts.push(`<circle cx="${x}" cy="${y}" r="2.5" fill="${s.color}"/>`);
       }
-      const ly = top + 16 + 16 * k;
+      const ly = panel.legendTop ? top + 16 + 16 * k : top + ph - 16 * (panel.series.length - k);
       parts.push(`<line x1="${panel.x + pw - 110}" x2="${panel.x + pw - 90}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`);
       parts.push(`<text x="${panel.x + pw - 84}" y="${ly}" dominant-baseline="middle">${s.name}</text>`);
     });

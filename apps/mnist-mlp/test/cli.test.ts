@@ -155,7 +155,7 @@ describe('text output', () => {
     process.env.INIT_CWD = work;
     const text = await captureStdout(() => main(['predict', '--checkpoint', 'run', file]));
     expect(text).toContain('what the network sees (28×28):');
-    expect(text.match(/^\d  [█·]{40} \d\.\d{3}/gm)).toHaveLength(10);
+    expect(text.match(/^\d {2}[█·]{40} \d\.\d{3}/gm)).toHaveLength(10);
     expect(text).toContain(`  ← ${label}\n`);
     expect(text.trimEnd().endsWith(`prediction: ${label}`)).toBe(true);
   });

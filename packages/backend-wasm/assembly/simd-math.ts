@@ -90,3 +90,19 @@ const EXP_HI: f32 = 89.0;
   const m = f32x4.max(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
   return max<f32>(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1));
 }
+
+/** The t < 4 floats at p in the low lanes of a vector whose other lanes are `fill`. */
+@inline export function loadTail(p: usize, t: i32, fill: f32): v128 {
+  let v = f32x4.splat(fill);
+  v = f32x4.replace_lane(v, 0, load<f32>(p));
+  if (t > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+  if (t > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+  return v;
+}
+
+/** Stores the low t < 4 lanes of v at p. */
+@inline export function storeTail(p: usize, t: i32, v: v128): void {
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (t > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (t > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}

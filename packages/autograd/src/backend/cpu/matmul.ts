@@ -219,8 +219,8 @@ function checkCount(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 0) throw new RangeError(`sgemm: ${name} must be a non-negative integer, got ${v}`);
 }
 
-function checkSpan(name: string, rows: number, cols: number, off: number, length: number): void {
-  checkCount(`${name.toLowerCase()}Off`, off);
+function checkSpan(name: string, offName: string, rows: number, cols: number, off: number, length: number): void {
+  checkCount(offName, off);
   if (off + rows * cols > length) {
     throw new RangeError(`sgemm: ${name} needs ${rows}×${cols} floats from offset ${off} but has length ${length}`);
   }
@@ -257,9 +257,9 @@ export function sgemm(
   checkCount('M', M);
   checkCount('N', N);
   checkCount('K', K);
-  checkSpan('A', M, K, aOff, a.length);
-  checkSpan('B', K, N, bOff, b.length);
-  checkSpan('C', M, N, cOff, c.length);
+  checkSpan('A', 'aOff', M, K, aOff, a.length);
+  checkSpan('B', 'bOff', K, N, bOff, b.length);
+  checkSpan('C', 'cOff', M, N, cOff, c.length);
   if (M === 0 || N === 0) return;
   if (K === 0) {
     if (!accumulate) c.fill(0, cOff, cOff + M * N);

@@ -1,0 +1,136 @@
+// Reads and writes a nanoGPT exchange directory: model.safetensors (nanoGPT state-dict names, float32) and config.json (model args and vocabulary).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Rng } from '@tinygpt/autograd';
+import { SafetensorsError, decodeSafetensors, encodeSafetensors } from '@tinygpt/autograd/safetensors';
+import { CharTokenizer } from '@tinygpt/tokenizer';
+import type { CharTokenizerJson } from '@tinygpt/tokenizer';
+import type { GptConfig } from '../config.js';
+import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
+import { CheckpointError } from '../checkpoint/format.js';
+import { loadModelTensors } from '../checkpoint/model-state.js';
+import { Gpt } from '../model/gpt.js';
+import { EXCHANGE_FILES, parseExchangeConfig, toExchangeConfig } from './exchange-config.js';
+import { fromNanoGptState } from './nanogpt-state.js';
+
+/** The contents of an exchange directory, in our terms. */
+export interface ExchangeContents {
+  /** The model's shape (from config.json's nanoGPT model args). */
+  config: GptConfig;
+  /** The tokenizer's JSON, `{ type: 'char', chars }` (config.json's `chars`). */
+  tokenizer: CharTokenizerJson;
+  /**
+   * Weights by nanoGPT name, exactly the model's parameters plus `lm_head.weight` (the same
+   * numbers as `transformer.wte.weight`): what `loadModelTensors` takes.
+   */
+  weights: Record<string, NamedTensor>;
+}
+
+/** A model read from an exchange directory, in eval mode. */
+export interface ExchangeModel {
+  model: Gpt;
+  tokenizer: CharTokenizer;
+  config: GptConfig;
+}
+
+/**
+ * Whether `dir` is an exchange directory rather than a char-gpt checkpoint: it holds config.json
+ * and no checkpoint.json.
+ */
+export function isExchangeDir(dir: string): boolean {
+  return existsSync(join(dir, 'config.json')) && !existsSync(join(dir, 'checkpoint.json'));
+}
+
+/**
+ * Reads the exchange directory `dir` (written by `pnpm export` or by
+ * tools/nanogpt/export_from_nanogpt.py) and checks it whole: config.json's keys and values, the
+ * safetensors header (dtypes, shapes, offsets within the file), and that the tensors are exactly
+ * the parameters of the model config.json describes. nanoGPT's own quirks are accepted (see
+ * `fromNanoGptState`).
+ * @throws CheckpointError with one message naming the file and what is wrong.
+ */
+export function readExchangeDir(dir: string): ExchangeContents {
+  return openExchangeDir(dir).contents;
+}
+
+/**
+ * The model of exchange directory `dir` with its weights, ready to sample or evaluate (eval
+ * mode), and its tokenizer.
+ * @throws CheckpointError as {@link readExchangeDir}.
+ *
+ * @example
+ * const { model, tokenizer } = loadExchangeModel('out/exchange');
+ * const ids = generate(model, tokenizer.encode('\n'), { maxNewTokens: 100, temperature: 0.8, rng });
+ */
+export function loadExchangeModel(dir: string): ExchangeModel {
+  const { contents, model } = openExchangeDir(dir);
+  loadModelTensors(model, contents.weights, join(dir, 'model.safetensors'));
+  model.eval();
+  return { model, tokenizer: CharTokenizer.fromJSON(contents.tokenizer), config: contents.config };
+}
+
+/** The directory's contents and a model of its shape (random weights), which fixed the expected tensors. */
+function openExchangeDir(dir: string): { contents: ExchangeContents; model: Gpt } {
+  if (!existsSync(dir)) throw new CheckpointError(`no exchange directory at ${dir}: the directory does not exist`);
+  if (!statSync(dir).isDirectory()) throw new CheckpointError(`no exchange directory at ${dir}: not a directory`);
+  for (const name of EXCHANGE_FILES) {
+    if (!existsSync(join(dir, name))) {
+      throw new CheckpointError(`exchange directory ${dir} is incomplete: ${name} is missing (it needs ${EXCHANGE_FILES.join(' and ')})`);
+    }
+  }
+  const configPath = join(dir, 'config.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(configPath, 'utf8'));
+  } catch {
+    throw new CheckpointError(`${configPath} is not valid JSON (truncated?)`);
+  }
+  const { config, tokenizer } = parseExchangeConfig(json, configPath);
+  const modelPath = join(dir, 'model.safetensors');
+  let tensors: Record<string, NamedTensor>;
+  try {
+    tensors = decodeSafetensors(new Uint8Array(readFileSync(modelPath))).tensors;
+  } catch (err) {
+    if (err instanceof SafetensorsError) throw new CheckpointError(`${modelPath} is damaged: ${err.message}`);
+    throw err;
+  }
+  // The initial weights are overwritten or discarded, so any seed will do.
+  const model = new Gpt(config, { rng: new Rng(0) });
+  const weights = fromNanoGptState(tensors, model, modelPath);
+  return { contents: { config, tokenizer, weights }, model };
+}
+
+/**
+ * Writes an exchange directory: `weights` (nanoGPT names, as `modelTensors` gives them) to
+ * model.safetensors in float32, and config.json. The files are written into a fresh sibling
+ * directory that then replaces `dir`, so `dir` holds either its previous contents or the complete
+ * new pair, never a mix. An existing `dir` may hold only the two exchange files.
+ * @throws CheckpointError when `dir` holds other files.
+ */
+export function writeExchangeDir(dir: string, contents: ExchangeContents): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new CheckpointError(`${dir} exists and is not a directory`);
+    const foreign = readdirSync(dir).filter((name) => !(EXCHANGE_FILES as readonly string[]).includes(name));
+    if (foreign.length > 0) {
+      throw new CheckpointError(
+        `${dir} holds files that are not part of an exchange directory (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose a new or empty directory`,
+      );
+    }
+  }
+  const config = toExchangeConfig(contents.config, contents.tokenizer.chars);
+  const model = encodeSafetensors(contents.weights, { format: 'pt' });
+  mkdirSync(dirname(dir), { recursive: true });
+  const staging = mkdtempSync(join(dirname(dir), `.${basename(dir)}.export-`));
+  const retired = `${staging}.old`;
+  try {
+    writeFileSync(join(staging, 'model.safetensors'), model, { flush: true });
+    writeFileSync(join(staging, 'config.json'), `${JSON.stringify(config, null, 1)}\n`, { flush: true });
+    if (existsSync(dir)) renameSync(dir, retired);
+    renameSync(staging, dir);
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    if (existsSync(retired) && !existsSync(dir)) renameSync(retired, dir);
+    throw err;
+  }
+  rmSync(retired, { recursive: true, force: true });
+}

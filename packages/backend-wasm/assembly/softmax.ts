@@ -1,0 +1,200 @@
+// Row-wise softmax, log-softmax and softmax cross-entropy in f32x4, each max-subtracted so no row overflows.
+
+import { hmax, hsum, loadTail, storeTail, vexp } from './simd-math';
+
+/** Largest of n floats, NaN if any is NaN, −∞ for an empty row. */
+@inline function rowMax(x: usize, n: i32): f32 {
+  let m = f32x4.splat(-Infinity);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) m = f32x4.max(m, v128.load(x + (<usize>i << 2)));
+  let r = hmax(m);
+  for (; i < n; i++) r = max<f32>(r, load<f32>(x + (<usize>i << 2)));
+  return r;
+}
+
+/** out[i] = e^(x[i] − shift) for n floats; returns Σ out, in float64. */
+@inline function expShifted(x: usize, shift: f32, out: usize, n: i32, write: bool): f64 {
+  const sv = f32x4.splat(shift);
+  let s = f32x4.splat(0);
+  let total: f64 = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    const e = vexp(f32x4.sub(v128.load(x + at), sv));
+    if (write) v128.store(out + at, e);
+    s = f32x4.add(s, e);
+    // Flush the vector sum every 1024 elements so long rows keep float64 accuracy.
+    if ((i & 1023) == 1020) {
+      total += <f64>hsum(s);
+      s = f32x4.splat(0);
+    }
+  }
+  total += <f64>hsum(s);
+  if (i < n) {
+    // Padding lanes hold −∞, whose exponential 0 adds nothing to the sum.
+    const at = <usize>i << 2;
+    const e = vexp(f32x4.sub(loadTail(x + at, n - i, -Infinity), sv));
+    if (write) storeTail(out + at, n - i, e);
+    total += <f64>hsum(e);
+  }
+  return total;
+}
+
+/** out[i] = x[i]·c for n floats (in place when out = x). */
+@inline function scaleRow(x: usize, c: f32, out: usize, n: i32): void {
+  const cv = f32x4.splat(c);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(out + at, f32x4.mul(v128.load(x + at), cv));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    store<f32>(out + at, load<f32>(x + at) * c);
+  }
+}
+
+/** out row = e^(x − max) / Σ e^(x − max) for each of `rows` rows of `cols` floats. */
+export function softmax(x: usize, rows: i32, cols: i32, out: usize): void {
+  const stride = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    let m = rowMax(x, cols);
+    // A fully masked row: e^(−∞ − 0) = 0 everywhere, then 0/0 = NaN, as in PyTorch.
+    if (m == -Infinity) m = 0;
+    const sum = expShifted(x, m, out, cols, true);
+    scaleRow(out, <f32>(1 / sum), out, cols);
+    x += stride;
+    out += stride;
+  }
+}
+
+/** dx += y ⊙ (dy − Σ dy ⊙ y), row by row. */
+export function softmaxBackward(y: usize, dy: usize, rows: i32, cols: i32, dx: usize): void {
+  const stride = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    let s = f32x4.splat(0);
+    let i = 0;
+    for (; i + 4 <= cols; i += 4) {
+      const at = <usize>i << 2;
+      s = f32x4.add(s, f32x4.mul(v128.load(dy + at), v128.load(y + at)));
+    }
+    let dot = hsum(s);
+    for (; i < cols; i++) dot += load<f32>(dy + (<usize>i << 2)) * load<f32>(y + (<usize>i << 2));
+    const dv = f32x4.splat(dot);
+    i = 0;
+    for (; i + 4 <= cols; i += 4) {
+      const at = <usize>i << 2;
+      const g = f32x4.mul(v128.load(y + at), f32x4.sub(v128.load(dy + at), dv));
+      v128.store(dx + at, f32x4.add(v128.load(dx + at), g));
+    }
+    for (; i < cols; i++) {
+      const at = <usize>i << 2;
+      store<f32>(dx + at, load<f32>(dx + at) + load<f32>(y + at) * (load<f32>(dy + at) - dot));
+    }
+    y += stride;
+    dy += stride;
+    dx += stride;
+  }
+}
+
+/** log Σ e^x over a row as max + log Σ e^(x − max); ±∞ when the max is. */
+@inline function logSumExp(x: usize, cols: i32): f64 {
+  const m = rowMax(x, cols);
+  if (m == -Infinity || m == Infinity) return <f64>m;
+  return <f64>m + Math.log(expShifted(x, m, 0, cols, false));
+}
+
+/** out row = x − logsumexp(x). */
+export function logSoftmax(x: usize, rows: i32, cols: i32, out: usize): void {
+  const stride = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const lse = <f32>logSumExp(x, cols);
+    const lv = f32x4.splat(lse);
+    let i = 0;
+    for (; i + 4 <= cols; i += 4) {
+      const at = <usize>i << 2;
+      v128.store(out + at, f32x4.sub(v128.load(x + at), lv));
+    }
+    for (; i < cols; i++) {
+      const at = <usize>i << 2;
+      store<f32>(out + at, load<f32>(x + at) - lse);
+    }
+    x += stride;
+    out += stride;
+  }
+}
+
+/** dx += dy − e^y·Σ dy per row (e^y is the softmax). */
+export function logSoftmaxBackward(y: usize, dy: usize, rows: i32, cols: i32, dx: usize): void {
+  const stride = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    let s = f32x4.splat(0);
+    let i = 0;
+    for (; i + 4 <= cols; i += 4) s = f32x4.add(s, v128.load(dy + (<usize>i << 2)));
+    let sum = hsum(s);
+    for (; i < cols; i++) sum += load<f32>(dy + (<usize>i << 2));
+    const sv = f32x4.splat(sum);
+    i = 0;
+    for (; i + 4 <= cols; i += 4) {
+      const at = <usize>i << 2;
+      const g = f32x4.sub(v128.load(dy + at), f32x4.mul(vexp(v128.load(y + at)), sv));
+      v128.store(dx + at, f32x4.add(v128.load(dx + at), g));
+    }
+    for (; i < cols; i++) {
+      const at = <usize>i << 2;
+      store<f32>(dx + at, load<f32>(dx + at) + load<f32>(dy + at) - Mathf.exp(load<f32>(y + at)) * sum);
+    }
+    y += stride;
+    dy += stride;
+    dx += stride;
+  }
+}
+
+/**
+ * Softmax cross-entropy: writes each row's logsumexp into `lse` (all rows) and returns Σ over rows
+ * whose target (Int32 at `targets`) is not `ignoreIndex` of lse − row[target].
+ */
+export function crossEntropy(logits: usize, rows: i32, cols: i32, targets: usize, ignoreIndex: i32, lse: usize): f64 {
+  const stride = <usize>cols << 2;
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const l = logSumExp(logits, cols);
+    store<f32>(lse + (<usize>r << 2), <f32>l);
+    const t = load<i32>(targets + (<usize>r << 2));
+    if (t != ignoreIndex) total += l - <f64>load<f32>(logits + (<usize>t << 2));
+    logits += stride;
+  }
+  return total;
+}
+
+/**
+ * dlogits += scale·(softmax − onehot(target)) on rows whose target is not `ignoreIndex`, the
+ * softmax recomputed as e^(logit − lse).
+ */
+export function crossEntropyBackward(
+  logits: usize, lse: usize, rows: i32, cols: i32, targets: usize, ignoreIndex: i32, scale: f32, dx: usize,
+): void {
+  const stride = <usize>cols << 2;
+  const sv = f32x4.splat(scale);
+  for (let r = 0; r < rows; r++) {
+    const t = load<i32>(targets + (<usize>r << 2));
+    if (t != ignoreIndex) {
+      const lv = v128.load32_splat(lse + (<usize>r << 2));
+      let i = 0;
+      for (; i + 4 <= cols; i += 4) {
+        const at = <usize>i << 2;
+        const p = vexp(f32x4.sub(v128.load(logits + at), lv));
+        v128.store(dx + at, f32x4.add(v128.load(dx + at), f32x4.mul(sv, p)));
+      }
+      if (i < cols) {
+        const at = <usize>i << 2, n = cols - i;
+        const p = vexp(f32x4.sub(loadTail(logits + at, n, 0), lv));
+        storeTail(dx + at, n, f32x4.add(loadTail(dx + at, n, 0), f32x4.mul(sv, p)));
+      }
+      const at = dx + (<usize>t << 2);
+      store<f32>(at, load<f32>(at) - scale);
+    }
+    logits += stride;
+    dx += stride;
+  }
+}
