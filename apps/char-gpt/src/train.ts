@@ -62,6 +62,7 @@ export async function train(
     // Every evalInterval iterations (and at the end): losses on both splits, a sample, a checkpoint.
     if ((run.iter % evalInterval === 0 || run.iter === maxIters) && !run.evaluated) {
       const losses = estimateLoss(model, splits, { ...config, rng });
+      if (!Number.isFinite(losses.train + losses.val)) notFinite(losses.train + losses.val, run.iter, config.outDir);
       const info = { iter: run.iter, trainLoss: losses.train, valLoss: losses.val };
       run.bestValLoss = Math.min(losses.val, run.bestValLoss ?? Infinity);
       result.evals.push(info);
@@ -85,11 +86,7 @@ export async function train(
       loss += microLoss.item() / gradAccum;
       microLoss.div(gradAccum).backward();
     }
-    if (!Number.isFinite(loss)) {
-      throw new Error(
-        `the loss became ${loss} at iteration ${run.iter}; training stopped and the last checkpoint in ${config.outDir} was kept (try a lower --learning-rate)`,
-      );
-    }
+    if (!Number.isFinite(loss)) notFinite(loss, run.iter, config.outDir);
     if (config.gradClip > 0) clipGradNorm(params, config.gradClip);
     optimizer.step();
     optimizer.zeroGrad();
@@ -102,6 +99,13 @@ export async function train(
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return { ...result, iter: run.iter, bestValLoss: run.bestValLoss };
+}
+
+/** Stops the run before a diverged model can overwrite the last checkpoint. */
+function notFinite(loss: number, iter: number, outDir: string): never {
+  throw new Error(
+    `the loss became ${loss} at iteration ${iter}; training stopped and the last checkpoint in ${outDir} was kept (try a lower --learning-rate)`,
+  );
 }
 
 /** A short continuation of a newline, as the run's evaluations print it (temperature 0.8, top-k 200, nanoGPT's sample.py defaults). */

@@ -110,7 +110,7 @@ export const presets = {
     activation: 'relu',
     loss: 'cross-entropy',
     optimizer: 'adam',
-    learningRate: 1e-3,
+    learningRate: 2e-3,
     lrSchedule: 'cosine',
     minLearningRate: 0,
     init: 'default',

@@ -26,7 +26,7 @@ export interface EpochMetrics {
 export interface TrainOptions {
   /** Where each epoch's line goes (text, or with `config.json` its JSON object); nothing when omitted. */
   out?: ProgressStream;
-  /** Where the per-epoch progress bar goes (not drawn with `config.json`); none when omitted. */
+  /** Where the per-epoch progress bar (not drawn with `config.json`) and the Ctrl-C note go; none when omitted. */
   progress?: ProgressStream;
   /** Write a checkpoint to `config.outDir` after every epoch (default true). */
   save?: boolean;
@@ -58,7 +58,8 @@ export async function train(config: MnistConfig, opts: TrainOptions = {}): Promi
   let saving = Promise.resolve(); // Ctrl-C waits for a save under way, so the two files stay consistent
   const stopListening = onInterrupt(async () => {
     await saving;
-    opts.out?.write(`stopped: ${history.length > 0 && (opts.save ?? true) ? `${config.outDir} holds epoch ${history.length}` : 'no checkpoint written'}\n`);
+    const saved = history.length > 0 && (opts.save ?? true);
+    opts.progress?.write(`stopped: ${saved ? `${config.outDir} holds epoch ${history.length}` : 'no checkpoint written'}\n`);
   });
 
   try {

@@ -1,6 +1,9 @@
 // Elementwise kernels in f32x4: unary functions and their derivatives, powers, broadcast binary ops, where, axpy, optimizers.
 
-import { loadTail, storeTail, vexp, verf, vmadd, vsigmoid, vtanh } from './simd-math';
+import {
+  GELU_3K, GELU_C, GELU_K, HALF, INV_SQRT_2PI, MINUS_HALF, ONE, SQRT1_2,
+  kv, loadTail, storeTail, vexp, verf, vmadd, vsigmoid, vtanh,
+} from './simd-math';
 
 // Unary op codes, in the order of src/kernels.ts `unaryCodes`.
 const NEG = 0;
@@ -13,11 +16,6 @@ const RELU = 6;
 const GELU = 7;
 const GELU_TANH = 8;
 
-const SQRT1_2: f32 = 0.7071067811865476;
-const INV_SQRT_2PI: f32 = 0.3989422804014327;
-const TANH_C: f32 = 0.7978845608028654; // √(2/π)
-const TANH_K: f32 = 0.044715;
-
 @inline function unaryV(op: i32, x: v128): v128 {
   if (op == NEG) return f32x4.neg(x);
   if (op == EXP) return vexp(x);
@@ -26,13 +24,14 @@ const TANH_K: f32 = 0.044715;
   if (op == SIGMOID) return vsigmoid(x);
   if (op == RELU) return v128.and(x, f32x4.gt(x, f32x4.splat(0)));
   if (op == GELU) {
-    const cdf = vmadd(verf(f32x4.mul(x, f32x4.splat(SQRT1_2))), f32x4.splat(0.5), f32x4.splat(0.5));
+    const half = kv(HALF);
+    const cdf = vmadd(verf(f32x4.mul(x, kv(SQRT1_2))), half, half);
     return f32x4.mul(x, cdf);
   }
   // GELU_TANH
   const x3 = f32x4.mul(f32x4.mul(x, x), x);
-  const t = vtanh(f32x4.mul(f32x4.splat(TANH_C), vmadd(x3, f32x4.splat(TANH_K), x)));
-  return f32x4.mul(f32x4.mul(x, f32x4.splat(0.5)), f32x4.add(t, f32x4.splat(1)));
+  const t = vtanh(f32x4.mul(kv(GELU_C), vmadd(x3, kv(GELU_K), x)));
+  return f32x4.mul(f32x4.mul(x, kv(HALF)), f32x4.add(t, kv(ONE)));
 }
 
 /** Applies op over n floats, four at a time; a tail of fewer than four runs through a padded vector. */
@@ -69,23 +68,24 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
   if (op == NEG) return f32x4.neg(dy);
   if (op == EXP) return f32x4.mul(dy, y);
   if (op == LOG) return f32x4.div(dy, x);
-  if (op == SQRT) return f32x4.div(f32x4.mul(dy, f32x4.splat(0.5)), y);
-  if (op == TANH) return f32x4.mul(dy, f32x4.sub(f32x4.splat(1), f32x4.mul(y, y)));
-  if (op == SIGMOID) return f32x4.mul(f32x4.mul(dy, y), f32x4.sub(f32x4.splat(1), y));
+  if (op == SQRT) return f32x4.div(f32x4.mul(dy, kv(HALF)), y);
+  if (op == TANH) return f32x4.mul(dy, f32x4.sub(kv(ONE), f32x4.mul(y, y)));
+  if (op == SIGMOID) return f32x4.mul(f32x4.mul(dy, y), f32x4.sub(kv(ONE), y));
   if (op == RELU) return v128.and(dy, f32x4.gt(x, f32x4.splat(0)));
   if (op == GELU) {
     // Φ(x) + x·φ(x)
-    const cdf = vmadd(verf(f32x4.mul(x, f32x4.splat(SQRT1_2))), f32x4.splat(0.5), f32x4.splat(0.5));
-    const pdf = f32x4.mul(f32x4.splat(INV_SQRT_2PI), vexp(f32x4.mul(f32x4.mul(x, x), f32x4.splat(-0.5))));
+    const half = kv(HALF);
+    const cdf = vmadd(verf(f32x4.mul(x, kv(SQRT1_2))), half, half);
+    const pdf = f32x4.mul(kv(INV_SQRT_2PI), vexp(f32x4.mul(f32x4.mul(x, x), kv(MINUS_HALF))));
     return f32x4.mul(dy, vmadd(x, pdf, cdf));
   }
   // GELU_TANH: ½(1 + tanh u) + ½x(1 − tanh² u)·u′, u = c(x + kx³)
+  const one = kv(ONE), half = kv(HALF), c = kv(GELU_C);
   const x2 = f32x4.mul(x, x);
-  const t = vtanh(f32x4.mul(f32x4.splat(TANH_C), vmadd(f32x4.mul(x2, x), f32x4.splat(TANH_K), x)));
-  const du = f32x4.mul(f32x4.splat(TANH_C), vmadd(x2, f32x4.splat(3 * TANH_K), f32x4.splat(1)));
-  const half = f32x4.splat(0.5);
-  const a = f32x4.mul(half, f32x4.add(t, f32x4.splat(1)));
-  const b = f32x4.mul(f32x4.mul(f32x4.mul(half, x), f32x4.sub(f32x4.splat(1), f32x4.mul(t, t))), du);
+  const t = vtanh(f32x4.mul(c, vmadd(f32x4.mul(x2, x), kv(GELU_K), x)));
+  const du = f32x4.mul(c, vmadd(x2, kv(GELU_3K), one));
+  const a = f32x4.mul(half, f32x4.add(t, one));
+  const b = f32x4.mul(f32x4.mul(f32x4.mul(half, x), f32x4.sub(one, f32x4.mul(t, t))), du);
   return f32x4.mul(dy, f32x4.add(a, b));
 }
 

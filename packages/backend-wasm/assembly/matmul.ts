@@ -13,8 +13,8 @@ export const NR: i32 = 8;
 export const KC: i32 = 256;
 /** Height of a packed A block: MC×KC floats (128 KiB) fit in L2. */
 export const MC: i32 = 128;
-/** Width of a packed B block: KC×NC floats (2 MiB) fit in the shared L3. */
-export const NC: i32 = 2048;
+/** Width of a packed B block: KC×NC floats (512 KiB) stay in L2 while every A block of a column block passes. */
+export const NC: i32 = 512;
 
 /** Bytes of scratch one `sgemm` call needs: packed A block, packed B block and one edge tile. */
 export function sgemmWorkspaceBytes(): i32 {

@@ -2,13 +2,20 @@
 
 import { hmax, hsum, loadTail, storeTail, vexp } from './simd-math';
 
-/** Largest of n floats, NaN if any is NaN, −∞ for an empty row. */
+/**
+ * Largest of n floats, −∞ for an empty row. NaNs are passed over, as by the CPU backend's
+ * `if (x > max)`; they still make the row's sum, and so the whole row, NaN.
+ */
 @inline function rowMax(x: usize, n: i32): f32 {
   let m = f32x4.splat(-Infinity);
   let i = 0;
-  for (; i + 4 <= n; i += 4) m = f32x4.max(m, v128.load(x + (<usize>i << 2)));
+  // pmax(m, x) = m < x ? x : m: a NaN x leaves m as it was.
+  for (; i + 4 <= n; i += 4) m = f32x4.pmax(m, v128.load(x + (<usize>i << 2)));
   let r = hmax(m);
-  for (; i < n; i++) r = max<f32>(r, load<f32>(x + (<usize>i << 2)));
+  for (; i < n; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    if (v > r) r = v;
+  }
   return r;
 }
 

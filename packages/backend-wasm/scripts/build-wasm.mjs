@@ -16,8 +16,15 @@ if (!force && existsSync(outFile)) {
   if (inputs.every((f) => statSync(f).mtimeMs <= built)) process.exit(0);
 }
 
-/** Flags shared by both variants: speed over size, SIMD, no runtime, no abort import, memory from the host. */
-const common = ['-O3', '--noAssert', '--runtime', 'stub', '--use', 'abort=', '--enable', 'simd', '--importMemory', '--maximumMemory', '65536'];
+/**
+ * Flags shared by both variants: speed over size, SIMD, no runtime, no abort import, memory from
+ * the host, static data (the constants table) at 32 KiB, inside the first 64 KiB that the
+ * allocator never hands out (src/heap.ts HEAP_BASE; worker control slots sit below 32 KiB).
+ */
+const common = [
+  '-O3', '--noAssert', '--runtime', 'stub', '--use', 'abort=', '--enable', 'simd',
+  '--importMemory', '--maximumMemory', '65536', '--memoryBase', '32768',
+];
 
 async function compile(extra) {
   let binary = null;

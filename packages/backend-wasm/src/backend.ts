@@ -15,6 +15,18 @@ const unaryCodes: Record<UnaryOp, number> = {
 /** Kernel codes of the binary ops. */
 const binaryCodes: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3 };
 
+/**
+ * Items per thread below which a kernel is not split: waking a worker costs some microseconds,
+ * so only work of a few hundred microseconds is worth sharing. Cheap elementwise ops (an add:
+ * about a nanosecond per float) need more items than transcendental ones (GELU: several).
+ */
+const GRAIN_CHEAP = 1 << 17;
+const GRAIN_COSTLY = 1 << 15;
+/** Rows per thread below which a row kernel is not split, scaled by the row length. */
+const rowGrain = (cols: number): number => Math.max(1, Math.ceil(GRAIN_COSTLY / Math.max(cols, 1)));
+/** Elementwise slices start at multiples of 4 floats so every slice but the last is whole vectors. */
+const VEC = 4;
+
 /** A copy of an array that lives outside the module's memory, made so a kernel can read or write it. */
 interface Staged {
   readonly source: Float32Array | Int32Array;
@@ -119,13 +131,20 @@ export class WasmBackend implements Backend {
   // ---- elementwise ----
 
   unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
-    this.call(() => this.k.unary(unaryCodes[op], this.in(x), this.out(out), x.length));
+    this.call(() => {
+      const px = this.in(x), po = this.out(out), code = unaryCodes[op];
+      const grain = op === 'neg' || op === 'relu' ? GRAIN_CHEAP : GRAIN_COSTLY;
+      this.runtime.parallelFor('unary', x.length, grain, VEC, (s, n) => [code, px + s * 4, po + s * 4, n]);
+    });
   }
 
   unaryBackward(op: UnaryOp, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array): void {
-    this.call(() =>
-      this.k.unaryBackward(unaryCodes[op], this.in(x), this.in(y), this.in(dy), this.out(dx), x.length),
-    );
+    this.call(() => {
+      const px = this.in(x), py = this.in(y), pdy = this.in(dy), pdx = this.out(dx), code = unaryCodes[op];
+      const grain = op === 'gelu' || op === 'geluTanh' || op === 'log' ? GRAIN_COSTLY : GRAIN_CHEAP;
+      this.runtime.parallelFor('unaryBackward', x.length, grain, VEC, (s, n) =>
+        [code, px + s * 4, py + s * 4, pdy + s * 4, pdx + s * 4, n]);
+    });
   }
 
   powScalar(x: Float32Array, p: number, out: Float32Array): void {
@@ -154,7 +173,8 @@ export class WasmBackend implements Backend {
       // Same shape, or one scalar operand: a single flat row.
       if ((a.length === n || a.length === 1) && (b.length === n || b.length === 1)) {
         const sa = a.length === n ? 1 : 0, sb = b.length === n ? 1 : 0;
-        this.k.binary(code, acc, pa, pb, po, 1, 1, 1, n, 0, 0, 0, sa, 0, 0, 0, sb);
+        this.runtime.parallelFor('binary', n, GRAIN_CHEAP, VEC, (s, len) =>
+          [code, acc, pa + s * 4 * sa, pb + s * 4 * sb, po + s * 4, 1, 1, 1, len, 0, 0, 0, sa, 0, 0, 0, sb]);
         return;
       }
       forEachBlock(broadcastLayout(outShape, [aShape, bShape]), (off, base, d, s) => {
@@ -188,7 +208,10 @@ export class WasmBackend implements Backend {
   }
 
   axpy(alpha: number, x: Float32Array, y: Float32Array): void {
-    this.call(() => this.k.axpy(alpha, this.in(x), this.out(y), x.length));
+    this.call(() => {
+      const px = this.in(x), py = this.out(y);
+      this.runtime.parallelFor('axpy', x.length, GRAIN_CHEAP, VEC, (s, n) => [alpha, px + s * 4, py + s * 4, n]);
+    });
   }
 
   scale(x: Float32Array, alpha: number): void {
@@ -303,19 +326,33 @@ export class WasmBackend implements Backend {
   // ---- rows: softmax, losses, normalisation ----
 
   softmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
-    this.call(() => this.k.softmax(this.in(x), rows, cols, this.out(out)));
+    this.call(() => {
+      const px = this.in(x), po = this.out(out);
+      this.runtime.parallelFor('softmax', rows, rowGrain(cols), 1, (r, n) => [px + r * cols * 4, n, cols, po + r * cols * 4]);
+    });
   }
 
   softmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void {
-    this.call(() => this.k.softmaxBackward(this.in(y), this.in(dy), rows, cols, this.out(dx)));
+    this.call(() => {
+      const py = this.in(y), pdy = this.in(dy), pdx = this.out(dx), row = cols * 4;
+      this.runtime.parallelFor('softmaxBackward', rows, rowGrain(cols), 1, (r, n) =>
+        [py + r * row, pdy + r * row, n, cols, pdx + r * row]);
+    });
   }
 
   logSoftmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
-    this.call(() => this.k.logSoftmax(this.in(x), rows, cols, this.out(out)));
+    this.call(() => {
+      const px = this.in(x), po = this.out(out);
+      this.runtime.parallelFor('logSoftmax', rows, rowGrain(cols), 1, (r, n) => [px + r * cols * 4, n, cols, po + r * cols * 4]);
+    });
   }
 
   logSoftmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void {
-    this.call(() => this.k.logSoftmaxBackward(this.in(y), this.in(dy), rows, cols, this.out(dx)));
+    this.call(() => {
+      const py = this.in(y), pdy = this.in(dy), pdx = this.out(dx), row = cols * 4;
+      this.runtime.parallelFor('logSoftmaxBackward', rows, rowGrain(cols), 1, (r, n) =>
+        [py + r * row, pdy + r * row, n, cols, pdx + r * row]);
+    });
   }
 
   crossEntropy(
@@ -361,10 +398,12 @@ export class WasmBackend implements Backend {
     mean: Float32Array,
     rstd: Float32Array,
   ): void {
-    this.call(() =>
-      this.k.layerNorm(this.in(x), rows, cols, this.opt(weight), this.opt(bias), eps, this.out(out),
-        this.out(mean), this.out(rstd)),
-    );
+    this.call(() => {
+      const px = this.in(x), pw = this.opt(weight), pb = this.opt(bias), po = this.out(out);
+      const pm = this.out(mean), pr = this.out(rstd), row = cols * 4;
+      this.runtime.parallelFor('layerNorm', rows, rowGrain(cols), 1, (r, n) =>
+        [px + r * row, n, cols, pw, pb, eps, po + r * row, pm + r * 4, pr + r * 4]);
+    });
   }
 
   layerNormBackward(
@@ -389,15 +428,21 @@ export class WasmBackend implements Backend {
 
   adamw(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamWStep): void {
     const { lr, beta1, beta2, eps, weightDecay, bc1, bc2 } = step;
-    this.call(() =>
-      this.k.adamw(this.out(p), this.in(g), this.out(m), this.out(v), p.length,
-        beta1, beta2, eps, 1 - lr * weightDecay, lr / bc1, Math.sqrt(bc2)),
-    );
+    this.call(() => {
+      const pp = this.out(p), pg = this.in(g), pm = this.out(m), pv = this.out(v);
+      const decay = 1 - lr * weightDecay, stepSize = lr / bc1, sqrtBc2 = Math.sqrt(bc2);
+      this.runtime.parallelFor('adamw', p.length, GRAIN_COSTLY, VEC, (s, n) =>
+        [pp + s * 4, pg + s * 4, pm + s * 4, pv + s * 4, n, beta1, beta2, eps, decay, stepSize, sqrtBc2]);
+    });
   }
 
   sgd(p: Float32Array, g: Float32Array, buf: Float32Array | null, step: SgdStep): void {
     const { lr, momentum, weightDecay } = step;
-    this.call(() => this.k.sgd(this.out(p), this.in(g), this.opt(buf, true), p.length, lr, momentum, weightDecay));
+    this.call(() => {
+      const pp = this.out(p), pg = this.in(g), pb = this.opt(buf, true);
+      this.runtime.parallelFor('sgd', p.length, GRAIN_CHEAP, VEC, (s, n) =>
+        [pp + s * 4, pg + s * 4, pb ? pb + s * 4 : 0, n, lr, momentum, weightDecay]);
+    });
   }
 }
 

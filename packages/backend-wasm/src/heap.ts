@@ -16,7 +16,7 @@ const LINE = 64;
  */
 export function blockBytes(bytes: number): number {
   if (bytes <= LINE) return LINE;
-  const step = Math.max(LINE, 2 ** (Math.ceil(Math.log2(bytes)) - 3));
+  const step = Math.max(LINE, 2 ** (Math.floor(Math.log2(bytes)) - 3));
   return Math.ceil(bytes / step) * step;
 }
 

@@ -72,7 +72,10 @@ export interface KernelExports {
 }
 
 /** Names of the exports a worker thread may be asked to run, in the order the pool numbers them. */
-export const threadedKernels = ['sgemm'] as const satisfies readonly (keyof KernelExports)[];
+export const threadedKernels = [
+  'sgemm', 'unary', 'unaryBackward', 'binary', 'axpy', 'adamw', 'sgd',
+  'softmax', 'softmaxBackward', 'logSoftmax', 'logSoftmaxBackward', 'layerNorm',
+] as const satisfies readonly (keyof KernelExports)[];
 
 /** One of `threadedKernels`. */
 export type ThreadedKernel = (typeof threadedKernels)[number];

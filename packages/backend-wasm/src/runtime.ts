@@ -3,7 +3,7 @@
 import { HEAP_BASE, WasmHeap } from './heap.js';
 import type { HeapOptions } from './heap.js';
 import { compileKernels, instantiateKernels, sharedMemorySupported } from './module.js';
-import type { KernelExports, Ptr } from './module.js';
+import type { KernelExports, Ptr, ThreadedKernel } from './module.js';
 import { ThreadPool } from './pool.js';
 import { SLOT_BYTES } from './worker-source.js';
 
@@ -120,6 +120,30 @@ export class WasmRuntime {
       }
     }
     pool.run('sgemm', slices);
+  }
+
+  /**
+   * Runs `kernel` over [0, n) — elements or rows — cut into one contiguous range per thread, each
+   * starting at a multiple of `align`, when there are at least `grain` items per thread;
+   * otherwise in one call on this thread. `args(start, count)` gives a range's arguments.
+   */
+  parallelFor(
+    kernel: ThreadedKernel,
+    n: number,
+    grain: number,
+    align: number,
+    args: (start: number, count: number) => number[],
+  ): void {
+    const pool = this.pool;
+    const parts = pool ? Math.min(pool.threads, Math.floor(n / grain)) : 1;
+    if (parts < 2) {
+      (this.kernels[kernel] as (...a: number[]) => void)(...args(0, n));
+      return;
+    }
+    const step = Math.ceil(n / parts / align) * align;
+    const slices: number[][] = [];
+    for (let start = 0; start < n; start += step) slices.push(args(start, Math.min(step, n - start)));
+    pool!.run(kernel, slices);
   }
 
   /** The machine's measured SIMD ceiling in GFLOP/s: `iterations` of the peak loop, best of `repeats`. */

@@ -1,5 +1,6 @@
 // Reads and writes a nanoGPT exchange directory: model.safetensors (nanoGPT state-dict names, float32) and config.json (model args and vocabulary).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Rng } from '@tinygpt/autograd';
 import { SafetensorsError, decodeSafetensors, encodeSafetensors } from '@tinygpt/autograd/safetensors';
@@ -11,6 +12,7 @@ import { CheckpointError } from '../checkpoint/format.js';
 import { loadModelTensors } from '../checkpoint/model-state.js';
 import { Gpt } from '../model/gpt.js';
 import { EXCHANGE_FILES, parseExchangeConfig, toExchangeConfig } from './exchange-config.js';
+import type { ExchangeConfig } from './exchange-config.js';
 import { fromNanoGptState } from './nanogpt-state.js';
 
 /** The contents of an exchange directory, in our terms. */
@@ -69,6 +71,22 @@ export function loadExchangeModel(dir: string): ExchangeModel {
   return { model, tokenizer: CharTokenizer.fromJSON(contents.tokenizer), config: contents.config };
 }
 
+/**
+ * config.json of exchange directory `dir`, checked; no tensor is read.
+ * @throws CheckpointError when it is missing, not JSON, or not a valid config.
+ */
+export function readExchangeConfig(dir: string): ExchangeConfig {
+  const path = join(dir, 'config.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CheckpointError(`exchange directory ${dir} is incomplete: config.json is missing`);
+    throw new CheckpointError(`${path} is not valid JSON (truncated?)`);
+  }
+  return parseExchangeConfig(json, path);
+}
+
 /** The directory's contents and a model of its shape (random weights), which fixed the expected tensors. */
 function openExchangeDir(dir: string): { contents: ExchangeContents; model: Gpt } {
   if (!existsSync(dir)) throw new CheckpointError(`no exchange directory at ${dir}: the directory does not exist`);
@@ -78,14 +96,7 @@ function openExchangeDir(dir: string): { contents: ExchangeContents; model: Gpt 
       throw new CheckpointError(`exchange directory ${dir} is incomplete: ${name} is missing (it needs ${EXCHANGE_FILES.join(' and ')})`);
     }
   }
-  const configPath = join(dir, 'config.json');
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(configPath, 'utf8'));
-  } catch {
-    throw new CheckpointError(`${configPath} is not valid JSON (truncated?)`);
-  }
-  const { config, tokenizer } = parseExchangeConfig(json, configPath);
+  const { config, tokenizer } = readExchangeConfig(dir);
   const modelPath = join(dir, 'model.safetensors');
   let tensors: Record<string, NamedTensor>;
   try {
@@ -120,7 +131,9 @@ export function writeExchangeDir(dir: string, contents: ExchangeContents): void 
   const config = toExchangeConfig(contents.config, contents.tokenizer.chars);
   const model = encodeSafetensors(contents.weights, { format: 'pt' });
   mkdirSync(dirname(dir), { recursive: true });
-  const staging = mkdtempSync(join(dirname(dir), `.${basename(dir)}.export-`));
+  // A fresh sibling (same file system, so the renames are atomic), created with the usual permissions.
+  const staging = join(dirname(dir), `.${basename(dir)}.export-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(staging);
   const retired = `${staging}.old`;
   try {
     writeFileSync(join(staging, 'model.safetensors'), model, { flush: true });

@@ -109,7 +109,8 @@ async function predictCommand(argv: string[]): Promise<void> {
   const pixels = toMnistPixels(readPng(userPath(image)), { center: config.center });
   const result = predictDigit(checkpoint.model, checkpoint.config.loss, pixels);
   if (config.json) {
-    return print(JSON.stringify({ prediction: result.prediction, activations: result.activations.map((a) => Number(a.toPrecision(6))) }));
+    const activations = result.activations.map((a) => Math.round(a * 1e6) / 1e6); // six decimals, as plain numbers
+    return print(JSON.stringify({ prediction: result.prediction, activations }));
   }
   print(`what the network sees (28×28):\n${formatDigit(pixels)}\n`);
   const what = checkpoint.config.loss === 'cross-entropy' ? 'softmax of the output layer' : 'sigmoid output neurons';

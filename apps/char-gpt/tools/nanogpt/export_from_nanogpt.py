@@ -1,0 +1,104 @@
+"""Converts a nanoGPT checkpoint (ckpt.pt + meta.pkl) into an exchange directory that tinygpt's char-gpt loads.
+
+nanoGPT's train.py saves out_dir/ckpt.pt = {'model': state_dict, 'model_args': {...}, 'optimizer': ...,
+'iter_num', 'best_val_loss', 'config'}; its data/shakespeare_char/prepare.py saves meta.pkl =
+{'vocab_size', 'itos', 'stoi'}. This writes EXDIR/model.safetensors (the state dict in float32 under
+nanoGPT's names, written by hand: no safetensors package needed) and EXDIR/config.json (model_args
+plus the vocabulary as "chars", itos in id order). On the way it strips torch.compile's `_orig_mod.`
+prefix and drops the causal-mask buffers `transformer.h.N.attn.bias` that nanoGPT registers when
+flash attention is unavailable; the tied lm_head.weight is written beside transformer.wte.weight, as
+state_dict() lists it. The optimizer state is not converted (the exchange directory holds a model).
+
+    python3 apps/char-gpt/tools/nanogpt/export_from_nanogpt.py --ckpt out-shakespeare-char/ckpt.pt \\
+        --meta data/shakespeare_char/meta.pkl --out exchange/shakespeare-char
+    pnpm generate --checkpoint exchange/shakespeare-char
+
+Without --meta, meta.pkl is looked for where nanoGPT's sample.py looks: data/<dataset>/meta.pkl with
+the dataset of the checkpoint's config, from the current directory.
+"""
+import argparse
+import json
+import os
+import pickle
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from model import MASK_BUFFER  # noqa: E402
+from safetensors_io import write_safetensors  # noqa: E402
+
+COMPILE_PREFIX = '_orig_mod.'
+MODEL_ARGS = ('n_layer', 'n_head', 'n_embd', 'block_size', 'vocab_size', 'bias', 'dropout')
+
+
+def load_checkpoint(path):
+    """nanoGPT's ckpt.pt, loaded as nanoGPT's sample.py loads it (a pickle: convert only checkpoints you trust)."""
+    return torch.load(path, map_location='cpu')
+
+
+def clean_state_dict(state):
+    """The parameters only, under nanoGPT's plain names: `_orig_mod.` stripped, mask buffers dropped, all float32."""
+    out = {}
+    for name, t in state.items():
+        if name.startswith(COMPILE_PREFIX):
+            name = name[len(COMPILE_PREFIX):]
+        if MASK_BUFFER.match(name):
+            continue
+        if name in out:
+            raise SystemExit(f'error: the state dict holds {name} twice (with and without {COMPILE_PREFIX})')
+        out[name] = t.detach().to(torch.float32).contiguous()
+    if 'lm_head.weight' not in out and 'transformer.wte.weight' in out:
+        out['lm_head.weight'] = out['transformer.wte.weight']
+    return out
+
+
+def vocabulary(meta, vocab_size):
+    """meta.pkl's itos as a list in id order; a char model has exactly one id per character."""
+    itos = meta['itos']
+    chars = [itos[i] for i in range(len(itos))]
+    if len(chars) != vocab_size:
+        raise SystemExit(
+            f'error: the model has vocab_size {vocab_size} but meta.pkl holds {len(chars)} characters; '
+            'tinygpt reads character-level models only (a padded GPT-2 vocabulary such as 50304 does not fit)')
+    return chars
+
+
+def export(ckpt, meta, out_dir):
+    """Writes the exchange directory for a loaded checkpoint dict and meta dict; returns its config.json contents."""
+    args = ckpt['model_args']
+    missing = [k for k in MODEL_ARGS if k != 'dropout' and k not in args]
+    if missing:
+        raise SystemExit(f'error: the checkpoint\'s model_args lack {", ".join(missing)}')
+    config = {k: args[k] for k in MODEL_ARGS if k in args}
+    config['chars'] = vocabulary(meta, args['vocab_size'])
+    state = clean_state_dict(ckpt['model'])
+    os.makedirs(out_dir, exist_ok=True)
+    write_safetensors(os.path.join(out_dir, 'model.safetensors'), state, metadata={'format': 'pt'})
+    with open(os.path.join(out_dir, 'config.json'), 'w', encoding='utf-8') as f:
+        json.dump(config, f, indent=1, ensure_ascii=False)
+        f.write('\n')
+    return config, state
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--ckpt', required=True, help="nanoGPT's checkpoint (out_dir/ckpt.pt)")
+    parser.add_argument('--meta', help="the dataset's meta.pkl (default: data/<dataset>/meta.pkl, as sample.py)")
+    parser.add_argument('--out', required=True, help='exchange directory to write (model.safetensors + config.json)')
+    a = parser.parse_args()
+    ckpt = load_checkpoint(a.ckpt)
+    meta_path = a.meta or os.path.join('data', ckpt.get('config', {}).get('dataset', ''), 'meta.pkl')
+    if not os.path.exists(meta_path):
+        raise SystemExit(f'error: no meta.pkl at {meta_path}; pass --meta PATH (the character vocabulary of the dataset)')
+    with open(meta_path, 'rb') as f:
+        meta = pickle.load(f)
+    config, state = export(ckpt, meta, a.out)
+    params = sum(t.numel() for n, t in state.items() if n != 'lm_head.weight')
+    print(f'wrote {a.out}: model.safetensors ({len(state)} tensors, {params:,} parameters) and config.json '
+          f'(n_layer {config["n_layer"]}, n_head {config["n_head"]}, n_embd {config["n_embd"]}, '
+          f'block_size {config["block_size"]}, vocab_size {config["vocab_size"]}, bias {config["bias"]})')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,111 @@
+"""Loads an exchange directory (pnpm export) into nanoGPT's GPT with load_state_dict and prints its logits for a prompt.
+
+    pnpm export --checkpoint runs/quick --out runs/quick-nanogpt
+    python3 apps/char-gpt/tools/nanogpt/load_in_pytorch.py runs/quick-nanogpt --prompt 'Call me Ishmael.'
+
+The model class is tools/nanogpt/model.py (nanoGPT's model.py restated), or with --nanogpt DIR the
+GPT and GPTConfig of a nanoGPT checkout's own model.py. load_state_dict runs strict: every parameter
+must be in the file under nanoGPT's name with nanoGPT's shape; only the causal-mask buffers
+(transformer.h.N.attn.bias, constants nanoGPT registers on PyTorch < 2.0) come from the model itself.
+
+The source may also be nanoGPT's own ckpt.pt (with --meta meta.pkl for the vocabulary), loaded as
+nanoGPT's sample.py loads it: the reference for a model converted with export_from_nanogpt.py.
+
+With --compare FILE (the JSON of tools/nanogpt/logits.ts for the same prompt), prints the largest
+difference between these logits and tinygpt's.
+"""
+import argparse
+import importlib.util
+import json
+import os
+import pickle
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from export_from_nanogpt import COMPILE_PREFIX, load_checkpoint, vocabulary  # noqa: E402
+from model import GPT, MASK_BUFFER  # noqa: E402
+from safetensors_io import read_safetensors  # noqa: E402
+
+
+def build_model(config, nanogpt_dir=None):
+    """nanoGPT's GPT for config.json's model args: our restatement, or the class in nanogpt_dir/model.py."""
+    args = {k: config[k] for k in ('n_layer', 'n_head', 'n_embd', 'block_size', 'vocab_size', 'bias')}
+    if nanogpt_dir is None:
+        return GPT(args), 'tools/nanogpt/model.py'
+    path = os.path.join(nanogpt_dir, 'model.py')
+    spec = importlib.util.spec_from_file_location('nanogpt_model', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.GPT(module.GPTConfig(**args, dropout=0.0)), path
+
+
+def read_source(source, meta_path=None):
+    """config.json's contents and the state dict: of an exchange directory, or of nanoGPT's ckpt.pt plus its meta.pkl."""
+    if os.path.isdir(source):
+        with open(os.path.join(source, 'config.json'), encoding='utf-8') as f:
+            config = json.load(f)
+        return config, read_safetensors(os.path.join(source, 'model.safetensors'))
+    ckpt = load_checkpoint(source)
+    meta_path = meta_path or os.path.join('data', ckpt.get('config', {}).get('dataset', ''), 'meta.pkl')
+    with open(meta_path, 'rb') as f:
+        meta = pickle.load(f)
+    config = dict(ckpt['model_args'], chars=vocabulary(meta, ckpt['model_args']['vocab_size']))
+    # As nanoGPT's sample.py: strip torch.compile's prefix, keep everything else.
+    state = {k[len(COMPILE_PREFIX):] if k.startswith(COMPILE_PREFIX) else k: v for k, v in ckpt['model'].items()}
+    return config, state
+
+
+def load(source, nanogpt_dir=None, meta_path=None):
+    """The model of `source` with a strict load_state_dict, in eval mode; its config (with chars) and the class's file."""
+    config, state = read_source(source, meta_path)
+    model, origin = build_model(config, nanogpt_dir)
+    # The masks are constants of the architecture: take them from the model, as nanoGPT's from_pretrained does.
+    for name, buffer in model.state_dict().items():
+        if MASK_BUFFER.match(name) and name not in state:
+            state[name] = buffer
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    return model, config, origin
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('source', help="exchange directory (model.safetensors + config.json), or nanoGPT's ckpt.pt")
+    parser.add_argument('--meta', help="with a ckpt.pt: the dataset's meta.pkl (default: data/<dataset>/meta.pkl, as sample.py)")
+    parser.add_argument('--prompt', default='\n', help='text to score (default: a newline)')
+    parser.add_argument('--nanogpt', help="a nanoGPT checkout: use its model.py's GPT instead of tools/nanogpt/model.py")
+    parser.add_argument('--compare', help='JSON of tools/nanogpt/logits.ts for the same prompt: print the largest difference')
+    a = parser.parse_args()
+    model, config, origin = load(a.source, a.nanogpt, a.meta)
+    chars = config['chars']
+    stoi = {ch: i for i, ch in enumerate(chars)}
+    missing = sorted({ch for ch in a.prompt if ch not in stoi})
+    if missing:
+        raise SystemExit(f'error: the prompt has characters outside the vocabulary: {missing!r}')
+    ids = torch.tensor([[stoi[ch] for ch in a.prompt]], dtype=torch.long)
+    with torch.no_grad():
+        # Targets make nanoGPT's forward return logits at every position, not only the last.
+        logits, _ = model(ids, torch.zeros_like(ids))
+    logits = logits[0]  # (T, vocab_size)
+    print(f'loaded {a.source} into GPT of {origin} with load_state_dict(strict=True): '
+          f'{sum(p.numel() for p in model.parameters()):,} parameters')
+    print(f'prompt {a.prompt!r}: {ids.size(1)} tokens; logits ({ids.size(1)}, {logits.size(1)})')
+    last = logits[-1]
+    print('logits at the last position, first 6:', ' '.join(f'{v:.6f}' for v in last[:6].tolist()))
+    print(f'most likely next character: {chars[int(last.argmax())]!r}')
+    if a.compare:
+        with open(a.compare, encoding='utf-8') as f:
+            ours = json.load(f)
+        if ours['ids'] != ids[0].tolist():
+            raise SystemExit('error: the compared logits are for another prompt')
+        theirs = torch.tensor(ours['logits'], dtype=torch.float32)
+        diff = (theirs - logits).abs()
+        rel = (diff / torch.clamp(logits.abs(), min=1.0)).max()
+        print(f'tinygpt vs PyTorch: max |difference| {float(diff.max()):.3e} over {diff.numel()} logits '
+              f'(max relative {float(rel):.3e})')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,120 @@
+import { Rng } from '@tinygpt/autograd';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWasmBackend } from './backend.js';
+import type { WasmBackend } from './backend.js';
+
+// Each float is computed by the same instructions however the work is split, so two threads
+// must give exactly the bits one thread gives.
+let one: WasmBackend;
+let two: WasmBackend;
+beforeAll(async () => {
+  one = await createWasmBackend({ threads: 1, initialMemoryMiB: 32 });
+  two = await createWasmBackend({ threads: 2, initialMemoryMiB: 32 });
+});
+afterAll(() => {
+  one.close();
+  two.close();
+});
+
+/** The same values in both backends' memories. */
+function both(n: number, rng: Rng, scale = 1): [Float32Array, Float32Array] {
+  const a = one.alloc(n);
+  for (let i = 0; i < n; i++) a[i] = rng.normal() * scale;
+  const b = two.alloc(n);
+  b.set(a);
+  return [a, b];
+}
+
+function expectSameBits(a: Float32Array, b: Float32Array): void {
+  expect(b.length).toBe(a.length);
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  let differ = 0;
+  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) differ++;
+  expect(differ).toBe(0);
+}
+
+describe('two threads give the bits of one', () => {
+  it('reports its threads', () => {
+    expect(one.threads).toBe(1);
+    expect(two.threads).toBe(2);
+  });
+
+  it('sgemm, split by rows and by columns, every transpose', () => {
+    const rng = new Rng('threads-sgemm');
+    for (const [M, N, K] of [[301, 67, 129], [35, 517, 200]] as const) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const [a1, a2] = both(M * K, rng);
+          const [b1, b2] = both(K * N, rng);
+          const [c1, c2] = both(M * N, rng);
+          one.sgemm(transA, transB, M, N, K, a1, 0, b1, 0, c1, 0, true);
+          two.sgemm(transA, transB, M, N, K, a2, 0, b2, 0, c2, 0, true);
+          expectSameBits(c1, c2);
+        }
+      }
+    }
+  });
+
+  it('elementwise kernels over 300 001 floats', () => {
+    const rng = new Rng('threads-elementwise');
+    const n = 300_001;
+    const [x1, x2] = both(n, rng, 2);
+    const [y1, y2] = both(n, rng);
+    for (const op of ['gelu', 'relu', 'exp'] as const) {
+      one.unary(op, x1, y1);
+      two.unary(op, x2, y2);
+      expectSameBits(y1, y2);
+      const [d1, d2] = both(n, rng);
+      one.unaryBackward(op, x1, y1, x1, d1);
+      two.unaryBackward(op, x2, y2, x2, d2);
+      expectSameBits(d1, d2);
+    }
+    for (const acc of [false, true]) {
+      one.binary('mul', x1, [n], y1, [n], y1, [n], acc);
+      two.binary('mul', x2, [n], y2, [n], y2, [n], acc);
+      expectSameBits(y1, y2);
+    }
+    one.axpy(0.5, x1, y1);
+    two.axpy(0.5, x2, y2);
+    expectSameBits(y1, y2);
+    const [m1, m2] = both(n, rng);
+    const [v1, v2] = both(n, rng);
+    v1.forEach((v, i) => (v1[i] = v2[i] = v * v));
+    const step = { lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, bc1: 0.1, bc2: 0.01 };
+    one.adamw(y1, x1, m1, v1, step);
+    two.adamw(y2, x2, m2, v2, step);
+    expectSameBits(y1, y2);
+    expectSameBits(m1, m2);
+    expectSameBits(v1, v2);
+    one.sgd(y1, x1, m1, { lr: 0.1, momentum: 0.9, weightDecay: 0.01 });
+    two.sgd(y2, x2, m2, { lr: 0.1, momentum: 0.9, weightDecay: 0.01 });
+    expectSameBits(y1, y2);
+    expectSameBits(m1, m2);
+  });
+
+  it('row kernels over 3 001 rows of 65', () => {
+    const rng = new Rng('threads-rows');
+    const [rows, cols] = [3001, 65];
+    const [x1, x2] = both(rows * cols, rng, 3);
+    for (const [fwd, bwd] of [['softmax', 'softmaxBackward'], ['logSoftmax', 'logSoftmaxBackward']] as const) {
+      const [y1, y2] = both(rows * cols, rng);
+      one[fwd](x1, rows, cols, y1);
+      two[fwd](x2, rows, cols, y2);
+      expectSameBits(y1, y2);
+      const [d1, d2] = both(rows * cols, rng);
+      one[bwd](y1, x1, rows, cols, d1);
+      two[bwd](y2, x2, rows, cols, d2);
+      expectSameBits(d1, d2);
+    }
+    const [w1, w2] = both(cols, rng);
+    const [o1, o2] = both(rows * cols, rng);
+    const [mu1, mu2] = both(rows, rng);
+    const [rs1, rs2] = both(rows, rng);
+    one.layerNorm(x1, rows, cols, w1, null, 1e-5, o1, mu1, rs1);
+    two.layerNorm(x2, rows, cols, w2, null, 1e-5, o2, mu2, rs2);
+    expectSameBits(o1, o2);
+    expectSameBits(mu1, mu2);
+    expectSameBits(rs1, rs2);
+  });
+});
