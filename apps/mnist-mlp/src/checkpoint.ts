@@ -12,8 +12,9 @@ import type { MnistConfig } from './config.js';
 import { createModel } from './model.js';
 import type { EpochMetrics } from './train.js';
 
-/** File names inside a checkpoint directory. */
+/** The weights inside a checkpoint directory, by module name (`layers.0.weight`, …). */
 export const WEIGHTS_FILE = 'model.safetensors';
+/** The config, history and RNG state inside a checkpoint directory, written after the weights. */
 export const META_FILE = 'checkpoint.json';
 const FORMAT = 'tinygpt-mnist-mlp/1';
 

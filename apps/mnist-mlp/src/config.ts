@@ -119,6 +119,7 @@ export const presets = {
   },
 } satisfies Record<string, Partial<MnistConfig>>;
 
+/** `'classic' | 'modern'`. */
 export type PresetName = keyof typeof presets;
 
 /** The values each string knob accepts (checked by the CLI with one clear error). */
@@ -147,8 +148,9 @@ export function applyPreset(config: MnistConfig, sources: Readonly<Record<keyof 
   return out;
 }
 
-/** Input and output sizes every architecture must have: 28×28 pixels in, one neuron per digit out. */
+/** Neurons of the input layer every architecture starts with: one per pixel of a 28×28 image. */
 export const INPUT_SIZE = 784;
+/** Neurons of the output layer every architecture ends with: one per digit. */
 export const OUTPUT_SIZE = 10;
 
 /**

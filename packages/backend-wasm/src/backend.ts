@@ -134,7 +134,8 @@ export class WasmBackend implements Backend {
     this.call(() => {
       const px = this.in(x), po = this.out(out), code = unaryCodes[op];
       const grain = op === 'neg' || op === 'relu' ? GRAIN_CHEAP : GRAIN_COSTLY;
-      this.runtime.parallelFor('unary', x.length, grain, VEC, (s, n) => [code, px + s * 4, po + s * 4, n]);
+      this.runtime.parallelFor('unary', [code, px, po, x.length],
+        { total: x.length, grain, align: VEC, countArg: 3, offsets: [[1, 4], [2, 4]] });
     });
   }
 
@@ -142,8 +143,8 @@ export class WasmBackend implements Backend {
     this.call(() => {
       const px = this.in(x), py = this.in(y), pdy = this.in(dy), pdx = this.out(dx), code = unaryCodes[op];
       const grain = op === 'gelu' || op === 'geluTanh' || op === 'log' ? GRAIN_COSTLY : GRAIN_CHEAP;
-      this.runtime.parallelFor('unaryBackward', x.length, grain, VEC, (s, n) =>
-        [code, px + s * 4, py + s * 4, pdy + s * 4, pdx + s * 4, n]);
+      this.runtime.parallelFor('unaryBackward', [code, px, py, pdy, pdx, x.length],
+        { total: x.length, grain, align: VEC, countArg: 5, offsets: [[1, 4], [2, 4], [3, 4], [4, 4]] });
     });
   }
 
@@ -173,8 +174,8 @@ export class WasmBackend implements Backend {
       // Same shape, or one scalar operand: a single flat row.
       if ((a.length === n || a.length === 1) && (b.length === n || b.length === 1)) {
         const sa = a.length === n ? 1 : 0, sb = b.length === n ? 1 : 0;
-        this.runtime.parallelFor('binary', n, GRAIN_CHEAP, VEC, (s, len) =>
-          [code, acc, pa + s * 4 * sa, pb + s * 4 * sb, po + s * 4, 1, 1, 1, len, 0, 0, 0, sa, 0, 0, 0, sb]);
+        this.runtime.parallelFor('binary', [code, acc, pa, pb, po, 1, 1, 1, n, 0, 0, 0, sa, 0, 0, 0, sb],
+          { total: n, grain: GRAIN_CHEAP, align: VEC, countArg: 8, offsets: [[2, 4 * sa], [3, 4 * sb], [4, 4]] });
         return;
       }
       forEachBlock(broadcastLayout(outShape, [aShape, bShape]), (off, base, d, s) => {
@@ -210,7 +211,8 @@ export class WasmBackend implements Backend {
   axpy(alpha: number, x: Float32Array, y: Float32Array): void {
     this.call(() => {
       const px = this.in(x), py = this.out(y);
-      this.runtime.parallelFor('axpy', x.length, GRAIN_CHEAP, VEC, (s, n) => [alpha, px + s * 4, py + s * 4, n]);
+      this.runtime.parallelFor('axpy', [alpha, px, py, x.length],
+        { total: x.length, grain: GRAIN_CHEAP, align: VEC, countArg: 3, offsets: [[1, 4], [2, 4]] });
     });
   }
 
@@ -328,30 +330,32 @@ export class WasmBackend implements Backend {
   softmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
     this.call(() => {
       const px = this.in(x), po = this.out(out);
-      this.runtime.parallelFor('softmax', rows, rowGrain(cols), 1, (r, n) => [px + r * cols * 4, n, cols, po + r * cols * 4]);
+      this.runtime.parallelFor('softmax', [px, rows, cols, po],
+        { total: rows, grain: rowGrain(cols), align: 1, countArg: 1, offsets: [[0, cols * 4], [3, cols * 4]] });
     });
   }
 
   softmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void {
     this.call(() => {
       const py = this.in(y), pdy = this.in(dy), pdx = this.out(dx), row = cols * 4;
-      this.runtime.parallelFor('softmaxBackward', rows, rowGrain(cols), 1, (r, n) =>
-        [py + r * row, pdy + r * row, n, cols, pdx + r * row]);
+      this.runtime.parallelFor('softmaxBackward', [py, pdy, rows, cols, pdx],
+        { total: rows, grain: rowGrain(cols), align: 1, countArg: 2, offsets: [[0, row], [1, row], [4, row]] });
     });
   }
 
   logSoftmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
     this.call(() => {
       const px = this.in(x), po = this.out(out);
-      this.runtime.parallelFor('logSoftmax', rows, rowGrain(cols), 1, (r, n) => [px + r * cols * 4, n, cols, po + r * cols * 4]);
+      this.runtime.parallelFor('logSoftmax', [px, rows, cols, po],
+        { total: rows, grain: rowGrain(cols), align: 1, countArg: 1, offsets: [[0, cols * 4], [3, cols * 4]] });
     });
   }
 
   logSoftmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void {
     this.call(() => {
       const py = this.in(y), pdy = this.in(dy), pdx = this.out(dx), row = cols * 4;
-      this.runtime.parallelFor('logSoftmaxBackward', rows, rowGrain(cols), 1, (r, n) =>
-        [py + r * row, pdy + r * row, n, cols, pdx + r * row]);
+      this.runtime.parallelFor('logSoftmaxBackward', [py, pdy, rows, cols, pdx],
+        { total: rows, grain: rowGrain(cols), align: 1, countArg: 2, offsets: [[0, row], [1, row], [4, row]] });
     });
   }
 
@@ -401,8 +405,8 @@ export class WasmBackend implements Backend {
     this.call(() => {
       const px = this.in(x), pw = this.opt(weight), pb = this.opt(bias), po = this.out(out);
       const pm = this.out(mean), pr = this.out(rstd), row = cols * 4;
-      this.runtime.parallelFor('layerNorm', rows, rowGrain(cols), 1, (r, n) =>
-        [px + r * row, n, cols, pw, pb, eps, po + r * row, pm + r * 4, pr + r * 4]);
+      this.runtime.parallelFor('layerNorm', [px, rows, cols, pw, pb, eps, po, pm, pr],
+        { total: rows, grain: rowGrain(cols), align: 1, countArg: 1, offsets: [[0, row], [6, row], [7, 4], [8, 4]] });
     });
   }
 
@@ -431,8 +435,8 @@ export class WasmBackend implements Backend {
     this.call(() => {
       const pp = this.out(p), pg = this.in(g), pm = this.out(m), pv = this.out(v);
       const decay = 1 - lr * weightDecay, stepSize = lr / bc1, sqrtBc2 = Math.sqrt(bc2);
-      this.runtime.parallelFor('adamw', p.length, GRAIN_COSTLY, VEC, (s, n) =>
-        [pp + s * 4, pg + s * 4, pm + s * 4, pv + s * 4, n, beta1, beta2, eps, decay, stepSize, sqrtBc2]);
+      this.runtime.parallelFor('adamw', [pp, pg, pm, pv, p.length, beta1, beta2, eps, decay, stepSize, sqrtBc2],
+        { total: p.length, grain: GRAIN_COSTLY, align: VEC, countArg: 4, offsets: [[0, 4], [1, 4], [2, 4], [3, 4]] });
     });
   }
 
@@ -440,8 +444,8 @@ export class WasmBackend implements Backend {
     const { lr, momentum, weightDecay } = step;
     this.call(() => {
       const pp = this.out(p), pg = this.in(g), pb = this.opt(buf, true);
-      this.runtime.parallelFor('sgd', p.length, GRAIN_CHEAP, VEC, (s, n) =>
-        [pp + s * 4, pg + s * 4, pb ? pb + s * 4 : 0, n, lr, momentum, weightDecay]);
+      this.runtime.parallelFor('sgd', [pp, pg, pb, p.length, lr, momentum, weightDecay],
+        { total: p.length, grain: GRAIN_CHEAP, align: VEC, countArg: 3, offsets: [[0, 4], [1, 4], [2, pb ? 4 : 0]] });
     });
   }
 }

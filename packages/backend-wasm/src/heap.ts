@@ -36,11 +36,19 @@ export interface HeapStats {
 export interface HeapOptions {
   /**
    * Give blocks dropped by the garbage collector without `free` back to the free lists (via a
-   * FinalizationRegistry, which runs when the event loop turns). Default true.
+   * FinalizationRegistry, whose callbacks run when the event loop turns: a training loop should
+   * await between steps, as the apps do). Default true.
    */
   reclaimCollected?: boolean;
   /** Fill freed blocks with NaN so a use after free shows up in results (for tests). Default false. */
   poisonFreed?: boolean;
+  /**
+   * Bytes of garbage-collector pressure per byte of a block (default 0.25; 0 turns it off). The
+   * collector cannot see WebAssembly memory, so each block of 4 KiB or more carries an untouched
+   * ArrayBuffer of this fraction of its size, which it does count: dropped tensors then get
+   * collected, and their blocks reclaimed, before the memory balloons. Costs no resident memory.
+   */
+  gcPressure?: number;
 }
 
 /**
@@ -67,6 +75,9 @@ export class WasmHeap {
   private freeBytes = 0;
   private readonly registry: FinalizationRegistry<Ptr> | null;
   private readonly poison: boolean;
+  private readonly pressure: number;
+  /** The ArrayBuffer that makes each large block visible to the garbage collector. */
+  private readonly ballast = new WeakMap<Float32Array, ArrayBuffer>();
 
   /** Manages `memory` (whose first 64 KiB are left to the caller) of at most `maxBytes`. */
   constructor(memory: WebAssembly.Memory, maxBytes: number, options: HeapOptions = {}) {
@@ -75,6 +86,7 @@ export class WasmHeap {
     this.maxBytes = this.shared ? maxBytes : memory.buffer.byteLength;
     this.f32 = this.refresh();
     this.poison = options.poisonFreed ?? false;
+    this.pressure = options.gcPressure ?? 0.25;
     this.registry = (options.reclaimCollected ?? true) ? new FinalizationRegistry((ptr) => this.release(ptr)) : null;
   }
 
@@ -106,7 +118,10 @@ export class WasmHeap {
     this.live.set(ptr, bytes);
     this.liveBytes += bytes;
     const out = new Float32Array(this.memory.buffer, ptr, size);
-    this.registry?.register(out, ptr, out);
+    if (this.registry) {
+      this.registry.register(out, ptr, out);
+      if (this.pressure > 0 && bytes >= 4096) this.ballast.set(out, new ArrayBuffer(Math.floor(bytes * this.pressure)));
+    }
     return out;
   }
 
@@ -117,6 +132,7 @@ export class WasmHeap {
       throw new Error('free: this buffer was not allocated by this backend, or was freed already');
     }
     this.registry?.unregister(buffer);
+    this.ballast.delete(buffer);
     this.release(ptr);
   }
 
@@ -140,7 +156,8 @@ export class WasmHeap {
     if (end > have) {
       if (end > this.maxBytes) {
         throw new RangeError(
-          `out of WebAssembly memory: ${bytes} more bytes needed, ${this.liveBytes} live of ${this.maxBytes} available`,
+          `out of WebAssembly memory: ${bytes} more bytes needed, ${this.liveBytes} live of ${this.maxBytes} available. ` +
+            'Tensors dropped without free() come back only when the event loop turns: await between training steps',
         );
       }
       // Grow by at least a quarter of the current size so growth happens rarely.

@@ -1,8 +1,10 @@
-// Worker threads sharing the kernels' memory: the main thread posts a slice of a kernel to each and runs one itself.
+// Worker threads sharing the kernels' memory: a job is cut into chunks that the main thread and the workers claim as they come free.
 
 import type { KernelExports, Ptr, ThreadedKernel } from './module.js';
 import { threadedKernels } from './module.js';
-import { ARGS_OFFSET, MAX_ARGS, SLOT, SLOT_BYTES, workerSource } from './worker-source.js';
+import {
+  ARGS_AT, CHUNK_BITS, CHUNK_MASK, CTL, MAX_ARGS, MAX_OFFSETS, TAG_MASK, workerSource,
+} from './worker-source.js';
 
 /** The little of a Node `worker_threads.Worker` or a browser `Worker` the pool uses. */
 interface WorkerHandle {
@@ -19,14 +21,17 @@ interface NodeWorkerThreads {
   };
 }
 
-/** Node's `process.getBuiltinModule` (Node ≥ 20.16), the way code that also runs in browsers reaches a built-in. */
+/**
+ * `node:worker_threads` through `process.getBuiltinModule` (Node ≥ 20.16): the way code that also
+ * runs in browsers reaches a Node built-in without importing it. Null outside Node.
+ */
 function nodeWorkerThreads(): NodeWorkerThreads | null {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const load = proc?.getBuiltinModule;
   return typeof load === 'function' ? (load.call(proc, 'node:worker_threads') as NodeWorkerThreads) : null;
 }
 
-/** Starts one worker running `workerSource` and resolves once it has instantiated the kernels. */
+/** Starts one worker running `workerSource`; resolves once it has instantiated the kernels. */
 function startWorker(init: Record<string, unknown>): Promise<WorkerHandle> {
   const node = nodeWorkerThreads();
   return new Promise((resolve, reject) => {
@@ -56,96 +61,143 @@ function startWorker(init: Record<string, unknown>): Promise<WorkerHandle> {
 }
 
 /** Whether this thread may block in Atomics.wait (Node's main thread may; a browser's may not). */
-function canBlock(probe: Int32Array): boolean {
+function canBlock(): boolean {
   try {
-    Atomics.wait(probe, 0, 1, 0);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
     return true;
   } catch {
     return false;
   }
 }
 
+/** How a job cuts its arguments into chunks. */
+export interface ChunkPlan {
+  /** Items in all (rows, elements, columns). */
+  total: number;
+  /** Items per chunk (the last may have fewer). */
+  chunk: number;
+  /** Index of the argument that gets a chunk's item count. */
+  countArg: number;
+  /** Index of the argument that gets the running thread's scratch address, if any. */
+  workArg?: number;
+  /** [argument index, bytes per item]: those arguments move forward by start·bytes for a chunk. */
+  offsets: readonly (readonly [number, number])[];
+}
+
 /**
- * The main thread plus `threads − 1` workers. `run` hands slice t of a kernel to thread t
- * (slice 0 runs on the calling thread) and returns when all slices are done.
+ * The calling thread plus `threads − 1` workers. `run` posts one job, claims chunks itself like
+ * any worker, and returns when every chunk is done. On a machine shared with other programs a
+ * descheduled worker just claims fewer chunks, instead of making everyone wait for its half.
  */
 export class ThreadPool {
   readonly threads: number;
   private readonly workers: WorkerHandle[];
-  private readonly ctl: Int32Array[];
-  private readonly args: Float64Array[];
-  private readonly blocking: boolean;
+  private readonly ctl: Int32Array;
+  private readonly args: Float64Array;
+  private readonly blocking = canBlock();
   private readonly kernels: KernelExports;
+  private readonly work: Ptr;
+  private seq = 0;
+  private readonly argv: number[] = [];
 
-  private constructor(kernels: KernelExports, memory: WebAssembly.Memory, workers: WorkerHandle[], slots: Ptr[]) {
+  private constructor(kernels: KernelExports, memory: WebAssembly.Memory, workers: WorkerHandle[], control: Ptr, work: Ptr) {
     this.kernels = kernels;
     this.workers = workers;
     this.threads = workers.length + 1;
-    this.ctl = slots.map((slot) => new Int32Array(memory.buffer, slot, ARGS_OFFSET / 4));
-    this.args = slots.map((slot) => new Float64Array(memory.buffer, slot + ARGS_OFFSET, MAX_ARGS));
-    this.blocking = canBlock(new Int32Array(new SharedArrayBuffer(4)));
+    this.ctl = new Int32Array(memory.buffer, control, ARGS_AT / 4);
+    this.args = new Float64Array(memory.buffer, control + ARGS_AT, MAX_ARGS);
+    this.work = work;
+    this.seq = Atomics.load(this.ctl, CTL.seq);
   }
 
   /**
-   * Starts `threads − 1` workers on the compiled kernels and shared `memory`, using the control
-   * area from `controlBase` (`(threads − 1)·SLOT_BYTES` bytes) to talk to them.
+   * Starts `work.length − 1` workers on the compiled kernels and the shared `memory`, talking
+   * through the control block at `control`; `work[t]` is thread t's scratch (0 is this thread).
    */
   static async start(
     kernels: KernelExports,
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
-    threads: number,
-    controlBase: Ptr,
+    control: Ptr,
+    work: readonly Ptr[],
     spin = 20000,
   ): Promise<ThreadPool> {
-    const slots = Array.from({ length: threads - 1 }, (_, i) => controlBase + i * SLOT_BYTES);
     const workers = await Promise.all(
-      slots.map((slot) => startWorker({ module, memory, slot, names: threadedKernels, spin })),
+      work.slice(1).map((w) => startWorker({ module, memory, control, work: w, names: threadedKernels, spin })),
     );
-    return new ThreadPool(kernels, memory, workers, slots);
+    return new ThreadPool(kernels, memory, workers, control, work[0]!);
   }
 
-  /** Runs `kernel` once per entry of `slices` (at most `threads`), in parallel; slice 0 on this thread. */
-  run(kernel: ThreadedKernel, slices: readonly (readonly number[])[]): void {
-    const op = threadedKernels.indexOf(kernel);
-    const posted: number[] = [];
-    for (let t = 1; t < slices.length; t++) {
-      const ctl = this.ctl[t - 1]!;
-      const args = this.args[t - 1]!;
-      const slice = slices[t]!;
-      for (let i = 0; i < slice.length; i++) args[i] = slice[i]!;
-      ctl[SLOT.op] = op;
-      ctl[SLOT.argc] = slice.length;
-      ctl[SLOT.failed] = 0;
-      const seq = (Atomics.load(ctl, SLOT.seq) + 1) | 0;
-      Atomics.store(ctl, SLOT.seq, seq);
-      Atomics.notify(ctl, SLOT.seq);
-      posted.push(seq);
-    }
-    const fn = this.kernels[kernel] as (...args: number[]) => void;
-    fn(...slices[0]!);
-    for (let t = 1; t < slices.length; t++) {
-      const ctl = this.ctl[t - 1]!;
-      const seq = posted[t - 1]!;
-      // The worker usually finishes about when this thread does: spin first, then sleep if allowed.
-      let done = Atomics.load(ctl, SLOT.done);
-      for (let spins = 0; done !== seq; spins++) {
-        if (this.blocking && spins > 1000) Atomics.wait(ctl, SLOT.done, done, 1);
-        done = Atomics.load(ctl, SLOT.done);
+  /** Runs `kernel` with `args` over the chunks of `plan`, on every thread; returns when all are done. */
+  run(kernel: ThreadedKernel, args: readonly number[], plan: ChunkPlan): void {
+    const { ctl } = this;
+    const chunks = Math.ceil(plan.total / plan.chunk);
+    if (chunks >= CHUNK_MASK) throw new RangeError(`a job may have at most ${CHUNK_MASK - 1} chunks, got ${chunks}`);
+    if (args.length > MAX_ARGS || plan.offsets.length > MAX_OFFSETS) throw new RangeError('too many job arguments');
+    const seq = (this.seq + 1) | 0;
+    const tag = (seq & TAG_MASK) << CHUNK_BITS;
+    // The description first; the atomic store of `seq` publishes it to the workers.
+    ctl[CTL.op] = threadedKernels.indexOf(kernel);
+    ctl[CTL.argc] = args.length;
+    ctl[CTL.total] = plan.total;
+    ctl[CTL.chunk] = plan.chunk;
+    ctl[CTL.chunks] = chunks;
+    ctl[CTL.countArg] = plan.countArg;
+    ctl[CTL.workArg] = plan.workArg ?? -1;
+    ctl[CTL.offsets] = plan.offsets.length;
+    plan.offsets.forEach(([arg, bytes], o) => {
+      ctl[CTL.offsetPairs + 2 * o] = arg;
+      ctl[CTL.offsetPairs + 2 * o + 1] = bytes;
+    });
+    this.args.set(args);
+    Atomics.store(ctl, CTL.done, 0);
+    Atomics.store(ctl, CTL.failed, 0);
+    Atomics.store(ctl, CTL.next, tag);
+    Atomics.store(ctl, CTL.seq, seq);
+    this.seq = seq;
+    Atomics.notify(ctl, CTL.seq);
+
+    const fn = this.kernels[kernel] as (...a: number[]) => unknown;
+    const argv = this.argv;
+    let error: unknown = null;
+    for (;;) {
+      const c = Atomics.load(ctl, CTL.next);
+      if ((c & ~CHUNK_MASK) !== tag || (c & CHUNK_MASK) >= chunks) break;
+      if (Atomics.compareExchange(ctl, CTL.next, c, c + 1) !== c) continue;
+      const start = (c & CHUNK_MASK) * plan.chunk;
+      argv.length = 0;
+      argv.push(...args);
+      argv[plan.countArg] = Math.min(plan.chunk, plan.total - start);
+      if (plan.workArg !== undefined) argv[plan.workArg] = this.work;
+      for (const [arg, bytes] of plan.offsets) argv[arg] = argv[arg]! + start * bytes;
+      try {
+        fn(...argv);
+      } catch (e) {
+        error = e;
+        Atomics.store(ctl, CTL.failed, 1);
       }
-      if (ctl[SLOT.failed]) throw new Error(`${kernel} failed on worker thread ${t}`);
+      Atomics.add(ctl, CTL.done, 1);
+      if (error) break;
     }
+    // Stop further claims, then wait for the chunks already claimed.
+    const claimed = Math.min(Atomics.exchange(ctl, CTL.next, tag | CHUNK_MASK) & CHUNK_MASK, chunks);
+    let done = Atomics.load(ctl, CTL.done);
+    for (let spins = 0; done < claimed; spins++) {
+      if (this.blocking && spins > 2000) Atomics.wait(ctl, CTL.done, done, 1);
+      done = Atomics.load(ctl, CTL.done);
+    }
+    if (error) throw error;
+    if (Atomics.load(ctl, CTL.failed)) throw new Error(`${kernel} failed on a worker thread`);
   }
 
   /** Stops and terminates the workers. */
   close(): void {
-    for (let t = 0; t < this.workers.length; t++) {
-      const ctl = this.ctl[t]!;
-      ctl[SLOT.op] = -1;
-      Atomics.add(ctl, SLOT.seq, 1);
-      Atomics.notify(ctl, SLOT.seq);
-      void this.workers[t]!.terminate();
-    }
+    const { ctl } = this;
+    ctl[CTL.op] = -1;
+    this.seq = (this.seq + 1) | 0;
+    Atomics.store(ctl, CTL.seq, this.seq);
+    Atomics.notify(ctl, CTL.seq);
+    for (const worker of this.workers) void worker.terminate();
     this.workers.length = 0;
   }
 }

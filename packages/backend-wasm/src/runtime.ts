@@ -1,19 +1,20 @@
 // One instance of the kernels: its memory and allocator, its worker threads, and the matmul that splits across them.
 
-import { HEAP_BASE, WasmHeap } from './heap.js';
+import { WasmHeap } from './heap.js';
 import type { HeapOptions } from './heap.js';
 import { compileKernels, instantiateKernels, sharedMemorySupported } from './module.js';
 import type { KernelExports, Ptr, ThreadedKernel } from './module.js';
 import { ThreadPool } from './pool.js';
-import { SLOT_BYTES } from './worker-source.js';
 
 const MIB = 1 << 20;
 const PAGE = 65536;
 /** Rows and columns of the sgemm register tile (assembly/matmul.ts): slices are cut at multiples. */
 const MR = 4;
 const NR = 8;
-/** The control area for worker slots starts here, below HEAP_BASE. */
+/** The pool's control block (CONTROL_BYTES) sits here, below the constants at 32 KiB and the heap at 64 KiB. */
 const CONTROL_BASE = 1024;
+/** Rows (or columns) of C per chunk of a threaded matmul: each chunk packs all of op(B) (or op(A)) again. */
+const MIN_GEMM_CHUNK = 64;
 
 /** Options of `WasmRuntime.create` (and of `createWasmBackend`). */
 export interface WasmOptions extends HeapOptions {
@@ -59,13 +60,12 @@ export class WasmRuntime {
   private readonly work: Ptr[];
   private readonly parallelThreshold: number;
 
-  private constructor(kernels: KernelExports, heap: WasmHeap, pool: ThreadPool | null, parallelThreshold: number) {
+  private constructor(kernels: KernelExports, heap: WasmHeap, pool: ThreadPool | null, work: Ptr[], parallelThreshold: number) {
     this.kernels = kernels;
     this.heap = heap;
     this.pool = pool;
+    this.work = work;
     this.parallelThreshold = parallelThreshold;
-    const workBytes = kernels.sgemmWorkspaceBytes();
-    this.work = Array.from({ length: pool?.threads ?? 1 }, () => heap.addressOf(heap.alloc(workBytes / 4)));
   }
 
   /** Compiles and instantiates the kernels and starts `threads − 1` workers. */
@@ -78,9 +78,11 @@ export class WasmRuntime {
     const module = await compileKernels(shared);
     const kernels = await instantiateKernels(module, memory);
     const heap = new WasmHeap(memory, Math.min(maxMiB * MIB, 65536 * PAGE), options);
-    const threads = shared ? Math.min(asked, Math.floor((HEAP_BASE - CONTROL_BASE) / SLOT_BYTES)) : 1;
-    const pool = threads > 1 ? await ThreadPool.start(kernels, module, memory, threads, CONTROL_BASE) : null;
-    return new WasmRuntime(kernels, heap, pool, options.parallelThreshold ?? 1 << 18);
+    const threads = shared ? asked : 1;
+    const workFloats = kernels.sgemmWorkspaceBytes() / 4;
+    const work = Array.from({ length: threads }, () => heap.addressOf(heap.alloc(workFloats)));
+    const pool = threads > 1 ? await ThreadPool.start(kernels, module, memory, CONTROL_BASE, work) : null;
+    return new WasmRuntime(kernels, heap, pool, work, options.parallelThreshold ?? 1 << 18);
   }
 
   /** Threads kernels run on, this one included. */
@@ -103,47 +105,37 @@ export class WasmRuntime {
       this.kernels.sgemm(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, this.work[0]!);
       return;
     }
-    const slices: number[][] = [];
+    const args = [tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, 0];
+    // Cut the larger side of C into chunks of whole register tiles, about two per thread.
     if (M >= N) {
-      const step = Math.ceil(M / pool.threads / MR) * MR;
-      for (let m0 = 0, t = 0; m0 < M; m0 += step, t++) {
-        const m = Math.min(step, M - m0);
-        const aAt = a + (transA ? m0 : m0 * lda) * 4;
-        slices.push([tA, tB, m, N, K, aAt, lda, b, ldb, c + m0 * ldc * 4, ldc, acc, this.work[t]!]);
-      }
+      const chunk = Math.max(MIN_GEMM_CHUNK, Math.ceil(M / (2 * pool.threads) / MR) * MR);
+      pool.run('sgemm', args, { total: M, chunk, countArg: 2, workArg: 12, offsets: [[5, transA ? 4 : lda * 4], [9, ldc * 4]] });
     } else {
-      const step = Math.ceil(N / pool.threads / NR) * NR;
-      for (let n0 = 0, t = 0; n0 < N; n0 += step, t++) {
-        const n = Math.min(step, N - n0);
-        const bAt = b + (transB ? n0 * ldb : n0) * 4;
-        slices.push([tA, tB, M, n, K, a, lda, bAt, ldb, c + n0 * 4, ldc, acc, this.work[t]!]);
-      }
+      const chunk = Math.max(MIN_GEMM_CHUNK, Math.ceil(N / (2 * pool.threads) / NR) * NR);
+      pool.run('sgemm', args, { total: N, chunk, countArg: 3, workArg: 12, offsets: [[7, transB ? ldb * 4 : 4], [9, 4]] });
     }
-    pool.run('sgemm', slices);
   }
 
   /**
-   * Runs `kernel` over [0, n) — elements or rows — cut into one contiguous range per thread, each
-   * starting at a multiple of `align`, when there are at least `grain` items per thread;
-   * otherwise in one call on this thread. `args(start, count)` gives a range's arguments.
+   * Runs `kernel(...args)` over `total` items (elements or rows) on every thread, in chunks of a
+   * multiple of `align` items that threads claim as they come free, when there are at least
+   * `grain` items per thread; otherwise in one call on this thread. A chunk gets its item count in
+   * argument `countArg`, and each `[argument, bytes]` of `offsets` moves forward by start·bytes.
    */
   parallelFor(
     kernel: ThreadedKernel,
-    n: number,
-    grain: number,
-    align: number,
-    args: (start: number, count: number) => number[],
+    args: readonly number[],
+    plan: { total: number; grain: number; align: number; countArg: number; offsets: readonly (readonly [number, number])[] },
   ): void {
     const pool = this.pool;
-    const parts = pool ? Math.min(pool.threads, Math.floor(n / grain)) : 1;
-    if (parts < 2) {
-      (this.kernels[kernel] as (...a: number[]) => void)(...args(0, n));
+    const { total, grain, align } = plan;
+    if (!pool || total < 2 * grain) {
+      (this.kernels[kernel] as (...a: number[]) => unknown)(...args);
       return;
     }
-    const step = Math.ceil(n / parts / align) * align;
-    const slices: number[][] = [];
-    for (let start = 0; start < n; start += step) slices.push(args(start, Math.min(step, n - start)));
-    pool!.run(kernel, slices);
+    // About four chunks per thread, so a thread slowed by other programs leaves work to the rest.
+    const chunk = Math.max(grain, Math.ceil(total / (4 * pool.threads) / align) * align);
+    pool.run(kernel, args, { total, chunk, countArg: plan.countArg, offsets: plan.offsets });
   }
 
   /** The machine's measured SIMD ceiling in GFLOP/s: `iterations` of the peak loop, best of `repeats`. */
