@@ -1,5 +1,6 @@
 // A pretraining run's state — model, optimizer, generator, data, counters — started from scratch, resumed from a checkpoint, or saved.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CORPUS_NAMES, resolveCorpus } from '@tinygpt/datasets/text';
 import type { Corpus } from '@tinygpt/datasets/text';
 import { CharTokenizer, TokenizerError } from '@tinygpt/tokenizer';
@@ -12,6 +13,7 @@ import { readCheckpoint, writeCheckpoint } from './checkpoint/checkpoint-files.j
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError } from './checkpoint/format.js';
 import { loadModelTensors, modelTensors } from './checkpoint/model-state.js';
 import { loadOptimizerTensors, optimizerTensors } from './checkpoint/optimizer-state.js';
+import { loadModelDir } from './interop/model-dir.js';
 import { Gpt } from './model/gpt.js';
 import { configureOptimizer } from './optimizer.js';
 import type { ConfiguredOptimizer } from './optimizer.js';
@@ -46,12 +48,14 @@ export function isCorpusName(data: string): boolean {
 /**
  * A run from scratch (`initFrom: 'scratch'`): character vocabulary of the corpus, a fresh model
  * seeded by `config.seed`; or the checkpoint in `config.outDir` continued (`'resume'`), with
- * the checkpoint's tokenizer, weights, optimizer moments, counters and generator state.
+ * the checkpoint's tokenizer, weights, optimizer moments, counters and generator state; or (a
+ * directory path) a new run from the model in that directory, see {@link startFromModel}.
  */
 export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run> {
   const text = corpus ?? (await loadCorpus(config.data));
   const about = { name: text.name, source: text.source, characters: 0 };
   const rng = new RunRng(config.seed);
+  if (config.initFrom !== 'scratch' && config.initFrom !== 'resume') return startFromModel(config, text, rng);
   if (config.initFrom !== 'resume') {
     checkOutDir(config.outDir);
     const tokenizer = CharTokenizer.fromText(text.text);
@@ -83,6 +87,37 @@ export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run
   rng.restore(meta.rng);
   const splits = splitIds(ids, config.blockSize);
   return { config, model, opt, rng, tokenizer, splits, corpus: { ...about, characters: ids.length }, iter: meta.iter, evaluated: meta.evaluated, bestValLoss: meta.bestValLoss };
+}
+
+/**
+ * A new run from the model in directory `config.initFrom` (an exchange directory of `pnpm export`
+ * or export_from_nanogpt.py, or a checkpoint): its weights, shape and vocabulary, this run's
+ * dropout, a fresh optimizer, iteration 0 — nanoGPT's fine-tuning from a checkpoint.
+ */
+function startFromModel(config: TrainConfig, text: Corpus, rng: RunRng): Run {
+  if (resolve(config.initFrom) === resolve(config.outDir)) {
+    throw new CheckpointError(`--out-dir ${config.outDir} is the --init-from directory; a run started from a model writes elsewhere`);
+  }
+  const { model: source, tokenizer } = loadModelDir(config.initFrom);
+  let ids: Int32Array;
+  try {
+    ids = tokenizer.encode(text.text);
+  } catch (err) {
+    if (err instanceof TokenizerError) throw new Error(`${text.name} does not fit the vocabulary of ${config.initFrom}: ${err.message}`);
+    throw err;
+  }
+  checkOutDir(config.outDir);
+  const args = modelArgs(config, tokenizer.vocabSize);
+  for (const key of ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const) {
+    if (args[key] !== source.config[key]) {
+      throw new CheckpointError(`${flagName(key)} ${args[key]} differs from the ${source.config[key]} of the model in ${config.initFrom}`);
+    }
+  }
+  const model = new Gpt(args, { rng });
+  loadModelTensors(model, modelTensors(source), config.initFrom);
+  const splits = splitIds(ids, config.blockSize);
+  const corpus = { name: text.name, source: text.source, characters: ids.length };
+  return { config, model, opt: configureOptimizer(model, config), rng, tokenizer, splits, corpus, iter: 0, evaluated: false, bestValLoss: null };
 }
 
 /** Writes the run's checkpoint into `config.outDir`, atomically (see writeCheckpoint). */

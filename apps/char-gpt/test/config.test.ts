@@ -41,7 +41,7 @@ describe('configs', () => {
     [['--learning-rate', '-1'], /--learning-rate expects a number > 0, got -1/],
     [['--dropout', '1'], /--dropout expects a number in \[0, 1\), got 1/],
     [['--bogus', '3'], /unknown option --bogus; valid options: --data, --out-dir/],
-    [['--init-from', 'gpt2'], /--init-from must be one of scratch, resume; got 'gpt2'/],
+    [['--init-from', 'gpt2'], /--init-from must be scratch, resume, or a model directory; got 'gpt2', which is not a directory/],
     [['--device=cuda'], /--device must be one of cpu; got 'cuda'/],
     [['--warmup-iters', '100', '--lr-decay-iters', '50'], /--lr-decay-iters expects a number above --warmup-iters \(100\), got 50/],
     [['--batch-size', '0'], /--batch-size expects a positive integer, got 0/],

@@ -10,6 +10,7 @@ import type { NamedTensor } from '../src/checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../src/checkpoint/format.js';
 import { loadModel } from '../src/checkpoint/load-model.js';
 import { isExchangeDir, loadExchangeModel, readExchangeDir } from '../src/interop/exchange-dir.js';
+import { pretrainConfig } from '../src/cli/pretrain-config.js';
 import { exportNanoGpt } from '../src/interop/export-nanogpt.js';
 import type { Gpt } from '../src/model/gpt.js';
 import { appDir } from '../src/paths.js';
@@ -292,5 +293,44 @@ describe('pnpm export', () => {
     expect(code).toBe(exitCode);
     expect(stderr).toMatch(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('an exchange directory where a char-gpt checkpoint is expected', () => {
+  it('pnpm generate and pnpm eval read it with --checkpoint EXDIR and agree with the checkpoint', async () => {
+    const user = join(checkpoint, '..');
+    const command = (name: string, args: string[]): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tinygpt/source', `src/cli/${name}.ts`, ...args], {
+          cwd: appDir,
+          env: { ...process.env, INIT_CWD: user, TINYGPT_DEBUG: '' },
+        });
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${name} exited with ${code}`))));
+      });
+    const sample = ['--prompt', 'the', '--max-new-tokens', '20', '--temperature', '0'];
+    expect(await command('generate', ['--checkpoint', exchange, ...sample])).toBe(await command('generate', ['--checkpoint', checkpoint, ...sample]));
+    const score = ['--data', tinyRun().data, '--json'];
+    expect(await command('eval', ['--checkpoint', exchange, ...score])).toBe(await command('eval', ['--checkpoint', checkpoint, ...score]));
+  });
+
+  it('pnpm pretrain --init-from EXDIR takes the shape from it, and refuses a flag that contradicts it', () => {
+    const config = pretrainConfig(['--init-from', exchange, '--out-dir', join(scratchDir(), 'tuned')])!;
+    expect(config.initFrom).toBe(exchange);
+    expect([config.nLayer, config.nHead, config.nEmbd, config.blockSize, config.bias]).toEqual([2, 2, 16, 8, true]);
+    expect(() => pretrainConfig(['--init-from', exchange, '--n-layer', '4'])).toThrow(/--n-layer 4 differs from the model in .*exchange \(2\); --init-from takes the model's shape from it/);
+  });
+
+  it('a run started from it begins with its weights and vocabulary, a fresh optimizer and iteration 0', async () => {
+    const config = tinyRun({ initFrom: exchange, maxIters: 0, bias: true });
+    await train(config);
+    const saved = readCheckpoint(config.outDir);
+    const { weights, tokenizer } = readExchangeDir(exchange);
+    expect(saved.meta.iter).toBe(0);
+    expect(saved.meta.tokenizer).toEqual(tokenizer);
+    for (const [name, t] of Object.entries(weights)) expect(bytesOf(saved.model[name]!), name).toEqual(bytesOf(t));
+    expect(Object.values(saved.optimizer).every((t) => t.data.every((v) => v === 0))).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-// PyTorch parity (llm.c's test_gpt2 idea): our Gpt reproduces nanoGPT's logits, loss, every gradient and 10 AdamW steps, from the fixture of tools/parity/make_fixture.py.
+// PyTorch parity (llm.c's test_gpt2 idea): our Gpt reproduces nanoGPT's logits, loss, every gradient and 10 AdamW steps, from the fixtures of tools/parity/make_fixture.py.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Rng, clipGradNorm } from '@tinygpt/autograd';
@@ -22,23 +22,31 @@ interface Fixture {
 }
 
 const dir = new URL('./fixtures/parity/', import.meta.url);
-const fixture = JSON.parse(readFileSync(new URL('parity.json', dir), 'utf8')) as Fixture;
-const stored = decodeSafetensors(new Uint8Array(readFileSync(new URL('parity.safetensors', dir)))).tensors;
-/** The model's weights by nanoGPT name (both `transformer.wte.weight` and the tied `lm_head.weight`). */
-const weights: Record<string, NamedTensor> = Object.fromEntries(
-  Object.entries(stored).filter(([name]) => !name.startsWith('grad.') && name !== 'logits'),
-);
-const c = fixture.config;
-const config: GptConfig = { vocabSize: c.vocab_size, blockSize: c.block_size, nLayer: c.n_layer, nHead: c.n_head, nEmbd: c.n_embd, dropout: c.dropout, bias: c.bias };
-const [B, T] = [fixture.idx.length, fixture.idx[0]!.length];
-const idx = Int32Array.from(fixture.idx.flat());
-const targets = Int32Array.from(fixture.targets.flat());
 
-/** A Gpt holding the fixture's weights, loaded by the app's own checkpoint code. */
-function fixtureModel(): Gpt {
-  const model = new Gpt(config, { rng: new Rng(0) });
-  loadModelTensors(model, weights, 'parity.safetensors');
-  return model;
+/** One fixture of make_fixture.py, ready to run: its JSON, tensors, our config and batch. */
+function loadFixture(name: string) {
+  const fixture = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as Fixture;
+  const stored = decodeSafetensors(new Uint8Array(readFileSync(new URL(`${name}.safetensors`, dir)))).tensors;
+  // The model's weights by nanoGPT name (both `transformer.wte.weight` and the tied `lm_head.weight`).
+  const weights: Record<string, NamedTensor> = Object.fromEntries(
+    Object.entries(stored).filter(([key]) => !key.startsWith('grad.') && key !== 'logits'),
+  );
+  const c = fixture.config;
+  const config: GptConfig = { vocabSize: c.vocab_size, blockSize: c.block_size, nLayer: c.n_layer, nHead: c.n_head, nEmbd: c.n_embd, dropout: c.dropout, bias: c.bias };
+  return {
+    fixture,
+    stored,
+    bytes: readFileSync(new URL(`${name}.safetensors`, dir)).length + readFileSync(new URL(`${name}.json`, dir)).length,
+    shape: [fixture.idx.length, fixture.idx[0]!.length] as [number, number],
+    idx: Int32Array.from(fixture.idx.flat()),
+    targets: Int32Array.from(fixture.targets.flat()),
+    /** A Gpt holding the fixture's weights, loaded by the app's own checkpoint code. */
+    model(): Gpt {
+      const model = new Gpt(config, { rng: new Rng(0) });
+      loadModelTensors(model, weights, `${name}.safetensors`);
+      return model;
+    },
+  };
 }
 
 /** The relative tolerance of every comparison. */
@@ -69,9 +77,15 @@ function close(actual: number, expected: number): boolean {
   return Math.abs(actual - expected) <= RTOL * Math.abs(expected);
 }
 
-describe('PyTorch parity (tools/parity/make_fixture.py)', () => {
+describe.each([
+  ['parity', 'biases, T = block_size'],
+  ['parity-nobias', 'no biases, 4 heads, T < block_size'],
+])('PyTorch parity: %s (%s)', (name) => {
+  const { fixture, stored, bytes, shape, idx, targets, model: fixtureModel } = loadFixture(name);
+  const [B, T] = shape;
+  const c = fixture.config;
+
   it('the fixture is a small nanoGPT model with dropout off, under 1 MB', () => {
-    const bytes = readFileSync(new URL('parity.safetensors', dir)).length + readFileSync(new URL('parity.json', dir)).length;
     expect(bytes).toBeLessThan(1 << 20);
     expect(c.dropout).toBe(0);
     expect(fixture.adamw_losses).toHaveLength(fixture.optim.steps);
@@ -88,14 +102,13 @@ describe('PyTorch parity (tools/parity/make_fixture.py)', () => {
   it("every parameter's gradient matches to 1e-4 relative (the tied embedding gets both uses)", () => {
     const model = fixtureModel();
     model.forward(idx, [B, T], { targets }).loss!.backward();
-    const named = model.namedParameters().map(([name, p]) => [toNanoGptName(name), p] as const);
-    const fixtureGrads = Object.keys(stored).filter((name) => name.startsWith('grad.')).map((name) => name.slice(5));
+    const named = model.namedParameters().map(([key, p]) => [toNanoGptName(key), p] as const);
+    const fixtureGrads = Object.keys(stored).filter((key) => key.startsWith('grad.')).map((key) => key.slice(5));
     // PyTorch lists the tied weight once, under whichever name it met first.
-    expect(fixtureGrads.filter((name) => name !== 'lm_head.weight').sort()).toEqual(named.map(([name]) => name).sort());
-    for (const [name, p] of named) {
-      const expected = stored[`grad.${name}`]!;
-      expect(p.grad, name).toBeTruthy();
-      expect(`${name}: ${mismatch(p.grad!, expected.data)}`).toBe(`${name}: `);
+    expect(fixtureGrads.filter((key) => key !== 'lm_head.weight').sort()).toEqual(named.map(([key]) => key).sort());
+    for (const [key, p] of named) {
+      expect(p.grad, key).toBeTruthy();
+      expect(`${key}: ${mismatch(p.grad!, stored[`grad.${key}`]!.data)}`).toBe(`${key}: `);
     }
   });
 

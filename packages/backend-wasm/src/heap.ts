@@ -6,6 +6,8 @@ import type { Ptr } from './module.js';
 export const HEAP_BASE = 65536;
 
 const PAGE = 65536;
+/** Garbage-collector pressure is paid in ArrayBuffers of at least this many bytes. */
+const BALLAST_BYTES = 1 << 20;
 /** Blocks are multiples of a cache line, so every buffer is 64-byte aligned. */
 const LINE = 64;
 
@@ -43,10 +45,10 @@ export interface HeapOptions {
   /** Fill freed blocks with NaN so a use after free shows up in results (for tests). Default false. */
   poisonFreed?: boolean;
   /**
-   * Bytes of garbage-collector pressure per byte of a block (default 0.25; 0 turns it off). The
-   * collector cannot see WebAssembly memory, so each block of 4 KiB or more carries an untouched
-   * ArrayBuffer of this fraction of its size, which it does count: dropped tensors then get
-   * collected, and their blocks reclaimed, before the memory balloons. Costs no resident memory.
+   * Bytes of garbage-collector pressure per byte allocated (default 0.25; 0 turns it off). The
+   * collector cannot see WebAssembly memory, so blocks carry untouched ArrayBuffers of this
+   * fraction of their size (one per MiB owed), which it does count: dropped tensors then get
+   * collected, and their blocks reclaimed, before the memory balloons.
    */
   gcPressure?: number;
 }
@@ -76,8 +78,10 @@ export class WasmHeap {
   private readonly registry: FinalizationRegistry<Ptr> | null;
   private readonly poison: boolean;
   private readonly pressure: number;
-  /** The ArrayBuffer that makes each large block visible to the garbage collector. */
+  /** The ArrayBuffers that make blocks visible to the garbage collector, each held by one block. */
   private readonly ballast = new WeakMap<Float32Array, ArrayBuffer>();
+  /** Pressure owed since the last ballast buffer, in bytes. */
+  private debt = 0;
 
   /** Manages `memory` (whose first 64 KiB are left to the caller) of at most `maxBytes`. */
   constructor(memory: WebAssembly.Memory, maxBytes: number, options: HeapOptions = {}) {
@@ -120,7 +124,13 @@ export class WasmHeap {
     const out = new Float32Array(this.memory.buffer, ptr, size);
     if (this.registry) {
       this.registry.register(out, ptr, out);
-      if (this.pressure > 0 && bytes >= 4096) this.ballast.set(out, new ArrayBuffer(Math.floor(bytes * this.pressure)));
+      // The collector weighs ArrayBuffer bytes, not their number: one buffer per MiB of pressure,
+      // hung on the block that tipped it over, is as visible as one per block and far cheaper.
+      this.debt += bytes * this.pressure;
+      if (this.debt >= BALLAST_BYTES) {
+        this.ballast.set(out, new ArrayBuffer(Math.floor(this.debt)));
+        this.debt = 0;
+      }
     }
     return out;
   }

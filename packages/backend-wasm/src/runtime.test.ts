@@ -62,9 +62,9 @@ describe('WasmRuntime', () => {
     rt.close();
   });
 
-  it('rejects a thread count that is not a positive integer', async () => {
-    await expect(WasmRuntime.create({ threads: 0 })).rejects.toThrow(/threads must be a positive integer, got 0/);
-    await expect(WasmRuntime.create({ threads: 1.5 })).rejects.toThrow(/threads must be a positive integer/);
+  it('rejects a thread count that is not a sensible integer', async () => {
+    await expect(WasmRuntime.create({ threads: 0 })).rejects.toThrow(/threads must be an integer from 1 to 255, got 0/);
+    await expect(WasmRuntime.create({ threads: 1.5 })).rejects.toThrow(/threads must be an integer from 1 to 255/);
   });
 
   it('keeps working on one thread after its workers are closed', async () => {
@@ -76,5 +76,17 @@ describe('WasmRuntime', () => {
     const a = h.alloc(64).fill(1), b = h.alloc(64).fill(2), c = h.alloc(64);
     rt.sgemm(false, false, 8, 8, 8, h.addressOf(a), 8, h.addressOf(b), 8, h.addressOf(c), 8, false);
     expect(Array.from(c)).toEqual(new Array(64).fill(16));
+  });
+
+  it('falls back to an unshared memory of fixed size on one thread, and says when it is full', async () => {
+    const rt = await WasmRuntime.create({ threads: 2, sharedMemory: false, maxMemoryMiB: 8 });
+    expect(rt.threads).toBe(1);
+    expect(rt.heap.shared).toBe(false);
+    const h = rt.heap;
+    const a = h.alloc(64).fill(1), b = h.alloc(64).fill(3), c = h.alloc(64);
+    rt.sgemm(false, true, 8, 8, 8, h.addressOf(a), 8, h.addressOf(b), 8, h.addressOf(c), 8, false);
+    expect(Array.from(c)).toEqual(new Array(64).fill(24));
+    expect(() => h.alloc(4 << 20)).toThrow(/out of WebAssembly memory/);
+    expect(c[0]).toBe(24); // views made before stay valid: the memory never grew
   });
 });

@@ -13,8 +13,13 @@ const MR = 4;
 const NR = 8;
 /** The pool's control block (CONTROL_BYTES) sits here, below the constants at 32 KiB and the heap at 64 KiB. */
 const CONTROL_BASE = 1024;
-/** Rows (or columns) of C per chunk of a threaded matmul: each chunk packs all of op(B) (or op(A)) again. */
+/**
+ * Fewest rows (or columns) of C in a chunk of a threaded matmul. Each chunk packs all of op(B)
+ * (or op(A)) for itself, which costs a few percent of the chunk's arithmetic at 64.
+ */
 const MIN_GEMM_CHUNK = 64;
+/** A job has at most 1022 chunks (src/worker-source.ts), and a thread takes up to four. */
+const MAX_THREADS = 255;
 
 /** Options of `WasmRuntime.create` (and of `createWasmBackend`). */
 export interface WasmOptions extends HeapOptions {
@@ -33,6 +38,11 @@ export interface WasmOptions extends HeapOptions {
   maxMemoryMiB?: number;
   /** Multiply-adds (M·N·K) from which a matmul is split across threads (default 2¹⁸). */
   parallelThreshold?: number;
+  /**
+   * Use a shared memory (default: whenever SharedArrayBuffer is available). `false` forces the
+   * unshared fallback a page without cross-origin isolation gets: one thread, fixed size.
+   */
+  sharedMemory?: boolean;
 }
 
 /** Creates the memory: shared if possible (trying smaller maxima if 4 GiB is refused), else plain at full size. */
@@ -71,8 +81,10 @@ export class WasmRuntime {
   /** Compiles and instantiates the kernels and starts `threads − 1` workers. */
   static async create(options: WasmOptions = {}): Promise<WasmRuntime> {
     const asked = options.threads ?? 1;
-    if (!Number.isInteger(asked) || asked < 1) throw new RangeError(`threads must be a positive integer, got ${asked}`);
-    const shared = sharedMemorySupported();
+    if (!Number.isInteger(asked) || asked < 1 || asked > MAX_THREADS) {
+      throw new RangeError(`threads must be an integer from 1 to ${MAX_THREADS}, got ${asked}`);
+    }
+    const shared = (options.sharedMemory ?? true) && sharedMemorySupported();
     const maxMiB = options.maxMemoryMiB ?? (shared ? 4096 : 1024);
     const memory = createMemory(shared, options.initialMemoryMiB ?? 64, maxMiB);
     const module = await compileKernels(shared);
@@ -93,7 +105,7 @@ export class WasmRuntime {
   /**
    * C = op(A)·op(B) (or C += when `accumulate`) on addresses in this memory, with leading
    * dimensions (row strides, in floats) `lda`, `ldb`, `ldc`. Above the parallel threshold the rows
-   * of C (or its columns, when it is wider than tall) are split evenly across the threads.
+   * of C (or its columns, when it is wider than tall) are cut into chunks the threads claim.
    */
   sgemm(
     transA: boolean, transB: boolean, M: number, N: number, K: number,

@@ -7,7 +7,7 @@ import type { WasmBackend } from './backend.js';
 let wasm: WasmBackend;
 const before = getBackend();
 beforeAll(async () => {
-  wasm = await createWasmBackend({ threads: 2, initialMemoryMiB: 16, reclaimCollected: false });
+  wasm = await createWasmBackend({ threads: 2, initialMemoryMiB: 16 });
 });
 afterAll(() => {
   setBackend(before);

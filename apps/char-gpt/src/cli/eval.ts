@@ -1,9 +1,9 @@
 // `pnpm eval --checkpoint DIR --data PATH`: the exact mean next-character loss of a checkpoint over a whole text, in nats and bits per character.
 import { CliError, formatHelp, isPositiveInteger, resolveConfig, runMain } from '@tinygpt/cli-kit';
 import { TokenizerError } from '@tinygpt/tokenizer';
-import { loadModel } from '../checkpoint/load-model.js';
 import { datasetName } from '../config.js';
 import { evaluateIds } from '../eval.js';
+import { loadModelDir } from '../interop/model-dir.js';
 import { userCwd, userPath } from '../paths.js';
 import { isCorpusName, loadCorpus } from '../run.js';
 
@@ -11,7 +11,7 @@ const defaults = { checkpoint: '', data: '', batchSize: 16, json: false };
 
 const spec = {
   help: {
-    checkpoint: 'checkpoint directory written by pnpm pretrain (its --out-dir)',
+    checkpoint: 'checkpoint directory written by pnpm pretrain (its --out-dir), or an exchange directory (pnpm export, export_from_nanogpt.py)',
     data: 'text to score: a UTF-8 file, or a corpus name (moby-dick, tinyshakespeare)',
     batchSize: 'windows per forward pass (changes speed, not the result)',
     json: 'print {"loss", "bpc", "tokens"} as one JSON object',
@@ -30,7 +30,7 @@ await runMain(async (argv) => {
   if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
   if (!config.checkpoint) throw new CliError('--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick', { exitCode: 2 });
   if (!config.data) throw new CliError('--data PATH is required: the text file to score (or a corpus name: moby-dick, tinyshakespeare)', { exitCode: 2 });
-  const { model, tokenizer } = loadModel(userPath(config.checkpoint));
+  const { model, tokenizer } = loadModelDir(userPath(config.checkpoint));
   const data = datasetName(config.data);
   const corpus = await loadCorpus(isCorpusName(data) ? data : userPath(data));
   let ids: Int32Array;

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { CliError, formatHelp, isNonNegative, isNonNegativeInteger, isPositiveInteger, resolveConfig, runMain } from '@tinygpt/cli-kit';
 import { Rng } from '@tinygpt/autograd';
 import { TokenizerError } from '@tinygpt/tokenizer';
-import { loadModel } from '../checkpoint/load-model.js';
 import { generate } from '../generate.js';
+import { loadModelDir } from '../interop/model-dir.js';
 import { userCwd, userPath } from '../paths.js';
 import { rewriteArgv } from './argv.js';
 
@@ -24,7 +24,7 @@ const defaults = {
 
 const spec = {
   help: {
-    checkpoint: 'checkpoint directory written by pnpm pretrain (its --out-dir)',
+    checkpoint: 'checkpoint directory written by pnpm pretrain (its --out-dir), or an exchange directory (pnpm export, export_from_nanogpt.py)',
     prompt: 'text to continue (default: a newline, as nanoGPT)',
     promptFile: 'read the prompt from this file',
     maxNewTokens: 'characters to generate per sample',
@@ -59,7 +59,7 @@ await runMain(async (argv) => {
   if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
   if (!config.checkpoint) throw new CliError('--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick', { exitCode: 2 });
   if (config.prompt && config.promptFile) throw new CliError('give either --prompt or --prompt-file, not both', { exitCode: 2 });
-  const { model, tokenizer } = loadModel(userPath(config.checkpoint));
+  const { model, tokenizer } = loadModelDir(userPath(config.checkpoint));
   let prompt = config.prompt;
   if (prompt.startsWith('FILE:')) prompt = readPrompt(prompt.slice(5));
   if (config.promptFile) prompt = readPrompt(config.promptFile);

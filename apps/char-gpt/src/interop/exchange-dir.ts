@@ -114,8 +114,8 @@ function openExchangeDir(dir: string): { contents: ExchangeContents; model: Gpt 
 /**
  * Writes an exchange directory: `weights` (nanoGPT names, as `modelTensors` gives them) to
  * model.safetensors in float32, and config.json. The files are written into a fresh sibling
- * directory that then replaces `dir`, so `dir` holds either its previous contents or the complete
- * new pair, never a mix. An existing `dir` may hold only the two exchange files.
+ * directory that then replaces `dir` by two renames, so `dir` never holds a mix of old and new
+ * files, nor a half-written one. An existing `dir` may hold only the two exchange files.
  * @throws CheckpointError when `dir` holds other files.
  */
 export function writeExchangeDir(dir: string, contents: ExchangeContents): void {

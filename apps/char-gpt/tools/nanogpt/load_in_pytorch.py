@@ -46,14 +46,20 @@ def read_source(source, meta_path=None):
     if os.path.isdir(source):
         with open(os.path.join(source, 'config.json'), encoding='utf-8') as f:
             config = json.load(f)
-        return config, read_safetensors(os.path.join(source, 'model.safetensors'))
-    ckpt = load_checkpoint(source)
-    meta_path = meta_path or os.path.join('data', ckpt.get('config', {}).get('dataset', ''), 'meta.pkl')
-    with open(meta_path, 'rb') as f:
-        meta = pickle.load(f)
-    config = dict(ckpt['model_args'], chars=vocabulary(meta, ckpt['model_args']['vocab_size']))
+        state = read_safetensors(os.path.join(source, 'model.safetensors'))
+    else:
+        ckpt = load_checkpoint(source)
+        meta_path = meta_path or os.path.join('data', ckpt.get('config', {}).get('dataset', ''), 'meta.pkl')
+        with open(meta_path, 'rb') as f:
+            meta = pickle.load(f)
+        config = dict(ckpt['model_args'], chars=vocabulary(meta, ckpt['model_args']['vocab_size']))
+        state = ckpt['model']
     # As nanoGPT's sample.py: strip torch.compile's prefix, keep everything else.
-    state = {k[len(COMPILE_PREFIX):] if k.startswith(COMPILE_PREFIX) else k: v for k, v in ckpt['model'].items()}
+    state = {k[len(COMPILE_PREFIX):] if k.startswith(COMPILE_PREFIX) else k: v for k, v in state.items()}
+    # The tied pair may be stored under one name only (safetensors' save_model keeps one).
+    for name, other in (('lm_head.weight', 'transformer.wte.weight'), ('transformer.wte.weight', 'lm_head.weight')):
+        if name not in state and other in state:
+            state[name] = state[other]
     return config, state
 
 

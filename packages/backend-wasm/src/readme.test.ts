@@ -1,0 +1,7 @@
+import { expect, it } from 'vitest';
+import { runReadmeExample } from '../../../scripts/readme-example.js';
+
+it('README example prints what the README shows', () => {
+  const { expected, actual } = runReadmeExample(new URL('..', import.meta.url));
+  expect(actual).toBe(expected);
+}, 30_000);
