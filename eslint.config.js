@@ -21,7 +21,7 @@ const nodeOnly = {
   group: ['node:*', ...builtinModules],
   message: 'Packages must run in a browser: no Node built-ins under packages/.',
 };
-/** The dependency direction of STYLE.md: tokenizer and sampler hold no tensor code. */
+/** The dependency direction of CONTRIBUTING.md's package template: tokenizer and sampler hold no tensor code. */
 const tensorFree = new Set(['@tinygpt/tokenizer', '@tinygpt/sampler']);
 const layer = new Set(['@tinygpt/embedding', '@tinygpt/attention', '@tinygpt/mlp', '@tinygpt/backend-wasm']);
 
@@ -39,7 +39,7 @@ function rulesFor(dir) {
   if (allowed) {
     patterns.push({
       group: ['@tinygpt/*', ...allowed.map((a) => `!${a}`)],
-      message: `${name} may depend only on ${allowed.length ? allowed.join(', ') : 'no other @tinygpt package'} (see STYLE.md).`,
+      message: `${name} may depend only on ${allowed.length ? allowed.join(', ') : 'no other @tinygpt package'} (see CONTRIBUTING.md).`,
     });
   }
   const block = (files, pats, ignores = []) => ({

@@ -11,9 +11,9 @@ import { splitText } from '../text/split-text.js';
 import { textStats } from '../text/text-stats.js';
 import { loadTinyShakespeare, tinygptCacheDir, TINYSHAKESPEARE_BYTES, TINYSHAKESPEARE_URL } from './tinyshakespeare.js';
 
-/** The real corpus on the project's machines; the assertions about its content are skipped elsewhere. */
-const SHARED = '/work/shared/datasets/tinyshakespeare.txt';
-const haveShared = existsSync(SHARED);
+/** Where the project's CI machines keep a copy of the real corpus; the assertions about its content are skipped where it is absent. */
+const CI_COPY = '/work/shared/datasets/tinyshakespeare.txt';
+const haveCiCopy = existsSync(CI_COPY);
 
 /** A stand-in of the right size: enough to exercise lookup, download and cache. */
 const FAKE = `First Citizen:\n${'x'.repeat(TINYSHAKESPEARE_BYTES - 16)}\n`;
@@ -135,9 +135,9 @@ describe('tinygptCacheDir', () => {
   });
 });
 
-describe.skipIf(!haveShared)('the real tinyshakespeare', () => {
+describe.skipIf(!haveCiCopy)('the real tinyshakespeare', () => {
   it("has nanoGPT's figures: 1,115,394 characters, 65 distinct, 1,003,854 train / 111,540 val", async () => {
-    const { text } = await loadTinyShakespeare({ path: SHARED, fetch: never });
+    const { text } = await loadTinyShakespeare({ path: CI_COPY, fetch: never });
     const stats = textStats(text);
     expect([stats.characters, stats.bytes, stats.vocabSize]).toEqual([1_115_394, 1_115_394, 65]);
     expect(stats.vocab.join('')).toBe("\n !$&',-.3:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");

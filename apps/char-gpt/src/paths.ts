@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * The directory the user typed the command in. `pnpm pretrain` runs this app's scripts inside
  * apps/char-gpt but sets INIT_CWD to where pnpm was started (the repo root), so `--data
- * ../shared/x.txt` means what the user sees.
+ * ../corpora/x.txt` means what the user sees.
  */
 export function userCwd(): string {
   return process.env.INIT_CWD ?? process.cwd();

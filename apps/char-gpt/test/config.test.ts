@@ -23,7 +23,7 @@ describe('configs', () => {
     expect(config).toMatchObject(nanoGpt);
   });
 
-  it("accepts REFERENCES.md's nanoGPT command line as is", () => {
+  it("accepts nanoGPT's CPU-config command line as is", () => {
     const argv = '--device=cpu --compile=False --eval_iters=20 --log_interval=1 --block_size=64 --batch_size=12 --n_layer=4 --n_head=4 --n_embd=128 --max_iters=2000 --lr_decay_iters=2000 --dropout=0.0'.split(' ');
     const config = pretrainConfig([...argv, '--dataset=shakespeare_char', '--gradient_accumulation_steps=1', '--always_save_checkpoint=False'])!;
     expect(config).toMatchObject({ evalIters: 20, blockSize: 64, batchSize: 12, nLayer: 4, nHead: 4, nEmbd: 128, maxIters: 2000, dropout: 0, data: 'tinyshakespeare', gradAccum: 1 });

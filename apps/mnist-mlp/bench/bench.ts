@@ -1,4 +1,4 @@
-// Seconds per training epoch of the presets and of the two networks in REFERENCES.md's MNIST table: a timed slice of an epoch through the real training loop, scaled to 55,000 images.
+// Seconds per training epoch of the presets and of the two networks of the MNIST reference table (root README, Reference figures): a timed slice of an epoch through the real training loop, scaled to 55,000 images.
 import { cpus, loadavg } from 'node:os';
 import { sliceMnist } from '@tinygpt/datasets/mnist';
 import { defaults, parseArch, presets } from '../src/config.js';
@@ -9,7 +9,7 @@ import { train } from '../src/train.js';
 const full = process.argv.includes('--full'); // time one whole epoch instead of a slice
 const TRAIN_IMAGES = 55_000; // a full epoch: 60,000 minus the 5,000 validation images
 
-/** What is timed: the two presets, then REFERENCES.md's networks (batch 64, Adam) for comparison with PyTorch and TensorFlow.js. */
+/** What is timed: the two presets, then the reference table's networks (batch 64, Adam) for comparison with PyTorch and TensorFlow.js. */
 const runs: { name: string; config: Partial<MnistConfig>; images: number }[] = [
   { name: 'classic preset', config: presets.classic, images: 10_000 },
   { name: 'modern preset', config: presets.modern, images: 6_400 },

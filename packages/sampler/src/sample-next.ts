@@ -28,7 +28,7 @@ export interface SampleOptions {
   readonly minP?: number;
 }
 
-/** A drawn token with what a `--show-probs` display needs. */
+/** A drawn token with what a display of each choice's certainty needs: its probability, the entropy, the candidates. */
 export interface SampledToken {
   /** The token id. */
   readonly token: number;
