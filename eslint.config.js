@@ -53,7 +53,7 @@ function rulesFor(dir) {
 }
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.js', '**/*.mjs', '**/build/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.js', '**/*.mjs', '**/build/**', 'packages/backend-wasm/assembly/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

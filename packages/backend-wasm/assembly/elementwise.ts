@@ -2,7 +2,7 @@
 
 import {
   GELU_3K, GELU_C, GELU_K, HALF, INV_SQRT_2PI, MINUS_HALF, ONE, SQRT1_2,
-  kv, loadTail, storeTail, vexp, verf, vmadd, vsigmoid, vtanh,
+  kv, loadTail, storeTail, vexp, verf, verfWithExp, vmadd, vsigmoid, vtanh,
 } from './simd-math';
 
 // Unary op codes, in the order of src/kernels.ts `unaryCodes`.
@@ -74,9 +74,11 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
   if (op == RELU) return v128.and(dy, f32x4.gt(x, f32x4.splat(0)));
   if (op == GELU) {
     // Φ(x) + x·φ(x)
+    // Φ(x) = ½ + ½·erf(x/√2) and φ(x) = e^(−x²/2)/√(2π) share the exponential e^(−(x/√2)²).
     const half = kv(HALF);
-    const cdf = vmadd(verf(f32x4.mul(x, kv(SQRT1_2))), half, half);
-    const pdf = f32x4.mul(kv(INV_SQRT_2PI), vexp(f32x4.mul(f32x4.mul(x, x), kv(MINUS_HALF))));
+    const e = vexp(f32x4.mul(f32x4.mul(x, x), kv(MINUS_HALF)));
+    const cdf = vmadd(verfWithExp(f32x4.mul(x, kv(SQRT1_2)), e), half, half);
+    const pdf = f32x4.mul(kv(INV_SQRT_2PI), e);
     return f32x4.mul(dy, vmadd(x, pdf, cdf));
   }
   // GELU_TANH: ½(1 + tanh u) + ½x(1 − tanh² u)·u′, u = c(x + kx³)

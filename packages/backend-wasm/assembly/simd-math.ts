@@ -71,14 +71,15 @@ export const SIGN = 33;
   const fx = f32x4.sub(t, magic);
   let r = f32x4.sub(x, f32x4.mul(fx, kv(LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(fx, kv(LN2_LO)));
-  let p = kv(EXP_P);
-  p = vmadd(p, r, kv(EXP_P + 1));
-  p = vmadd(p, r, kv(EXP_P + 2));
-  p = vmadd(p, r, kv(EXP_P + 3));
-  p = vmadd(p, r, kv(EXP_P + 4));
-  p = vmadd(p, r, kv(EXP_P + 5));
+  // The polynomial by Estrin's scheme: three independent pairs, then two levels, instead of a
+  // six-deep Horner chain — the latency, not the arithmetic, bounds a loop of exponentials.
+  const r2 = f32x4.mul(r, r);
+  const a = vmadd(kv(EXP_P), r, kv(EXP_P + 1));
+  const b = vmadd(kv(EXP_P + 2), r, kv(EXP_P + 3));
+  const c = vmadd(kv(EXP_P + 4), r, kv(EXP_P + 5));
+  let p = vmadd(a, f32x4.mul(r2, r2), vmadd(b, r2, c));
   const one = kv(ONE);
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), one);
+  p = f32x4.add(vmadd(p, r2, r), one);
   // n = round(x·log₂e) as an integer: the low mantissa bits of t.
   const n = i32x4.sub(t, magic);
   const n1 = i32x4.shr_s(n, 1);
@@ -112,19 +113,25 @@ export const SIGN = 33;
   return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
 }
 
-/** erf per lane by Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7), the CPU backend's formula. */
-@inline export function verf(x: v128): v128 {
-  const ax = f32x4.abs(x);
+/**
+ * erf per lane by Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7), the CPU backend's
+ * formula, given e = e^(−x²): GELU's backward needs that exponential for φ too, so it computes it once.
+ */
+@inline export function verfWithExp(x: v128, e: v128): v128 {
   const one = kv(ONE);
-  const t = f32x4.div(one, vmadd(ax, kv(ERF_P), one));
+  const t = f32x4.div(one, vmadd(f32x4.abs(x), kv(ERF_P), one));
   let p = kv(ERF_A);
   p = vmadd(p, t, kv(ERF_A + 1));
   p = vmadd(p, t, kv(ERF_A + 2));
   p = vmadd(p, t, kv(ERF_A + 3));
   p = vmadd(p, t, kv(ERF_A + 4));
-  p = f32x4.mul(p, t);
-  const y = f32x4.sub(one, f32x4.mul(p, vexp(f32x4.neg(f32x4.mul(ax, ax)))));
+  const y = f32x4.sub(one, f32x4.mul(f32x4.mul(p, t), e));
   return v128.or(y, v128.and(x, kv(SIGN)));
+}
+
+/** erf per lane (see verfWithExp). */
+@inline export function verf(x: v128): v128 {
+  return verfWithExp(x, vexp(f32x4.neg(f32x4.mul(x, x))));
 }
 
 /** Sum of the four lanes. */

@@ -1,3 +1,5 @@
+// Every kernel of the WebAssembly backend against autograd's CPU backend on seeded random inputs and special values.
+
 import { cpuBackend, Rng } from '@tinygpt/autograd';
 import type { BinaryOp, UnaryOp } from '@tinygpt/autograd';
 import { assertClose } from '@tinygpt/autograd/testing';

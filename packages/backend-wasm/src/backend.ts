@@ -109,14 +109,13 @@ export class WasmBackend implements Backend {
   /** Copies staged outputs back and frees the staging blocks. */
   private unstage(): void {
     const heap = this.runtime.heap;
-    for (const { source, block, writeBack } of this.staged) {
+    for (const { source, block, writeBack } of this.staged.splice(0)) {
       if (writeBack) {
         if (source instanceof Int32Array) source.set(new Int32Array(block.buffer, block.byteOffset, source.length));
         else source.set(block);
       }
       heap.free(block);
     }
-    this.staged.length = 0;
   }
 
   /** Runs `fn` (which resolves addresses and calls kernels), then copies back anything staged. */

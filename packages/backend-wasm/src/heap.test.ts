@@ -1,3 +1,5 @@
+// The allocator: size classes, reuse, growth of a shared memory, the fixed-size unshared fallback.
+
 import { describe, expect, it } from 'vitest';
 import { HEAP_BASE, WasmHeap, blockBytes } from './heap.js';
 
@@ -26,6 +28,8 @@ describe('WasmHeap', () => {
     expect(a.byteOffset).toBeGreaterThanOrEqual(HEAP_BASE);
     expect(heap.addressOf(a)).toBe(a.byteOffset);
     expect(heap.addressOf(new Float32Array(10))).toBe(-1);
+    // Other views into the memory are not blocks of the heap: kernels copy them like foreign arrays.
+    expect(heap.addressOf(a.subarray(1))).toBe(-1);
   });
 
   it('grows a shared memory on demand and earlier views stay valid', () => {

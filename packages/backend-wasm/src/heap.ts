@@ -65,8 +65,12 @@ export class WasmHeap {
   readonly memory: WebAssembly.Memory;
   readonly shared: boolean;
   private readonly maxBytes: number;
-  /** Every ArrayBuffer this memory has had: a view on one of them lives in the heap. */
-  private readonly buffers = new Set<ArrayBufferLike>();
+  /**
+   * The address of every view `alloc` handed out. Views are recognised by identity, not by their
+   * buffer: V8 may replace a shared memory's SharedArrayBuffer object at any time (when it grows,
+   * and again when other threads are told), so buffer identity says nothing.
+   */
+  private readonly owned = new WeakMap<Float32Array | Int32Array, Ptr>();
   private f32: Float32Array;
   private top = HEAP_BASE;
   /** Block size of each live block, by address. */
@@ -95,9 +99,7 @@ export class WasmHeap {
   }
 
   private refresh(): Float32Array {
-    const buffer = this.memory.buffer;
-    this.buffers.add(buffer);
-    this.f32 = new Float32Array(buffer);
+    this.f32 = new Float32Array(this.memory.buffer);
     return this.f32;
   }
 
@@ -112,16 +114,15 @@ export class WasmHeap {
     if (!Number.isInteger(size) || size < 0) throw new RangeError(`alloc: size must be a non-negative integer, got ${size}`);
     const bytes = blockBytes(size * 4);
     const list = this.freeLists.get(bytes);
-    let ptr = list?.pop();
-    if (ptr !== undefined) {
-      this.freeBytes -= bytes;
-      this.view.fill(0, ptr >>> 2, (ptr >>> 2) + size);
-    } else {
-      ptr = this.bump(bytes);
-    }
+    const recycled = list?.pop();
+    if (recycled !== undefined) this.freeBytes -= bytes;
+    const ptr = recycled ?? this.bump(bytes);
     this.live.set(ptr, bytes);
     this.liveBytes += bytes;
     const out = new Float32Array(this.memory.buffer, ptr, size);
+    // Fresh memory is zero already; a reused block is not.
+    if (recycled !== undefined) out.fill(0);
+    this.owned.set(out, ptr);
     if (this.registry) {
       this.registry.register(out, ptr, out);
       // The collector weighs ArrayBuffer bytes, not their number: one buffer per MiB of pressure,
@@ -137,10 +138,11 @@ export class WasmHeap {
 
   /** Returns a block from `alloc` to its free list. Freeing anything else, or twice, throws. */
   free(buffer: Float32Array): void {
-    const ptr = buffer.byteOffset;
-    if (!this.buffers.has(buffer.buffer) || !this.live.has(ptr)) {
+    const ptr = this.owned.get(buffer);
+    if (ptr === undefined || !this.live.has(ptr)) {
       throw new Error('free: this buffer was not allocated by this backend, or was freed already');
     }
+    this.owned.delete(buffer);
     this.registry?.unregister(buffer);
     this.ballast.delete(buffer);
     this.release(ptr);
@@ -180,11 +182,11 @@ export class WasmHeap {
   }
 
   /**
-   * The address of `array`'s first element if it lives in this memory, else −1. Arrays from
-   * `alloc` (and views into them) live here; arrays made by `new Float32Array` do not.
+   * The address of `array`'s first element if it is a view `alloc` handed out, else −1 (for
+   * arrays made elsewhere, and for other views into this memory, which kernels then copy).
    */
   addressOf(array: Float32Array | Int32Array): Ptr {
-    return this.buffers.has(array.buffer) ? array.byteOffset : -1;
+    return this.owned.get(array) ?? -1;
   }
 
   /** Current occupancy. */

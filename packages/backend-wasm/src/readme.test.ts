@@ -1,3 +1,5 @@
+// Runs the README example and checks it prints exactly the output the README shows.
+
 import { expect, it } from 'vitest';
 import { runReadmeExample } from '../../../scripts/readme-example.js';
 

@@ -1,3 +1,5 @@
+// sgemm against its definition on one and two threads, and the runtime's options and fallbacks.
+
 import { Rng } from '@tinygpt/autograd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WasmRuntime } from './runtime.js';

@@ -1,3 +1,5 @@
+// Kernels split across two threads give exactly the bits of one thread.
+
 import { Rng } from '@tinygpt/autograd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWasmBackend } from './backend.js';
@@ -116,5 +118,16 @@ describe('two threads give the bits of one', () => {
     expectSameBits(o1, o2);
     expectSameBits(mu1, mu2);
     expectSameBits(rs1, rs2);
+  });
+
+  it('still knows its arrays after the shared memory grows under the workers', () => {
+    const before = two.alloc(1000);
+    const big = two.alloc(40 << 18); // 40 MiB more than the 32 MiB it started with
+    const after = two.alloc(1000);
+    for (const x of [before, big, after]) expect(two.runtime.heap.addressOf(x)).toBe(x.byteOffset);
+    before.fill(2);
+    two.unary('exp', before, after);
+    expect(after[999]).toBeCloseTo(Math.exp(2), 5);
+    two.free(big);
   });
 });
