@@ -28,6 +28,8 @@ export interface CheckpointState {
   history: EpochMetrics[];
   /** The RNG after the last completed epoch. */
   rng: RngState;
+  /** The kernels it was trained on, e.g. `wasm (2 threads)`: a seed fixes every bit only on the same kernels. */
+  backend?: string;
 }
 
 /** The JSON file: {@link CheckpointState} plus the format tag and the weights' SHA-256, written last. */
@@ -84,8 +86,8 @@ export function loadCheckpoint(dir: string): CheckpointState & { model: Mlp } {
   } catch (err) {
     throw new CheckpointError(`${weightsPath} does not fit the ${json.config.arch} network: ${(err as Error).message}`);
   }
-  const { config, epoch, history, rng } = json;
-  return { model, config, epoch, history, rng };
+  const { config, epoch, history, rng, backend } = json;
+  return { model, config, epoch, history, rng, ...(backend === undefined ? {} : { backend }) };
 }
 
 /** Checks the parsed checkpoint.json field by field, with one readable error for the first problem. */
@@ -107,6 +109,7 @@ function checkJson(value: unknown, path: string): CheckpointJson {
   if (!Array.isArray(json.history)) bad('history is missing');
   if (typeof json.weightsSha256 !== 'string') bad('weightsSha256 is missing');
   if (typeof json.rng !== 'object' || json.rng === null) bad('rng state is missing');
+  if (json.backend !== undefined && typeof json.backend !== 'string') bad('backend is not a string');
   return { ...(json as CheckpointJson), config };
 }
 

@@ -1,5 +1,5 @@
 // The three MNIST sets a run uses (train, validation held out from it, test) and the mini-batches cut from them.
-import { tensor } from '@tinygpt/autograd';
+import { tensor, zeros } from '@tinygpt/autograd';
 import type { Tensor } from '@tinygpt/autograd';
 import { loadMnist, sliceMnist, splitValidation } from '@tinygpt/datasets/mnist';
 import type { MnistSet } from '@tinygpt/datasets/mnist';
@@ -28,14 +28,14 @@ export function loadSplits(config: Pick<MnistConfig, 'valImages' | 'trainImages'
 export function getBatch(set: MnistSet, indices: ArrayLike<number>): { x: Tensor; labels: Int32Array } {
   const pixels = set.rows * set.cols;
   const B = indices.length;
-  const x = new Float32Array(B * pixels);
+  const x = zeros([B, pixels]); // (B, 784), in the active backend's storage: each image is copied once, straight into it
   const labels = new Int32Array(B);
   for (let b = 0; b < B; b++) {
     const i = indices[b]!;
-    x.set(set.images.subarray(i * pixels, (i + 1) * pixels), b * pixels);
+    x.data.set(set.images.subarray(i * pixels, (i + 1) * pixels), b * pixels);
     labels[b] = set.labels[i]!;
   }
-  return { x: tensor(x, [B, pixels]), labels };
+  return { x, labels };
 }
 
 /** Images `start … end-1` of `set` as one `(end − start, 784)` tensor. */

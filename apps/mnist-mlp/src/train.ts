@@ -1,5 +1,5 @@
 // Trains the digit network on MNIST by mini-batch gradient descent, scoring and checkpointing it after every epoch.
-import { AdamW, cosineLr, constantLr, Rng, SGD } from '@tinygpt/autograd';
+import { AdamW, cosineLr, constantLr, getBackend, Rng, SGD } from '@tinygpt/autograd';
 import type { Tensor } from '@tinygpt/autograd';
 import { createProgress, onInterrupt } from '@tinygpt/cli-kit';
 import type { Progress, ProgressStream } from '@tinygpt/cli-kit';
@@ -32,6 +32,8 @@ export interface TrainOptions {
   save?: boolean;
   /** Preloaded data (tests and benchmarks share one load); else loaded as `config` says. */
   data?: MnistSplits;
+  /** What the checkpoint records as the kernels it ran on, e.g. `wasm (2 threads)`; default the active backend's name. */
+  backend?: string;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function train(config: MnistConfig, opts: TrainOptions = {}): Promi
       ? cosineLr({ learningRate: config.learningRate, minLr: config.minLearningRate, warmupIters: 0, lrDecayIters: totalSteps })
       : constantLr(config.learningRate);
   const history: EpochMetrics[] = [];
+  const backend = opts.backend ?? getBackend().name;
   const order = Int32Array.from({ length: N }, (_, i) => i);
   let saving = Promise.resolve(); // Ctrl-C waits for a save under way, so the two files stay consistent
   const stopListening = onInterrupt(async () => {
@@ -91,7 +94,7 @@ export async function train(config: MnistConfig, opts: TrainOptions = {}): Promi
         seconds,
       };
       history.push(metrics);
-      if (opts.save ?? true) await (saving = saveCheckpoint(config.outDir, { model, config, epoch, history, rng: rng.state() }));
+      if (opts.save ?? true) await (saving = saveCheckpoint(config.outDir, { model, config, epoch, history, rng: rng.state(), backend }));
       opts.out?.write(config.json ? `${JSON.stringify(metrics)}\n` : `${formatEpoch(metrics)}\n`);
     }
   } finally {

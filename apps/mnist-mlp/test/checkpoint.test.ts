@@ -19,7 +19,7 @@ async function saved(name: string): Promise<{ dir: string; model: ReturnType<typ
   const dir = join(root, name);
   const rng = new Rng(config.seed);
   const model = createModel([784, 12, 10], config, rng);
-  await saveCheckpoint(dir, { model, config, epoch: 1, history, rng: rng.state() });
+  await saveCheckpoint(dir, { model, config, epoch: 1, history, rng: rng.state(), backend: 'wasm (2 threads)' });
   return { dir, model, rng };
 }
 
@@ -29,6 +29,7 @@ describe('checkpoint', () => {
     const loaded = loadCheckpoint(dir);
     expect(loaded.config).toEqual(config);
     expect(loaded.epoch).toBe(1);
+    expect(loaded.backend).toBe('wasm (2 threads)');
     expect(loaded.history).toEqual(history);
     expect(Rng.fromState(loaded.rng).random()).toBe(rng.random());
     const names = Object.keys(model.stateDict());
@@ -67,6 +68,16 @@ describe('checkpoint', () => {
     json.config.arch = '784-x-10';
     writeFileSync(join(dir, META_FILE), JSON.stringify(json));
     expect(() => loadCheckpoint(dir)).toThrow(/its config is invalid: --arch must be layer sizes/);
+  });
+
+  it('a backend that is not a description, and none at all', async () => {
+    const { dir } = await saved('bad-backend');
+    const json = JSON.parse(readFileSync(join(dir, META_FILE), 'utf8')) as { backend?: unknown };
+    writeFileSync(join(dir, META_FILE), JSON.stringify({ ...json, backend: 2 }));
+    expect(() => loadCheckpoint(dir)).toThrow(/not a tinygpt MNIST checkpoint: backend is not a string/);
+    delete json.backend; // a checkpoint that does not say which kernels trained it still loads
+    writeFileSync(join(dir, META_FILE), JSON.stringify(json));
+    expect(loadCheckpoint(dir).backend).toBeUndefined();
   });
 
   it('weights from a different save (checksum mismatch)', async () => {

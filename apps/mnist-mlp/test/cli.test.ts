@@ -16,15 +16,22 @@ const tsx = createRequire(import.meta.url).resolve('tsx/cli');
 const work = mkdtempSync(join(tmpdir(), 'mnist-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Runs `pnpm mnist …` the way the root script does: from the app folder, user paths relative to INIT_CWD. */
-function mnist(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+/**
+ * Runs `pnpm mnist …` the way the root script does: from the app folder, user paths relative to
+ * INIT_CWD, on the default backend unless `env` names one.
+ */
+function mnist(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [tsx, '--conditions=@tinygpt/source', 'src/cli/mnist.ts', ...args], {
     cwd: appDir,
-    env: { ...process.env, INIT_CWD: work, TINYGPT_DEBUG: '' },
+    env: { ...process.env, INIT_CWD: work, TINYGPT_DEBUG: '', TINYGPT_BACKEND: '', ...env },
     encoding: 'utf8',
+    timeout: 30_000, // a process that outlives its command (worker threads left running) fails the test instead of hanging it
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** What `backend.describe()` prints for the wasm backend on this machine's cores. */
+const WASM = /wasm \(\d+ threads?\)/;
 
 /** A real test digit as a black-on-white 56×56 PNG. */
 function digitPng(index: number): { file: string; label: number } {
@@ -45,8 +52,8 @@ function digitPng(index: number): { file: string; label: number } {
 describe('pnpm mnist, end to end on a tiny run', () => {
   let trained: ReturnType<typeof mnist>;
   beforeAll(() => {
-    trained = mnist('train', '--preset', 'modern', '--arch', '784-32-10', '--epochs', '2', '--train-images', '3000',
-      '--val-images', '500', '--test-images', '500', '--batch-size', '32', '--learning-rate', '0.003', '--seed', '7', '--out-dir', 'run', '--json');
+    trained = mnist(['train', '--preset', 'modern', '--arch', '784-32-10', '--epochs', '2', '--train-images', '3000',
+      '--val-images', '500', '--test-images', '500', '--batch-size', '32', '--learning-rate', '0.003', '--seed', '7', '--out-dir', 'run', '--json']);
   }, 60_000);
 
   it('train --json prints exactly one object per epoch with the documented fields, and writes the checkpoint', () => {
@@ -60,14 +67,16 @@ describe('pnpm mnist, end to end on a tiny run', () => {
     }
     expect(lines[1]!.testAccuracy).toBeGreaterThan(0.8);
     expect(existsSync(join(work, 'run', 'model.safetensors'))).toBe(true);
-    const saved = JSON.parse(readFileSync(join(work, 'run', 'checkpoint.json'), 'utf8')) as { config: Record<string, unknown> };
+    const saved = JSON.parse(readFileSync(join(work, 'run', 'checkpoint.json'), 'utf8')) as { config: Record<string, unknown>; backend: string };
     // the preset's values, except where a flag said otherwise
     expect(saved.config).toMatchObject({ preset: 'modern', arch: '784-32-10', activation: 'relu', loss: 'cross-entropy', optimizer: 'adam', epochs: 2, batchSize: 32, learningRate: 0.003 });
+    expect(saved.backend).toMatch(new RegExp(`^${WASM.source}$`)); // the default backend, recorded
   });
 
   it('eval prints the test accuracy and the confusion matrix', () => {
-    const { status, stdout } = mnist('eval', '--checkpoint', 'run', '--test-images', '500');
+    const { status, stdout } = mnist(['eval', '--checkpoint', 'run', '--test-images', '500']);
     expect(status).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^checkpoint \\S+run: 784-32-10 relu, cross-entropy, adam, epoch 2, trained on ${WASM.source}\nbackend: ${WASM.source}\n`));
     expect(stdout).toMatch(/test accuracy \d+\.\d\d% \([\d,]+ of 500 correct\)/);
     expect(stdout).toContain('true\\pred');
     const rows = stdout.trimEnd().split('\n').slice(-10);
@@ -76,7 +85,7 @@ describe('pnpm mnist, end to end on a tiny run', () => {
 
   it('predict classifies a PNG and --json prints the prediction and ten activations', () => {
     const { file, label } = digitPng(0);
-    const { status, stdout } = mnist('predict', '--checkpoint', 'run', file, '--json');
+    const { status, stdout } = mnist(['predict', '--checkpoint', 'run', file, '--json']);
     expect(status).toBe(0);
     const json = JSON.parse(stdout) as { prediction: number; activations: number[] };
     expect(Object.keys(json)).toEqual(['prediction', 'activations']);
@@ -85,7 +94,7 @@ describe('pnpm mnist, end to end on a tiny run', () => {
   }, 30_000);
 
   it('visualize writes the weight grid PNG and the curves SVG', () => {
-    const { status, stdout } = mnist('visualize', '--checkpoint', 'run', '--out', 'pics/weights.png');
+    const { status, stdout } = mnist(['visualize', '--checkpoint', 'run', '--out', 'pics/weights.png']);
     expect(status).toBe(0);
     expect(stdout).toContain('32 hidden neurons');
     expect(readFileSync(join(work, 'pics', 'weights.png')).subarray(1, 4).toString()).toBe('PNG');
@@ -105,13 +114,20 @@ describe('pnpm mnist errors', () => {
   };
 
   it('reach the terminal as one "error:" line and a non-zero exit code', () => {
-    const usage = mnist('train', '--epoch', '3');
+    const usage = mnist(['train', '--epoch', '3']);
     expect([usage.status, usage.stdout]).toEqual([2, '']);
     expect(usage.stderr).toMatch(/^error: unknown option --epoch \(did you mean --epochs\?\); valid options: --preset, .*\n$/);
     expect(usage.stderr.trimEnd().split('\n')).toHaveLength(1);
-    const missing = mnist('eval', '--checkpoint', 'nowhere');
+    const missing = mnist(['eval', '--checkpoint', 'nowhere']);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/^error: no checkpoint in \S*nowhere: checkpoint\.json is missing .*\n$/);
+  }, 60_000);
+
+  it('a backend that does not exist, as a flag or in TINYGPT_BACKEND: one line, exit code 2', () => {
+    const flag = mnist(['train', '--backend', 'gpu']);
+    expect([flag.status, flag.stdout, flag.stderr]).toEqual([2, '', "error: --backend must be one of wasm, js; got 'gpu'\n"]);
+    const env = mnist(['eval', '--checkpoint', 'run'], { TINYGPT_BACKEND: 'gpu' });
+    expect([env.status, env.stdout, env.stderr]).toEqual([2, '', "error: TINYGPT_BACKEND must be wasm or js, got 'gpu'\n"]);
   }, 60_000);
 
   it('an unknown command or flag', async () => {
@@ -127,6 +143,10 @@ describe('pnpm mnist errors', () => {
     await rejects(['train', '--batch-size', '0'], /^--batch-size must be an integer ≥ 1/);
     await rejects(['train', '--preset', 'fancy'], /^--preset must be one of classic, modern/);
     await rejects(['train', '--val-images', '60000'], /^--val-images must leave training images/);
+    await rejects(['train', '--backend', 'gpu'], /^--backend must be one of wasm, js; got 'gpu'$/);
+    await rejects(['eval', '--backend', 'cuda'], /^--backend must be one of wasm, js; got 'cuda'$/);
+    await rejects(['predict', '--backend', 'webgl', 'a.png'], /^--backend must be one of wasm, js; got 'webgl'$/);
+    await rejects(['train', '--threads', '-1', '--epochs', '1'], /^--threads must be a whole number ≥ 0/);
   });
 
   it('a missing checkpoint', async () => {
@@ -144,6 +164,17 @@ describe('pnpm mnist errors', () => {
 });
 
 describe('text output', () => {
+  it('train says what it trains and on which backend; the epoch lines follow', async () => {
+    process.env.INIT_CWD = work;
+    const text = await captureStdout(() => main(['train', '--train-images', '200', '--val-images', '100', '--test-images', '100', '--epochs', '1',
+      '--backend', 'js', '--out-dir', 'run-text']));
+    const lines = text.trimEnd().split('\n');
+    expect(lines[0]).toBe('784-16-16-10 sigmoid (13,002 parameters), mse, sgd η 0.5 → 0 (cosine), batch 10, 1 epoch, seed 1337');
+    expect(lines[1]).toBe('backend: js (1 thread)');
+    expect(lines[2]).toMatch(/^epoch 1 {2}loss \d\.\d{4} {2}val \d+\.\d\d% {2}test \d+\.\d\d% {2}\d+\.\d s$/);
+    expect(lines.slice(3)).toEqual([`checkpoint: ${join(work, 'run-text')}`]);
+  });
+
   it('--help prints the options and the presets', async () => {
     const text = await captureStdout(() => main(['train', '--help']));
     expect(text).toContain('--learning-rate <number>');
@@ -154,6 +185,7 @@ describe('text output', () => {
     const { file, label } = digitPng(1);
     process.env.INIT_CWD = work;
     const text = await captureStdout(() => main(['predict', '--checkpoint', 'run', file]));
+    expect(text.split('\n')[0]).toMatch(/^backend: (js \(1 thread\)|wasm \(\d+ threads?\))$/);
     expect(text).toContain('what the network sees (28×28):');
     expect(text.match(/^\d {2}[█·]{40} \d\.\d{3}/gm)).toHaveLength(10);
     expect(text).toContain(`  ← ${label}\n`);
@@ -161,15 +193,17 @@ describe('text output', () => {
   });
 });
 
-/** What `fn` writes to stdout. */
+/** What `fn` writes to stdout (what it writes to stderr, a progress bar, is dropped). */
 async function captureStdout(fn: () => Promise<void>): Promise<string> {
   const chunks: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
+  const [write, writeErr] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)];
   process.stdout.write = ((chunk: string) => chunks.push(chunk) > 0) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
   try {
     await fn();
   } finally {
     process.stdout.write = write;
+    process.stderr.write = writeErr;
   }
   return chunks.join('');
 }

@@ -231,7 +231,7 @@ async function benchGpt(one: WasmBackend, many: WasmBackend): Promise<void> {
   if (!quick) contenders['TS cpu'] = trainer(cpuBackend);
   const t = await raceSteps(contenders, quick ? 1 : 3, quick ? 5 : 15);
   for (const [name, ms] of Object.entries(t)) console.log(`${name.padEnd(12)}${pad(fixed(ms, 1), 8)} ms/iter`);
-  console.log('reference (REFERENCES.md): PyTorch 1.13 + OpenBLAS 1 thread 61 ms/iter; with reference BLAS 838 ms/iter');
+  console.log('reference (root README, Reference figures): PyTorch 1.13 + OpenBLAS 1 thread 61 ms/iter; with reference BLAS 838 ms/iter');
 }
 
 await tf.setBackend('wasm');

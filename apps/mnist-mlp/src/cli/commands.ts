@@ -2,16 +2,22 @@
 import { dirname, extname, join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import {
+  backendChoices,
+  backendDefaults,
+  backendHelp,
   CliError,
   formatCommands,
   formatHelp,
   resolveConfig,
+  selectBackend,
   selectCommand,
   USAGE_EXIT_CODE,
   writeFileAtomic,
 } from '@tinygpt/cli-kit';
+import { getBackend } from '@tinygpt/autograd';
 import { loadMnist } from '@tinygpt/datasets/mnist';
 import { loadCheckpoint } from '../checkpoint.js';
+import type { CheckpointState } from '../checkpoint.js';
 import { applyPreset, choices, defaults, help, parseArch, presets, validateConfig } from '../config.js';
 import type { MnistConfig } from '../config.js';
 import { evaluate, formatConfusion } from '../eval.js';
@@ -39,63 +45,81 @@ const commands = {
 export async function main(argv: string[]): Promise<void> {
   const { command, argv: rest } = selectCommand(argv, commands);
   if (command === undefined) return print(formatCommands(commands, 'pnpm mnist <command> [options]'));
-  await { train: trainCommand, eval: evalCommand, predict: predictCommand, visualize: visualizeCommand }[command](rest);
+  try {
+    await { train: trainCommand, eval: evalCommand, predict: predictCommand, visualize: visualizeCommand }[command](rest);
+  } finally {
+    closeBackend();
+  }
+}
+
+/** Stops the wasm backend's worker threads, which would otherwise keep the finished process alive; its kernels go on, on one thread. */
+function closeBackend(): void {
+  const backend = getBackend();
+  if ('close' in backend && typeof backend.close === 'function') backend.close();
 }
 
 async function trainCommand(argv: string[]): Promise<void> {
   const { preset: _, ...flagChoices } = choices; // an unknown preset is reported by validateConfig, without the empty choice
+  const trainDefaults = { ...defaults, ...backendDefaults() };
   const spec = {
-    help,
-    choices: flagChoices,
+    help: { ...help, ...backendHelp },
+    choices: { ...flagChoices, ...backendChoices },
     cwd: base(),
     usage: 'pnpm mnist train [options]',
     description: `Trains the network by mini-batch gradient descent on real MNIST. Presets: ${presetSummary()}.`,
   };
-  const resolved = resolveConfig(defaults, argv, spec);
-  if (resolved.help) return print(formatHelp(defaults, spec));
+  const resolved = resolveConfig(trainDefaults, argv, spec);
+  if (resolved.help) return print(formatHelp(trainDefaults, spec));
+  const { backend, threads, ...flags } = resolved.config;
   let config: MnistConfig;
   try {
-    validateConfig(resolved.config as MnistConfig);
-    config = applyPreset(resolved.config as MnistConfig, resolved.sources);
+    validateConfig(flags as MnistConfig);
+    config = applyPreset(flags as MnistConfig, resolved.sources);
     validateConfig(config);
   } catch (err) {
     throw new CliError((err as Error).message, { exitCode: USAGE_EXIT_CODE });
   }
   config.outDir = userPath(config.outDir);
-  if (!config.json) print(describeRun(config));
-  await train(config, { out: process.stdout, progress: process.stderr });
+  const active = await selectBackend({ backend, threads }); // before the first tensor
+  if (!config.json) print(`${describeRun(config)}\nbackend: ${active.describe()}`);
+  await train(config, { out: process.stdout, progress: process.stderr, backend: active.describe() });
   if (!config.json) print(`checkpoint: ${config.outDir}`);
 }
 
 async function evalCommand(argv: string[]): Promise<void> {
-  const evalDefaults = { checkpoint: defaults.outDir, testImages: 0, json: false };
+  const evalDefaults = { checkpoint: defaults.outDir, testImages: 0, json: false, ...backendDefaults() };
   const spec = {
-    help: { checkpoint: 'checkpoint directory', testImages: 'test images to score, 0 = all 10,000', json: 'print one JSON object' },
+    help: { checkpoint: 'checkpoint directory', testImages: 'test images to score, 0 = all 10,000', json: 'print one JSON object', ...backendHelp },
+    choices: backendChoices,
     validate: { testImages: (n: number) => (Number.isInteger(n) && n >= 0 && n <= 10000 ? undefined : 'an integer from 0 to 10000') },
     cwd: base(),
     usage: 'pnpm mnist eval [--checkpoint DIR]',
   };
   const { config, help: wantsHelp } = resolveConfig(evalDefaults, argv, spec);
   if (wantsHelp) return print(formatHelp(evalDefaults, spec));
+  const active = await selectBackend(config); // before the checkpoint's tensors
   const dir = userPath(config.checkpoint);
   const checkpoint = loadCheckpoint(dir);
   const test = loadMnist(config.testImages > 0 ? { split: 'test', limit: config.testImages } : { split: 'test' });
   const { accuracy, count, confusion } = evaluate(checkpoint.model, test);
   if (config.json) return print(JSON.stringify({ accuracy, count, confusion }));
   const correct = Math.round(accuracy * count);
-  print(`${describeCheckpoint(dir, checkpoint.config, checkpoint.epoch)}`);
+  print(describeCheckpoint(dir, checkpoint));
+  print(`backend: ${active.describe()}`);
   print(`test accuracy ${(100 * accuracy).toFixed(2)}% (${correct.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} correct)\n`);
   print(formatConfusion(confusion));
 }
 
 async function predictCommand(argv: string[]): Promise<void> {
-  const predictDefaults = { checkpoint: defaults.outDir, center: true, json: false };
+  const predictDefaults = { checkpoint: defaults.outDir, center: true, json: false, ...backendDefaults() };
   const spec = {
     help: {
       checkpoint: 'checkpoint directory',
       center: 'crop, scale into 20×20 and centre by mass as MNIST did (--no-center: just scale the whole image)',
       json: 'print {"prediction", "activations"}',
+      ...backendHelp,
     },
+    choices: backendChoices,
     positionals: 1,
     cwd: base(),
     usage: 'pnpm mnist predict [--checkpoint DIR] IMAGE.png',
@@ -105,6 +129,7 @@ async function predictCommand(argv: string[]): Promise<void> {
   if (wantsHelp) return print(formatHelp(predictDefaults, spec));
   const [image] = positionals;
   if (image === undefined) throw new CliError(`predict needs an image: ${spec.usage}`, { exitCode: USAGE_EXIT_CODE });
+  const active = await selectBackend(config); // before the checkpoint's tensors
   const checkpoint = loadCheckpoint(userPath(config.checkpoint));
   const pixels = toMnistPixels(readPng(userPath(image)), { center: config.center });
   const result = predictDigit(checkpoint.model, checkpoint.config.loss, pixels);
@@ -112,6 +137,7 @@ async function predictCommand(argv: string[]): Promise<void> {
     const activations = result.activations.map((a) => Math.round(a * 1e6) / 1e6); // six decimals, as plain numbers
     return print(JSON.stringify({ prediction: result.prediction, activations }));
   }
+  print(`backend: ${active.describe()}`);
   print(`what the network sees (28×28):\n${formatDigit(pixels)}\n`);
   const what = checkpoint.config.loss === 'cross-entropy' ? 'softmax of the output layer' : 'sigmoid output neurons';
   print(`output activations (${what}):\n${formatPrediction(result)}\n`);
@@ -145,7 +171,7 @@ async function visualizeCommand(argv: string[]): Promise<void> {
   await writePng(out, grid);
   const title = `${checkpoint.config.arch} ${checkpoint.config.activation}, ${checkpoint.config.loss}, ${checkpoint.config.optimizer}`;
   await writeFileAtomic(curves, curvesSvg(checkpoint.history, title));
-  print(`${describeCheckpoint(dir, checkpoint.config, checkpoint.epoch)}`);
+  print(describeCheckpoint(dir, checkpoint));
   print(`weights: ${out} (${first.shape[0]} hidden neurons, ${grid.width}×${grid.height} px)`);
   print(`curves:  ${curves} (${checkpoint.history.length} epochs)`);
 }
@@ -167,10 +193,11 @@ function describeRun(c: MnistConfig): string {
   const lr = c.lrSchedule === 'cosine' ? `η ${c.learningRate} → ${c.minLearningRate} (cosine)` : `η ${c.learningRate}`;
   return [
     `${c.preset ? `preset ${c.preset}: ` : ''}${c.arch} ${c.activation} (${params.toLocaleString('en-US')} parameters), ${c.loss}, ${c.optimizer} ${lr},`,
-    `batch ${c.batchSize}, ${c.epochs} epochs, seed ${c.seed}`,
+    `batch ${c.batchSize}, ${c.epochs} epoch${c.epochs === 1 ? '' : 's'}, seed ${c.seed}`,
   ].join(' ');
 }
 
-function describeCheckpoint(dir: string, c: MnistConfig, epoch: number): string {
-  return `checkpoint ${dir}: ${c.arch} ${c.activation}, ${c.loss}, ${c.optimizer}, epoch ${epoch}`;
+/** One line saying what a checkpoint holds, and on which kernels it was trained when it records that. */
+function describeCheckpoint(dir: string, { config: c, epoch, backend }: CheckpointState): string {
+  return `checkpoint ${dir}: ${c.arch} ${c.activation}, ${c.loss}, ${c.optimizer}, epoch ${epoch}${backend ? `, trained on ${backend}` : ''}`;
 }
