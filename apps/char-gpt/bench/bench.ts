@@ -1,14 +1,37 @@
-// Measures ms per training iteration (forward, backward, clipping, AdamW — real steps of the training loop) for the baby and quick presets.
+// Measures ms per training iteration (forward, backward, clipping, AdamW — real steps of the training loop) of the baby and quick presets on every backend, side by side.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BackendConfig } from '@tinygpt/cli-kit';
 import { DatasetError, resolveCorpus } from '@tinygpt/datasets/text';
 import type { Corpus } from '@tinygpt/datasets/text';
+import { withBackend } from '../src/cli/backend.js';
 import { pretrainConfig } from '../src/cli/pretrain-config.js';
 import { train } from '../src/train.js';
 
 const WARMUP = 3;
 const TIMED = 10;
+/**
+ * Rounds over all contenders, interleaved; each keeps its best round (the least disturbed on a
+ * shared machine). Every measurement runs in a fresh process: after the js backend has filled the
+ * JavaScript heap, garbage collections — which the wasm backend relies on to learn of dropped
+ * tensors — cost more: the wasm steps of the quick preset measured up to 23 % slower there.
+ */
+const ROUNDS = 2;
+
+const contenders: readonly { label: string; backend: BackendConfig }[] = [
+  { label: 'js', backend: { backend: 'js', threads: 1 } },
+  { label: 'wasm 1 thread', backend: { backend: 'wasm', threads: 1 } },
+  { label: 'wasm 2 threads', backend: { backend: 'wasm', threads: 2 } },
+];
+
+/** nanoGPT's baby config on the project's 2-vCPU machine (root README, *Reference figures*): not measured in this run. */
+const nanoGpt = [
+  { label: 'nanoGPT, PyTorch 1.13 + OpenBLAS, 1 thread', ms: 61 },
+  { label: "nanoGPT, PyTorch 1.13 + Debian's reference BLAS", ms: 838 },
+];
 
 /** nanoGPT's estimate_mfu numerator: 6N + 12·L·H·Q·T FLOPs per token (N without position embeddings). */
 function flopsPerIter(params: number, c: { nLayer: number; nHead: number; nEmbd: number; blockSize: number; batchSize: number; gradAccum: number }): number {
@@ -16,73 +39,85 @@ function flopsPerIter(params: number, c: { nLayer: number; nHead: number; nEmbd:
   return perToken * c.blockSize * c.batchSize * c.gradAccum;
 }
 
-/** A naive i-k-j float32 matmul, the same-run baseline: GFLOP/s at (768×128)·(128×512), the baby MLP's shape. */
-function naiveMatmulGflops(): number {
-  const [M, K, N] = [768, 128, 512];
-  const a = Float32Array.from({ length: M * K }, (_, i) => (i % 7) - 3);
-  const b = Float32Array.from({ length: K * N }, (_, i) => (i % 5) - 2);
-  const c = new Float32Array(M * N);
-  const once = (): void => {
-    c.fill(0);
-    for (let i = 0; i < M; i++) {
-      for (let k = 0; k < K; k++) {
-        const aik = a[i * K + k]!;
-        for (let j = 0; j < N; j++) c[i * N + j]! += aik * b[k * N + j]!;
-      }
-    }
-  };
-  once();
-  const times: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const t0 = performance.now();
-    once();
-    times.push(performance.now() - t0);
-  }
-  return (2 * M * K * N) / (median(times) / 1000) / 1e9;
-}
-
 function median(xs: number[]): number {
   const s = [...xs].sort((p, q) => p - q);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-async function measure(preset: string, corpus: Corpus): Promise<{ ms: number; params: number; tokens: number; flops: number }> {
+/** The median ms of TIMED training steps after WARMUP, on `backend`, with the model and batches made on it. */
+async function measure(preset: string, backend: BackendConfig): Promise<{ ms: number; params: number }> {
+  const corpus = await benchCorpus();
   const outDir = mkdtempSync(join(tmpdir(), `char-gpt-bench-${preset}-`));
   const config = { ...pretrainConfig(['--config', preset])!, outDir, maxIters: WARMUP + TIMED, evalInterval: 1_000_000, evalIters: 1, sampleChars: 0 };
   const steps: number[] = [];
   let params = 0;
   try {
-    await train(config, { corpus, events: { start: (info) => (params = info.params), step: ({ ms }) => steps.push(ms) } });
+    await withBackend(backend, () => train(config, { corpus, events: { start: (info) => (params = info.params), step: ({ ms }) => steps.push(ms) } }));
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
-  const tokens = config.batchSize * config.blockSize * config.gradAccum;
-  return { ms: median(steps.slice(WARMUP)), params, tokens, flops: flopsPerIter(params, config) };
+  return { ms: median(steps.slice(WARMUP)), params };
 }
 
-async function main(): Promise<void> {
-  let corpus: Corpus;
+/** {@link measure} in a child process running this file with `--measure`. */
+function measureInChild(preset: string, backend: BackendConfig): { ms: number; params: number } {
+  const args = ['--import', 'tsx', '--conditions=@tinygpt/source', fileURLToPath(import.meta.url), '--measure', preset, backend.backend, String(backend.threads)];
+  const child = spawnSync(process.execPath, args, { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`measuring ${preset} on ${backend.backend} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as { ms: number; params: number };
+}
+
+/** tinyshakespeare (65 characters) when it is at hand, else the bundled Moby Dick. */
+async function benchCorpus(): Promise<Corpus> {
   try {
-    corpus = await resolveCorpus('tinyshakespeare');
+    return await resolveCorpus('tinyshakespeare');
   } catch (err) {
     if (!(err instanceof DatasetError)) throw err;
-    corpus = await resolveCorpus('moby-dick');
+    return resolveCorpus('moby-dick');
   }
-  console.log(`char-gpt training step, median of ${TIMED} after ${WARMUP} warm-up iterations`);
-  console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), Node ${process.version}; corpus ${corpus.name}`);
-  const naive = naiveMatmulGflops();
-  console.log(`baseline: naive JS matmul (768×128)·(128×512): ${naive.toFixed(2)} GFLOP/s`);
+}
+
+const pad = (text: string, width: number): string => text.padEnd(width);
+const num = (value: number, width: number, digits = 1): string => value.toFixed(digits).padStart(width);
+
+async function main(): Promise<void> {
+  const corpus = await benchCorpus();
+  console.log(`char-gpt training step: median of ${TIMED} iterations after ${WARMUP} warm-up, best of ${ROUNDS} interleaved rounds, each in a fresh process`);
+  console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at start; corpus ${corpus.name}`);
   for (const preset of ['baby', 'quick']) {
-    const { ms, params, tokens, flops } = await measure(preset, corpus);
-    const gflops = flops / (ms / 1000) / 1e9;
+    const config = pretrainConfig(['--config', preset])!;
+    const best = contenders.map(() => Infinity);
+    let params = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, { backend }] of contenders.entries()) {
+        const result = measureInChild(preset, backend);
+        best[i] = Math.min(best[i]!, result.ms);
+        params = result.params;
+      }
+    }
+    const tokens = config.batchSize * config.blockSize * config.gradAccum;
+    const flops = flopsPerIter(params, config);
+    const js = best[0]!;
+    console.log();
     console.log(
-      `${preset.padEnd(5)} ${(params / 1e6).toFixed(2)}M params, ${tokens} tokens/iter: ${ms.toFixed(1)} ms/iter, ` +
-        `${Math.round((tokens * 1000) / ms)} tok/s, ${gflops.toFixed(2)} GFLOP/s = ${(gflops / naive).toFixed(1)}× the naive matmul`,
+      `${preset}: ${(params / 1e6).toFixed(2)}M params, ${config.nLayer} layers, ${config.nHead} heads, ${config.nEmbd} wide, block ${config.blockSize}, batch ${config.batchSize}: ${tokens} tokens/iter`,
     );
+    console.log(`${pad('', 50)}${'ms/iter'.padStart(9)}${'tok/s'.padStart(8)}${'GFLOP/s'.padStart(9)}${'vs js'.padStart(9)}`);
+    contenders.forEach(({ label }, i) => {
+      const ms = best[i]!;
+      console.log(`${pad(label, 50)}${num(ms, 9)}${num((tokens * 1000) / ms, 8, 0)}${num(flops / ms / 1e6, 9, 2)}${num(js / ms, 8, 2)}×`);
+    });
     if (preset === 'baby') {
-      console.log(`      2000 iterations ≈ ${((2000 * ms) / 60_000).toFixed(1)} min; nanoGPT (PyTorch 1.13 + OpenBLAS, 1 thread, on the project's 2-vCPU reference machine): 61 ms/iter → ${(ms / 61).toFixed(1)}× slower`);
+      const wasm2 = best[2]!;
+      for (const { label, ms } of nanoGpt) {
+        console.log(`${pad(label, 50)}${num(ms, 9, 0)}${num((tokens * 1000) / ms, 8, 0)}${num(flops / ms / 1e6, 9, 2)}${num(js / ms, 8, 2)}×  wasm 2 threads: ${(ms / wasm2).toFixed(2)}× its speed`);
+      }
+      const minutes = (ms: number): string => `${((config.maxIters * ms) / 60_000).toFixed(1)} min`;
+      console.log(`${config.maxIters} iterations: js ${minutes(js)}, wasm 2 threads ${minutes(wasm2)}, nanoGPT + OpenBLAS ${minutes(61)} (steps only, no evaluations)`);
     }
   }
 }
 
-await main();
+const [mode, preset, backend, threads] = process.argv.slice(2);
+if (mode === '--measure') console.log(JSON.stringify(await measure(preset!, { backend: backend!, threads: Number(threads) })));
+else await main();

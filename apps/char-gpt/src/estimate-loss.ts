@@ -2,33 +2,34 @@
 import { noGrad } from '@tinygpt/autograd';
 import type { Rng } from '@tinygpt/autograd';
 import { getBatch } from './data.js';
+import { nextTurn } from './next-turn.js';
 import type { Splits } from './data.js';
 import type { Gpt } from './model/gpt.js';
 
 /**
  * Mean loss over `evalIters` random (batchSize, blockSize) batches of the train and of the val
  * split, in eval mode (dropout off) and without recording a graph; the model goes back to
- * training mode afterwards. Batches are drawn from `rng`, as every random choice of a run.
+ * training mode afterwards. Batches are drawn from `rng`, as every random choice of a run. Yields
+ * to the event loop after each batch (see {@link nextTurn}).
  */
-export function estimateLoss(
+export async function estimateLoss(
   model: Gpt,
   splits: Splits,
   opts: { evalIters: number; batchSize: number; blockSize: number; rng: Rng },
-): { train: number; val: number } {
+): Promise<{ train: number; val: number }> {
+  const mean = async (data: Int32Array): Promise<number> => {
+    let sum = 0;
+    for (let k = 0; k < opts.evalIters; k++) {
+      const { x, y, shape } = getBatch(data, opts.batchSize, opts.blockSize, opts.rng);
+      sum += noGrad(() => model.forward(x, shape, { targets: y }).loss!.item());
+      await nextTurn();
+    }
+    return sum / opts.evalIters;
+  };
   model.eval();
   try {
-    return noGrad(() => {
-      const mean = (data: Int32Array): number => {
-        let sum = 0;
-        for (let k = 0; k < opts.evalIters; k++) {
-          const { x, y, shape } = getBatch(data, opts.batchSize, opts.blockSize, opts.rng);
-          sum += model.forward(x, shape, { targets: y }).loss!.item();
-        }
-        return sum / opts.evalIters;
-      };
-      const train = mean(splits.train);
-      return { train, val: mean(splits.val) };
-    });
+    const train = await mean(splits.train);
+    return { train, val: await mean(splits.val) };
   } finally {
     model.train();
   }

@@ -1,6 +1,7 @@
 // The exact mean next-character loss of a model over a whole text: every character after the first predicted once, in blockSize windows.
 import { noGrad } from '@tinygpt/autograd';
 import type { Gpt } from './model/gpt.js';
+import { nextTurn } from './next-turn.js';
 
 /** What {@link evaluateIds} measures. */
 export interface EvalResult {
@@ -29,10 +30,15 @@ export function evalWindows(n: number, blockSize: number): [start: number, end: 
 /**
  * Mean next-token cross-entropy of `model` over `ids`, read in the non-overlapping windows of
  * {@link evalWindows} (so the figure is exact and any framework reproduces it), batched
- * `batchSize` windows at a time. No graph is recorded; the model's mode is restored.
+ * `batchSize` windows at a time. No graph is recorded; the model's mode is restored. Yields to the
+ * event loop after each batch (see {@link nextTurn}).
  * @throws Error when there are fewer than two ids.
  */
-export function evaluateIds(model: Gpt, ids: Int32Array, opts: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {}): EvalResult {
+export async function evaluateIds(
+  model: Gpt,
+  ids: Int32Array,
+  opts: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<EvalResult> {
   if (ids.length < 2) throw new Error(`evaluation needs at least 2 characters, got ${ids.length}`);
   const T = model.config.blockSize;
   const windows = evalWindows(ids.length, T);
@@ -41,25 +47,23 @@ export function evaluateIds(model: Gpt, ids: Int32Array, opts: { batchSize?: num
   model.eval();
   let sum = 0; // in float64: the per-batch means are float32
   try {
-    noGrad(() => {
-      for (let w = 0; w < windows.length; ) {
-        // Full windows go in batches; the shorter last one goes alone.
-        const len = windows[w]![1] - windows[w]![0] - 1;
-        let B = 0;
-        while (B < batchSize && w + B < windows.length && windows[w + B]![1] - windows[w + B]![0] - 1 === len) B++;
-        const x = new Int32Array(B * len);
-        const y = new Int32Array(B * len);
-        for (let b = 0; b < B; b++) {
-          const [start] = windows[w + b]!;
-          x.set(ids.subarray(start, start + len), b * len);
-          y.set(ids.subarray(start + 1, start + 1 + len), b * len);
-        }
-        const { loss } = model.forward(x, [B, len], { targets: y });
-        sum += loss!.item() * B * len;
-        w += B;
-        opts.onProgress?.(w, windows.length);
+    for (let w = 0; w < windows.length; ) {
+      // Full windows go in batches; the shorter last one goes alone.
+      const len = windows[w]![1] - windows[w]![0] - 1;
+      let B = 0;
+      while (B < batchSize && w + B < windows.length && windows[w + B]![1] - windows[w + B]![0] - 1 === len) B++;
+      const x = new Int32Array(B * len);
+      const y = new Int32Array(B * len);
+      for (let b = 0; b < B; b++) {
+        const [start] = windows[w + b]!;
+        x.set(ids.subarray(start, start + len), b * len);
+        y.set(ids.subarray(start + 1, start + 1 + len), b * len);
       }
-    });
+      sum += noGrad(() => model.forward(x, [B, len], { targets: y }).loss!.item()) * B * len;
+      w += B;
+      opts.onProgress?.(w, windows.length);
+      await nextTurn();
+    }
   } finally {
     model.train(wasTraining);
   }

@@ -3,6 +3,7 @@ import { noGrad } from '@tinygpt/autograd';
 import type { Rng } from '@tinygpt/autograd';
 import { sampleNext } from '@tinygpt/sampler';
 import type { Gpt } from './model/gpt.js';
+import { nextTurn } from './next-turn.js';
 
 /** How to pick each next token. */
 export interface SamplingOptions {
@@ -22,7 +23,8 @@ export interface SamplingOptions {
 
 /**
  * Continues `prompt` (token ids, at least one) by `maxNewTokens` sampled tokens and returns the
- * new ones. Runs in eval mode without recording a graph, then restores the model's mode.
+ * new ones. Runs in eval mode without recording a graph, then restores the model's mode; yields to
+ * the event loop after each token (see {@link nextTurn}).
  *
  * Each step feeds only the newest token and reuses every earlier key and value from the KV
  * cache. nanoGPT instead re-runs the last blockSize tokens at positions 0..blockSize-1 each
@@ -30,43 +32,41 @@ export interface SamplingOptions {
  * rebuilt from the last blockSize tokens — the logits are exactly nanoGPT's at every step.
  *
  * @example
- * const ids = generate(model, tokenizer.encode('\n'), { maxNewTokens: 100, temperature: 0.8, topK: 200, rng });
+ * const ids = await generate(model, tokenizer.encode('\n'), { maxNewTokens: 100, temperature: 0.8, topK: 200, rng });
  */
-export function generate(model: Gpt, prompt: Int32Array, opts: SamplingOptions): Int32Array {
+export async function generate(model: Gpt, prompt: Int32Array, opts: SamplingOptions): Promise<Int32Array> {
   if (prompt.length === 0) throw new Error('generation needs a prompt of at least one token');
   const { blockSize, vocabSize } = model.config;
   const wasTraining = model.training;
   model.eval();
   try {
-    return noGrad(() => {
-      const caches = model.newCaches();
-      const context = Array.from(prompt);
-      const out = new Int32Array(opts.maxNewTokens);
-      /** Logits (V) after the last `blockSize` tokens of the context, from an emptied cache. */
-      const refill = (): Float32Array => {
-        for (const cache of caches) cache.reset();
-        const window = Int32Array.from(context.slice(-blockSize));
-        return model.forward(window, [1, window.length], { caches, lastOnly: true }).logits.data; // (1, 1, V)
-      };
-      let logits = refill();
-      for (let i = 0; i < opts.maxNewTokens; i++) {
-        const next = sampleNext(logits, {
-          temperature: opts.temperature,
-          topK: opts.topK === undefined ? undefined : Math.min(opts.topK, vocabSize),
-          topP: opts.topP,
-          rng: () => opts.rng.random(),
-        });
-        out[i] = next;
-        context.push(next);
-        opts.onToken?.(next);
-        if (i === opts.maxNewTokens - 1) break;
-        logits =
-          caches[0]!.length < blockSize
-            ? model.forward(Int32Array.of(next), [1, 1], { caches, lastOnly: true }).logits.data // (1, 1, V)
-            : refill();
-      }
-      return out;
-    });
+    const caches = model.newCaches();
+    const context = Array.from(prompt);
+    const out = new Int32Array(opts.maxNewTokens);
+    /** Logits (V) of the last position after feeding `ids` to the cache. */
+    const step = (ids: Int32Array): Float32Array =>
+      noGrad(() => model.forward(ids, [1, ids.length], { caches, lastOnly: true }).logits.data); // (1, 1, V)
+    /** Logits after the last `blockSize` tokens of the context, from an emptied cache. */
+    const refill = (): Float32Array => {
+      for (const cache of caches) cache.reset();
+      return step(Int32Array.from(context.slice(-blockSize)));
+    };
+    let logits = refill();
+    for (let i = 0; i < opts.maxNewTokens; i++) {
+      const next = sampleNext(logits, {
+        temperature: opts.temperature,
+        topK: opts.topK === undefined ? undefined : Math.min(opts.topK, vocabSize),
+        topP: opts.topP,
+        rng: () => opts.rng.random(),
+      });
+      out[i] = next;
+      context.push(next);
+      opts.onToken?.(next);
+      if (i === opts.maxNewTokens - 1) break;
+      await nextTurn();
+      logits = caches[0]!.length < blockSize ? step(Int32Array.of(next)) : refill();
+    }
+    return out;
   } finally {
     model.train(wasTraining);
   }

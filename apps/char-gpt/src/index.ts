@@ -33,3 +33,4 @@ export type { ExchangeConfig, ExchangeConfigJson } from './interop/exchange-conf
 export { fromNanoGptState } from './interop/nanogpt-state.js';
 export { loadModelDir, modelDirArgs } from './interop/model-dir.js';
 export { RunRng } from './run-rng.js';
+export { nextTurn } from './next-turn.js';

@@ -7,6 +7,7 @@ import { estimateLoss } from './estimate-loss.js';
 import type { EvalInfo, TrainEvents } from './events.js';
 import { generate } from './generate.js';
 import { LossLog } from './log-csv.js';
+import { nextTurn } from './next-turn.js';
 import { openRun, saveRun } from './run.js';
 import type { Run } from './run.js';
 
@@ -25,7 +26,7 @@ export interface TrainResult {
 /**
  * Pretrains (or, with `initFrom: 'resume'`, continues) a GPT as `config` says. `shouldStop`
  * is asked before every iteration (Ctrl-C sets it): the run then writes a checkpoint and
- * returns. The loop yields to the event loop after each step so signals get through.
+ * returns. The loop yields to the event loop after each step (see nextTurn).
  * @throws Error when the loss stops being finite; the last checkpoint is left as it was.
  */
 export async function train(
@@ -61,14 +62,14 @@ export async function train(
     }
     // Every evalInterval iterations (and at the end): losses on both splits, a sample, a checkpoint.
     if ((run.iter % evalInterval === 0 || run.iter === maxIters) && !run.evaluated) {
-      const losses = estimateLoss(model, splits, { ...config, rng });
+      const losses = await estimateLoss(model, splits, { ...config, rng });
       if (!Number.isFinite(losses.train + losses.val)) notFinite(losses.train + losses.val, run.iter, config.outDir);
       const info = { iter: run.iter, trainLoss: losses.train, valLoss: losses.val };
       run.bestValLoss = Math.min(losses.val, run.bestValLoss ?? Infinity);
       result.evals.push(info);
       log.append(info);
       events.evaluation?.(info);
-      if (config.sampleChars > 0) events.sample?.(sample(run), run.iter);
+      if (config.sampleChars > 0) events.sample?.(await sample(run), run.iter);
       run.evaluated = true;
       checkpoint(false);
     }
@@ -96,7 +97,7 @@ export async function train(
     result.losses.push(loss);
     run.iter++;
     run.evaluated = false;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   return { ...result, iter: run.iter, bestValLoss: run.bestValLoss };
 }
@@ -109,9 +110,9 @@ function notFinite(loss: number, iter: number, outDir: string): never {
 }
 
 /** A short continuation of a newline, as the run's evaluations print it (temperature 0.8, top-k 200, nanoGPT's sample.py defaults). */
-function sample(run: Run): string {
+async function sample(run: Run): Promise<string> {
   const start = run.tokenizer.chars.includes('\n') ? '\n' : run.tokenizer.chars[0]!;
-  const ids = generate(run.model, run.tokenizer.encode(start), {
+  const ids = await generate(run.model, run.tokenizer.encode(start), {
     maxNewTokens: run.config.sampleChars,
     temperature: 0.8,
     topK: 200,

@@ -17,11 +17,17 @@ interface Ran {
  * Runs `src/cli/<command>.ts` as the package scripts do (node with tsx's loader: one process, so
  * signals reach the command itself), with the user's directory `cwd`; `onStdout` may signal it.
  */
-function run(command: 'pretrain' | 'generate' | 'eval', args: string[], cwd: string, onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Ran> {
+function run(
+  command: 'pretrain' | 'generate' | 'eval',
+  args: string[],
+  cwd: string,
+  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
+  env: Record<string, string> = {},
+): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tinygpt/source', `src/cli/${command}.ts`, ...args], {
       cwd: appDir,
-      env: { ...process.env, INIT_CWD: cwd, TINYGPT_DEBUG: '' },
+      env: { ...process.env, INIT_CWD: cwd, TINYGPT_DEBUG: '', TINYGPT_BACKEND: '', ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -75,8 +81,17 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
     ['generate', ['--checkpoint', 'ckpt', '--prompt', 'the cat é'], /the prompt has a character the model never saw: character 'é' \(U\+00E9\) at position 8/],
     ['generate', ['--checkpoint', 'ckpt', '--temperature=-1'], /--temperature.* expects a number ≥ 0, got -1/],
     ['eval', ['--checkpoint', 'ckpt', '--data', 'missing.txt'], /text file not found/],
+    ['pretrain', ['--backend', 'gpu'], /--backend must be one of wasm, js; got 'gpu'/],
+    ['generate', ['--checkpoint', 'ckpt', '--backend=gpu'], /--backend must be one of wasm, js; got 'gpu'/],
+    ['eval', ['--checkpoint', 'ckpt', '--data', 'x.txt', '--backend', 'gpu'], /--backend must be one of wasm, js; got 'gpu'/],
+    ['pretrain', ['--threads', '-1'], /--threads expects an integer ≥ 0, got -1/],
   ] as const)('%s %j', async (command, args, message) => {
     expectOneLineError(await run(command, [...args], user), message);
+  });
+
+  it.each(['pretrain', 'generate', 'eval'] as const)('%s with TINYGPT_BACKEND=gpu', async (command) => {
+    const args = { pretrain: [], generate: ['--checkpoint', 'ckpt'], eval: ['--checkpoint', 'ckpt', '--data', 'x.txt'] }[command];
+    expectOneLineError(await run(command, args, user, undefined, { TINYGPT_BACKEND: 'gpu' }), /TINYGPT_BACKEND must be wasm or js, got 'gpu'/);
   });
 });
 
@@ -104,6 +119,41 @@ describe('CLI runs', () => {
     const result = JSON.parse(evaluation.stdout) as { loss: number; bpc: number; tokens: number };
     expect(result.tokens).toBe(readFileSync(data, 'utf8').length - 1);
     expect(result.bpc).toBeCloseTo(result.loss / Math.LN2, 10);
+  });
+
+  it('--backend js and --backend wasm train, sample and score alike, and each command says which runs', async () => {
+    const data = textFile();
+    const common = ['--data', data, '--n-layer=1', '--n-head=2', '--n-embd=8', '--block-size=8', '--batch-size=2', '--max-iters=3', '--lr-decay-iters=3', '--warmup-iters=1', '--eval-interval=3', '--eval-iters=1', '--log-interval=1', '--sample-chars=0'];
+    const [js, wasm] = await Promise.all([
+      run('pretrain', [...common, '--out-dir', 'backend-js', '--backend', 'js'], user),
+      run('pretrain', [...common, '--out-dir', 'backend-wasm', '--backend=wasm', '--threads=1'], user),
+    ]);
+    expect([js.code, wasm.code]).toEqual([0, 0]);
+    expect(js.stdout.split('\n')[0]).toBe('backend: js (1 thread)');
+    expect(wasm.stdout.split('\n')[0]).toBe('backend: wasm (1 thread)');
+    const losses = (stdout: string): number[] => [...stdout.matchAll(/^iter \d+: loss ([\d.]+)/gm)].map((m) => Number(m[1]));
+    expect(losses(js.stdout)).toHaveLength(3);
+    losses(wasm.stdout).forEach((loss, i) => expect(loss).toBeCloseTo(losses(js.stdout)[i]!, 3));
+
+    // The backend is a run knob: a resumed run keeps the checkpoint's unless told otherwise. (Its
+    // --lr-decay-iters 4 is checked against the checkpoint's --warmup-iters 1, not the default 100.)
+    const resumed = await run('pretrain', ['--init-from', 'resume', '--out-dir', 'backend-js', '--max-iters=4', '--lr-decay-iters=4'], user);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout.split('\n')[0]).toBe('backend: js (1 thread)');
+
+    // generate says it on stderr, so stdout is the text alone; the default is wasm.
+    const greedy = ['--checkpoint', 'backend-js', '--prompt', 'the ', '--max-new-tokens', '20', '--temperature', '0'];
+    const [onJs, onWasm] = await Promise.all([run('generate', [...greedy, '--backend', 'js'], user), run('generate', greedy, user)]);
+    expect(onJs.stderr).toBe('backend: js (1 thread)\n');
+    expect(onWasm.stderr).toMatch(/^backend: wasm \(\d threads?\)\n$/);
+    expect(onWasm.stdout).toBe(onJs.stdout);
+
+    const score = ['--checkpoint', 'backend-js', '--data', data];
+    const [text, json] = await Promise.all([run('eval', score, user, undefined, { TINYGPT_BACKEND: 'js' }), run('eval', [...score, '--json'], user)]);
+    const [first, second] = text.stdout.split('\n');
+    expect(first).toBe('backend: js (1 thread)');
+    const loss = Number(/loss ([\d.]+) nats/.exec(second!)![1]);
+    expect((JSON.parse(json.stdout) as { loss: number }).loss).toBeCloseTo(loss, 4);
   });
 
   it('Ctrl-C writes a checkpoint, exits 130, and the run resumes from it', async () => {

@@ -36,6 +36,23 @@ describe('configs', () => {
     expect(config.outDir).toBe(`${process.env.INIT_CWD ?? process.cwd()}/runs/x`.replace('//', '/'));
   });
 
+  it('adds the backend knobs: wasm on a thread per core by default, $TINYGPT_BACKEND, or the flags', () => {
+    const saved = process.env.TINYGPT_BACKEND;
+    try {
+      delete process.env.TINYGPT_BACKEND;
+      expect(pretrainConfig(['--config', 'quick'])).toMatchObject({ backend: 'wasm', threads: 0 });
+      expect(pretrainConfig(['--backend', 'js', '--threads', '1'])).toMatchObject({ backend: 'js', threads: 1 });
+      process.env.TINYGPT_BACKEND = 'js';
+      expect(pretrainConfig([])).toMatchObject({ backend: 'js' });
+      expect(pretrainConfig(['--backend=wasm'])).toMatchObject({ backend: 'wasm' });
+      process.env.TINYGPT_BACKEND = 'gpu';
+      expect(() => pretrainConfig([])).toThrow(/TINYGPT_BACKEND must be wasm or js, got 'gpu'/);
+    } finally {
+      if (saved === undefined) delete process.env.TINYGPT_BACKEND;
+      else process.env.TINYGPT_BACKEND = saved;
+    }
+  });
+
   it.each([
     [['--n-embd', '130', '--n-head', '4'], /--n-embd expects a multiple of --n-head \(4\), got 130/],
     [['--learning-rate', '-1'], /--learning-rate expects a number > 0, got -1/],
@@ -45,6 +62,8 @@ describe('configs', () => {
     [['--device=cuda'], /--device must be one of cpu; got 'cuda'/],
     [['--warmup-iters', '100', '--lr-decay-iters', '50'], /--lr-decay-iters expects a number above --warmup-iters \(100\), got 50/],
     [['--batch-size', '0'], /--batch-size expects a positive integer, got 0/],
+    [['--backend', 'gpu'], /--backend must be one of wasm, js; got 'gpu'/],
+    [['--threads', '1.5'], /--threads expects an integer ≥ 0, got 1.5/],
   ])('refuses %j', (argv, message) => {
     expect(() => pretrainConfig(argv)).toThrow(message);
   });

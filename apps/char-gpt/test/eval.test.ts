@@ -21,7 +21,7 @@ describe('eval windows', () => {
     }
   });
 
-  it('equals the mean of per-character losses computed one window at a time', () => {
+  it('equals the mean of per-character losses computed one window at a time', async () => {
     const model = new Gpt(tinyModel, { rng: new Rng(9) });
     const rng = new Rng(10);
     const ids = Int32Array.from({ length: 27 }, () => rng.int(tinyModel.vocabSize)); // windows 0–8, 8–16, 16–24, 24–26
@@ -40,7 +40,7 @@ describe('eval windows', () => {
       }
     });
     for (const batchSize of [1, 2, 16]) {
-      const result = evaluateIds(model, ids, { batchSize });
+      const result = await evaluateIds(model, ids, { batchSize });
       expect(result.tokens).toBe(26);
       expect(result.loss).toBeCloseTo(sum / 26, 5);
       expect(result.bpc).toBeCloseTo(sum / 26 / Math.LN2, 5);

@@ -115,9 +115,9 @@ describe('generate (KV cache)', () => {
   for (const p of model.parameters()) p.data.forEach((v, i, d) => (d[i] = v * 40)); // sharper, seed-sensitive logits
   const prompt = Int32Array.of(1, 2, 3);
 
-  it.each([1, 0.7, 0])('equals uncached nanoGPT-style sampling well past blockSize (temperature %s)', (temperature) => {
+  it.each([1, 0.7, 0])('equals uncached nanoGPT-style sampling well past blockSize (temperature %s)', async (temperature) => {
     const n = 3 * tinyModel.blockSize;
-    const cached = generate(model, prompt, { maxNewTokens: n, temperature, topK: 200, rng: new Rng(5) });
+    const cached = await generate(model, prompt, { maxNewTokens: n, temperature, topK: 200, rng: new Rng(5) });
     const uncached = generateUncached(model, prompt, n, temperature, new Rng(5));
     expect(Array.from(cached)).toEqual(Array.from(uncached));
   });
@@ -135,10 +135,10 @@ describe('generate (KV cache)', () => {
     });
   });
 
-  it('streams each token as it is chosen and restores training mode', () => {
+  it('streams each token as it is chosen and restores training mode', async () => {
     const seen: number[] = [];
     model.train();
-    const out = generate(model, prompt, { maxNewTokens: 5, temperature: 1, rng: new Rng(2), onToken: (id) => seen.push(id) });
+    const out = await generate(model, prompt, { maxNewTokens: 5, temperature: 1, rng: new Rng(2), onToken: (id) => seen.push(id) });
     expect(seen).toEqual(Array.from(out));
     expect(model.training).toBe(true);
   });

@@ -1,14 +1,21 @@
 // `pnpm generate --checkpoint DIR`: samples text from a trained char-gpt, streaming characters as they are produced (nanoGPT's sample.py).
 import { readFileSync } from 'node:fs';
-import { CliError, formatHelp, isNonNegative, isNonNegativeInteger, isPositiveInteger, resolveConfig, runMain } from '@tinygpt/cli-kit';
+import {
+  backendChoices, backendDefaults, backendHelp, CliError, formatHelp, isNonNegative, isNonNegativeInteger, isPositiveInteger, resolveConfig, runMain,
+} from '@tinygpt/cli-kit';
 import { Rng } from '@tinygpt/autograd';
 import { TokenizerError } from '@tinygpt/tokenizer';
 import { generate } from '../generate.js';
 import { loadModelDir } from '../interop/model-dir.js';
 import { userCwd, userPath } from '../paths.js';
 import { rewriteArgv } from './argv.js';
+import { withBackend } from './backend.js';
 
-const defaults = {
+/**
+ * The command's defaults. The backend's come from `$TINYGPT_BACKEND`, read inside `runMain` so that
+ * a bad value is a one-line error.
+ */
+const commandDefaults = () => ({
   checkpoint: '', // required
   prompt: '',
   promptFile: '',
@@ -20,7 +27,8 @@ const defaults = {
   seed: 1337,
   device: 'cpu',
   compile: false,
-};
+  ...backendDefaults(),
+});
 
 const spec = {
   help: {
@@ -35,8 +43,9 @@ const spec = {
     seed: 'random seed',
     device: 'accepted for nanoGPT command lines',
     compile: 'accepted for nanoGPT command lines; ignored',
+    ...backendHelp,
   },
-  choices: { device: ['cpu'] },
+  choices: { device: ['cpu'], ...backendChoices },
   validate: {
     maxNewTokens: isNonNegativeInteger,
     temperature: isNonNegative,
@@ -44,6 +53,7 @@ const spec = {
     topP: (value: number) => (value > 0 && value <= 1 ? undefined : 'a number in (0, 1]'),
     numSamples: isPositiveInteger,
     seed: (value: number) => (Number.isSafeInteger(value) ? undefined : 'an integer'),
+    threads: isNonNegativeInteger,
   },
   usage: 'pnpm generate --checkpoint DIR [--prompt TEXT] [options]',
   description: 'Samples from a trained char-gpt checkpoint (nanoGPT sample.py: --out_dir and --start work too).',
@@ -55,35 +65,40 @@ await runMain(async (argv) => {
     outdir: { flag: 'checkpoint' },
     start: { flag: 'prompt' }, // nanoGPT's --start="FILE:prompt.txt" reads the prompt from a file
   });
+  const defaults = commandDefaults();
   const { config, help } = resolveConfig(defaults, args, spec);
   if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
   if (!config.checkpoint) throw new CliError('--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick', { exitCode: 2 });
   if (config.prompt && config.promptFile) throw new CliError('give either --prompt or --prompt-file, not both', { exitCode: 2 });
-  const { model, tokenizer } = loadModelDir(userPath(config.checkpoint));
-  let prompt = config.prompt;
-  if (prompt.startsWith('FILE:')) prompt = readPrompt(prompt.slice(5));
-  if (config.promptFile) prompt = readPrompt(config.promptFile);
-  if (prompt === '') prompt = tokenizer.chars.includes('\n') ? '\n' : tokenizer.chars[0]!;
-  let ids: Int32Array;
-  try {
-    ids = tokenizer.encode(prompt);
-  } catch (err) {
-    if (err instanceof TokenizerError) throw new CliError(`the prompt has a character the model never saw: ${err.message}`);
-    throw err;
-  }
-  const rng = new Rng(config.seed);
-  for (let s = 0; s < config.numSamples; s++) {
-    process.stdout.write(prompt);
-    generate(model, ids, {
-      maxNewTokens: config.maxNewTokens,
-      temperature: config.temperature,
-      topK: config.topK,
-      topP: config.topP < 1 ? config.topP : undefined,
-      rng,
-      onToken: (id) => process.stdout.write(tokenizer.decode([id])),
-    });
-    process.stdout.write(s + 1 < config.numSamples ? '\n---------------\n' : '\n');
-  }
+  await withBackend(config, async (backend) => {
+    const { model, tokenizer } = loadModelDir(userPath(config.checkpoint));
+    let prompt = config.prompt;
+    if (prompt.startsWith('FILE:')) prompt = readPrompt(prompt.slice(5));
+    if (config.promptFile) prompt = readPrompt(config.promptFile);
+    if (prompt === '') prompt = tokenizer.chars.includes('\n') ? '\n' : tokenizer.chars[0]!;
+    let ids: Int32Array;
+    try {
+      ids = tokenizer.encode(prompt);
+    } catch (err) {
+      if (err instanceof TokenizerError) throw new CliError(`the prompt has a character the model never saw: ${err.message}`);
+      throw err;
+    }
+    // On stderr, so stdout holds only the text; after every check, so an error stays one line.
+    process.stderr.write(`backend: ${backend.describe()}\n`);
+    const rng = new Rng(config.seed);
+    for (let s = 0; s < config.numSamples; s++) {
+      process.stdout.write(prompt);
+      await generate(model, ids, {
+        maxNewTokens: config.maxNewTokens,
+        temperature: config.temperature,
+        topK: config.topK,
+        topP: config.topP < 1 ? config.topP : undefined,
+        rng,
+        onToken: (id) => process.stdout.write(tokenizer.decode([id])),
+      });
+      process.stdout.write(s + 1 < config.numSamples ? '\n---------------\n' : '\n');
+    }
+  });
 });
 
 /** The prompt in a file, or a CliError saying why it cannot be read. */

@@ -1,7 +1,7 @@
 // Resolves `pnpm pretrain`'s configuration: defaults (or a resumed checkpoint's config), then --config FILE.json, then flags.
 import { existsSync } from 'node:fs';
-import { CliError, formatHelp, resolveConfig } from '@tinygpt/cli-kit';
-import type { ConfigSource } from '@tinygpt/cli-kit';
+import { backendChoices, backendDefaults, backendHelp, CliError, formatHelp, isNonNegativeInteger, resolveConfig } from '@tinygpt/cli-kit';
+import type { BackendConfig, ConfigSource } from '@tinygpt/cli-kit';
 import { choices, datasetName, defaults, flagName, help, validate } from '../config.js';
 import type { TrainConfig } from '../config.js';
 import { readCheckpointMeta } from '../checkpoint/checkpoint-files.js';
@@ -17,10 +17,21 @@ const aliases: FlagAliases = {
   dataset: { flag: 'data', value: datasetName },
 };
 
+/**
+ * `pnpm pretrain`'s knobs: the training config, and the tensor kernels the run computes on
+ * (`--backend`, `--threads`: run knobs, recorded in the checkpoint with the rest).
+ */
+export type PretrainConfig = TrainConfig & Pick<BackendConfig, keyof BackendConfig>; // Pick: a type resolveConfig's index signature accepts
+
+/** The training defaults plus the backend's (`$TINYGPT_BACKEND` or wasm, a thread per core). */
+function commandDefaults(): PretrainConfig {
+  return { ...defaults, ...backendDefaults() };
+}
+
 const spec = {
-  help,
-  choices: { device: [...choices.device] },
-  validate,
+  help: { ...help, ...backendHelp },
+  choices: { device: [...choices.device], ...backendChoices },
+  validate: { ...validate, threads: isNonNegativeInteger },
   usage: 'pnpm pretrain [--config baby|quick|FILE.json] [options]',
   description:
     'Pretrains a character-level GPT (nanoGPT train.py flags; --n_layer=4 spellings and nanoGPT command lines work too).',
@@ -29,29 +40,37 @@ const spec = {
 
 /** The `--help` text of `pnpm pretrain`. */
 export function pretrainHelp(): string {
-  return formatHelp(defaults, spec);
+  return formatHelp(commandDefaults(), spec);
 }
 
 /**
  * The run's config from the command line, or null when `--help` was asked for. With
  * `--init-from resume`, the checkpoint's own config replaces the defaults, so a resumed run
- * needs no flags but may override training knobs (not the model's shape). Paths come back
- * absolute, resolved from where the user typed the command.
- * @throws CliError (bad flags or values) or CheckpointError (resume without a usable checkpoint).
+ * needs no flags but may override run knobs such as `--max-iters` or `--backend` (not the model's
+ * shape); `$TINYGPT_BACKEND`, when set, overrides the checkpoint's backend as a flag would. Paths
+ * come back absolute, resolved from where the user typed the command.
+ * @throws CliError (bad flags or values, a bad `$TINYGPT_BACKEND`) or CheckpointError (resume
+ * without a usable checkpoint).
  */
-export function pretrainConfig(argv: readonly string[]): TrainConfig | null {
+export function pretrainConfig(argv: readonly string[]): PretrainConfig | null {
   const args = rewriteArgv(argv, aliases);
-  const first = resolveConfig(defaults, args, spec);
-  if (first.help) return null;
-  const config = absolutePaths(first.config);
-  if (config.initFrom === 'scratch') return config;
-  if (config.initFrom !== 'resume') return initFromModel(config, first.sources);
-  const saved = readCheckpointMeta(config.outDir).config as Partial<Record<string, unknown>>;
-  const base = { ...defaults };
-  for (const key of Object.keys(defaults) as (keyof TrainConfig)[]) {
-    if (typeof saved[key] === typeof defaults[key]) (base as Record<string, unknown>)[key] = saved[key];
+  const start = commandDefaults();
+  // Unchecked first: a resumed run's flags are checked against the checkpoint's config, not the defaults.
+  const peek = resolveConfig(start, args, { ...spec, validate: {} });
+  if (peek.help) return null;
+  if (peek.config.initFrom !== 'resume') {
+    const first = resolveConfig(start, args, spec);
+    const config = absolutePaths(first.config);
+    return config.initFrom === 'scratch' ? config : initFromModel(config, first.sources);
   }
-  const resumed = resolveConfig({ ...base, outDir: config.outDir, initFrom: 'resume' }, args, spec).config;
+  const outDir = userPath(peek.config.outDir);
+  const saved = readCheckpointMeta(outDir).config as Partial<Record<string, unknown>>;
+  const base = { ...start };
+  for (const key of Object.keys(start) as (keyof PretrainConfig)[]) {
+    if (typeof saved[key] === typeof start[key]) (base as Record<string, unknown>)[key] = saved[key];
+  }
+  if (process.env.TINYGPT_BACKEND?.trim()) base.backend = start.backend;
+  const resumed = resolveConfig({ ...base, outDir, initFrom: 'resume' }, args, spec).config;
   return absolutePaths(resumed);
 }
 
@@ -60,7 +79,7 @@ export function pretrainConfig(argv: readonly string[]): TrainConfig | null {
  * checkpoint), as nanoGPT takes n_layer, n_head, n_embd, block_size and bias from the checkpoint it
  * starts from; a flag or config file that sets one of them differently is an error.
  */
-function initFromModel(config: TrainConfig, sources: Readonly<Record<keyof TrainConfig, ConfigSource>>): TrainConfig {
+function initFromModel(config: PretrainConfig, sources: Readonly<Record<keyof PretrainConfig, ConfigSource>>): PretrainConfig {
   const initFrom = userPath(config.initFrom);
   if (!existsSync(initFrom)) {
     throw new CliError(`--init-from must be scratch, resume, or a model directory; got '${config.initFrom}', which is not a directory`, { exitCode: 2 });
@@ -77,7 +96,7 @@ function initFromModel(config: TrainConfig, sources: Readonly<Record<keyof Train
 }
 
 /** `data` (unless a corpus name) and `outDir` made absolute against the user's directory. */
-function absolutePaths(config: TrainConfig): TrainConfig {
+function absolutePaths(config: PretrainConfig): PretrainConfig {
   const data = datasetName(config.data);
   return { ...config, data: isCorpusName(data) ? data : userPath(data), outDir: userPath(config.outDir) };
 }

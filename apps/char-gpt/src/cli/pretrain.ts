@@ -1,23 +1,27 @@
 // `pnpm pretrain`: trains a character-level GPT on a text corpus, as nanoGPT's train.py (Ctrl-C saves a checkpoint first).
 import { onInterrupt, runMain } from '@tinygpt/cli-kit';
 import { train } from '../train.js';
+import { withBackend } from './backend.js';
 import { pretrainConfig, pretrainHelp } from './pretrain-config.js';
 import { trainReporter } from './train-reporter.js';
 
 await runMain(async (argv) => {
   const config = pretrainConfig(argv);
   if (!config) return void process.stdout.write(`${pretrainHelp()}\n`);
-  const reporter = trainReporter(config);
-  let stopRequested = false;
-  const running = train(config, { events: reporter, shouldStop: () => stopRequested });
-  // Ctrl-C asks the loop to stop at the next iteration boundary, where it writes a checkpoint.
-  const unregister = onInterrupt(async () => {
-    stopRequested = true;
-    await running.catch(() => undefined);
+  await withBackend(config, async (backend) => {
+    const reporter = trainReporter(config);
+    reporter.backend(backend.describe());
+    let stopRequested = false;
+    const running = train(config, { events: reporter, shouldStop: () => stopRequested });
+    // Ctrl-C asks the loop to stop at the next iteration boundary, where it writes a checkpoint.
+    const unregister = onInterrupt(async () => {
+      stopRequested = true;
+      await running.catch(() => undefined);
+    });
+    try {
+      reporter.done(await running);
+    } finally {
+      unregister();
+    }
   });
-  try {
-    reporter.done(await running);
-  } finally {
-    unregister();
-  }
 });

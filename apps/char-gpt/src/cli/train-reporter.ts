@@ -14,7 +14,7 @@ export interface ReporterStreams {
 /**
  * The run's events as the user sees them:
  * - `--json`: on stdout `{"iter","loss","lr","ms"}` per step and `{"iter","trainLoss","valLoss"}`
- *   per evaluation, nothing else;
+ *   per evaluation, nothing else (not even the `backend: …` line);
  * - a terminal: a progress bar on stderr (iteration, loss, tokens/s, ms/iter, ETA) with
  *   evaluations, samples and checkpoints printed above it;
  * - otherwise: plain lines on stdout, a step every `logInterval` iterations, as nanoGPT prints them.
@@ -22,7 +22,7 @@ export interface ReporterStreams {
 export function trainReporter(
   config: TrainConfig,
   streams: ReporterStreams = { out: process.stdout, err: process.stderr },
-): TrainEvents & { done(result: TrainResult): void } {
+): TrainEvents & { backend(description: string): void; done(result: TrainResult): void } {
   const { out, err } = streams;
   const json = config.json;
   const tty = !json && err.isTTY === true;
@@ -39,6 +39,10 @@ export function trainReporter(
     out.write(`${JSON.stringify(object)}\n`);
   };
   return {
+    /** The kernels the run computes on, e.g. `wasm (2 threads)`; not in --json output. */
+    backend(description) {
+      say(`backend: ${description}`);
+    },
     start(info) {
       tokensPerIter = info.tokensPerIter;
       const { corpus } = info;

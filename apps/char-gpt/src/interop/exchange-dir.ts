@@ -62,7 +62,7 @@ export function readExchangeDir(dir: string): ExchangeContents {
  *
  * @example
  * const { model, tokenizer } = loadExchangeModel('out/exchange');
- * const ids = generate(model, tokenizer.encode('\n'), { maxNewTokens: 100, temperature: 0.8, rng });
+ * const ids = await generate(model, tokenizer.encode('\n'), { maxNewTokens: 100, temperature: 0.8, rng });
  */
 export function loadExchangeModel(dir: string): ExchangeModel {
   const { contents, model } = openExchangeDir(dir);
