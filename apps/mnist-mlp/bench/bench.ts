@@ -89,7 +89,7 @@ for (const run of runs) {
 
 console.log('');
 console.log('beside the reference figures: seconds per epoch of 60,000 images, batch 64, Adam');
-console.log('(TensorFlow.js and PyTorch measured on a 2-vCPU Intel Xeon KVM guest, root README's Reference figures; ours in this run; ratio > 1: ours is faster)');
+console.log('(TensorFlow.js and PyTorch measured on a 2-vCPU Intel Xeon KVM guest, root README, Reference figures; ours in this run; ratio > 1: ours is faster)');
 console.log('');
 console.log('| network | TF.js pure JS | TF.js WASM | PyTorch + OpenBLAS | ours js | ours wasm 1T | ours wasm 2T | TF.js WASM ÷ wasm 2T | PyTorch ÷ wasm 2T |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
