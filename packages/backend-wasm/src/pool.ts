@@ -37,9 +37,12 @@ function startWorker(init: Record<string, unknown>): Promise<WorkerHandle> {
   return new Promise((resolve, reject) => {
     if (node) {
       const worker = new node.Worker(workerSource, { eval: true });
-      // Idle workers must not keep a finished Node program alive.
-      worker.unref();
-      worker.once('message', () => resolve(worker));
+      worker.once('message', () => {
+        // Idle workers must not keep a finished Node program alive. Adding a 'message' listener refs
+        // the worker again, so unref only after the listeners are in place.
+        worker.unref();
+        resolve(worker);
+      });
       worker.on('error', (error) => reject(error instanceof Error ? error : new Error(String(error))));
       worker.on('message', (message) => {
         if (message !== 'ready') console.error(`backend-wasm worker: ${String(message)}`);
