@@ -31,11 +31,7 @@ function rulesFor(dir) {
   const paths = [{ name, message: 'A package must not import itself by name; use a relative import.' }];
   if (dir.startsWith('packages/')) patterns.push(nodeOnly);
   const allowed =
-    name === '@tinygpt/autograd' || tensorFree.has(name)
-      ? []
-      : layer.has(name)
-        ? ['@tinygpt/autograd']
-        : null; // apps and datasets may use any package
+    name === '@tinygpt/autograd' || tensorFree.has(name) ? [] : layer.has(name) ? ['@tinygpt/autograd'] : null; // apps and datasets may use any package
   if (allowed) {
     patterns.push({
       group: ['@tinygpt/*', ...allowed.map((a) => `!${a}`)],
@@ -49,11 +45,27 @@ function rulesFor(dir) {
   });
   // Tests run only in Node, so they may read fixtures from disk.
   const tests = [`${dir}/**/*.test.ts`, `${dir}/bench/**`];
-  return [block([`${dir}/**/*.ts`], patterns, tests), block(tests, patterns.filter((p) => p !== nodeOnly))];
+  return [
+    block([`${dir}/**/*.ts`], patterns, tests),
+    block(
+      tests,
+      patterns.filter((p) => p !== nodeOnly),
+    ),
+  ];
 }
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.js', '**/*.mjs', '**/build/**', 'packages/backend-wasm/assembly/**'] },
+  {
+    ignores: [
+      '**/.readme-example-*',
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/build/**',
+      'packages/backend-wasm/assembly/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

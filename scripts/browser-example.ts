@@ -40,7 +40,8 @@ export const chromiumArgs: readonly string[] = [
  * finally { await browser.close(); }
  */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) throw new Error(`Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`);
+  if (!existsSync(chromiumPath))
+    throw new Error(`Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`);
   return chromium.launch({ executablePath: chromiumPath, headless: true, args: [...chromiumArgs] });
 }
 
@@ -67,7 +68,9 @@ const noNodeBuiltins: Plugin = {
 function describeMessage(message: Message, resolveDir: string): string {
   const { location } = message;
   // esbuild names files relative to its working directory, process.cwd(); name them relative to the example instead.
-  const where = location ? `${relative(resolveDir, resolvePath(location.file))}:${location.line}:${location.column + 1}: ` : '';
+  const where = location
+    ? `${relative(resolveDir, resolvePath(location.file))}:${location.line}:${location.column + 1}: `
+    : '';
   const source = location?.lineText ? `\n    ${location.lineText.trim()}` : '';
   return `${where}${message.text}${source}`;
 }
@@ -78,7 +81,11 @@ function describeMessage(message: Message, resolveDir: string): string {
  * export condition, so straight to their `src/`. Any Node built-in import fails the bundle with
  * an error naming it.
  */
-export async function bundleForBrowser(code: string, resolveDir: string, sourcefile = 'README.md example'): Promise<string> {
+export async function bundleForBrowser(
+  code: string,
+  resolveDir: string,
+  sourcefile = 'README.md example',
+): Promise<string> {
   const builtins = new Set(builtinModules);
   try {
     const result = await build({
@@ -99,7 +106,10 @@ export async function bundleForBrowser(code: string, resolveDir: string, sourcef
     const lines = errors.map((message) => {
       const unresolved = /^Could not resolve "([^"]+)"$/.exec(message.text);
       const builtin = unresolved && builtins.has(unresolved[1]!);
-      return describeMessage(builtin ? { ...message, text: `"${unresolved[1]}" is a Node built-in: ${packagesMustRunInBrowser}` } : message, resolveDir);
+      return describeMessage(
+        builtin ? { ...message, text: `"${unresolved[1]}" is a Node built-in: ${packagesMustRunInBrowser}` } : message,
+        resolveDir,
+      );
     });
     throw new Error(`Cannot bundle the ${sourcefile} for the browser:\n${lines.join('\n')}`);
   }
@@ -123,7 +133,9 @@ function bundlePageScript(): Promise<string> {
 }
 
 /** Serves `files` (path → body) on 127.0.0.1, cross-origin isolated so SharedArrayBuffer and wasm threads work. */
-async function serve(files: ReadonlyMap<string, { type: string; body: string }>): Promise<{ url: string; close(): Promise<void> }> {
+async function serve(
+  files: ReadonlyMap<string, { type: string; body: string }>,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((request, response) => {
     const file = files.get(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
     response.writeHead(file ? 200 : 404, {
@@ -175,7 +187,11 @@ export async function runBundleInBrowser(
     const page = await context.newPage();
     const finished = new Promise<void>((resolve, reject) => {
       const failWith = (reason: string) =>
-        reject(new Error(`${label} failed in Chromium: ${reason}${lines.length ? `\nIt printed before failing:\n${lines.join('\n')}` : ''}`));
+        reject(
+          new Error(
+            `${label} failed in Chromium: ${reason}${lines.length ? `\nIt printed before failing:\n${lines.join('\n')}` : ''}`,
+          ),
+        );
       timer = setTimeout(() => failWith(`it did not finish within ${timeoutMs} ms`), timeoutMs);
       page.on('crash', () => failWith('the page crashed'));
       page.on('pageerror', (error) => failWith(`uncaught error: ${error.name}: ${error.message}`));
@@ -197,7 +213,9 @@ export async function runBundleInBrowser(
               let text = format('%O', error);
               if (error instanceof Error) {
                 const summary = `${error.name}: ${error.message}`;
-                text = error.stack?.startsWith(summary) ? error.stack : `${summary}${error.stack ? `\n${error.stack}` : ''}`;
+                text = error.stack?.startsWith(summary)
+                  ? error.stack
+                  : `${summary}${error.stack ? `\n${error.stack}` : ''}`;
               }
               failWith(`${message.origin}: ${text}`);
             }

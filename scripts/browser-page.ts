@@ -9,14 +9,21 @@ import type { Encoded } from './console-values.js';
 
 /** The little of a browser window this script uses (the scripts tsconfig has Node's types, not the DOM's). */
 interface PageGlobal {
-  addEventListener(type: 'error', listener: (event: { error: unknown; message: string; preventDefault(): void }) => void): void;
-  addEventListener(type: 'unhandledrejection', listener: (event: { reason: unknown; preventDefault(): void }) => void): void;
+  addEventListener(
+    type: 'error',
+    listener: (event: { error: unknown; message: string; preventDefault(): void }) => void,
+  ): void;
+  addEventListener(
+    type: 'unhandledrejection',
+    listener: (event: { reason: unknown; preventDefault(): void }) => void,
+  ): void;
 }
 
 function start(): void {
   const page = globalThis as unknown as PageGlobal & Record<string, unknown>;
   const binding = page[reportBinding];
-  if (typeof binding !== 'function') throw new Error(`the ${reportBinding} binding is missing: load this page through the harness`);
+  if (typeof binding !== 'function')
+    throw new Error(`the ${reportBinding} binding is missing: load this page through the harness`);
   const report = (message: PageMessage) => void (binding as (json: string) => Promise<void>)(JSON.stringify(message));
 
   let finished = false;
@@ -34,12 +41,25 @@ function start(): void {
 
   // Node's console writes these to stdout; the README's text block is what they print.
   const stdout = ['log', 'info', 'debug'] as const;
-  for (const method of stdout) console[method] = (...args: unknown[]) => report({ type: 'stdout', args: encodeValues(args) });
+  for (const method of stdout)
+    console[method] = (...args: unknown[]) => report({ type: 'stdout', args: encodeValues(args) });
   for (const method of ['warn', 'error', 'trace'] as const) {
     console[method] = (...args: unknown[]) => report({ type: 'stderr', args: encodeValues(args) });
   }
   // Node prints these to stdout in its own layouts (tables, indentation, counters), which the harness does not reproduce.
-  for (const method of ['dir', 'dirxml', 'table', 'group', 'groupCollapsed', 'groupEnd', 'count', 'countReset', 'time', 'timeLog', 'timeEnd'] as const) {
+  for (const method of [
+    'dir',
+    'dirxml',
+    'table',
+    'group',
+    'groupCollapsed',
+    'groupEnd',
+    'count',
+    'countReset',
+    'time',
+    'timeLog',
+    'timeEnd',
+  ] as const) {
     console[method] = () => {
       throw new Error(`console.${method} is not captured in the browser harness: print with console.log`);
     };

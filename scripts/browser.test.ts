@@ -29,7 +29,9 @@ function fixture(name: string, code: string, files: Record<string, string> = {})
 if (!installed && ci) {
   describe('Chromium', () => {
     it(`is installed at ${chromiumPath}`, () => {
-      throw new Error(`The browser tests need Chromium at ${chromiumPath}: CI must install it (apt-get install -y chromium)`);
+      throw new Error(
+        `The browser tests need Chromium at ${chromiumPath}: CI must install it (apt-get install -y chromium)`,
+      );
     });
   });
 } else if (!installed) {
@@ -85,7 +87,7 @@ console.info('info goes to stdout too');`,
       const node = runReadmeExample(dir).actual;
       const { actual } = await runReadmeExampleInBrowser(dir, { browser });
       expect(node.split('\n').length).toBeGreaterThanOrEqual(12);
-      expect(node).toContain("Point { x: 1, y: 2 } [ Point { x: 3, y: 4 } ] [Object: null prototype] {}");
+      expect(node).toContain('Point { x: 1, y: 2 } [ Point { x: 3, y: 4 } ] [Object: null prototype] {}');
       expect(actual).toBe(node);
     }, 90_000);
 
@@ -122,7 +124,10 @@ console.log('worker added to shared memory', shared[0]);`,
     }, 90_000);
 
     it('fails with the message of an error the example throws, after the output so far', async () => {
-      const dir = fixture('throws', `console.log('before the error');\nthrow new RangeError('shape [2, 3] does not match [3, 2]');`);
+      const dir = fixture(
+        'throws',
+        `console.log('before the error');\nthrow new RangeError('shape [2, 3] does not match [3, 2]');`,
+      );
       await expect(runReadmeExampleInBrowser(dir, { browser })).rejects.toThrow(
         /the example threw: RangeError: shape \[2, 3\] does not match \[3, 2\][\s\S]*It printed before failing:\nbefore the error/,
       );
@@ -133,7 +138,9 @@ console.log('worker added to shared memory', shared[0]);`,
         'uncaught',
         `setTimeout(() => { throw new TypeError('thrown in a timer'); }, 0);\nawait new Promise((resolve) => setTimeout(resolve, 100));`,
       );
-      await expect(runReadmeExampleInBrowser(dir, { browser })).rejects.toThrow(/uncaught error: TypeError: thrown in a timer/);
+      await expect(runReadmeExampleInBrowser(dir, { browser })).rejects.toThrow(
+        /uncaught error: TypeError: thrown in a timer/,
+      );
     }, 90_000);
 
     it('fails on an unhandled promise rejection, even one the module does not wait for', async () => {
@@ -141,7 +148,9 @@ console.log('worker added to shared memory', shared[0]);`,
         'rejection',
         `void (async () => { await null; await null; throw new Error('nobody caught me'); })();\nconsole.log('the module itself finished');`,
       );
-      await expect(runReadmeExampleInBrowser(dir, { browser })).rejects.toThrow(/unhandled promise rejection: Error: nobody caught me/);
+      await expect(runReadmeExampleInBrowser(dir, { browser })).rejects.toThrow(
+        /unhandled promise rejection: Error: nobody caught me/,
+      );
     }, 90_000);
 
     it('fails when the example does not finish in time', async () => {
@@ -153,7 +162,9 @@ console.log('worker added to shared memory', shared[0]);`,
 
     it('refuses console methods whose Node layout it does not reproduce', async () => {
       const dir = fixture('table', `console.table([{ a: 1 }]);`);
-      await expect(runReadmeExampleInBrowser(dir, { browser })).rejects.toThrow(/console\.table is not captured in the browser harness/);
+      await expect(runReadmeExampleInBrowser(dir, { browser })).rejects.toThrow(
+        /console\.table is not captured in the browser harness/,
+      );
     }, 90_000);
   });
 });
@@ -163,7 +174,9 @@ describe('bundling a README example for the browser', () => {
     const dir = fixture('node-import', `import { readFileSync } from 'node:fs';\nconsole.log(readFileSync);`);
     const run = runReadmeExampleInBrowser(dir);
     await expect(run).rejects.toThrow(/Cannot bundle the README\.md example for the browser/);
-    await expect(run).rejects.toThrow(/README\.md example:1:\d+: "node:fs" is a Node built-in: code under packages\/ must run in a browser/);
+    await expect(run).rejects.toThrow(
+      /README\.md example:1:\d+: "node:fs" is a Node built-in: code under packages\/ must run in a browser/,
+    );
   });
 
   it('fails loudly on a Node built-in imported without the node: prefix, deep in a dependency', async () => {
@@ -178,7 +191,10 @@ describe('bundling a README example for the browser', () => {
   it('resolves workspace packages to their sources, with no build', async () => {
     const autograd = packages.find((p) => p.name === 'autograd');
     expect(autograd).toBeDefined();
-    const code = await bundleForBrowser(`import { Rng } from '@tinygpt/autograd';\nconsole.log(new Rng(1));`, autograd!.dir);
+    const code = await bundleForBrowser(
+      `import { Rng } from '@tinygpt/autograd';\nconsole.log(new Rng(1));`,
+      autograd!.dir,
+    );
     expect(code).toMatch(/packages\/autograd\/src\//);
     expect(code).not.toMatch(/autograd\/dist\//);
   });

@@ -72,7 +72,16 @@ const typedArrayNames: readonly TypedArrayName[] = [
   'BigInt64Array',
   'BigUint64Array',
 ];
-const errorNames = ['EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'AggregateError', 'Error'];
+const errorNames = [
+  'EvalError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'TypeError',
+  'URIError',
+  'AggregateError',
+  'Error',
+];
 const nodeCustomInspect = Symbol.for('nodejs.util.inspect.custom');
 /** More values than this in one console.log call is almost surely a mistake (logging `window`, say). */
 const maxValues = 1_000_000;
@@ -154,10 +163,13 @@ export function encodeValues(values: readonly unknown[]): Encoded[] {
     const seen = ids.get(obj);
     if (seen !== undefined) return { t: 'ref', id: seen };
     const id = ids.size;
-    if (id >= maxValues) throw new Error(`console.log argument has more than ${maxValues} objects: too large to carry out of the browser`);
+    if (id >= maxValues)
+      throw new Error(`console.log argument has more than ${maxValues} objects: too large to carry out of the browser`);
     ids.set(obj, id);
     if (nodeCustomInspect in obj) {
-      throw new Error(`console.log got a ${constructorName(obj) ?? 'value'} with a Node custom inspect method; the browser cannot reproduce its Node output: log a string instead`);
+      throw new Error(
+        `console.log got a ${constructorName(obj) ?? 'value'} with a Node custom inspect method; the browser cannot reproduce its Node output: log a string instead`,
+      );
     }
 
     if (typeof obj === 'function') {
@@ -175,7 +187,8 @@ export function encodeValues(values: readonly unknown[]): Encoded[] {
     }
     if (ArrayBuffer.isView(obj) && !(obj instanceof DataView)) {
       const kind = typedArrayNames.find((name) => Object.prototype.toString.call(obj) === `[object ${name}]`);
-      if (kind) return { t: 'typed', id, kind, bytes: toBase64(new Uint8Array(obj.buffer, obj.byteOffset, obj.byteLength)) };
+      if (kind)
+        return { t: 'typed', id, kind, bytes: toBase64(new Uint8Array(obj.buffer, obj.byteOffset, obj.byteLength)) };
     }
     if (obj instanceof ArrayBuffer) return { t: 'buffer', id, shared: false, bytes: toBase64(new Uint8Array(obj)) };
     if (typeof SharedArrayBuffer !== 'undefined' && obj instanceof SharedArrayBuffer) {
@@ -184,7 +197,9 @@ export function encodeValues(values: readonly unknown[]): Encoded[] {
     if (obj instanceof Date) return { t: 'date', id, time: encode(obj.getTime()) };
     if (obj instanceof RegExp) return { t: 'regexp', id, source: obj.source, flags: obj.flags };
     if (obj instanceof Error) {
-      const base = errorNames.find((name) => obj instanceof (globalThis as unknown as Record<string, new () => Error>)[name]!) ?? 'Error';
+      const base =
+        errorNames.find((name) => obj instanceof (globalThis as unknown as Record<string, new () => Error>)[name]!) ??
+        'Error';
       const encoded: Extract<Tagged, { t: 'error' }> = {
         t: 'error',
         id,
@@ -207,7 +222,12 @@ export function encodeValues(values: readonly unknown[]): Encoded[] {
       for (const v of obj) members.push(encode(v));
       return { t: 'set', id, ctor: constructorName(obj) ?? 'Set', values: members };
     }
-    return { t: 'object', id, ctor: Object.getPrototypeOf(obj) === null ? null : constructorName(obj), props: properties(obj) };
+    return {
+      t: 'object',
+      id,
+      ctor: Object.getPrototypeOf(obj) === null ? null : constructorName(obj),
+      props: properties(obj),
+    };
   };
 
   return values.map(encode);
@@ -225,7 +245,9 @@ export function decodeValues(encoded: readonly Encoded[]): unknown[] {
     if (!cls) {
       cls = function () {} as unknown as new () => object;
       Object.defineProperty(cls, 'name', { value: name });
-      cls.prototype = Object.create(Base.prototype as object, { constructor: { value: cls, writable: true, configurable: true } }) as object;
+      cls.prototype = Object.create(Base.prototype as object, {
+        constructor: { value: cls, writable: true, configurable: true },
+      }) as object;
       classes.set(key, cls);
     }
     return cls;
@@ -283,7 +305,9 @@ export function decodeValues(encoded: readonly Encoded[]): unknown[] {
       }
       case 'typed': {
         const bytes = fromBase64(value.bytes);
-        const Typed = (globalThis as unknown as Record<TypedArrayName, new (buffer: ArrayBuffer) => object>)[value.kind];
+        const Typed = (globalThis as unknown as Record<TypedArrayName, new (buffer: ArrayBuffer) => object>)[
+          value.kind
+        ];
         return remember(value.id, new Typed(bytes.buffer as ArrayBuffer));
       }
       case 'buffer': {
@@ -302,7 +326,8 @@ export function decodeValues(encoded: readonly Encoded[]): unknown[] {
         const ctor = value.ctor === value.base ? Base : classNamed(value.ctor, Base);
         const args = value.base === 'AggregateError' ? [[], value.message] : [value.message];
         const error = remember(value.id, Reflect.construct(Base, args, ctor) as Error);
-        if (value.stack !== null) Object.defineProperty(error, 'stack', { value: value.stack, writable: true, configurable: true });
+        if (value.stack !== null)
+          Object.defineProperty(error, 'stack', { value: value.stack, writable: true, configurable: true });
         if (value.cause !== undefined) {
           Object.defineProperty(error, 'cause', { value: decode(value.cause), writable: true, configurable: true });
         }
@@ -310,18 +335,30 @@ export function decodeValues(encoded: readonly Encoded[]): unknown[] {
         return error;
       }
       case 'map': {
-        const map = remember(value.id, value.ctor === 'Map' ? new Map() : (Reflect.construct(Map, [], classNamed(value.ctor, Map)) as Map<unknown, unknown>));
+        const map = remember(
+          value.id,
+          value.ctor === 'Map'
+            ? new Map()
+            : (Reflect.construct(Map, [], classNamed(value.ctor, Map)) as Map<unknown, unknown>),
+        );
         for (const [k, v] of value.entries) map.set(decode(k), decode(v));
         return map;
       }
       case 'set': {
-        const set = remember(value.id, value.ctor === 'Set' ? new Set() : (Reflect.construct(Set, [], classNamed(value.ctor, Set)) as Set<unknown>));
+        const set = remember(
+          value.id,
+          value.ctor === 'Set' ? new Set() : (Reflect.construct(Set, [], classNamed(value.ctor, Set)) as Set<unknown>),
+        );
         for (const v of value.values) set.add(decode(v));
         return set;
       }
       case 'object': {
         const obj: object =
-          value.ctor === null ? Object.create(null) : value.ctor === 'Object' ? {} : Object.create(classNamed(value.ctor, Object).prototype);
+          value.ctor === null
+            ? Object.create(null)
+            : value.ctor === 'Object'
+              ? {}
+              : Object.create(classNamed(value.ctor, Object).prototype);
         remember(value.id, obj);
         assign(obj, value.props);
         return obj;

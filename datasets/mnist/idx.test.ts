@@ -57,12 +57,18 @@ describe('parseIdx', () => {
       'notes.txt is not an IDX file: magic number 0x68656c6c is not 0x0000TTNN with a known type TT',
     );
     expect(message(() => parseIdx(new Uint8Array([0, 0, 0x07, 1, 0, 0, 0, 0]), 'x'))).toMatch(/not an IDX file/);
-    expect(message(() => parseIdx(new Uint8Array([0, 0, 8]), 'x'))).toBe('x is not an IDX file: 3 bytes, shorter than the 4-byte magic number');
-    expect(message(() => parseIdx(new Uint8Array([0, 0, 8, 0]), 'x'))).toBe('x is not an IDX file: its header declares 0 dimensions');
+    expect(message(() => parseIdx(new Uint8Array([0, 0, 8]), 'x'))).toBe(
+      'x is not an IDX file: 3 bytes, shorter than the 4-byte magic number',
+    );
+    expect(message(() => parseIdx(new Uint8Array([0, 0, 8, 0]), 'x'))).toBe(
+      'x is not an IDX file: its header declares 0 dimensions',
+    );
   });
 
   it('says when a file is still gzip-compressed', () => {
-    expect(message(() => parseIdx(gzipSync(images), 'train-images-idx3-ubyte.gz'))).toMatch(/is gzip-compressed; gunzip it first/);
+    expect(message(() => parseIdx(gzipSync(images), 'train-images-idx3-ubyte.gz'))).toMatch(
+      /is gzip-compressed; gunzip it first/,
+    );
   });
 
   it('rejects a truncated file, naming the file and the sizes', () => {
@@ -85,7 +91,9 @@ describe('parseIdx', () => {
   it('checks sizes by element width, not element count', () => {
     const floats = encodeIdx(0x0d, [2], [1, 2]);
     expect(floats.length).toBe(4 + 4 + 8);
-    expect(message(() => parseIdx(floats.subarray(0, 15), 'f'))).toMatch(/promises 2 float32s = 16 bytes, the file has 15/);
+    expect(message(() => parseIdx(floats.subarray(0, 15), 'f'))).toMatch(
+      /promises 2 float32s = 16 bytes, the file has 15/,
+    );
   });
 
   it('encodeIdx refuses data that does not fill the shape', () => {

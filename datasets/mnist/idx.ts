@@ -58,12 +58,16 @@ export function parseIdx(bytes: Uint8Array, file = 'IDX data', expect: { magic?:
   const dtype = bytes[2]!;
   const ndim = bytes[3]!;
   if (bytes[0] !== 0 || bytes[1] !== 0 || !(dtype in IDX_DTYPES)) {
-    throw new DatasetError(`${file} is not an IDX file: magic number ${hex32(magic)} is not 0x0000TTNN with a known type TT`);
+    throw new DatasetError(
+      `${file} is not an IDX file: magic number ${hex32(magic)} is not 0x0000TTNN with a known type TT`,
+    );
   }
   if (ndim === 0) throw new DatasetError(`${file} is not an IDX file: its header declares 0 dimensions`);
   const headerBytes = 4 + 4 * ndim;
   if (bytes.length < headerBytes) {
-    throw new DatasetError(`${file} is truncated: its header needs ${headerBytes} bytes for ${ndim} dimensions, the file has ${bytes.length}`);
+    throw new DatasetError(
+      `${file} is truncated: its header needs ${headerBytes} bytes for ${ndim} dimensions, the file has ${bytes.length}`,
+    );
   }
   const shape = Array.from({ length: ndim }, (_, d) => view.getUint32(4 + 4 * d));
   const { name, size } = IDX_DTYPES[dtype as IdxDtype];
@@ -108,7 +112,8 @@ function readElements(view: DataView, dtype: IdxDtype, offset: number, count: nu
 export function encodeIdx(dtype: IdxDtype, shape: readonly number[], data: ArrayLike<number>): Uint8Array {
   const { size } = IDX_DTYPES[dtype];
   const count = shape.reduce((a, b) => a * b, 1);
-  if (data.length !== count) throw new RangeError(`shape ${shape.join('×')} needs ${count} elements, got ${data.length}`);
+  if (data.length !== count)
+    throw new RangeError(`shape ${shape.join('×')} needs ${count} elements, got ${data.length}`);
   const headerBytes = 4 + 4 * shape.length;
   const out = new Uint8Array(headerBytes + count * size);
   const view = new DataView(out.buffer);

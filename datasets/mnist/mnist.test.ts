@@ -67,15 +67,23 @@ describe('loadMnist on generated files', () => {
   it('rejects a label file given where the images belong', () => {
     const dir = fixture();
     writeFileSync(join(dir, 'train-images-idx3-ubyte'), encodeIdx(0x08, [3], [1, 2, 3]));
-    expect(message(() => loadMnist({ split: 'train', dir }))).toMatch(/train-images-idx3-ubyte has magic number 0x00000801, expected 0x00000803/);
+    expect(message(() => loadMnist({ split: 'train', dir }))).toMatch(
+      /train-images-idx3-ubyte has magic number 0x00000801, expected 0x00000803/,
+    );
   });
 
   it('names a missing file and a bad split or limit', () => {
     const empty = mkdtempSync(join(tmpdir(), 'tinygpt-mnist-'));
     mkdirSync(join(empty, 'unused'));
-    expect(message(() => loadMnist({ split: 'test', dir: empty }))).toMatch(/^MNIST file not found: .*t10k-images-idx3-ubyte \(nor t10k-images-idx3-ubyte\.gz\)/);
-    expect(message(() => loadMnist({ split: 'validation' as 'train', dir: empty }))).toBe("MNIST split must be 'train' or 'test', got 'validation'");
-    expect(message(() => loadMnist({ split: 'train', dir: empty, limit: 1.5 }))).toBe('MNIST limit must be a whole number ≥ 0, got 1.5');
+    expect(message(() => loadMnist({ split: 'test', dir: empty }))).toMatch(
+      /^MNIST file not found: .*t10k-images-idx3-ubyte \(nor t10k-images-idx3-ubyte\.gz\)/,
+    );
+    expect(message(() => loadMnist({ split: 'validation' as 'train', dir: empty }))).toBe(
+      "MNIST split must be 'train' or 'test', got 'validation'",
+    );
+    expect(message(() => loadMnist({ split: 'train', dir: empty, limit: 1.5 }))).toBe(
+      'MNIST limit must be a whole number ≥ 0, got 1.5',
+    );
   });
 });
 

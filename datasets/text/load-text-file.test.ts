@@ -41,7 +41,9 @@ describe('loadTextFile', () => {
 
   it('refuses a directory', () => {
     mkdirSync(join(dir, 'folder'));
-    expect(datasetError(() => loadTextFile(join(dir, 'folder'))).message).toBe(`${join(dir, 'folder')} is a directory; pass a text file`);
+    expect(datasetError(() => loadTextFile(join(dir, 'folder'))).message).toBe(
+      `${join(dir, 'folder')} is a directory; pass a text file`,
+    );
   });
 
   it('refuses an empty file', () => {
@@ -50,7 +52,9 @@ describe('loadTextFile', () => {
 
   it('calls a file with a NUL byte binary and says where', () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]);
-    expect(datasetError(() => loadTextFile(file('image.png', png))).message).toMatch(/image\.png looks binary \(a NUL byte at offset 8\)/);
+    expect(datasetError(() => loadTextFile(file('image.png', png))).message).toMatch(
+      /image\.png looks binary \(a NUL byte at offset 8\)/,
+    );
   });
 
   it('rejects invalid UTF-8 with the offset of the first bad byte', () => {
@@ -97,7 +101,8 @@ describe('firstInvalidUtf8', () => {
       for (let b = 0; b < 256; b++) check(new Uint8Array([a, b]));
       for (const b of edges) for (const c of edges) check(new Uint8Array([a, b, c]));
       if (a < 0xe0) continue; // only 3- and 4-byte lead bytes need a fourth byte
-      for (const b of edges) for (const c of edges) for (const d of [0x7f, 0x80, 0xbf, 0xc0]) check(new Uint8Array([a, b, c, d]));
+      for (const b of edges)
+        for (const c of edges) for (const d of [0x7f, 0x80, 0xbf, 0xc0]) check(new Uint8Array([a, b, c, d]));
     }
     expect(checked).toBe(65536 + 256 * 100 + 32 * 400);
   });

@@ -18,16 +18,24 @@ describe('resolveCorpus', () => {
   it('loads any other name as a text file path', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'tinygpt-corpus-')), 'poems.txt');
     writeFileSync(path, 'Tyger Tyger, burning bright,\n');
-    expect(await resolveCorpus(path)).toEqual({ name: 'poems.txt', text: 'Tyger Tyger, burning bright,\n', source: path });
+    expect(await resolveCorpus(path)).toEqual({
+      name: 'poems.txt',
+      text: 'Tyger Tyger, burning bright,\n',
+      source: path,
+    });
   });
 
   it('passes its options to the tinyshakespeare lookup', async () => {
     const offline = vi.fn<typeof fetch>(async () => {
       throw new TypeError('fetch failed');
     });
-    await expect(resolveCorpus('tinyshakespeare', { env: {}, cacheDir: mkdtempSync(join(tmpdir(), 'tinygpt-corpus-')), fetch: offline })).rejects.toThrow(
-      /pass --data PATH/,
-    );
+    await expect(
+      resolveCorpus('tinyshakespeare', {
+        env: {},
+        cacheDir: mkdtempSync(join(tmpdir(), 'tinygpt-corpus-')),
+        fetch: offline,
+      }),
+    ).rejects.toThrow(/pass --data PATH/);
     expect(offline).toHaveBeenCalledTimes(1);
   });
 

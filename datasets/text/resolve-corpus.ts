@@ -29,7 +29,10 @@ export interface Corpus {
  * @example
  * const { name, text, source } = await resolveCorpus(config.data); // config.data = 'moby-dick'
  */
-export async function resolveCorpus(nameOrPath: string = 'moby-dick', options: TinyShakespeareOptions = {}): Promise<Corpus> {
+export async function resolveCorpus(
+  nameOrPath: string = 'moby-dick',
+  options: TinyShakespeareOptions = {},
+): Promise<Corpus> {
   if (nameOrPath === 'moby-dick') return { name: 'moby-dick', text: loadMobyDick(), source: MOBY_DICK_SOURCE };
   if (nameOrPath === 'tinyshakespeare') return { name: 'tinyshakespeare', ...(await loadTinyShakespeare(options)) };
   return { name: basename(nameOrPath), text: loadTextFile(nameOrPath), source: resolve(nameOrPath) };

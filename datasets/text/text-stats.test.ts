@@ -4,7 +4,13 @@ import { textStats } from './text-stats.js';
 
 describe('textStats', () => {
   it('counts characters, bytes, lines and the sorted vocabulary', () => {
-    expect(textStats('abca\n')).toEqual({ characters: 5, bytes: 5, lines: 1, vocab: ['\n', 'a', 'b', 'c'], vocabSize: 4 });
+    expect(textStats('abca\n')).toEqual({
+      characters: 5,
+      bytes: 5,
+      lines: 1,
+      vocab: ['\n', 'a', 'b', 'c'],
+      vocabSize: 4,
+    });
   });
 
   it('counts code points, not UTF-16 units, and UTF-8 bytes', () => {

@@ -8,14 +8,18 @@ import { runReadmeExample } from '../../scripts/readme-example.js';
 const CI_COPY = '/work/shared/datasets/tinyshakespeare.txt';
 const copy = process.env.TINYSHAKESPEARE_PATH ?? (existsSync(CI_COPY) ? CI_COPY : undefined);
 
-it.skipIf(copy === undefined)('README example prints what the README shows', () => {
-  const before = process.env.TINYSHAKESPEARE_PATH;
-  process.env.TINYSHAKESPEARE_PATH = copy; // the child process inherits it
-  try {
-    const { expected, actual } = runReadmeExample(new URL('.', import.meta.url));
-    expect(actual).toBe(expected);
-  } finally {
-    if (before === undefined) delete process.env.TINYSHAKESPEARE_PATH;
-    else process.env.TINYSHAKESPEARE_PATH = before;
-  }
-}, 30_000);
+it.skipIf(copy === undefined)(
+  'README example prints what the README shows',
+  () => {
+    const before = process.env.TINYSHAKESPEARE_PATH;
+    process.env.TINYSHAKESPEARE_PATH = copy; // the child process inherits it
+    try {
+      const { expected, actual } = runReadmeExample(new URL('.', import.meta.url));
+      expect(actual).toBe(expected);
+    } finally {
+      if (before === undefined) delete process.env.TINYSHAKESPEARE_PATH;
+      else process.env.TINYSHAKESPEARE_PATH = before;
+    }
+  },
+  30_000,
+);

@@ -44,7 +44,9 @@ describe('loadTinyShakespeare', () => {
 
     writeFileSync(join(dir, 'short.txt'), 'To be, or not to be\n');
     const err = await rejection(loadTinyShakespeare({ path: join(dir, 'short.txt'), fetch: never }));
-    expect(err.message).toMatch(/short\.txt \(from the path given\) has 20 bytes, but tinyshakespeare's input\.txt has 1,115,394/);
+    expect(err.message).toMatch(
+      /short\.txt \(from the path given\) has 20 bytes, but tinyshakespeare's input\.txt has 1,115,394/,
+    );
   });
 
   it('then TINYSHAKESPEARE_PATH, before the cache', async () => {
@@ -52,7 +54,11 @@ describe('loadTinyShakespeare', () => {
     writeFileSync(join(dir, 'input.txt'), FAKE);
     const cacheDir = tempDir();
     writeFileSync(join(cacheDir, 'tinyshakespeare.txt'), FAKE.replace('First', 'Fifth'));
-    const loaded = await loadTinyShakespeare({ env: { TINYSHAKESPEARE_PATH: join(dir, 'input.txt') }, cacheDir, fetch: never });
+    const loaded = await loadTinyShakespeare({
+      env: { TINYSHAKESPEARE_PATH: join(dir, 'input.txt') },
+      cacheDir,
+      fetch: never,
+    });
     expect(loaded.source).toBe(join(dir, 'input.txt'));
     expect(loaded.text.startsWith('First')).toBe(true);
   });
@@ -92,7 +98,9 @@ describe('loadTinyShakespeare', () => {
 
   it('refuses a download of the wrong length and caches nothing', async () => {
     const cacheDir = tempDir();
-    const err = await rejection(loadTinyShakespeare({ env: {}, cacheDir, fetch: fetchReturning('<html>rate limited</html>') }));
+    const err = await rejection(
+      loadTinyShakespeare({ env: {}, cacheDir, fetch: fetchReturning('<html>rate limited</html>') }),
+    );
     expect(err.message).toBe(
       `downloaded 25 bytes from ${TINYSHAKESPEARE_URL}, but tinyshakespeare is 1,115,394; pass a copy with --data PATH`,
     );
@@ -101,7 +109,9 @@ describe('loadTinyShakespeare', () => {
 
   it('without network fails with one message that says to pass --data PATH', async () => {
     const offline = vi.fn<typeof fetch>(async () => {
-      throw new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND raw.githubusercontent.com'), { code: 'ENOTFOUND' }) });
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error('getaddrinfo ENOTFOUND raw.githubusercontent.com'), { code: 'ENOTFOUND' }),
+      });
     });
     const err = await rejection(loadTinyShakespeare({ env: {}, cacheDir: tempDir(), fetch: offline }));
     expect(err.message).toBe(
@@ -110,7 +120,13 @@ describe('loadTinyShakespeare', () => {
   });
 
   it('reports an HTTP error status', async () => {
-    const err = await rejection(loadTinyShakespeare({ env: {}, cacheDir: tempDir(), fetch: fetchReturning('gone', { status: 404, statusText: 'Not Found' }) }));
+    const err = await rejection(
+      loadTinyShakespeare({
+        env: {},
+        cacheDir: tempDir(),
+        fetch: fetchReturning('gone', { status: 404, statusText: 'Not Found' }),
+      }),
+    );
     expect(err.message).toMatch(/failed \(HTTP 404 Not Found\); download input\.txt yourself and pass --data PATH/);
   });
 

@@ -6,7 +6,8 @@ import { DatasetError } from '../text/dataset-error.js';
 import { loadTextFile } from '../text/load-text-file.js';
 
 /** Where the corpus is downloaded from: the file nanoGPT's `data/shakespeare_char/prepare.py` fetches. */
-export const TINYSHAKESPEARE_URL = 'https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt';
+export const TINYSHAKESPEARE_URL =
+  'https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt';
 
 /** Exact size of input.txt: 1,115,394 bytes, all ASCII, so also 1,115,394 characters. */
 export const TINYSHAKESPEARE_BYTES = 1_115_394;
@@ -56,7 +57,8 @@ export function tinygptCacheDir(env: Readonly<Record<string, string | undefined>
  */
 export async function loadTinyShakespeare(options: TinyShakespeareOptions = {}): Promise<LoadedText> {
   const env = options.env ?? process.env;
-  if (options.path !== undefined) return { text: loadChecked(options.path, 'the path given'), source: resolve(options.path) };
+  if (options.path !== undefined)
+    return { text: loadChecked(options.path, 'the path given'), source: resolve(options.path) };
   const fromEnv = env.TINYSHAKESPEARE_PATH;
   if (fromEnv) return { text: loadChecked(fromEnv, 'TINYSHAKESPEARE_PATH'), source: resolve(fromEnv) };
 

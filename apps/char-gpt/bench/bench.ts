@@ -34,7 +34,10 @@ const nanoGpt = [
 ];
 
 /** nanoGPT's estimate_mfu numerator: 6N + 12·L·H·Q·T FLOPs per token (N without position embeddings). */
-function flopsPerIter(params: number, c: { nLayer: number; nHead: number; nEmbd: number; blockSize: number; batchSize: number; gradAccum: number }): number {
+function flopsPerIter(
+  params: number,
+  c: { nLayer: number; nHead: number; nEmbd: number; blockSize: number; batchSize: number; gradAccum: number },
+): number {
   const perToken = 6 * params + 12 * c.nLayer * c.nHead * (c.nEmbd / c.nHead) * c.blockSize;
   return perToken * c.blockSize * c.batchSize * c.gradAccum;
 }
@@ -48,11 +51,20 @@ function median(xs: number[]): number {
 async function measure(preset: string, backend: BackendConfig): Promise<{ ms: number; params: number }> {
   const corpus = await benchCorpus();
   const outDir = mkdtempSync(join(tmpdir(), `char-gpt-bench-${preset}-`));
-  const config = { ...pretrainConfig(['--config', preset])!, outDir, maxIters: WARMUP + TIMED, evalInterval: 1_000_000, evalIters: 1, sampleChars: 0 };
+  const config = {
+    ...pretrainConfig(['--config', preset])!,
+    outDir,
+    maxIters: WARMUP + TIMED,
+    evalInterval: 1_000_000,
+    evalIters: 1,
+    sampleChars: 0,
+  };
   const steps: number[] = [];
   let params = 0;
   try {
-    await withBackend(backend, () => train(config, { corpus, events: { start: (info) => (params = info.params), step: ({ ms }) => steps.push(ms) } }));
+    await withBackend(backend, () =>
+      train(config, { corpus, events: { start: (info) => (params = info.params), step: ({ ms }) => steps.push(ms) } }),
+    );
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
@@ -61,8 +73,20 @@ async function measure(preset: string, backend: BackendConfig): Promise<{ ms: nu
 
 /** {@link measure} in a child process running this file with `--measure`. */
 function measureInChild(preset: string, backend: BackendConfig): { ms: number; params: number } {
-  const args = ['--import', 'tsx', '--conditions=@tinygpt/source', fileURLToPath(import.meta.url), '--measure', preset, backend.backend, String(backend.threads)];
-  const child = spawnSync(process.execPath, args, { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
+  const args = [
+    '--import',
+    'tsx',
+    '--conditions=@tinygpt/source',
+    fileURLToPath(import.meta.url),
+    '--measure',
+    preset,
+    backend.backend,
+    String(backend.threads),
+  ];
+  const child = spawnSync(process.execPath, args, {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    encoding: 'utf8',
+  });
   if (child.status !== 0) throw new Error(`measuring ${preset} on ${backend.backend} failed: ${child.stderr}`);
   return JSON.parse(child.stdout) as { ms: number; params: number };
 }
@@ -82,8 +106,12 @@ const num = (value: number, width: number, digits = 1): string => value.toFixed(
 
 async function main(): Promise<void> {
   const corpus = await benchCorpus();
-  console.log(`char-gpt training step: median of ${TIMED} iterations after ${WARMUP} warm-up, best of ${ROUNDS} interleaved rounds, each in a fresh process`);
-  console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at start; corpus ${corpus.name}`);
+  console.log(
+    `char-gpt training step: median of ${TIMED} iterations after ${WARMUP} warm-up, best of ${ROUNDS} interleaved rounds, each in a fresh process`,
+  );
+  console.log(
+    `CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at start; corpus ${corpus.name}`,
+  );
   for (const preset of ['baby', 'quick']) {
     const config = pretrainConfig(['--config', preset])!;
     const best = contenders.map(() => Infinity);
@@ -102,22 +130,31 @@ async function main(): Promise<void> {
     console.log(
       `${preset}: ${(params / 1e6).toFixed(2)}M params, ${config.nLayer} layers, ${config.nHead} heads, ${config.nEmbd} wide, block ${config.blockSize}, batch ${config.batchSize}: ${tokens} tokens/iter`,
     );
-    console.log(`${pad('', 50)}${'ms/iter'.padStart(9)}${'tok/s'.padStart(8)}${'GFLOP/s'.padStart(9)}${'vs js'.padStart(9)}`);
+    console.log(
+      `${pad('', 50)}${'ms/iter'.padStart(9)}${'tok/s'.padStart(8)}${'GFLOP/s'.padStart(9)}${'vs js'.padStart(9)}`,
+    );
     contenders.forEach(({ label }, i) => {
       const ms = best[i]!;
-      console.log(`${pad(label, 50)}${num(ms, 9)}${num((tokens * 1000) / ms, 8, 0)}${num(flops / ms / 1e6, 9, 2)}${num(js / ms, 8, 2)}×`);
+      console.log(
+        `${pad(label, 50)}${num(ms, 9)}${num((tokens * 1000) / ms, 8, 0)}${num(flops / ms / 1e6, 9, 2)}${num(js / ms, 8, 2)}×`,
+      );
     });
     if (preset === 'baby') {
       const wasm2 = best[2]!;
       for (const { label, ms } of nanoGpt) {
-        console.log(`${pad(label, 50)}${num(ms, 9, 0)}${num((tokens * 1000) / ms, 8, 0)}${num(flops / ms / 1e6, 9, 2)}${num(js / ms, 8, 2)}×  wasm 2 threads: ${(ms / wasm2).toFixed(2)}× its speed`);
+        console.log(
+          `${pad(label, 50)}${num(ms, 9, 0)}${num((tokens * 1000) / ms, 8, 0)}${num(flops / ms / 1e6, 9, 2)}${num(js / ms, 8, 2)}×  wasm 2 threads: ${(ms / wasm2).toFixed(2)}× its speed`,
+        );
       }
       const minutes = (ms: number): string => `${((config.maxIters * ms) / 60_000).toFixed(1)} min`;
-      console.log(`${config.maxIters} iterations: js ${minutes(js)}, wasm 2 threads ${minutes(wasm2)}, nanoGPT + OpenBLAS ${minutes(61)} (steps only, no evaluations)`);
+      console.log(
+        `${config.maxIters} iterations: js ${minutes(js)}, wasm 2 threads ${minutes(wasm2)}, nanoGPT + OpenBLAS ${minutes(61)} (steps only, no evaluations)`,
+      );
     }
   }
 }
 
 const [mode, preset, backend, threads] = process.argv.slice(2);
-if (mode === '--measure') console.log(JSON.stringify(await measure(preset!, { backend: backend!, threads: Number(threads) })));
+if (mode === '--measure')
+  console.log(JSON.stringify(await measure(preset!, { backend: backend!, threads: Number(threads) })));
 else await main();

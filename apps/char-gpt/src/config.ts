@@ -130,7 +130,8 @@ export function flagName(key: string): string {
 export const help: { readonly [K in keyof TrainConfig]: string } = {
   data: 'corpus: moby-dick (bundled), tinyshakespeare, or a path to a UTF-8 text file',
   outDir: 'directory for checkpoints and log.csv',
-  initFrom: 'scratch (a new model), resume (the checkpoint in --out-dir, exactly), or a model directory to start from (an exchange directory or a checkpoint)',
+  initFrom:
+    'scratch (a new model), resume (the checkpoint in --out-dir, exactly), or a model directory to start from (an exchange directory or a checkpoint)',
   evalInterval: 'evaluate, print a sample and checkpoint every N iterations',
   evalIters: 'batches averaged per split at each evaluation',
   logInterval: 'plain log line every N iterations (when stdout is not a terminal)',
@@ -161,7 +162,9 @@ export const help: { readonly [K in keyof TrainConfig]: string } = {
 };
 
 const divisibleByHeads: Validator<number, TrainConfig> = (value, config) =>
-  Number.isInteger(value) && value > 0 && value % config.nHead === 0 ? undefined : `a multiple of --n-head (${config.nHead})`;
+  Number.isInteger(value) && value > 0 && value % config.nHead === 0
+    ? undefined
+    : `a multiple of --n-head (${config.nHead})`;
 
 /** The checks a config must pass before any work starts; each returns what was expected, or undefined. */
 export const validate: { readonly [K in keyof TrainConfig]?: Validator<TrainConfig[K], TrainConfig> } = {
@@ -183,7 +186,10 @@ export const validate: { readonly [K in keyof TrainConfig]?: Validator<TrainConf
   learningRate: isPositive,
   warmupIters: isNonNegativeInteger,
   lrDecayIters: (value, config) =>
-    isNonNegativeInteger(value) ?? (config.decayLr && value <= config.warmupIters ? `a number above --warmup-iters (${config.warmupIters})` : undefined),
+    isNonNegativeInteger(value) ??
+    (config.decayLr && value <= config.warmupIters
+      ? `a number above --warmup-iters (${config.warmupIters})`
+      : undefined),
   minLr: isNonNegative,
   weightDecay: isNonNegative,
   beta1: inRange(0, 1, { maxExclusive: true }),
@@ -199,6 +205,7 @@ export const validate: { readonly [K in keyof TrainConfig]?: Validator<TrainConf
 export function checkConfig(config: TrainConfig): void {
   for (const [key, check] of Object.entries(validate) as [keyof TrainConfig, Validator<never, TrainConfig>][]) {
     const expected = check(config[key] as never, config);
-    if (expected !== undefined) throw new Error(`${flagName(key)} expects ${expected}, got ${JSON.stringify(config[key])}`);
+    if (expected !== undefined)
+      throw new Error(`${flagName(key)} expects ${expected}, got ${JSON.stringify(config[key])}`);
   }
 }

@@ -47,7 +47,7 @@ export async function evaluateIds(
   model.eval();
   let sum = 0; // in float64: the per-batch means are float32
   try {
-    for (let w = 0; w < windows.length; ) {
+    for (let w = 0; w < windows.length;) {
       // Full windows go in batches; the shorter last one goes alone.
       const len = windows[w]![1] - windows[w]![0] - 1;
       let B = 0;

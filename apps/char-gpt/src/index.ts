@@ -26,7 +26,13 @@ export { modelTensors, loadModelTensors } from './checkpoint/model-state.js';
 export { toNanoGptName, fromNanoGptName } from './checkpoint/names.js';
 export { exportNanoGpt } from './interop/export-nanogpt.js';
 export type { ExportSummary } from './interop/export-nanogpt.js';
-export { isExchangeDir, loadExchangeModel, readExchangeConfig, readExchangeDir, writeExchangeDir } from './interop/exchange-dir.js';
+export {
+  isExchangeDir,
+  loadExchangeModel,
+  readExchangeConfig,
+  readExchangeDir,
+  writeExchangeDir,
+} from './interop/exchange-dir.js';
 export type { ExchangeContents, ExchangeModel } from './interop/exchange-dir.js';
 export { EXCHANGE_FILES, parseExchangeConfig, toExchangeConfig } from './interop/exchange-config.js';
 export type { ExchangeConfig, ExchangeConfigJson } from './interop/exchange-config.js';

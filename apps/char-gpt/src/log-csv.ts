@@ -7,8 +7,7 @@ export const LOG_HEADER = 'iter,loss,lr,ms,trainLoss,valLoss';
 
 /** One row of log.csv. */
 export type LogRow =
-  | { iter: number; loss: number; lr: number; ms: number }
-  | { iter: number; trainLoss: number; valLoss: number };
+  { iter: number; loss: number; lr: number; ms: number } | { iter: number; trainLoss: number; valLoss: number };
 
 /** Appends rows to `<outDir>/log.csv`, which the checkpoint writer carries into each new checkpoint. */
 export class LossLog {
@@ -30,7 +29,9 @@ export class LossLog {
    */
   truncateTo(iter: number, evaluated: boolean): void {
     if (!existsSync(this.path)) return this.reset();
-    const [header, ...rows] = readFileSync(this.path, 'utf8').split('\n').filter((line) => line !== '');
+    const [header, ...rows] = readFileSync(this.path, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
     const kept = rows.filter((line) => {
       const cells = line.split(',');
       const rowIter = Number(cells[0]);

@@ -62,7 +62,18 @@ export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run
     const ids = tokenizer.encode(text.text);
     const model = new Gpt(modelArgs(config, tokenizer.vocabSize), { rng });
     const splits = splitIds(ids, config.blockSize);
-    return { config, model, opt: configureOptimizer(model, config), rng, tokenizer, splits, corpus: { ...about, characters: ids.length }, iter: 0, evaluated: false, bestValLoss: null };
+    return {
+      config,
+      model,
+      opt: configureOptimizer(model, config),
+      rng,
+      tokenizer,
+      splits,
+      corpus: { ...about, characters: ids.length },
+      iter: 0,
+      evaluated: false,
+      bestValLoss: null,
+    };
   }
   const { meta, model: weights, optimizer: moments } = readCheckpoint(config.outDir);
   const where = `checkpoint ${config.outDir}`;
@@ -71,13 +82,16 @@ export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run
   try {
     ids = tokenizer.encode(text.text);
   } catch (err) {
-    if (err instanceof TokenizerError) throw new Error(`${text.name} does not fit the checkpoint's vocabulary: ${err.message}`);
+    if (err instanceof TokenizerError)
+      throw new Error(`${text.name} does not fit the checkpoint's vocabulary: ${err.message}`);
     throw err;
   }
   const args = modelArgs(config, tokenizer.vocabSize);
   for (const key of ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const) {
     if (args[key] !== meta.modelArgs[key]) {
-      throw new CheckpointError(`${flagName(key)} ${args[key]} differs from the checkpoint's ${meta.modelArgs[key]}; a resumed run keeps the model's shape`);
+      throw new CheckpointError(
+        `${flagName(key)} ${args[key]} differs from the checkpoint's ${meta.modelArgs[key]}; a resumed run keeps the model's shape`,
+      );
     }
   }
   const model = new Gpt(args, { rng });
@@ -86,7 +100,18 @@ export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run
   loadOptimizerTensors(opt, moments, meta.optimizer, `${where}/optimizer.safetensors`);
   rng.restore(meta.rng);
   const splits = splitIds(ids, config.blockSize);
-  return { config, model, opt, rng, tokenizer, splits, corpus: { ...about, characters: ids.length }, iter: meta.iter, evaluated: meta.evaluated, bestValLoss: meta.bestValLoss };
+  return {
+    config,
+    model,
+    opt,
+    rng,
+    tokenizer,
+    splits,
+    corpus: { ...about, characters: ids.length },
+    iter: meta.iter,
+    evaluated: meta.evaluated,
+    bestValLoss: meta.bestValLoss,
+  };
 }
 
 /**
@@ -96,28 +121,44 @@ export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run
  */
 function startFromModel(config: TrainConfig, text: Corpus, rng: RunRng): Run {
   if (resolve(config.initFrom) === resolve(config.outDir)) {
-    throw new CheckpointError(`--out-dir ${config.outDir} is the --init-from directory; a run started from a model writes elsewhere`);
+    throw new CheckpointError(
+      `--out-dir ${config.outDir} is the --init-from directory; a run started from a model writes elsewhere`,
+    );
   }
   const { model: source, tokenizer } = loadModelDir(config.initFrom);
   let ids: Int32Array;
   try {
     ids = tokenizer.encode(text.text);
   } catch (err) {
-    if (err instanceof TokenizerError) throw new Error(`${text.name} does not fit the vocabulary of ${config.initFrom}: ${err.message}`);
+    if (err instanceof TokenizerError)
+      throw new Error(`${text.name} does not fit the vocabulary of ${config.initFrom}: ${err.message}`);
     throw err;
   }
   checkOutDir(config.outDir);
   const args = modelArgs(config, tokenizer.vocabSize);
   for (const key of ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const) {
     if (args[key] !== source.config[key]) {
-      throw new CheckpointError(`${flagName(key)} ${args[key]} differs from the ${source.config[key]} of the model in ${config.initFrom}`);
+      throw new CheckpointError(
+        `${flagName(key)} ${args[key]} differs from the ${source.config[key]} of the model in ${config.initFrom}`,
+      );
     }
   }
   const model = new Gpt(args, { rng });
   loadModelTensors(model, modelTensors(source), config.initFrom);
   const splits = splitIds(ids, config.blockSize);
   const corpus = { name: text.name, source: text.source, characters: ids.length };
-  return { config, model, opt: configureOptimizer(model, config), rng, tokenizer, splits, corpus, iter: 0, evaluated: false, bestValLoss: null };
+  return {
+    config,
+    model,
+    opt: configureOptimizer(model, config),
+    rng,
+    tokenizer,
+    splits,
+    corpus,
+    iter: 0,
+    evaluated: false,
+    bestValLoss: null,
+  };
 }
 
 /** Writes the run's checkpoint into `config.outDir`, atomically (see writeCheckpoint). */

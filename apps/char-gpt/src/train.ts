@@ -44,11 +44,23 @@ export async function train(
   if (config.initFrom === 'resume') log.truncateTo(run.iter, run.evaluated);
   else log.reset();
   events.start?.({
-    params: model.numParams(), vocabSize: run.tokenizer.vocabSize, corpus: run.corpus,
-    trainTokens: splits.train.length, valTokens: splits.val.length, tokensPerIter: B * T * gradAccum,
-    startIter: run.iter, maxIters, resumed: config.initFrom === 'resume',
+    params: model.numParams(),
+    vocabSize: run.tokenizer.vocabSize,
+    corpus: run.corpus,
+    trainTokens: splits.train.length,
+    valTokens: splits.val.length,
+    tokensPerIter: B * T * gradAccum,
+    startIter: run.iter,
+    maxIters,
+    resumed: config.initFrom === 'resume',
   });
-  const result: TrainResult = { losses: [], evals: [], iter: run.iter, interrupted: false, bestValLoss: run.bestValLoss };
+  const result: TrainResult = {
+    losses: [],
+    evals: [],
+    iter: run.iter,
+    interrupted: false,
+    bestValLoss: run.bestValLoss,
+  };
   const checkpoint = (interrupted: boolean): void => {
     saveRun(run);
     events.checkpoint?.({ iter: run.iter, dir: config.outDir, interrupted });

@@ -22,7 +22,10 @@ describe('training on the wasm backend', () => {
       const first = await train(stopped, { shouldStop: (iter) => iter === 7 });
       expect(first.interrupted).toBe(true);
       const second = await train({ ...stopped, initFrom: 'resume' });
-      return { full, resumed: { losses: [...first.losses, ...second.losses], evals: [...first.evals, ...second.evals] } };
+      return {
+        full,
+        resumed: { losses: [...first.losses, ...second.losses], evals: [...first.evals, ...second.evals] },
+      };
     });
     expect(full.losses).toHaveLength(12);
     expect(resumed.losses.every((loss, i) => loss === full.losses[i])).toBe(true);

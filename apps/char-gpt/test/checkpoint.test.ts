@@ -36,11 +36,31 @@ describe('checkpoint', () => {
   });
 
   it.each([
-    ['model.safetensors truncated', (dir: string) => truncateSync(join(dir, 'model.safetensors'), 100), /model\.safetensors is damaged: 100 bytes, but checkpoint\.json says \d+ \(truncated\?\)/],
-    ['a flipped byte in the weights', (dir: string) => flipByte(join(dir, 'optimizer.safetensors')), /optimizer\.safetensors is damaged: its SHA-256 does not match/],
-    ['checkpoint.json truncated', (dir: string) => truncateSync(join(dir, 'checkpoint.json'), 40), /checkpoint\.json is damaged: it is not valid JSON/],
-    ['checkpoint.json of another program', (dir: string) => writeFileSync(join(dir, 'checkpoint.json'), '{"iter": 3}'), /not a usable char-gpt checkpoint: "format" is undefined/],
-    ['a missing weight file', (dir: string) => renameSync(join(dir, 'model.safetensors'), join(dir, 'x')), /incomplete: model\.safetensors is missing/],
+    [
+      'model.safetensors truncated',
+      (dir: string) => truncateSync(join(dir, 'model.safetensors'), 100),
+      /model\.safetensors is damaged: 100 bytes, but checkpoint\.json says \d+ \(truncated\?\)/,
+    ],
+    [
+      'a flipped byte in the weights',
+      (dir: string) => flipByte(join(dir, 'optimizer.safetensors')),
+      /optimizer\.safetensors is damaged: its SHA-256 does not match/,
+    ],
+    [
+      'checkpoint.json truncated',
+      (dir: string) => truncateSync(join(dir, 'checkpoint.json'), 40),
+      /checkpoint\.json is damaged: it is not valid JSON/,
+    ],
+    [
+      'checkpoint.json of another program',
+      (dir: string) => writeFileSync(join(dir, 'checkpoint.json'), '{"iter": 3}'),
+      /not a usable char-gpt checkpoint: "format" is undefined/,
+    ],
+    [
+      'a missing weight file',
+      (dir: string) => renameSync(join(dir, 'model.safetensors'), join(dir, 'x')),
+      /incomplete: model\.safetensors is missing/,
+    ],
   ])('refuses %s with one clear message', (_, damage, message) => {
     const dir = copy();
     damage(dir);
@@ -49,7 +69,9 @@ describe('checkpoint', () => {
   });
 
   it('says so when there is no checkpoint at all', () => {
-    expect(() => readCheckpoint(join(scratchDir(), 'nothing'))).toThrow(/no checkpoint at .*nothing: the directory does not exist/);
+    expect(() => readCheckpoint(join(scratchDir(), 'nothing'))).toThrow(
+      /no checkpoint at .*nothing: the directory does not exist/,
+    );
   });
 });
 
@@ -61,7 +83,11 @@ function flipByte(path: string): void {
 
 describe('atomic directory swap', () => {
   const files = (dir: string): Record<string, string> =>
-    Object.fromEntries(['checkpoint.json', 'log.csv'].filter((f) => existsSync(join(dir, f))).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    Object.fromEntries(
+      ['checkpoint.json', 'log.csv']
+        .filter((f) => existsSync(join(dir, f)))
+        .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+    );
 
   it('replaces the files and carries log.csv over', () => {
     const dir = join(scratchDir(), 'out');

@@ -25,10 +25,14 @@ function run(
   env: Record<string, string> = {},
 ): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tinygpt/source', `src/cli/${command}.ts`, ...args], {
-      cwd: appDir,
-      env: { ...process.env, INIT_CWD: cwd, TINYGPT_DEBUG: '', TINYGPT_BACKEND: '', ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=@tinygpt/source', `src/cli/${command}.ts`, ...args],
+      {
+        cwd: appDir,
+        env: { ...process.env, INIT_CWD: cwd, TINYGPT_DEBUG: '', TINYGPT_BACKEND: '', ...env },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -78,20 +82,35 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
     ['eval', ['--checkpoint', 'ckpt'], /--data PATH is required/],
     ['generate', ['--checkpoint', 'nowhere'], /no checkpoint at .*nowhere/],
     ['generate', ['--checkpoint', 'truncated'], /truncated\/model\.safetensors is damaged/],
-    ['generate', ['--checkpoint', 'ckpt', '--prompt', 'the cat é'], /the prompt has a character the model never saw: character 'é' \(U\+00E9\) at position 8/],
+    [
+      'generate',
+      ['--checkpoint', 'ckpt', '--prompt', 'the cat é'],
+      /the prompt has a character the model never saw: character 'é' \(U\+00E9\) at position 8/,
+    ],
     ['generate', ['--checkpoint', 'ckpt', '--temperature=-1'], /--temperature.* expects a number ≥ 0, got -1/],
     ['eval', ['--checkpoint', 'ckpt', '--data', 'missing.txt'], /text file not found/],
     ['pretrain', ['--backend', 'gpu'], /--backend must be one of wasm, js; got 'gpu'/],
     ['generate', ['--checkpoint', 'ckpt', '--backend=gpu'], /--backend must be one of wasm, js; got 'gpu'/],
-    ['eval', ['--checkpoint', 'ckpt', '--data', 'x.txt', '--backend', 'gpu'], /--backend must be one of wasm, js; got 'gpu'/],
+    [
+      'eval',
+      ['--checkpoint', 'ckpt', '--data', 'x.txt', '--backend', 'gpu'],
+      /--backend must be one of wasm, js; got 'gpu'/,
+    ],
     ['pretrain', ['--threads', '-1'], /--threads expects an integer ≥ 0, got -1/],
   ] as const)('%s %j', async (command, args, message) => {
     expectOneLineError(await run(command, [...args], user), message);
   });
 
   it.each(['pretrain', 'generate', 'eval'] as const)('%s with TINYGPT_BACKEND=gpu', async (command) => {
-    const args = { pretrain: [], generate: ['--checkpoint', 'ckpt'], eval: ['--checkpoint', 'ckpt', '--data', 'x.txt'] }[command];
-    expectOneLineError(await run(command, args, user, undefined, { TINYGPT_BACKEND: 'gpu' }), /TINYGPT_BACKEND must be wasm or js, got 'gpu'/);
+    const args = {
+      pretrain: [],
+      generate: ['--checkpoint', 'ckpt'],
+      eval: ['--checkpoint', 'ckpt', '--data', 'x.txt'],
+    }[command];
+    expectOneLineError(
+      await run(command, args, user, undefined, { TINYGPT_BACKEND: 'gpu' }),
+      /TINYGPT_BACKEND must be wasm or js, got 'gpu'/,
+    );
   });
 });
 
@@ -99,17 +118,49 @@ describe('CLI runs', () => {
   it('pretrain --json prints one JSON object per line; generate at temperature 0 is deterministic; eval --json', async () => {
     const data = textFile();
     const out = join(user, 'cli-run');
-    const pretrain = await run('pretrain', ['--data', data, '--out-dir', 'cli-run', '--n-layer=1', '--n-head=2', '--n-embd=8', '--block-size=8', '--batch-size=2', '--max-iters=4', '--lr-decay-iters=4', '--warmup-iters=1', '--eval-interval=2', '--eval-iters=1', '--json'], user);
+    const pretrain = await run(
+      'pretrain',
+      [
+        '--data',
+        data,
+        '--out-dir',
+        'cli-run',
+        '--n-layer=1',
+        '--n-head=2',
+        '--n-embd=8',
+        '--block-size=8',
+        '--batch-size=2',
+        '--max-iters=4',
+        '--lr-decay-iters=4',
+        '--warmup-iters=1',
+        '--eval-interval=2',
+        '--eval-iters=1',
+        '--json',
+      ],
+      user,
+    );
     expect(pretrain.stderr).toBe('');
     expect(pretrain.code).toBe(0);
-    const lines = pretrain.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, number>);
+    const lines = pretrain.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, number>);
     expect(lines.map((l) => Object.keys(l).join(','))).toEqual([
-      'iter,trainLoss,valLoss', 'iter,loss,lr,ms', 'iter,loss,lr,ms', 'iter,trainLoss,valLoss', 'iter,loss,lr,ms', 'iter,loss,lr,ms', 'iter,trainLoss,valLoss',
+      'iter,trainLoss,valLoss',
+      'iter,loss,lr,ms',
+      'iter,loss,lr,ms',
+      'iter,trainLoss,valLoss',
+      'iter,loss,lr,ms',
+      'iter,loss,lr,ms',
+      'iter,trainLoss,valLoss',
     ]);
     expect(readFileSync(join(out, 'log.csv'), 'utf8').split('\n')[0]).toBe('iter,loss,lr,ms,trainLoss,valLoss');
 
     const greedy = ['--checkpoint', 'cli-run', '--prompt', 'the ', '--max-new-tokens', '30', '--temperature', '0'];
-    const [a, b] = await Promise.all([run('generate', [...greedy, '--seed', '1'], user), run('generate', [...greedy, '--seed', '2'], user)]);
+    const [a, b] = await Promise.all([
+      run('generate', [...greedy, '--seed', '1'], user),
+      run('generate', [...greedy, '--seed', '2'], user),
+    ]);
     expect(a.code).toBe(0);
     expect(a.stdout).toMatch(/^the /);
     expect(a.stdout.length).toBe('the '.length + 30 + 1);
@@ -123,7 +174,22 @@ describe('CLI runs', () => {
 
   it('--backend js and --backend wasm train, sample and score alike, and each command says which runs', async () => {
     const data = textFile();
-    const common = ['--data', data, '--n-layer=1', '--n-head=2', '--n-embd=8', '--block-size=8', '--batch-size=2', '--max-iters=3', '--lr-decay-iters=3', '--warmup-iters=1', '--eval-interval=3', '--eval-iters=1', '--log-interval=1', '--sample-chars=0'];
+    const common = [
+      '--data',
+      data,
+      '--n-layer=1',
+      '--n-head=2',
+      '--n-embd=8',
+      '--block-size=8',
+      '--batch-size=2',
+      '--max-iters=3',
+      '--lr-decay-iters=3',
+      '--warmup-iters=1',
+      '--eval-interval=3',
+      '--eval-iters=1',
+      '--log-interval=1',
+      '--sample-chars=0',
+    ];
     const [js, wasm] = await Promise.all([
       run('pretrain', [...common, '--out-dir', 'backend-js', '--backend', 'js'], user),
       run('pretrain', [...common, '--out-dir', 'backend-wasm', '--backend=wasm', '--threads=1'], user),
@@ -131,25 +197,36 @@ describe('CLI runs', () => {
     expect([js.code, wasm.code]).toEqual([0, 0]);
     expect(js.stdout.split('\n')[0]).toBe('backend: js (1 thread)');
     expect(wasm.stdout.split('\n')[0]).toBe('backend: wasm (1 thread)');
-    const losses = (stdout: string): number[] => [...stdout.matchAll(/^iter \d+: loss ([\d.]+)/gm)].map((m) => Number(m[1]));
+    const losses = (stdout: string): number[] =>
+      [...stdout.matchAll(/^iter \d+: loss ([\d.]+)/gm)].map((m) => Number(m[1]));
     expect(losses(js.stdout)).toHaveLength(3);
     losses(wasm.stdout).forEach((loss, i) => expect(loss).toBeCloseTo(losses(js.stdout)[i]!, 3));
 
     // The backend is a run knob: a resumed run keeps the checkpoint's unless told otherwise. (Its
     // --lr-decay-iters 4 is checked against the checkpoint's --warmup-iters 1, not the default 100.)
-    const resumed = await run('pretrain', ['--init-from', 'resume', '--out-dir', 'backend-js', '--max-iters=4', '--lr-decay-iters=4'], user);
+    const resumed = await run(
+      'pretrain',
+      ['--init-from', 'resume', '--out-dir', 'backend-js', '--max-iters=4', '--lr-decay-iters=4'],
+      user,
+    );
     expect(resumed.code).toBe(0);
     expect(resumed.stdout.split('\n')[0]).toBe('backend: js (1 thread)');
 
     // generate says it on stderr, so stdout is the text alone; the default is wasm.
     const greedy = ['--checkpoint', 'backend-js', '--prompt', 'the ', '--max-new-tokens', '20', '--temperature', '0'];
-    const [onJs, onWasm] = await Promise.all([run('generate', [...greedy, '--backend', 'js'], user), run('generate', greedy, user)]);
+    const [onJs, onWasm] = await Promise.all([
+      run('generate', [...greedy, '--backend', 'js'], user),
+      run('generate', greedy, user),
+    ]);
     expect(onJs.stderr).toBe('backend: js (1 thread)\n');
     expect(onWasm.stderr).toMatch(/^backend: wasm \(\d threads?\)\n$/);
     expect(onWasm.stdout).toBe(onJs.stdout);
 
     const score = ['--checkpoint', 'backend-js', '--data', data];
-    const [text, json] = await Promise.all([run('eval', score, user, undefined, { TINYGPT_BACKEND: 'js' }), run('eval', [...score, '--json'], user)]);
+    const [text, json] = await Promise.all([
+      run('eval', score, user, undefined, { TINYGPT_BACKEND: 'js' }),
+      run('eval', [...score, '--json'], user),
+    ]);
     const [first, second] = text.stdout.split('\n');
     expect(first).toBe('backend: js (1 thread)');
     const loss = Number(/loss ([\d.]+) nats/.exec(second!)![1]);
@@ -157,7 +234,22 @@ describe('CLI runs', () => {
   });
 
   it('Ctrl-C writes a checkpoint, exits 130, and the run resumes from it', async () => {
-    const args = ['--data', textFile(), '--out-dir', 'interrupted', '--n-layer=1', '--n-head=2', '--n-embd=8', '--block-size=8', '--batch-size=2', '--max-iters=100000', '--lr-decay-iters=100000', '--eval-interval=100000', '--eval-iters=1', '--json'];
+    const args = [
+      '--data',
+      textFile(),
+      '--out-dir',
+      'interrupted',
+      '--n-layer=1',
+      '--n-head=2',
+      '--n-embd=8',
+      '--block-size=8',
+      '--batch-size=2',
+      '--max-iters=100000',
+      '--lr-decay-iters=100000',
+      '--eval-interval=100000',
+      '--eval-iters=1',
+      '--json',
+    ];
     let sent = false;
     const stopped = await run('pretrain', args, user, (stdout, child) => {
       if (!sent && stdout.includes('"loss"')) {
@@ -166,11 +258,22 @@ describe('CLI runs', () => {
       }
     });
     expect(stopped.code).toBe(130);
-    const meta = JSON.parse(readFileSync(join(user, 'interrupted', 'checkpoint.json'), 'utf8')) as { iter: number; evaluated: boolean };
+    const meta = JSON.parse(readFileSync(join(user, 'interrupted', 'checkpoint.json'), 'utf8')) as {
+      iter: number;
+      evaluated: boolean;
+    };
     expect(meta.iter).toBeGreaterThan(0);
-    const resumed = await run('pretrain', ['--init-from', 'resume', '--out-dir', 'interrupted', `--max-iters=${meta.iter + 2}`, '--json'], user);
+    const resumed = await run(
+      'pretrain',
+      ['--init-from', 'resume', '--out-dir', 'interrupted', `--max-iters=${meta.iter + 2}`, '--json'],
+      user,
+    );
     expect(resumed.code).toBe(0);
-    const steps = resumed.stdout.trim().split('\n').map((line) => JSON.parse(line) as { iter: number; loss?: number }).filter((l) => l.loss !== undefined);
+    const steps = resumed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { iter: number; loss?: number })
+      .filter((l) => l.loss !== undefined);
     expect(steps.map((s) => s.iter)).toEqual([meta.iter, meta.iter + 1]);
   });
 });

@@ -16,17 +16,54 @@ describe('configs', () => {
   it("baby.json is nanoGPT's CPU config for tinyshakespeare", () => {
     const config = pretrainConfig(['--config', 'baby.json'])!;
     const nanoGpt: Partial<TrainConfig> = {
-      data: 'tinyshakespeare', nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 64, batchSize: 12, dropout: 0, bias: false,
-      maxIters: 2000, lrDecayIters: 2000, learningRate: 1e-3, minLr: 1e-4, warmupIters: 100, beta1: 0.9, beta2: 0.99,
-      weightDecay: 0.1, gradClip: 1, gradAccum: 1, evalInterval: 250, evalIters: 20, seed: 1337,
+      data: 'tinyshakespeare',
+      nLayer: 4,
+      nHead: 4,
+      nEmbd: 128,
+      blockSize: 64,
+      batchSize: 12,
+      dropout: 0,
+      bias: false,
+      maxIters: 2000,
+      lrDecayIters: 2000,
+      learningRate: 1e-3,
+      minLr: 1e-4,
+      warmupIters: 100,
+      beta1: 0.9,
+      beta2: 0.99,
+      weightDecay: 0.1,
+      gradClip: 1,
+      gradAccum: 1,
+      evalInterval: 250,
+      evalIters: 20,
+      seed: 1337,
     };
     expect(config).toMatchObject(nanoGpt);
   });
 
   it("accepts nanoGPT's CPU-config command line as is", () => {
-    const argv = '--device=cpu --compile=False --eval_iters=20 --log_interval=1 --block_size=64 --batch_size=12 --n_layer=4 --n_head=4 --n_embd=128 --max_iters=2000 --lr_decay_iters=2000 --dropout=0.0'.split(' ');
-    const config = pretrainConfig([...argv, '--dataset=shakespeare_char', '--gradient_accumulation_steps=1', '--always_save_checkpoint=False'])!;
-    expect(config).toMatchObject({ evalIters: 20, blockSize: 64, batchSize: 12, nLayer: 4, nHead: 4, nEmbd: 128, maxIters: 2000, dropout: 0, data: 'tinyshakespeare', gradAccum: 1 });
+    const argv =
+      '--device=cpu --compile=False --eval_iters=20 --log_interval=1 --block_size=64 --batch_size=12 --n_layer=4 --n_head=4 --n_embd=128 --max_iters=2000 --lr_decay_iters=2000 --dropout=0.0'.split(
+        ' ',
+      );
+    const config = pretrainConfig([
+      ...argv,
+      '--dataset=shakespeare_char',
+      '--gradient_accumulation_steps=1',
+      '--always_save_checkpoint=False',
+    ])!;
+    expect(config).toMatchObject({
+      evalIters: 20,
+      blockSize: 64,
+      batchSize: 12,
+      nLayer: 4,
+      nHead: 4,
+      nEmbd: 128,
+      maxIters: 2000,
+      dropout: 0,
+      data: 'tinyshakespeare',
+      gradAccum: 1,
+    });
     // Everything else keeps train_shakespeare_char.py's values.
     expect(config).toMatchObject({ learningRate: 1e-3, minLr: 1e-4, beta2: 0.99, warmupIters: 100, evalInterval: 250 });
   });
@@ -58,9 +95,15 @@ describe('configs', () => {
     [['--learning-rate', '-1'], /--learning-rate expects a number > 0, got -1/],
     [['--dropout', '1'], /--dropout expects a number in \[0, 1\), got 1/],
     [['--bogus', '3'], /unknown option --bogus; valid options: --data, --out-dir/],
-    [['--init-from', 'gpt2'], /--init-from must be scratch, resume, or a model directory; got 'gpt2', which is not a directory/],
+    [
+      ['--init-from', 'gpt2'],
+      /--init-from must be scratch, resume, or a model directory; got 'gpt2', which is not a directory/,
+    ],
     [['--device=cuda'], /--device must be one of cpu; got 'cuda'/],
-    [['--warmup-iters', '100', '--lr-decay-iters', '50'], /--lr-decay-iters expects a number above --warmup-iters \(100\), got 50/],
+    [
+      ['--warmup-iters', '100', '--lr-decay-iters', '50'],
+      /--lr-decay-iters expects a number above --warmup-iters \(100\), got 50/,
+    ],
     [['--batch-size', '0'], /--batch-size expects a positive integer, got 0/],
     [['--backend', 'gpu'], /--backend must be one of wasm, js; got 'gpu'/],
     [['--threads', '1.5'], /--threads expects an integer ≥ 0, got 1.5/],
@@ -70,6 +113,21 @@ describe('configs', () => {
 
   it('the defaults are valid and are those of nanoGPT train_shakespeare_char.py', () => {
     expect(() => checkConfig(defaults)).not.toThrow();
-    expect(defaults).toMatchObject({ nLayer: 6, nHead: 6, nEmbd: 384, blockSize: 256, batchSize: 64, dropout: 0.2, learningRate: 1e-3, maxIters: 5000, lrDecayIters: 5000, minLr: 1e-4, beta2: 0.99, warmupIters: 100, evalInterval: 250, evalIters: 200 });
+    expect(defaults).toMatchObject({
+      nLayer: 6,
+      nHead: 6,
+      nEmbd: 384,
+      blockSize: 256,
+      batchSize: 64,
+      dropout: 0.2,
+      learningRate: 1e-3,
+      maxIters: 5000,
+      lrDecayIters: 5000,
+      minLr: 1e-4,
+      beta2: 0.99,
+      warmupIters: 100,
+      evalInterval: 250,
+      evalIters: 200,
+    });
   });
 });

@@ -8,13 +8,25 @@ import { tinyModel } from './helpers.js';
 describe('eval windows', () => {
   it('cuts 10 characters with blockSize 4 as worked out by hand', () => {
     // window 0: chars 0–4 (targets 1–4); window 1: chars 4–8 (targets 5–8); window 2: chars 8–9 (target 9)
-    expect(evalWindows(10, 4)).toEqual([[0, 5], [4, 9], [8, 10]]);
-    expect(evalWindows(9, 4)).toEqual([[0, 5], [4, 9]]);
+    expect(evalWindows(10, 4)).toEqual([
+      [0, 5],
+      [4, 9],
+      [8, 10],
+    ]);
+    expect(evalWindows(9, 4)).toEqual([
+      [0, 5],
+      [4, 9],
+    ]);
     expect(evalWindows(2, 4)).toEqual([[0, 2]]);
   });
 
   it('predicts every character after the first exactly once', () => {
-    for (const [n, T] of [[1000, 64], [65, 64], [66, 64], [7, 1]] as const) {
+    for (const [n, T] of [
+      [1000, 64],
+      [65, 64],
+      [66, 64],
+      [7, 1],
+    ] as const) {
       const counts = new Array<number>(n).fill(0);
       for (const [start, end] of evalWindows(n, T)) for (let i = start + 1; i < end; i++) counts[i]!++;
       expect(counts).toEqual([0, ...new Array<number>(n - 1).fill(1)]);

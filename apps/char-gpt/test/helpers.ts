@@ -7,7 +7,15 @@ import type { GptConfig, TrainConfig } from '../src/config.js';
 import { defaults } from '../src/config.js';
 
 /** A model small enough to train in milliseconds. */
-export const tinyModel: GptConfig = { vocabSize: 11, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 16, dropout: 0, bias: true };
+export const tinyModel: GptConfig = {
+  vocabSize: 11,
+  blockSize: 8,
+  nLayer: 2,
+  nHead: 2,
+  nEmbd: 16,
+  dropout: 0,
+  bias: true,
+};
 
 /** A few kilobytes of English with a small vocabulary. */
 export const tinyText = Array.from(

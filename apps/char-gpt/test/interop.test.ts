@@ -42,7 +42,10 @@ function editTensors(dir: string, edit: (tensors: Record<string, NamedTensor>) =
 }
 
 /** Rewrites the JSON header of model.safetensors of `dir`, keeping its data section. */
-function editHeader(dir: string, edit: (header: Record<string, { dtype: string; shape: number[]; data_offsets: number[] }>) => void): void {
+function editHeader(
+  dir: string,
+  edit: (header: Record<string, { dtype: string; shape: number[]; data_offsets: number[] }>) => void,
+): void {
   const path = join(dir, 'model.safetensors');
   const bytes = new Uint8Array(readFileSync(path));
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
@@ -85,12 +88,21 @@ describe('export → read round trip', () => {
     const config = JSON.parse(readFileSync(join(exchange, 'config.json'), 'utf8')) as Record<string, unknown>;
     const { nLayer, nHead, nEmbd, blockSize, vocabSize, bias, dropout } = meta.modelArgs;
     expect(config).toEqual({
-      n_layer: nLayer, n_head: nHead, n_embd: nEmbd, block_size: blockSize, vocab_size: vocabSize, bias, dropout,
+      n_layer: nLayer,
+      n_head: nHead,
+      n_embd: nEmbd,
+      block_size: blockSize,
+      vocab_size: vocabSize,
+      bias,
+      dropout,
       chars: (meta.tokenizer as { chars: string[] }).chars,
     });
     const bytes = new Uint8Array(readFileSync(join(exchange, 'model.safetensors')));
     const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<string, { dtype?: string }>;
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<
+      string,
+      { dtype?: string }
+    >;
     const names = Object.keys(header).filter((name) => name !== '__metadata__');
     expect(names).toContain('transformer.h.0.attn.c_attn.bias');
     expect(names).toContain('transformer.h.1.mlp.c_fc.weight');
@@ -133,7 +145,9 @@ describe('export → read round trip', () => {
     exportNanoGpt(checkpoint, dir);
     expect(readFileSync(join(dir, 'config.json'))).toEqual(readFileSync(join(exchange, 'config.json')));
     expect(readdirSync(join(dir, '..')).filter((name) => name.includes('.export-'))).toEqual([]); // no staging left behind
-    expect(() => exportNanoGpt(checkpoint, checkpoint)).toThrow(/holds files that are not part of an exchange directory \(checkpoint\.json/);
+    expect(() => exportNanoGpt(checkpoint, checkpoint)).toThrow(
+      /holds files that are not part of an exchange directory \(checkpoint\.json/,
+    );
     expect(existsSync(join(checkpoint, 'checkpoint.json'))).toBe(true);
   });
 });
@@ -141,16 +155,35 @@ describe('export → read round trip', () => {
 describe('a malformed exchange directory is one clear error', () => {
   const cases: [string, (dir: string) => void, RegExp][] = [
     ['an empty config.json', (dir) => writeFileSync(join(dir, 'config.json'), ''), /config\.json is not valid JSON/],
-    ['a truncated file', (dir) => truncateSync(join(dir, 'model.safetensors'), 200), /model\.safetensors is damaged: .*(runs past the end|ends at byte).*\(truncated\?\)/],
+    [
+      'a truncated file',
+      (dir) => truncateSync(join(dir, 'model.safetensors'), 200),
+      /model\.safetensors is damaged: .*(runs past the end|ends at byte).*\(truncated\?\)/,
+    ],
     [
       'a header pointing past the end',
-      (dir) => editHeader(dir, (h) => (h['transformer.wpe.weight']!.data_offsets = [1 << 20, (1 << 20) + 4 * h['transformer.wpe.weight']!.shape.reduce((a, b) => a * b)])),
+      (dir) =>
+        editHeader(
+          dir,
+          (h) =>
+            (h['transformer.wpe.weight']!.data_offsets = [
+              1 << 20,
+              (1 << 20) + 4 * h['transformer.wpe.weight']!.shape.reduce((a, b) => a * b),
+            ]),
+        ),
       /model\.safetensors is damaged: tensor 'transformer\.wpe\.weight' ends at byte \d+ of a \d+-byte data section/,
     ],
-    ['a wrong dtype', (dir) => editHeader(dir, (h) => (h['transformer.ln_f.weight']!.dtype = 'I64')), /model\.safetensors is damaged: tensor 'transformer\.ln_f\.weight' has dtype I64/],
+    [
+      'a wrong dtype',
+      (dir) => editHeader(dir, (h) => (h['transformer.ln_f.weight']!.dtype = 'I64')),
+      /model\.safetensors is damaged: tensor 'transformer\.ln_f\.weight' has dtype I64/,
+    ],
     [
       'a missing tensor',
-      (dir) => editTensors(dir, (t) => Object.fromEntries(Object.entries(t).filter(([name]) => name !== 'transformer.h.1.mlp.c_proj.bias'))),
+      (dir) =>
+        editTensors(dir, (t) =>
+          Object.fromEntries(Object.entries(t).filter(([name]) => name !== 'transformer.h.1.mlp.c_proj.bias')),
+        ),
       /model\.safetensors lacks "transformer\.h\.1\.mlp\.c_proj\.bias" of shape \(16\), a parameter of the model config\.json describes \(config\.json says "bias": true\)/,
     ],
     [
@@ -160,22 +193,54 @@ describe('a malformed exchange directory is one clear error', () => {
     ],
     [
       'a shape mismatch (a transposed Linear weight)',
-      (dir) => editTensors(dir, (t) => ({ ...t, 'transformer.h.0.mlp.c_fc.weight': { shape: [16, 64], data: t['transformer.h.0.mlp.c_fc.weight']!.data } })),
+      (dir) =>
+        editTensors(dir, (t) => ({
+          ...t,
+          'transformer.h.0.mlp.c_fc.weight': { shape: [16, 64], data: t['transformer.h.0.mlp.c_fc.weight']!.data },
+        })),
       /"transformer\.h\.0\.mlp\.c_fc\.weight" has shape \(16, 64\), but the model config\.json describes needs \(64, 16\) \(transposed: nanoGPT's Linear weights are \(out, in\)\)/,
     ],
     [
       'an untied lm_head',
-      (dir) => editTensors(dir, (t) => ({ ...t, 'lm_head.weight': { shape: t['lm_head.weight']!.shape, data: t['lm_head.weight']!.data.map((v) => v + 1) } })),
+      (dir) =>
+        editTensors(dir, (t) => ({
+          ...t,
+          'lm_head.weight': { shape: t['lm_head.weight']!.shape, data: t['lm_head.weight']!.data.map((v) => v + 1) },
+        })),
       /"lm_head\.weight" differs from "transformer\.wte\.weight", but nanoGPT ties the two/,
     ],
-    ['vocab_size ≠ the number of chars (a padded vocabulary)', (dir) => editConfig(dir, (c) => (c.vocab_size = 50304)), /"vocab_size" is 50304 but "chars" holds \d+ characters/],
-    ['n_embd not divisible by n_head', (dir) => editConfig(dir, (c) => (c.n_head = 3)), /"n_embd" 16 is not a multiple of "n_head" 3/],
+    [
+      'vocab_size ≠ the number of chars (a padded vocabulary)',
+      (dir) => editConfig(dir, (c) => (c.vocab_size = 50304)),
+      /"vocab_size" is 50304 but "chars" holds \d+ characters/,
+    ],
+    [
+      'n_embd not divisible by n_head',
+      (dir) => editConfig(dir, (c) => (c.n_head = 3)),
+      /"n_embd" 16 is not a multiple of "n_head" 3/,
+    ],
     ['a zero n_layer', (dir) => editConfig(dir, (c) => (c.n_layer = 0)), /"n_layer" must be a positive integer, got 0/],
     ['a missing block_size', (dir) => editConfig(dir, (c) => delete c.block_size), /"block_size" is missing/],
-    ['a bias that is not a boolean', (dir) => editConfig(dir, (c) => (c.bias = 'True')), /"bias" must be true or false, got "True"/],
-    ['a dropout of 1.5', (dir) => editConfig(dir, (c) => (c.dropout = 1.5)), /"dropout" must be a number in \[0, 1\), got 1\.5/],
-    ['an unknown key', (dir) => editConfig(dir, (c) => (c.n_layers = 2)), /unknown key "n_layers"; the keys are n_layer, n_head/],
-    ['a repeated character', (dir) => editConfig(dir, (c) => ((c.chars as string[])[1] = (c.chars as string[])[0]!)), /"chars" is not a usable vocabulary: vocabulary entries 0 and 1 are both/],
+    [
+      'a bias that is not a boolean',
+      (dir) => editConfig(dir, (c) => (c.bias = 'True')),
+      /"bias" must be true or false, got "True"/,
+    ],
+    [
+      'a dropout of 1.5',
+      (dir) => editConfig(dir, (c) => (c.dropout = 1.5)),
+      /"dropout" must be a number in \[0, 1\), got 1\.5/,
+    ],
+    [
+      'an unknown key',
+      (dir) => editConfig(dir, (c) => (c.n_layers = 2)),
+      /unknown key "n_layers"; the keys are n_layer, n_head/,
+    ],
+    [
+      'a repeated character',
+      (dir) => editConfig(dir, (c) => ((c.chars as string[])[1] = (c.chars as string[])[0]!)),
+      /"chars" is not a usable vocabulary: vocabulary entries 0 and 1 are both/,
+    ],
     ['chars missing', (dir) => editConfig(dir, (c) => delete c.chars), /"chars" must be the vocabulary/],
   ];
 
@@ -191,15 +256,19 @@ describe('a malformed exchange directory is one clear error', () => {
     mkdirSync(dir);
     const other = name === 'config.json' ? 'model.safetensors' : 'config.json';
     cpSync(join(exchange, other), join(dir, other));
-    expect(() => readExchangeDir(dir)).toThrow(new RegExp(`exchange directory .* is incomplete: ${name.replace('.', '\\.')} is missing`));
+    expect(() => readExchangeDir(dir)).toThrow(
+      new RegExp(`exchange directory .* is incomplete: ${name.replace('.', '\\.')} is missing`),
+    );
   });
 
   it('says so when there is no directory at all', () => {
-    expect(() => readExchangeDir(join(scratchDir(), 'nothing'))).toThrow(/no exchange directory at .*nothing: the directory does not exist/);
+    expect(() => readExchangeDir(join(scratchDir(), 'nothing'))).toThrow(
+      /no exchange directory at .*nothing: the directory does not exist/,
+    );
   });
 });
 
-describe("what real nanoGPT checkpoints hold", () => {
+describe('what real nanoGPT checkpoints hold', () => {
   const original = (): Record<string, NamedTensor> => readExchangeDir(exchange).weights;
 
   it("strips torch.compile's _orig_mod. prefix", () => {
@@ -212,7 +281,10 @@ describe("what real nanoGPT checkpoints hold", () => {
   it('drops the causal-mask buffers attn.bias (1, 1, T, T) and keeps the real attn.c_attn.bias and attn.c_proj.bias', () => {
     const dir = copy();
     const T = 8;
-    const mask = { shape: [1, 1, T, T], data: Float32Array.from({ length: T * T }, (_, i) => (i % T <= Math.floor(i / T) ? 1 : 0)) };
+    const mask = {
+      shape: [1, 1, T, T],
+      data: Float32Array.from({ length: T * T }, (_, i) => (i % T <= Math.floor(i / T) ? 1 : 0)),
+    };
     editTensors(dir, (t) => ({ ...t, 'transformer.h.0.attn.bias': mask, 'transformer.h.1.attn.bias': mask }));
     const { weights } = readExchangeDir(dir);
     expect(Object.keys(weights)).not.toContain('transformer.h.0.attn.bias');
@@ -224,27 +296,39 @@ describe("what real nanoGPT checkpoints hold", () => {
 
   it('refuses a mask buffer of the wrong block size', () => {
     const dir = copy();
-    editTensors(dir, (t) => ({ ...t, 'transformer.h.0.attn.bias': { shape: [1, 1, 4, 4], data: new Float32Array(16) } }));
-    expect(() => readExchangeDir(dir)).toThrow(/"transformer\.h\.0\.attn\.bias" has shape \(1, 1, 4, 4\), but nanoGPT's causal-mask buffer is \(1, 1, block_size, block_size\) = \(1, 1, 8, 8\)/);
+    editTensors(dir, (t) => ({
+      ...t,
+      'transformer.h.0.attn.bias': { shape: [1, 1, 4, 4], data: new Float32Array(16) },
+    }));
+    expect(() => readExchangeDir(dir)).toThrow(
+      /"transformer\.h\.0\.attn\.bias" has shape \(1, 1, 4, 4\), but nanoGPT's causal-mask buffer is \(1, 1, block_size, block_size\) = \(1, 1, 8, 8\)/,
+    );
   });
 
-  it.each(['lm_head.weight', 'transformer.wte.weight'])('accepts the tied pair with only one name present (%s dropped)', (dropped) => {
-    const dir = copy();
-    editTensors(dir, (t) => Object.fromEntries(Object.entries(t).filter(([name]) => name !== dropped)));
-    const { weights } = readExchangeDir(dir);
-    expect(bytesOf(weights['transformer.wte.weight']!)).toEqual(bytesOf(original()['transformer.wte.weight']!));
-    expect(bytesOf(weights['lm_head.weight']!)).toEqual(bytesOf(original()['transformer.wte.weight']!));
-  });
+  it.each(['lm_head.weight', 'transformer.wte.weight'])(
+    'accepts the tied pair with only one name present (%s dropped)',
+    (dropped) => {
+      const dir = copy();
+      editTensors(dir, (t) => Object.fromEntries(Object.entries(t).filter(([name]) => name !== dropped)));
+      const { weights } = readExchangeDir(dir);
+      expect(bytesOf(weights['transformer.wte.weight']!)).toEqual(bytesOf(original()['transformer.wte.weight']!));
+      expect(bytesOf(weights['lm_head.weight']!)).toEqual(bytesOf(original()['transformer.wte.weight']!));
+    },
+  );
 });
 
 describe('a model trained in PyTorch (tools/nanogpt/make_nanogpt_fixture.py)', () => {
   const fixture = new URL('./fixtures/parity/from-nanogpt/', import.meta.url);
-  const expected = JSON.parse(readFileSync(new URL('logits.json', fixture), 'utf8')) as { prompt: string; ids: number[]; logits: number[][] };
+  const expected = JSON.parse(readFileSync(new URL('logits.json', fixture), 'utf8')) as {
+    prompt: string;
+    ids: number[];
+    logits: number[][];
+  };
 
   it.each([
     ['exchange', 'converted by export_from_nanogpt.py'],
     ['state-dict', "nanoGPT's raw state dict: _orig_mod. names, mask buffers, lm_head and wte"],
-  ])('%s/ (%s) gives PyTorch\'s logits to 1e-4 relative', (name) => {
+  ])("%s/ (%s) gives PyTorch's logits to 1e-4 relative", (name) => {
     const { model, tokenizer, config } = loadExchangeModel(new URL(name, fixture).pathname);
     expect(config.bias).toBe(false);
     const ids = tokenizer.encode(expected.prompt); // accented and astral characters, as nanoGPT's chars
@@ -262,10 +346,14 @@ describe('pnpm export', () => {
   /** Runs src/cli/export.ts as the package script does, from the user's directory `cwd`. */
   function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tinygpt/source', 'src/cli/export.ts', ...args], {
-        cwd: appDir,
-        env: { ...process.env, INIT_CWD: cwd, TINYGPT_DEBUG: '' },
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--conditions=@tinygpt/source', 'src/cli/export.ts', ...args],
+        {
+          cwd: appDir,
+          env: { ...process.env, INIT_CWD: cwd, TINYGPT_DEBUG: '' },
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -280,14 +368,22 @@ describe('pnpm export', () => {
     const { code, stdout, stderr } = await run(['--checkpoint', 'run', '--out', 'exported'], user);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^wrote .*exported: model\.safetensors \(\d+ tensors, [\d,]+ parameters, [\d,]+ bytes\) and config\.json \(n_layer 2, n_head 2, n_embd 16, block_size 8, vocab_size \d+, bias true\)\n$/);
-    expect(readFileSync(join(user, 'exported', 'model.safetensors'))).toEqual(readFileSync(join(exchange, 'model.safetensors')));
+    expect(stdout).toMatch(
+      /^wrote .*exported: model\.safetensors \(\d+ tensors, [\d,]+ parameters, [\d,]+ bytes\) and config\.json \(n_layer 2, n_head 2, n_embd 16, block_size 8, vocab_size \d+, bias true\)\n$/,
+    );
+    expect(readFileSync(join(user, 'exported', 'model.safetensors'))).toEqual(
+      readFileSync(join(exchange, 'model.safetensors')),
+    );
   });
 
   it.each([
     [['--out', 'x'], /^error: --checkpoint DIR is required/, 2],
     [['--checkpoint', 'run'], /^error: --out EXDIR is required/, 2],
-    [['--checkpoint', 'nowhere', '--out', 'x'], /^error: no checkpoint at .*nowhere: the directory does not exist\n$/, 1],
+    [
+      ['--checkpoint', 'nowhere', '--out', 'x'],
+      /^error: no checkpoint at .*nowhere: the directory does not exist\n$/,
+      1,
+    ],
   ])('%j is one error line', async (args, message, exitCode) => {
     const { code, stderr } = await run(args, join(checkpoint, '..'));
     expect(code).toBe(exitCode);
@@ -301,26 +397,36 @@ describe('an exchange directory where a char-gpt checkpoint is expected', () => 
     const user = join(checkpoint, '..');
     const command = (name: string, args: string[]): Promise<string> =>
       new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tinygpt/source', `src/cli/${name}.ts`, ...args], {
-          cwd: appDir,
-          env: { ...process.env, INIT_CWD: user, TINYGPT_DEBUG: '' },
-        });
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', '--conditions=@tinygpt/source', `src/cli/${name}.ts`, ...args],
+          {
+            cwd: appDir,
+            env: { ...process.env, INIT_CWD: user, TINYGPT_DEBUG: '' },
+          },
+        );
         let stdout = '';
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
         child.on('error', reject);
         child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${name} exited with ${code}`))));
       });
     const sample = ['--prompt', 'the', '--max-new-tokens', '20', '--temperature', '0'];
-    expect(await command('generate', ['--checkpoint', exchange, ...sample])).toBe(await command('generate', ['--checkpoint', checkpoint, ...sample]));
+    expect(await command('generate', ['--checkpoint', exchange, ...sample])).toBe(
+      await command('generate', ['--checkpoint', checkpoint, ...sample]),
+    );
     const score = ['--data', tinyRun().data, '--json'];
-    expect(await command('eval', ['--checkpoint', exchange, ...score])).toBe(await command('eval', ['--checkpoint', checkpoint, ...score]));
+    expect(await command('eval', ['--checkpoint', exchange, ...score])).toBe(
+      await command('eval', ['--checkpoint', checkpoint, ...score]),
+    );
   });
 
   it('pnpm pretrain --init-from EXDIR takes the shape from it, and refuses a flag that contradicts it', () => {
     const config = pretrainConfig(['--init-from', exchange, '--out-dir', join(scratchDir(), 'tuned')])!;
     expect(config.initFrom).toBe(exchange);
     expect([config.nLayer, config.nHead, config.nEmbd, config.blockSize, config.bias]).toEqual([2, 2, 16, 8, true]);
-    expect(() => pretrainConfig(['--init-from', exchange, '--n-layer', '4'])).toThrow(/--n-layer 4 differs from the model in .*exchange \(2\); --init-from takes the model's shape from it/);
+    expect(() => pretrainConfig(['--init-from', exchange, '--n-layer', '4'])).toThrow(
+      /--n-layer 4 differs from the model in .*exchange \(2\); --init-from takes the model's shape from it/,
+    );
   });
 
   it('a run started from it begins with its weights and vocabulary, a fresh optimizer and iteration 0', async () => {

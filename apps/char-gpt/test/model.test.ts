@@ -37,7 +37,10 @@ describe('Gpt', () => {
   });
 
   it("counts 0.80M parameters for nanoGPT's baby config, as nanoGPT prints", () => {
-    const model = new Gpt({ vocabSize: 65, blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, bias: false }, { rng: new Rng(1) });
+    const model = new Gpt(
+      { vocabSize: 65, blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, bias: false },
+      { rng: new Rng(1) },
+    );
     // 4 blocks × (12·128² + 2·128) + ln_f 128 + wte 65·128 (wpe left out, as get_num_params does)
     expect(model.numParams()).toBe(795_904);
     expect(model.numParams(false)).toBe(795_904 + 64 * 128);
@@ -103,7 +106,11 @@ function generateUncached(model: Gpt, prompt: Int32Array, n: number, temperature
     for (let i = 0; i < n; i++) {
       const window = Int32Array.from(context.slice(-blockSize));
       const logits = model.forward(window, [1, window.length]).logits.toArray().slice(-model.config.vocabSize);
-      out[i] = sampleNext(Float32Array.from(logits), { temperature, topK: 200 > model.config.vocabSize ? undefined : 200, rng: () => rng.random() });
+      out[i] = sampleNext(Float32Array.from(logits), {
+        temperature,
+        topK: 200 > model.config.vocabSize ? undefined : 200,
+        rng: () => rng.random(),
+      });
       context.push(out[i]!);
     }
     return out;
@@ -115,12 +122,15 @@ describe('generate (KV cache)', () => {
   for (const p of model.parameters()) p.data.forEach((v, i, d) => (d[i] = v * 40)); // sharper, seed-sensitive logits
   const prompt = Int32Array.of(1, 2, 3);
 
-  it.each([1, 0.7, 0])('equals uncached nanoGPT-style sampling well past blockSize (temperature %s)', async (temperature) => {
-    const n = 3 * tinyModel.blockSize;
-    const cached = await generate(model, prompt, { maxNewTokens: n, temperature, topK: 200, rng: new Rng(5) });
-    const uncached = generateUncached(model, prompt, n, temperature, new Rng(5));
-    expect(Array.from(cached)).toEqual(Array.from(uncached));
-  });
+  it.each([1, 0.7, 0])(
+    'equals uncached nanoGPT-style sampling well past blockSize (temperature %s)',
+    async (temperature) => {
+      const n = 3 * tinyModel.blockSize;
+      const cached = await generate(model, prompt, { maxNewTokens: n, temperature, topK: 200, rng: new Rng(5) });
+      const uncached = generateUncached(model, prompt, n, temperature, new Rng(5));
+      expect(Array.from(cached)).toEqual(Array.from(uncached));
+    },
+  );
 
   it('gives the logits of a full re-run at every cached step', () => {
     const caches = model.newCaches();
@@ -138,7 +148,12 @@ describe('generate (KV cache)', () => {
   it('streams each token as it is chosen and restores training mode', async () => {
     const seen: number[] = [];
     model.train();
-    const out = await generate(model, prompt, { maxNewTokens: 5, temperature: 1, rng: new Rng(2), onToken: (id) => seen.push(id) });
+    const out = await generate(model, prompt, {
+      maxNewTokens: 5,
+      temperature: 1,
+      rng: new Rng(2),
+      onToken: (id) => seen.push(id),
+    });
     expect(seen).toEqual(Array.from(out));
     expect(model.training).toBe(true);
   });

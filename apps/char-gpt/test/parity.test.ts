@@ -12,8 +12,23 @@ import { configureOptimizer } from '../src/optimizer.js';
 
 /** parity.json, as make_fixture.py writes it. */
 interface Fixture {
-  config: { n_layer: number; n_head: number; n_embd: number; block_size: number; vocab_size: number; bias: boolean; dropout: number };
-  optim: { learning_rate: number; weight_decay: number; beta1: number; beta2: number; grad_clip: number; steps: number };
+  config: {
+    n_layer: number;
+    n_head: number;
+    n_embd: number;
+    block_size: number;
+    vocab_size: number;
+    bias: boolean;
+    dropout: number;
+  };
+  optim: {
+    learning_rate: number;
+    weight_decay: number;
+    beta1: number;
+    beta2: number;
+    grad_clip: number;
+    steps: number;
+  };
   idx: number[][];
   targets: number[][];
   loss: number;
@@ -32,7 +47,15 @@ function loadFixture(name: string) {
     Object.entries(stored).filter(([key]) => !key.startsWith('grad.') && key !== 'logits'),
   );
   const c = fixture.config;
-  const config: GptConfig = { vocabSize: c.vocab_size, blockSize: c.block_size, nLayer: c.n_layer, nHead: c.n_head, nEmbd: c.n_embd, dropout: c.dropout, bias: c.bias };
+  const config: GptConfig = {
+    vocabSize: c.vocab_size,
+    blockSize: c.block_size,
+    nLayer: c.n_layer,
+    nHead: c.n_head,
+    nEmbd: c.n_embd,
+    dropout: c.dropout,
+    bias: c.bias,
+  };
   return {
     fixture,
     stored,
@@ -69,7 +92,9 @@ function mismatch(actual: ArrayLike<number>, expected: ArrayLike<number>): strin
     const ratio = Math.abs(actual[i]! - expected[i]!) / (RTOL * Math.max(Math.abs(expected[i]!), rms));
     if (!(ratio <= worstRatio)) [worst, worstRatio] = [i, ratio];
   }
-  return worst < 0 ? '' : `element ${worst}: ${actual[worst]} vs PyTorch ${expected[worst]} (${worstRatio.toFixed(1)}× the tolerance)`;
+  return worst < 0
+    ? ''
+    : `element ${worst}: ${actual[worst]} vs PyTorch ${expected[worst]} (${worstRatio.toFixed(1)}× the tolerance)`;
 }
 
 /** |a − b| ≤ RTOL · |b| for scalars. */
@@ -103,7 +128,9 @@ describe.each([
     const model = fixtureModel();
     model.forward(idx, [B, T], { targets }).loss!.backward();
     const named = model.namedParameters().map(([key, p]) => [toNanoGptName(key), p] as const);
-    const fixtureGrads = Object.keys(stored).filter((key) => key.startsWith('grad.')).map((key) => key.slice(5));
+    const fixtureGrads = Object.keys(stored)
+      .filter((key) => key.startsWith('grad.'))
+      .map((key) => key.slice(5));
     // PyTorch lists the tied weight once, under whichever name it met first.
     expect(fixtureGrads.filter((key) => key !== 'lm_head.weight').sort()).toEqual(named.map(([key]) => key).sort());
     for (const [key, p] of named) {
@@ -114,7 +141,14 @@ describe.each([
 
   it("10 steps of the app's AdamW (nanoGPT's groups, clipping at 1.0) give PyTorch's losses and gradient norms to 1e-4", () => {
     const model = fixtureModel();
-    const { learning_rate: learningRate, weight_decay: weightDecay, beta1, beta2, grad_clip: gradClip, steps } = fixture.optim;
+    const {
+      learning_rate: learningRate,
+      weight_decay: weightDecay,
+      beta1,
+      beta2,
+      grad_clip: gradClip,
+      steps,
+    } = fixture.optim;
     const { optimizer } = configureOptimizer(model, { learningRate, weightDecay, beta1, beta2 });
     const params = model.parameters();
     const losses: number[] = [];
@@ -128,8 +162,18 @@ describe.each([
       optimizer.zeroGrad();
       losses.push(loss.item());
     }
-    losses.forEach((loss, i) => expect(close(loss, fixture.adamw_losses[i]!), `step ${i}: loss ${loss} vs PyTorch ${fixture.adamw_losses[i]}`).toBe(true));
-    norms.forEach((norm, i) => expect(close(norm, fixture.grad_norms[i]!), `step ${i}: grad norm ${norm} vs PyTorch ${fixture.grad_norms[i]}`).toBe(true));
+    losses.forEach((loss, i) =>
+      expect(
+        close(loss, fixture.adamw_losses[i]!),
+        `step ${i}: loss ${loss} vs PyTorch ${fixture.adamw_losses[i]}`,
+      ).toBe(true),
+    );
+    norms.forEach((norm, i) =>
+      expect(
+        close(norm, fixture.grad_norms[i]!),
+        `step ${i}: grad norm ${norm} vs PyTorch ${fixture.grad_norms[i]}`,
+      ).toBe(true),
+    );
     expect(losses[steps - 1]).toBeLessThan(losses[0]! / 4); // the run really trains, so the steps are compared where it matters
   });
 

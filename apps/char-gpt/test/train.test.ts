@@ -12,7 +12,12 @@ function logRows(outDir: string): string[] {
   return readFileSync(join(outDir, 'log.csv'), 'utf8')
     .trim()
     .split('\n')
-    .map((line) => line.split(',').filter((_, i) => i !== 3).join(','));
+    .map((line) =>
+      line
+        .split(',')
+        .filter((_, i) => i !== 3)
+        .join(','),
+    );
 }
 
 describe('train', () => {
@@ -60,7 +65,11 @@ describe('train', () => {
     it('crashed right after the checkpoint at iteration 10 and resumed', async () => {
       const config = { ...base(), data: fullConfig.data };
       const crash = new Error('simulated crash');
-      const events = { checkpoint: ({ iter }: { iter: number }) => { if (iter === 10) throw crash; } };
+      const events = {
+        checkpoint: ({ iter }: { iter: number }) => {
+          if (iter === 10) throw crash;
+        },
+      };
       await expect(train(config, { events })).rejects.toBe(crash);
       const resumed = await train({ ...config, initFrom: 'resume' });
       expect(resumed.losses).toEqual(full.losses.slice(10));
@@ -88,14 +97,18 @@ describe('train', () => {
     for (const part of ['model', 'optimizer'] as const) {
       for (const [name, t] of Object.entries(ca[part])) {
         const other = cb[part][name]!.data;
-        t.data.forEach((v, i) => expect(Math.abs(v - other[i]!)).toBeLessThanOrEqual(1e-6 + 1e-4 * Math.abs(other[i]!)));
+        t.data.forEach((v, i) =>
+          expect(Math.abs(v - other[i]!)).toBeLessThanOrEqual(1e-6 + 1e-4 * Math.abs(other[i]!)),
+        );
       }
     }
   });
 
   it('stops with a clear error when the loss stops being finite, keeping the last checkpoint', async () => {
     const config = tinyRun({ learningRate: 1e30, warmupIters: 0, gradClip: 0, maxIters: 50, lrDecayIters: 50 });
-    await expect(train(config)).rejects.toThrow(/the loss became (NaN|Infinity|-Infinity) at iteration \d+; training stopped and the last checkpoint/);
+    await expect(train(config)).rejects.toThrow(
+      /the loss became (NaN|Infinity|-Infinity) at iteration \d+; training stopped and the last checkpoint/,
+    );
     expect(readCheckpoint(config.outDir).meta.iter).toBe(0);
   });
 });

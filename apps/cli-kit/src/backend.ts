@@ -24,14 +24,17 @@ export interface BackendConfig {
 export function backendDefaults(env: Record<string, string | undefined> = process.env): BackendConfig {
   const backend = env.TINYGPT_BACKEND?.trim() || 'wasm';
   if (!isBackendName(backend)) {
-    throw new CliError(`TINYGPT_BACKEND must be ${BACKENDS.join(' or ')}, got '${backend}'`, { exitCode: USAGE_EXIT_CODE });
+    throw new CliError(`TINYGPT_BACKEND must be ${BACKENDS.join(' or ')}, got '${backend}'`, {
+      exitCode: USAGE_EXIT_CODE,
+    });
   }
   return { backend, threads: 0 };
 }
 
 /** Help lines for the two knobs, in the form `resolveConfig` takes. */
 export const backendHelp: { readonly [K in keyof BackendConfig]: string } = {
-  backend: 'tensor kernels: wasm (WebAssembly SIMD) or js (the pure-TypeScript reference); default $TINYGPT_BACKEND or wasm',
+  backend:
+    'tensor kernels: wasm (WebAssembly SIMD) or js (the pure-TypeScript reference); default $TINYGPT_BACKEND or wasm',
   threads: 'threads for the wasm kernels (0: one per core)',
 };
 
@@ -60,7 +63,9 @@ export async function selectBackend(config: BackendConfig): Promise<ActiveBacken
     throw new CliError(`--backend must be ${BACKENDS.join(' or ')}, got '${backend}'`, { exitCode: USAGE_EXIT_CODE });
   }
   if (!Number.isInteger(threads) || threads < 0) {
-    throw new CliError(`--threads must be a whole number ≥ 0 (0: one per core), got ${threads}`, { exitCode: USAGE_EXIT_CODE });
+    throw new CliError(`--threads must be a whole number ≥ 0 (0: one per core), got ${threads}`, {
+      exitCode: USAGE_EXIT_CODE,
+    });
   }
   if (backend === 'js') {
     setBackend(cpuBackend);

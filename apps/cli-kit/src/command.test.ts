@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatCommands, selectCommand } from './command.js';
 
-const commands = { train: 'train the MLP', eval: 'accuracy on the test set', predict: 'classify one image', visualize: 'draw digits and weights' };
+const commands = {
+  train: 'train the MLP',
+  eval: 'accuracy on the test set',
+  predict: 'classify one image',
+  visualize: 'draw digits and weights',
+};
 
 describe('selectCommand', () => {
   it('takes the command from the first argument and returns the rest', () => {
@@ -16,9 +21,15 @@ describe('selectCommand', () => {
   });
 
   it('rejects an unknown command with the list and the closest one, exit code 2', () => {
-    expect(() => selectCommand(['trian'], commands)).toThrow("unknown command 'trian' (did you mean train?); commands: train, eval, predict, visualize");
-    expect(() => selectCommand(['fit'], commands)).toThrow("unknown command 'fit'; commands: train, eval, predict, visualize");
-    expect(() => selectCommand(['--epochs=3'], commands)).toThrow('expected a command before --epochs=3; commands: train, eval, predict, visualize');
+    expect(() => selectCommand(['trian'], commands)).toThrow(
+      "unknown command 'trian' (did you mean train?); commands: train, eval, predict, visualize",
+    );
+    expect(() => selectCommand(['fit'], commands)).toThrow(
+      "unknown command 'fit'; commands: train, eval, predict, visualize",
+    );
+    expect(() => selectCommand(['--epochs=3'], commands)).toThrow(
+      'expected a command before --epochs=3; commands: train, eval, predict, visualize',
+    );
     try {
       selectCommand(['x'], commands);
     } catch (err) {

@@ -19,14 +19,19 @@ export interface SelectedCommand<C extends string> {
  * const { command, argv: rest } = selectCommand(argv, { train: 'train the MLP', eval: 'test accuracy' });
  * // ['train', '--epochs', '3'] → command 'train', rest ['--epochs', '3']
  */
-export function selectCommand<C extends string>(argv: readonly string[], commands: Readonly<Record<C, string>>): SelectedCommand<C> {
+export function selectCommand<C extends string>(
+  argv: readonly string[],
+  commands: Readonly<Record<C, string>>,
+): SelectedCommand<C> {
   const names = Object.keys(commands) as C[];
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') return { command: undefined, argv: rest };
   if (names.includes(first as C)) return { command: first as C, argv: rest };
   const close = suggest(first, names);
   const what = first.startsWith('-') ? `expected a command before ${first}` : `unknown command '${first}'`;
-  throw new CliError(`${what}${close ? ` (did you mean ${close}?)` : ''}; commands: ${names.join(', ')}`, { exitCode: USAGE_EXIT_CODE });
+  throw new CliError(`${what}${close ? ` (did you mean ${close}?)` : ''}; commands: ${names.join(', ')}`, {
+    exitCode: USAGE_EXIT_CODE,
+  });
 }
 
 /**

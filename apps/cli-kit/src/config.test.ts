@@ -76,7 +76,13 @@ describe('resolveConfig: sources and precedence', () => {
     const file = json('small.json', { nLayer: 8, dropout: 0.1, 'learning-rate': 6e-4, init_from: 'resume' });
     const { config, sources, configFiles } = resolved(['--n-layer=12', '--config', 'small.json']);
     expect(config).toEqual({ ...defaults, nLayer: 12, dropout: 0.1, learningRate: 6e-4, initFrom: 'resume' });
-    expect(sources).toMatchObject({ nLayer: 'flag', dropout: 'file', learningRate: 'file', initFrom: 'file', nHead: 'default' });
+    expect(sources).toMatchObject({
+      nLayer: 'flag',
+      dropout: 'file',
+      learningRate: 'file',
+      initFrom: 'file',
+      nHead: 'default',
+    });
     expect(configFiles).toEqual([file]);
   });
 
@@ -92,18 +98,22 @@ describe('resolveConfig: sources and precedence', () => {
 });
 
 describe('resolveConfig: flag spellings', () => {
-  it.each([
-    [['--n-layer', '6']],
-    [['--n-layer=6']],
-    [['--nLayer=6']],
-    [['--n_layer=6']],
-    [['--n_layer', '6']],
-  ])('reads %j as nLayer 6', (argv) => {
-    expect(resolved(argv).config.nLayer).toBe(6);
-  });
+  it.each([[['--n-layer', '6']], [['--n-layer=6']], [['--nLayer=6']], [['--n_layer=6']], [['--n_layer', '6']]])(
+    'reads %j as nLayer 6',
+    (argv) => {
+      expect(resolved(argv).config.nLayer).toBe(6);
+    },
+  );
 
   it('parses numbers as people type them', () => {
-    const cases: [string, number][] = [['6e-4', 6e-4], ['.5', 0.5], ['0.0', 0], ['-1', -1], ['+2', 2], ['1E3', 1000]];
+    const cases: [string, number][] = [
+      ['6e-4', 6e-4],
+      ['.5', 0.5],
+      ['0.0', 0],
+      ['-1', -1],
+      ['+2', 2],
+      ['1E3', 1000],
+    ];
     for (const [text, value] of cases) expect(resolved(['--beta2', text]).config.beta2).toBe(value);
   });
 
@@ -125,7 +135,17 @@ describe('resolveConfig: flag spellings', () => {
   });
 
   it('accepts a nanoGPT command line pasted as is', () => {
-    const argv = ['--n_layer=6', '--n_head=6', '--n_embd=384', '--learning_rate=1e-3', '--dropout=0.2', '--compile=False', '--bias=True', '--init_from=resume', '--out_dir=out-shakespeare-char'];
+    const argv = [
+      '--n_layer=6',
+      '--n_head=6',
+      '--n_embd=384',
+      '--learning_rate=1e-3',
+      '--dropout=0.2',
+      '--compile=False',
+      '--bias=True',
+      '--init_from=resume',
+      '--out_dir=out-shakespeare-char',
+    ];
     expect(resolved(argv).config).toEqual({
       nLayer: 6,
       nHead: 6,
@@ -169,10 +189,14 @@ describe('resolveConfig: errors', () => {
     expect(failure(['--n-layr=4']).message).toBe(
       'unknown option --n-layr (did you mean --n-layer?); valid options: --n-layer, --n-head, --n-embd, --learning-rate, --dropout, --init-from, --out-dir, --bias, --compile, --beta2',
     );
-    expect(failure(['--learning_rat=1']).message).toMatch(/^unknown option --learning_rat \(did you mean --learning-rate\?\); valid options: /);
+    expect(failure(['--learning_rat=1']).message).toMatch(
+      /^unknown option --learning_rat \(did you mean --learning-rate\?\); valid options: /,
+    );
     expect(failure(['--device=cpu']).message).toMatch(/^unknown option --device; valid options: --n-layer, /);
     expect(failure(['-n', '4']).message).toMatch(/^unknown option -n; valid options: /);
-    expect(failure(['--no-out-dir']).message).toBe('--no-out-dir: only boolean options have a --no- form, and --out-dir takes a string');
+    expect(failure(['--no-out-dir']).message).toBe(
+      '--no-out-dir: only boolean options have a --no- form, and --out-dir takes a string',
+    );
   });
 
   it('enforces choices, for strings and for numbers', () => {
@@ -189,7 +213,9 @@ describe('resolveConfig: errors', () => {
     expect(failure(['--n-head=5']).message).toBe('--n-head expects a divisor of nEmbd (128), got 5');
     json('zero.json', { n_layer: 0 });
     expect(failure(['--config', 'zero.json']).message).toBe('zero.json: "n_layer" expects a positive integer, got 0');
-    expect(() => resolveConfig({ ...defaults, nLayer: 0 }, [], spec)).toThrow('the default of nLayer expects a positive integer, got 0');
+    expect(() => resolveConfig({ ...defaults, nLayer: 0 }, [], spec)).toThrow(
+      'the default of nLayer expects a positive integer, got 0',
+    );
   });
 
   it('rejects bad config files with one message each', () => {
@@ -197,7 +223,9 @@ describe('resolveConfig: errors', () => {
     json('broken.json', '{"nLayer": 4,}');
     expect(failure(['--config', 'broken.json']).message).toMatch(/^config file .*broken\.json is not valid JSON \(/);
     json('list.json', [1, 2]);
-    expect(failure(['--config', 'list.json']).message).toBe('config file list.json must hold a JSON object of settings, e.g. {"nLayer": 4}');
+    expect(failure(['--config', 'list.json']).message).toBe(
+      'config file list.json must hold a JSON object of settings, e.g. {"nLayer": 4}',
+    );
     json('typo.json', { n_layr: 4 });
     expect(failure(['--config', 'typo.json']).message).toBe(
       'typo.json: unknown setting "n_layr" (did you mean nLayer?); valid settings: nLayer, nHead, nEmbd, learningRate, dropout, initFrom, outDir, bias, compile, beta2',
@@ -209,7 +237,9 @@ describe('resolveConfig: errors', () => {
   });
 
   it('refuses defaults whose keys are not camelCase or collide', () => {
-    expect(() => resolveConfig({ n_layer: 4 }, [], { help: { n_layer: '' } })).toThrow("config key 'n_layer' must be camelCase");
+    expect(() => resolveConfig({ n_layer: 4 }, [], { help: { n_layer: '' } })).toThrow(
+      "config key 'n_layer' must be camelCase",
+    );
     expect(() => resolveConfig({ nlayer: 4, nLayer: 4 }, [], { help: { nlayer: '', nLayer: '' } })).toThrow(
       "config keys 'nlayer' and 'nLayer' are both spelled 'nlayer'",
     );
@@ -220,13 +250,21 @@ describe('resolveConfig: positionals and help', () => {
   it('returns positional arguments, up to the number allowed', () => {
     expect(resolved(['train', '--n-layer=2'], { positionals: 1 }).positionals).toEqual(['train']);
     expect(resolved(['-5'], { positionals: 1 }).positionals).toEqual(['-5']);
-    expect(resolved(['a', '--', '--not-a-flag', 'b'], { positionals: Infinity }).positionals).toEqual(['a', '--not-a-flag', 'b']);
+    expect(resolved(['a', '--', '--not-a-flag', 'b'], { positionals: Infinity }).positionals).toEqual([
+      'a',
+      '--not-a-flag',
+      'b',
+    ]);
     expect(failure(['train']).message).toBe("unexpected argument 'train' (this command takes only --flags)");
-    expect(failure(['a', 'b', 'c'], { positionals: 2 }).message).toBe("unexpected argument 'c' (this command takes at most 2)");
+    expect(failure(['a', 'b', 'c'], { positionals: 2 }).message).toBe(
+      "unexpected argument 'c' (this command takes at most 2)",
+    );
   });
 
   it("explains '--bias false': booleans take their value after '='", () => {
-    expect(failure(['--bias', 'false']).message).toBe("unexpected argument 'false' (a boolean flag takes its value after '=': --bias=false)");
+    expect(failure(['--bias', 'false']).message).toBe(
+      "unexpected argument 'false' (a boolean flag takes its value after '=': --bias=false)",
+    );
   });
 
   it('reports --help without checking anything else', () => {
@@ -239,7 +277,11 @@ describe('resolveConfig: positionals and help', () => {
 
 describe('formatHelp', () => {
   it('lists every key with its flag, type, default, help and choices', () => {
-    const text = formatHelp(defaults, { ...spec, usage: 'pnpm pretrain [options]', description: 'Train a GPT on a text corpus.' });
+    const text = formatHelp(defaults, {
+      ...spec,
+      usage: 'pnpm pretrain [options]',
+      description: 'Train a GPT on a text corpus.',
+    });
     expect(text).toBe(
       [
         'Usage: pnpm pretrain [options]',

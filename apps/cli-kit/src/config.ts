@@ -159,7 +159,13 @@ export function resolveConfig<D extends ConfigDefaults>(
 /** The parse of a command line that asked for help: only the plain words, unchecked. */
 function helpOnly(argv: readonly string[], flagsEnd: number): ParsedArgv {
   const words = argv.slice(0, flagsEnd).filter((arg) => !arg.startsWith('-'));
-  return { help: true, flags: [], configFiles: [], positionals: [...words, ...argv.slice(flagsEnd + 1)], afterBooleanFlag: new Map() };
+  return {
+    help: true,
+    flags: [],
+    configFiles: [],
+    positionals: [...words, ...argv.slice(flagsEnd + 1)],
+    afterBooleanFlag: new Map(),
+  };
 }
 
 interface ParsedArgv {
@@ -216,7 +222,9 @@ function parseArgv(argv: readonly string[], defaults: ConfigDefaults, names: Map
       const positive = names.get(name.slice(3));
       if (positive !== undefined && typeof defaults[positive] === 'boolean') [key, negated] = [positive, true];
       else if (positive !== undefined) {
-        throw usageError(`${flag}: only boolean options have a --no- form, and --${kebab(positive)} takes ${article(typeof defaults[positive])}`);
+        throw usageError(
+          `${flag}: only boolean options have a --no- form, and --${kebab(positive)} takes ${article(typeof defaults[positive])}`,
+        );
       }
     }
     if (key === undefined) throw unknownKey(`unknown option ${flag}`, name, keys, 'flag');
@@ -224,7 +232,8 @@ function parseArgv(argv: readonly string[], defaults: ConfigDefaults, names: Map
     const type = typeof defaults[key];
     let value: ConfigValue;
     if (type === 'boolean') {
-      if (negated && inline !== undefined) throw usageError(`${flag} takes no value; write --${name.slice(3)}=${inline} instead`);
+      if (negated && inline !== undefined)
+        throw usageError(`${flag} takes no value; write --${name.slice(3)}=${inline} instead`);
       value = negated ? false : inline === undefined ? true : parseBoolean(inline, flag);
       if (inline === undefined && !negated) previousBoolean = flag;
     } else if (type === 'number') {
@@ -243,10 +252,12 @@ function parseArgv(argv: readonly string[], defaults: ConfigDefaults, names: Map
 function nameTable(keys: readonly string[]): Map<string, string> {
   const names = new Map<string, string>();
   for (const key of keys) {
-    if (!/^[a-z][a-zA-Z0-9]*$/.test(key)) throw new TypeError(`config key '${key}' must be camelCase (letters and digits)`);
+    if (!/^[a-z][a-zA-Z0-9]*$/.test(key))
+      throw new TypeError(`config key '${key}' must be camelCase (letters and digits)`);
     for (const name of [key, kebab(key), kebab(key).replaceAll('-', '_'), normalize(key)]) {
       const other = names.get(name);
-      if (other !== undefined && other !== key) throw new TypeError(`config keys '${other}' and '${key}' are both spelled '${name}'`);
+      if (other !== undefined && other !== key)
+        throw new TypeError(`config keys '${other}' and '${key}' are both spelled '${name}'`);
       names.set(name, key);
     }
   }
@@ -278,7 +289,10 @@ function parseBoolean(text: string, flag: string): boolean {
 function unknownKey(what: string, typed: string, keys: readonly string[], kind: 'flag' | 'file'): CliError {
   const spelled = keys.map((key) => (kind === 'flag' ? `--${kebab(key)}` : key));
   const close = suggest(kebab(typed.replaceAll('_', '-')).toLowerCase(), keys.map(kebab));
-  const hint = close === undefined ? '' : ` (did you mean ${kind === 'flag' ? `--${close}` : keys[keys.map(kebab).indexOf(close)]}?)`;
+  const hint =
+    close === undefined
+      ? ''
+      : ` (did you mean ${kind === 'flag' ? `--${close}` : keys[keys.map(kebab).indexOf(close)]}?)`;
   return usageError(`${what}${hint}; valid ${kind === 'flag' ? 'options' : 'settings'}: ${spelled.join(', ')}`);
 }
 
@@ -308,7 +322,8 @@ function show(value: ConfigValue): string {
 export function formatHelp<D extends ConfigDefaults>(defaults: D, spec: ConfigSpec<D>): string {
   const rows: [string, string, string][] = (Object.keys(defaults) as (keyof D & string)[]).map((key) => {
     const value = defaults[key]!;
-    const flag = typeof value === 'boolean' ? `--${kebab(key)}, --no-${kebab(key)}` : `--${kebab(key)} <${typeof value}>`;
+    const flag =
+      typeof value === 'boolean' ? `--${kebab(key)}, --no-${kebab(key)}` : `--${kebab(key)} <${typeof value}>`;
     const choices = spec.choices?.[key];
     const help = choices ? `${spec.help[key]} (${choices.map(String).join(' | ')})` : spec.help[key];
     return [flag, typeof value === 'string' ? JSON.stringify(value) : String(value), help];
@@ -320,6 +335,7 @@ export function formatHelp<D extends ConfigDefaults>(defaults: D, spec: ConfigSp
   const lines = [`Usage: ${spec.usage ?? '[options]'}`];
   if (spec.description) lines.push('', spec.description);
   lines.push('', 'Options (also --snake_case; a --config FILE.json may set them, flags win):');
-  for (const [flag, value, help] of rows) lines.push(`  ${flag.padEnd(width0)}  ${value.padEnd(width1)}  ${help}`.trimEnd());
+  for (const [flag, value, help] of rows)
+    lines.push(`  ${flag.padEnd(width0)}  ${value.padEnd(width1)}  ${help}`.trimEnd());
   return lines.join('\n');
 }

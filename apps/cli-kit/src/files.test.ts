@@ -88,9 +88,15 @@ describe('readJsonFile', () => {
   });
 
   it('says which file is missing, a directory, empty or not JSON', () => {
-    expect(message(() => readJsonFile(join(dir, 'nope.json'), 'checkpoint'))).toBe(`checkpoint not found: ${join(dir, 'nope.json')}`);
+    expect(message(() => readJsonFile(join(dir, 'nope.json'), 'checkpoint'))).toBe(
+      `checkpoint not found: ${join(dir, 'nope.json')}`,
+    );
     expect(message(() => readJsonFile(dir, 'checkpoint'))).toBe(`checkpoint ${dir} is a directory, not a JSON file`);
-    expect(message(() => readJsonFile(file('empty.json', ' \n'), 'config file'))).toBe(`config file ${join(dir, 'empty.json')} is empty`);
-    expect(message(() => readJsonFile(file('bad.json', '{nLayer: 4}')))).toMatch(/^JSON file .*bad\.json is not valid JSON \(.+\)$/);
+    expect(message(() => readJsonFile(file('empty.json', ' \n'), 'config file'))).toBe(
+      `config file ${join(dir, 'empty.json')} is empty`,
+    );
+    expect(message(() => readJsonFile(file('bad.json', '{nLayer: 4}')))).toMatch(
+      /^JSON file .*bad\.json is not valid JSON \(.+\)$/,
+    );
   });
 });

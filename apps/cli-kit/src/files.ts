@@ -6,7 +6,8 @@ import { dirname } from 'node:path';
 import { CliError } from './cli-error.js';
 
 /** What {@link writeFileAtomic} writes: the whole contents, or a function that writes them chunk by chunk. */
-export type AtomicData = string | Uint8Array | ((write: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>);
+export type AtomicData =
+  string | Uint8Array | ((write: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>);
 
 let tempCounter = 0;
 

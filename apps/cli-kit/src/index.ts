@@ -1,7 +1,22 @@
 // Public surface of @tinygpt/cli-kit: what the char-gpt and mnist-mlp command lines share.
 export { resolveConfig, formatHelp, kebab } from './config.js';
-export type { Config, ConfigDefaults, ConfigSource, ConfigSpec, ConfigValue, ResolvedConfig, Validator } from './config.js';
-export { isInteger, isPositiveInteger, isNonNegativeInteger, isPositive, isNonNegative, inRange } from './validators.js';
+export type {
+  Config,
+  ConfigDefaults,
+  ConfigSource,
+  ConfigSpec,
+  ConfigValue,
+  ResolvedConfig,
+  Validator,
+} from './config.js';
+export {
+  isInteger,
+  isPositiveInteger,
+  isNonNegativeInteger,
+  isPositive,
+  isNonNegative,
+  inRange,
+} from './validators.js';
 export { selectCommand, formatCommands } from './command.js';
 export type { SelectedCommand } from './command.js';
 export { CliError, USAGE_EXIT_CODE } from './cli-error.js';

@@ -12,7 +12,11 @@ describe.concurrent('onInterrupt', { timeout: 30_000 }, () => {
     await run.waitFor('ready');
     run.child.kill('SIGINT');
     const result = await run.result;
-    expect(result).toMatchObject({ code: 130, signal: null, stderr: '\nSIGINT: finishing up (press Ctrl-C again to exit now)\n' });
+    expect(result).toMatchObject({
+      code: 130,
+      signal: null,
+      stderr: '\nSIGINT: finishing up (press Ctrl-C again to exit now)\n',
+    });
     expect(readFileSync(saved, 'utf8')).toBe('saved on SIGINT');
   });
 
@@ -33,7 +37,9 @@ describe.concurrent('onInterrupt', { timeout: 30_000 }, () => {
     run.child.kill('SIGINT');
     const result = await run.result;
     expect(result.code).toBe(130);
-    expect(result.stderr).toBe('\nSIGINT: finishing up (press Ctrl-C again to exit now)\n\nSIGINT again: exiting now\n');
+    expect(result.stderr).toBe(
+      '\nSIGINT: finishing up (press Ctrl-C again to exit now)\n\nSIGINT again: exiting now\n',
+    );
   });
 
   it('exits 1 with one error line when the handler fails', async () => {

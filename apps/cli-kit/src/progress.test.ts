@@ -17,13 +17,18 @@ describe('createProgress on a terminal', () => {
     const progress = createProgress({ total: 2000, label: 'train', stream, now });
     clock.t += 50_000;
     progress.update(800, { loss: 2.01294, 'ms/iter': 62.5 });
-    expect(writes).toEqual(['train ████████░░░░░░░░░░░░ 800/2000  40.0% | loss 2.0129 | ms/iter 62.500 | 16.0 it/s | eta 1m15s']);
+    expect(writes).toEqual([
+      'train ████████░░░░░░░░░░░░ 800/2000  40.0% | loss 2.0129 | ms/iter 62.500 | 16.0 it/s | eta 1m15s',
+    ]);
     clock.t += 50;
     progress.update(801, { loss: 2.0 });
     expect(writes).toHaveLength(1); // throttled: less than 100 ms since the last draw
     clock.t += 100;
     progress.update(802, { loss: 2.0 });
-    expect(writes.slice(1)).toEqual(['\r\x1b[2K', 'train ████████░░░░░░░░░░░░ 802/2000  40.1% | loss 2 | 16.0 it/s | eta 1m15s']);
+    expect(writes.slice(1)).toEqual([
+      '\r\x1b[2K',
+      'train ████████░░░░░░░░░░░░ 802/2000  40.1% | loss 2 | 16.0 it/s | eta 1m15s',
+    ]);
   });
 
   it('prints log lines above the bar and leaves the final line on done', () => {
@@ -107,10 +112,37 @@ describe('createProgress with json', () => {
     progress.done();
     expect(writes.every((w) => w.endsWith('\n') && !w.slice(0, -1).includes('\n'))).toBe(true);
     expect(writes.map((w) => JSON.parse(w) as unknown)).toEqual([
-      { type: 'progress', label: 'train', current: 1, total: 4, elapsedMs: 500, rate: 2, etaMs: 1500, fields: { loss: 4.1676 } },
-      { type: 'progress', label: 'train', current: 1, total: 4, elapsedMs: 500, rate: 2, etaMs: 1500, fields: { loss: 4.1 } },
+      {
+        type: 'progress',
+        label: 'train',
+        current: 1,
+        total: 4,
+        elapsedMs: 500,
+        rate: 2,
+        etaMs: 1500,
+        fields: { loss: 4.1676 },
+      },
+      {
+        type: 'progress',
+        label: 'train',
+        current: 1,
+        total: 4,
+        elapsedMs: 500,
+        rate: 2,
+        etaMs: 1500,
+        fields: { loss: 4.1 },
+      },
       { type: 'log', label: 'train', message: 'checkpoint saved' },
-      { type: 'progress', label: 'train', current: 2, total: 4, elapsedMs: 1000, rate: 2, etaMs: 1000, fields: { loss: 3.5 } },
+      {
+        type: 'progress',
+        label: 'train',
+        current: 2,
+        total: 4,
+        elapsedMs: 1000,
+        rate: 2,
+        etaMs: 1000,
+        fields: { loss: 3.5 },
+      },
       { type: 'done', label: 'train', current: 2, total: 4, elapsedMs: 1000, rate: 2, fields: { loss: 3.5 } },
     ]);
   });
@@ -124,20 +156,20 @@ describe('createProgress with json', () => {
 
 describe('formatField and formatDuration', () => {
   it('show numbers the way training logs read', () => {
-    expect([formatField(2.42931), formatField(61.23), formatField(0.000123456), formatField(12), formatField(123456.7), formatField('1.2k')]).toEqual([
-      '2.4293',
-      '61.230',
-      '0.00012346',
-      '12',
-      '123457',
-      '1.2k',
-    ]);
-    expect([formatDuration(850), formatDuration(42_400), formatDuration(429_000), formatDuration(7_380_000), formatDuration(Infinity)]).toEqual([
-      '850ms',
-      '42s',
-      '7m09s',
-      '2h03m',
-      '?',
-    ]);
+    expect([
+      formatField(2.42931),
+      formatField(61.23),
+      formatField(0.000123456),
+      formatField(12),
+      formatField(123456.7),
+      formatField('1.2k'),
+    ]).toEqual(['2.4293', '61.230', '0.00012346', '12', '123457', '1.2k']);
+    expect([
+      formatDuration(850),
+      formatDuration(42_400),
+      formatDuration(429_000),
+      formatDuration(7_380_000),
+      formatDuration(Infinity),
+    ]).toEqual(['850ms', '42s', '7m09s', '2h03m', '?']);
   });
 });

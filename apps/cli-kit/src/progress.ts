@@ -96,10 +96,13 @@ export function createProgress(options: ProgressOptions): Progress {
     const percent = (fraction * 100).toFixed(1);
     // Beside the bar the percentage keeps its width, so the line does not jitter.
     const head = (showBar: boolean): string =>
-      [label, showBar ? bar(fraction) : '', `${current}/${total}`, `${showBar ? percent.padStart(5) : percent}%`].filter(Boolean).join(' ');
+      [label, showBar ? bar(fraction) : '', `${current}/${total}`, `${showBar ? percent.padStart(5) : percent}%`]
+        .filter(Boolean)
+        .join(' ');
     const shown = Object.entries(fields).map(([name, value]) => `${name} ${formatField(value)}`);
     const tail = `${formatRate(rate)} | eta ${etaMs === null ? '?' : formatDuration(etaMs)}`;
-    const compose = (showBar: boolean, count: number): string => [head(showBar), ...shown.slice(0, count), tail].join(' | ');
+    const compose = (showBar: boolean, count: number): string =>
+      [head(showBar), ...shown.slice(0, count), tail].join(' | ');
     let text = compose(withBar, shown.length);
     if (text.length <= maxWidth) return text;
     for (let count = shown.length; count >= 0; count--) {
@@ -155,7 +158,9 @@ export function createProgress(options: ProgressOptions): Progress {
         return;
       }
       const extra = Object.entries(fields).map(([name, value]) => ` | ${name} ${formatField(value)}`);
-      stream.write(`${label ? `${label} ` : ''}done: ${current}/${total} in ${formatDuration(elapsedMs)} (${formatRate(rate)})${extra.join('')}\n`);
+      stream.write(
+        `${label ? `${label} ` : ''}done: ${current}/${total} in ${formatDuration(elapsedMs)} (${formatRate(rate)})${extra.join('')}\n`,
+      );
     },
   };
 }

@@ -1,11 +1,22 @@
 // Tests the ready-made numeric validators.
 import { describe, expect, it } from 'vitest';
-import { inRange, isInteger, isNonNegative, isNonNegativeInteger, isPositive, isPositiveInteger } from './validators.js';
+import {
+  inRange,
+  isInteger,
+  isNonNegative,
+  isNonNegativeInteger,
+  isPositive,
+  isPositiveInteger,
+} from './validators.js';
 
 describe('validators', () => {
   it('accept what they name and describe what they expected otherwise', () => {
     expect([isInteger(-3), isInteger(2.5)]).toEqual([undefined, 'an integer']);
-    expect([isPositiveInteger(1), isPositiveInteger(0), isPositiveInteger(1.5)]).toEqual([undefined, 'a positive integer', 'a positive integer']);
+    expect([isPositiveInteger(1), isPositiveInteger(0), isPositiveInteger(1.5)]).toEqual([
+      undefined,
+      'a positive integer',
+      'a positive integer',
+    ]);
     expect([isNonNegativeInteger(0), isNonNegativeInteger(-1)]).toEqual([undefined, 'an integer ≥ 0']);
     expect([isPositive(1e-9), isPositive(0)]).toEqual([undefined, 'a number > 0']);
     expect([isNonNegative(0), isNonNegative(-0.1)]).toEqual([undefined, 'a number ≥ 0']);

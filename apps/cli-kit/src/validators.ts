@@ -23,6 +23,13 @@ export const isNonNegative = (value: number): string | undefined => (value >= 0 
  * @example
  * validate: { dropout: inRange(0, 1, { maxExclusive: true }) } // "--dropout expects a number in [0, 1), got 1"
  */
-export function inRange(min: number, max: number, { maxExclusive = false } = {}): (value: number) => string | undefined {
-  return (value) => (value >= min && (maxExclusive ? value < max : value <= max) ? undefined : `a number in [${min}, ${max}${maxExclusive ? ')' : ']'}`);
+export function inRange(
+  min: number,
+  max: number,
+  { maxExclusive = false } = {},
+): (value: number) => string | undefined {
+  return (value) =>
+    value >= min && (maxExclusive ? value < max : value <= max)
+      ? undefined
+      : `a number in [${min}, ${max}${maxExclusive ? ')' : ']'}`;
 }

@@ -19,13 +19,22 @@ const backend = (await selectBackend(backendDefaults())).describe(); // the kern
 
 const rows: string[] = [];
 for (const name of chosen) {
-  const config: MnistConfig = { ...defaults, ...presets[name], preset: name, outDir: resolve(base, `runs/mnist-${name}`) };
-  console.log(`== ${name} on ${backend}: ${config.arch} ${config.activation}, ${config.loss}, ${config.optimizer} η ${config.learningRate} (${config.lrSchedule}), batch ${config.batchSize}, ${config.epochs} epochs, seed ${config.seed}`);
+  const config: MnistConfig = {
+    ...defaults,
+    ...presets[name],
+    preset: name,
+    outDir: resolve(base, `runs/mnist-${name}`),
+  };
+  console.log(
+    `== ${name} on ${backend}: ${config.arch} ${config.activation}, ${config.loss}, ${config.optimizer} η ${config.learningRate} (${config.lrSchedule}), batch ${config.batchSize}, ${config.epochs} epochs, seed ${config.seed}`,
+  );
   const { history } = await train(config, { out: process.stdout, backend });
   const last = history.at(-1)!;
   const secondsPerEpoch = history.reduce((s, m) => s + m.seconds, 0) / history.length;
   const pct = (a: number): string => `${(100 * a).toFixed(2)} %`;
-  rows.push(`| ${name} | ${config.arch} ${config.activation}, ${config.loss}, ${config.optimizer} | ${config.epochs} | ${pct(last.valAccuracy)} | **${pct(last.testAccuracy)}** | ${secondsPerEpoch.toFixed(1)} | ${backend} |`);
+  rows.push(
+    `| ${name} | ${config.arch} ${config.activation}, ${config.loss}, ${config.optimizer} | ${config.epochs} | ${pct(last.valAccuracy)} | **${pct(last.testAccuracy)}** | ${secondsPerEpoch.toFixed(1)} | ${backend} |`,
+  );
 }
 console.log(`\n${cpu}\n`);
 console.log('| preset | network | epochs | validation accuracy | test accuracy | s/epoch | backend |');

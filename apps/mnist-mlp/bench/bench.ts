@@ -13,7 +13,8 @@ const args = process.argv.slice(2);
 const full = args.includes('--full'); // time whole epochs instead of slices
 const roundsAt = args.indexOf('--rounds');
 const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : full ? 1 : 5; // the machine is shared: best of interleaved rounds
-if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number ≥ 1 (got '${args[roundsAt + 1]}')`);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`--rounds must be a whole number ≥ 1 (got '${args[roundsAt + 1]}')`);
 const TRAIN_IMAGES = 55_000; // the app's epoch: 60,000 minus the 5,000 validation images
 const REFERENCE_IMAGES = 60_000; // the reference figures' epoch: all of MNIST's training images
 
@@ -27,13 +28,21 @@ const REFERENCE = {
 const runs: { name: string; config: Partial<MnistConfig>; images: number }[] = [
   { name: 'classic preset', config: presets.classic, images: 10_000 },
   { name: 'modern preset', config: presets.modern, images: 6_400 },
-  { name: 'reference small', config: { ...presets.modern, arch: '784-16-16-10', activation: 'sigmoid', learningRate: 1e-3 }, images: 12_800 },
+  {
+    name: 'reference small',
+    config: { ...presets.modern, arch: '784-16-16-10', activation: 'sigmoid', learningRate: 1e-3 },
+    images: 12_800,
+  },
   { name: 'reference large', config: { ...presets.modern, arch: '784-128-64-10', learningRate: 1e-3 }, images: 6_400 },
 ];
 
 /** The contenders, each installed once; `setBackend` switches between them (every run makes its own tensors). */
 const backends: { label: string; backend: Backend }[] = [];
-for (const choice of [{ backend: 'js', threads: 1 }, { backend: 'wasm', threads: 1 }, { backend: 'wasm', threads: 2 }]) {
+for (const choice of [
+  { backend: 'js', threads: 1 },
+  { backend: 'wasm', threads: 1 },
+  { backend: 'wasm', threads: 2 },
+]) {
   const active = await selectBackend(choice);
   backends.push({ label: active.name === 'js' ? 'js' : `wasm ${active.threads}T`, backend: getBackend() });
 }
@@ -43,12 +52,17 @@ const scoring = { val: sliceMnist(data.val, 0, 100), test: data.test }; // score
 
 /** Seconds of the gradient steps of one epoch over the first `images` training images. */
 async function time(config: MnistConfig, images: number): Promise<number> {
-  const { history } = await train(config, { data: { ...scoring, train: sliceMnist(data.train, 0, images) }, save: false });
+  const { history } = await train(config, {
+    data: { ...scoring, train: sliceMnist(data.train, 0, images) },
+    save: false,
+  });
   return history[0]!.seconds;
 }
 
 const cores = `${cpus().length} logical cores, ${availableParallelism()} available`;
-console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} (${cores}), Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}`);
+console.log(
+  `CPU: ${cpus()[0]?.model ?? 'unknown'} (${cores}), Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}`,
+);
 console.log(`backends: js = autograd's TypeScript kernels; wasm 1T / 2T = @tinygpt/backend-wasm on 1 / 2 threads`);
 console.log(
   `${full ? 'one whole epoch' : 'a slice of an epoch'} per run and backend, best of ${rounds} interleaved round${rounds === 1 ? '' : 's'}` +
@@ -57,7 +71,12 @@ console.log(
 console.log('');
 console.log('seconds per epoch of 55,000 images (ratios: how many times faster than js)');
 console.log('');
-console.log(`| run | network | optimizer | batch | images timed | ${backends.map((b) => `${b.label} s/epoch`).join(' | ')} | ${backends.slice(1).map((b) => `js ÷ ${b.label}`).join(' | ')} | wasm 2T GFLOP/s |`);
+console.log(
+  `| run | network | optimizer | batch | images timed | ${backends.map((b) => `${b.label} s/epoch`).join(' | ')} | ${backends
+    .slice(1)
+    .map((b) => `js ÷ ${b.label}`)
+    .join(' | ')} | wasm 2T GFLOP/s |`,
+);
 console.log(`| ${Array.from({ length: 5 + 2 * backends.length }, () => '---').join(' | ')} |`);
 
 const best: Record<string, Record<string, number>> = {}; // run → backend label → s per image
@@ -82,24 +101,43 @@ for (const run of runs) {
   const flops = 6 * macs * images; // forward 2·macs, backward 4·macs (input and weight gradients)
   const perEpoch = backends.map((b) => ((seconds[b.label]! * TRAIN_IMAGES) / images).toFixed(2));
   const ratios = backends.slice(1).map((b) => `${(seconds.js! / seconds[b.label]!).toFixed(1)}×`);
-  const row = [run.name, `${config.arch} ${config.activation}, ${config.loss}`, config.optimizer, config.batchSize, images.toLocaleString('en-US'),
-    ...perEpoch, ...ratios, (flops / seconds['wasm 2T']! / 1e9).toFixed(2)];
+  const row = [
+    run.name,
+    `${config.arch} ${config.activation}, ${config.loss}`,
+    config.optimizer,
+    config.batchSize,
+    images.toLocaleString('en-US'),
+    ...perEpoch,
+    ...ratios,
+    (flops / seconds['wasm 2T']! / 1e9).toFixed(2),
+  ];
   console.log(`| ${row.join(' | ')} |`);
 }
 
 console.log('');
 console.log('beside the reference figures: seconds per epoch of 60,000 images, batch 64, Adam');
-console.log('(TensorFlow.js and PyTorch measured on a 2-vCPU Intel Xeon KVM guest, root README, Reference figures; ours in this run; ratio > 1: ours is faster)');
+console.log(
+  '(TensorFlow.js and PyTorch measured on a 2-vCPU Intel Xeon KVM guest, root README, Reference figures; ours in this run; ratio > 1: ours is faster)',
+);
 console.log('');
-console.log('| network | TF.js pure JS | TF.js WASM | PyTorch + OpenBLAS | ours js | ours wasm 1T | ours wasm 2T | TF.js WASM ÷ wasm 2T | PyTorch ÷ wasm 2T |');
+console.log(
+  '| network | TF.js pure JS | TF.js WASM | PyTorch + OpenBLAS | ours js | ours wasm 1T | ours wasm 2T | TF.js WASM ÷ wasm 2T | PyTorch ÷ wasm 2T |',
+);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const [name, ref] of Object.entries(REFERENCE)) {
   const run = runs.find((r) => r.name === name)!;
   const ours = best[name]!;
   const epoch = (label: string): number => ours[label]! * REFERENCE_IMAGES;
   const network = `${run.config.arch} ${run.config.activation}`;
-  const row = [network, ref.tfjsJs, ref.tfjsWasm, ref.pytorch, ...backends.map((b) => epoch(b.label).toFixed(2)),
-    `${(ref.tfjsWasm / epoch('wasm 2T')).toFixed(1)}×`, `${(ref.pytorch / epoch('wasm 2T')).toFixed(2)}×`];
+  const row = [
+    network,
+    ref.tfjsJs,
+    ref.tfjsWasm,
+    ref.pytorch,
+    ...backends.map((b) => epoch(b.label).toFixed(2)),
+    `${(ref.tfjsWasm / epoch('wasm 2T')).toFixed(1)}×`,
+    `${(ref.pytorch / epoch('wasm 2T')).toFixed(2)}×`,
+  ];
   console.log(`| ${row.join(' | ')} |`);
 }
 

@@ -17,7 +17,10 @@ function distance(x: number, y: number): number {
   for (const s of strokes) {
     for (let i = 0; i + 1 < s.length; i++) {
       const [[ax, ay], [bx, by]] = [s[i]!, s[i + 1]!];
-      const t = Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
+      const t = Math.max(
+        0,
+        Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)),
+      );
       d = Math.min(d, Math.hypot(x - ax - t * (bx - ax), y - ay - t * (by - ay)));
     }
   }

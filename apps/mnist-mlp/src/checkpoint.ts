@@ -51,7 +51,9 @@ export class CheckpointError extends Error {
 export async function saveCheckpoint(dir: string, state: CheckpointState & { model: Mlp }): Promise<void> {
   const { model, ...rest } = state;
   mkdirSync(dir, { recursive: true });
-  const tensors = Object.fromEntries(Object.entries(model.stateDict()).map(([name, t]) => [name, { shape: t.shape, data: t.data }]));
+  const tensors = Object.fromEntries(
+    Object.entries(model.stateDict()).map(([name, t]) => [name, { shape: t.shape, data: t.data }]),
+  );
   const weights = encodeSafetensors(tensors, { format: FORMAT, arch: rest.config.arch, epoch: String(rest.epoch) });
   await writeFileAtomic(join(dir, WEIGHTS_FILE), weights);
   const json: CheckpointJson = { format: FORMAT, ...rest, weightsSha256: sha256(weights) };
@@ -66,13 +68,18 @@ export function loadCheckpoint(dir: string): CheckpointState & { model: Mlp } {
   const metaPath = join(dir, META_FILE);
   const weightsPath = join(dir, WEIGHTS_FILE);
   if (!existsSync(metaPath)) {
-    throw new CheckpointError(`no checkpoint in ${dir}: ${META_FILE} is missing (train one with: pnpm mnist train --out-dir ${dir})`);
+    throw new CheckpointError(
+      `no checkpoint in ${dir}: ${META_FILE} is missing (train one with: pnpm mnist train --out-dir ${dir})`,
+    );
   }
   const json = checkJson(readJsonFile(metaPath, 'checkpoint'), metaPath);
-  if (!existsSync(weightsPath)) throw new CheckpointError(`checkpoint ${dir} is incomplete: ${WEIGHTS_FILE} is missing`);
+  if (!existsSync(weightsPath))
+    throw new CheckpointError(`checkpoint ${dir} is incomplete: ${WEIGHTS_FILE} is missing`);
   const bytes = readFileSync(weightsPath);
   if (sha256(bytes) !== json.weightsSha256) {
-    throw new CheckpointError(`${weightsPath} does not match ${META_FILE} (checksum differs): the files come from different saves or were altered`);
+    throw new CheckpointError(
+      `${weightsPath} does not match ${META_FILE} (checksum differs): the files come from different saves or were altered`,
+    );
   }
   let tensors;
   try {

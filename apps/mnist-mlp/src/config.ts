@@ -164,7 +164,9 @@ export function parseArch(arch: string): number[] {
     throw new Error(`--arch must be layer sizes joined by '-', like 784-16-16-10 (got '${arch}')`);
   }
   if (sizes[0] !== INPUT_SIZE || sizes.at(-1) !== OUTPUT_SIZE) {
-    throw new Error(`--arch must start with ${INPUT_SIZE} (28×28 pixels) and end with ${OUTPUT_SIZE} (digits), got '${arch}'`);
+    throw new Error(
+      `--arch must start with ${INPUT_SIZE} (28×28 pixels) and end with ${OUTPUT_SIZE} (digits), got '${arch}'`,
+    );
   }
   return sizes;
 }
@@ -190,16 +192,20 @@ export function validateConfig(c: MnistConfig): void {
     throw new Error(`--min-learning-rate must be between 0 and --learning-rate (got ${c.minLearningRate})`);
   }
   if (!(c.momentum >= 0 && c.momentum < 1)) throw new Error(`--momentum must be in [0, 1) (got ${c.momentum})`);
-  if (!(c.weightDecay >= 0 && Number.isFinite(c.weightDecay))) throw new Error(`--weight-decay must be ≥ 0 (got ${c.weightDecay})`);
+  if (!(c.weightDecay >= 0 && Number.isFinite(c.weightDecay)))
+    throw new Error(`--weight-decay must be ≥ 0 (got ${c.weightDecay})`);
   count('batchSize', c.batchSize, 1);
   count('epochs', c.epochs, 1);
   count('valImages', c.valImages, 1);
   count('trainImages', c.trainImages, 0);
   count('testImages', c.testImages, 0);
   count('seed', c.seed, 0);
-  if (c.valImages >= 60000) throw new Error(`--val-images must leave training images: at most 59999 of 60000 (got ${c.valImages})`);
+  if (c.valImages >= 60000)
+    throw new Error(`--val-images must leave training images: at most 59999 of 60000 (got ${c.valImages})`);
   if (c.trainImages > 60000 - c.valImages) {
-    throw new Error(`--train-images is at most ${60000 - c.valImages} with --val-images ${c.valImages} (got ${c.trainImages})`);
+    throw new Error(
+      `--train-images is at most ${60000 - c.valImages} with --val-images ${c.valImages} (got ${c.trainImages})`,
+    );
   }
   if (c.testImages > 10000) throw new Error(`--test-images is at most 10000 (got ${c.testImages})`);
   if (c.outDir === '') throw new Error('--out-dir must not be empty');

@@ -38,7 +38,11 @@ export function cost(output: Tensor, labels: Int32Array, loss: MnistConfig['loss
   const [N, K] = output.shape as [number, number];
   const oneHot = new Float32Array(N * K);
   for (let n = 0; n < N; n++) oneHot[n * K + labels[n]!] = 1;
-  return output.sub(tensor(oneHot, [N, K])).pow(2).sum().div(N);
+  return output
+    .sub(tensor(oneHot, [N, K]))
+    .pow(2)
+    .sum()
+    .div(N);
 }
 
 /**

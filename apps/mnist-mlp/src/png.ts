@@ -19,7 +19,11 @@ export class ImageError extends Error {
 export function decodePng(bytes: Uint8Array, file = 'image'): RgbaImage {
   try {
     const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+    return {
+      width: png.width,
+      height: png.height,
+      data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength),
+    };
   } catch (err) {
     throw new ImageError(`${file} is not a readable PNG image (${(err as Error).message})`);
   }
@@ -32,7 +36,9 @@ export function readPng(path: string): RgbaImage {
     bytes = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ImageError(code === 'ENOENT' ? `image not found: ${path}` : `cannot read ${path} (${code ?? (err as Error).message})`);
+    throw new ImageError(
+      code === 'ENOENT' ? `image not found: ${path}` : `cannot read ${path} (${code ?? (err as Error).message})`,
+    );
   }
   return decodePng(bytes, path);
 }

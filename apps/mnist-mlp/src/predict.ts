@@ -73,7 +73,8 @@ function centerDigit(gray: Float32Array, width: number, height: number): Float32
   let [x0, y0, x1, y1] = [width, height, -1, -1];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      if (gray[y * width + x]! > threshold) [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+      if (gray[y * width + x]! > threshold)
+        [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
     }
   }
   if (max < 0.05 || x1 < 0) throw new ImageError('the image is blank: no ink stands out from the background');

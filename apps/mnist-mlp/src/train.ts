@@ -43,7 +43,10 @@ export interface TrainOptions {
  * @example
  * const { history } = await train({ ...defaults, epochs: 1, trainImages: 2000 }, { save: false });
  */
-export async function train(config: MnistConfig, opts: TrainOptions = {}): Promise<{ model: Mlp; history: EpochMetrics[] }> {
+export async function train(
+  config: MnistConfig,
+  opts: TrainOptions = {},
+): Promise<{ model: Mlp; history: EpochMetrics[] }> {
   const rng = new Rng(config.seed);
   const data = opts.data ?? loadSplits(config);
   const model = createModel(parseArch(config.arch), config, rng);
@@ -53,7 +56,12 @@ export async function train(config: MnistConfig, opts: TrainOptions = {}): Promi
   const totalSteps = config.epochs * stepsPerEpoch;
   const lrAt =
     config.lrSchedule === 'cosine'
-      ? cosineLr({ learningRate: config.learningRate, minLr: config.minLearningRate, warmupIters: 0, lrDecayIters: totalSteps })
+      ? cosineLr({
+          learningRate: config.learningRate,
+          minLr: config.minLearningRate,
+          warmupIters: 0,
+          lrDecayIters: totalSteps,
+        })
       : constantLr(config.learningRate);
   const history: EpochMetrics[] = [];
   const backend = opts.backend ?? getBackend().name;
@@ -62,17 +70,26 @@ export async function train(config: MnistConfig, opts: TrainOptions = {}): Promi
   const stopListening = onInterrupt(async () => {
     await saving;
     const saved = history.length > 0 && (opts.save ?? true);
-    opts.progress?.write(`stopped: ${saved ? `${config.outDir} holds epoch ${history.length}` : 'no checkpoint written'}\n`);
+    opts.progress?.write(
+      `stopped: ${saved ? `${config.outDir} holds epoch ${history.length}` : 'no checkpoint written'}\n`,
+    );
   });
 
   try {
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
-      const progress = createProgressBar(`epoch ${epoch}/${config.epochs}`, stepsPerEpoch, config.json ? undefined : opts.progress);
+      const progress = createProgressBar(
+        `epoch ${epoch}/${config.epochs}`,
+        stepsPerEpoch,
+        config.json ? undefined : opts.progress,
+      );
       shuffle(order, rng); // a fresh order every epoch, drawn from the one RNG
       const started = performance.now();
       let lossSum = 0;
       for (let step = 0; step < stepsPerEpoch; step++) {
-        const { x, labels } = getBatch(data.train, order.subarray(step * config.batchSize, (step + 1) * config.batchSize));
+        const { x, labels } = getBatch(
+          data.train,
+          order.subarray(step * config.batchSize, (step + 1) * config.batchSize),
+        );
         const loss = cost(model.forward(x), labels, config.loss); // (B, 784) → (B, 10) → scalar
         optimizer.zeroGrad();
         loss.backward(); // backpropagation: ∂C/∂w for every weight and bias
@@ -94,7 +111,8 @@ export async function train(config: MnistConfig, opts: TrainOptions = {}): Promi
         seconds,
       };
       history.push(metrics);
-      if (opts.save ?? true) await (saving = saveCheckpoint(config.outDir, { model, config, epoch, history, rng: rng.state(), backend }));
+      if (opts.save ?? true)
+        await (saving = saveCheckpoint(config.outDir, { model, config, epoch, history, rng: rng.state(), backend }));
       opts.out?.write(config.json ? `${JSON.stringify(metrics)}\n` : `${formatEpoch(metrics)}\n`);
     }
   } finally {

@@ -23,7 +23,8 @@ export interface WeightGridOptions {
 export function weightGrid(weight: Float32Array, shape: readonly number[], opts: WeightGridOptions = {}): RgbaImage {
   const [H, P] = shape as [number, number];
   const side = Math.round(Math.sqrt(P));
-  if (shape.length !== 2 || side * side !== P) throw new Error(`weightGrid: expected weights (H, 784), got (${shape.join(', ')})`);
+  if (shape.length !== 2 || side * side !== P)
+    throw new Error(`weightGrid: expected weights (H, 784), got (${shape.join(', ')})`);
   const scale = opts.scale ?? (H <= 36 ? 4 : H <= 100 ? 3 : 2);
   const gap = opts.gap ?? 2 * scale;
   const columns = opts.columns ?? Math.ceil(Math.sqrt(H));
@@ -42,7 +43,8 @@ export function weightGrid(weight: Float32Array, shape: readonly number[], opts:
       const rgb = v >= 0 ? [0, Math.round(255 * v), 0] : [Math.round(-255 * v), 0, 0];
       const [px, py] = [left + (p % side) * scale, top + Math.floor(p / side) * scale];
       for (let dy = 0; dy < scale; dy++) {
-        for (let dx = 0; dx < scale; dx++) data.set([rgb[0]!, rgb[1]!, rgb[2]!, 255], 4 * ((py + dy) * width + px + dx));
+        for (let dx = 0; dx < scale; dx++)
+          data.set([rgb[0]!, rgb[1]!, rgb[2]!, 255], 4 * ((py + dy) * width + px + dx));
       }
     }
   }
@@ -56,7 +58,12 @@ export function weightGrid(weight: Float32Array, shape: readonly number[], opts:
 export function curvesSvg(history: readonly EpochMetrics[], title = 'training curves'): string {
   const [W, H] = [880, 340];
   const panels = [
-    { x: 60, label: 'train loss', legendTop: true, series: [{ name: 'train loss', color: '#1f77b4', values: history.map((m) => m.trainLoss) }] },
+    {
+      x: 60,
+      label: 'train loss',
+      legendTop: true,
+      series: [{ name: 'train loss', color: '#1f77b4', values: history.map((m) => m.trainLoss) }],
+    },
     {
       x: 500,
       label: 'accuracy (%)',
@@ -85,7 +92,9 @@ export function curvesSvg(history: readonly EpochMetrics[], title = 'training cu
       const v = lo + ((hi - lo) * i) / 4;
       const y = sy(v).toFixed(1);
       parts.push(`<line x1="${panel.x}" x2="${panel.x + pw}" y1="${y}" y2="${y}" stroke="#eee"/>`);
-      parts.push(`<text x="${panel.x - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${formatTick(v, hi - lo)}</text>`);
+      parts.push(
+        `<text x="${panel.x - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${formatTick(v, hi - lo)}</text>`,
+      );
     }
     for (const e of epochTicks(e0, e1)) {
       parts.push(`<text x="${sx(e).toFixed(1)}" y="${top + ph + 16}" text-anchor="middle">${e}</text>`);
@@ -100,7 +109,9 @@ export function curvesSvg(history: readonly EpochMetrics[], title = 'training cu
         parts.push(`<circle cx="${x}" cy="${y}" r="2.5" fill="${s.color}"/>`);
       }
       const ly = panel.legendTop ? top + 16 + 16 * k : top + ph - 16 * (panel.series.length - k);
-      parts.push(`<line x1="${panel.x + pw - 110}" x2="${panel.x + pw - 90}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`);
+      parts.push(
+        `<line x1="${panel.x + pw - 110}" x2="${panel.x + pw - 90}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`,
+      );
       parts.push(`<text x="${panel.x + pw - 84}" y="${ly}" dominant-baseline="middle">${s.name}</text>`);
     });
   }

@@ -35,12 +35,17 @@ describe('checkpoint', () => {
     const names = Object.keys(model.stateDict());
     expect(names).toEqual(['layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias']);
     for (const name of names) expect(loaded.model.stateDict()[name]!.data).toEqual(model.stateDict()[name]!.data);
-    const x = tensor(Float32Array.from({ length: 2 * 784 }, (_, i) => (i % 7) / 7), [2, 784]);
+    const x = tensor(
+      Float32Array.from({ length: 2 * 784 }, (_, i) => (i % 7) / 7),
+      [2, 784],
+    );
     expect(noGrad(() => loaded.model.forward(x)).data).toEqual(noGrad(() => model.forward(x)).data);
   });
 
   it('a missing directory names what to do', () => {
-    expect(() => loadCheckpoint(join(root, 'nothing-here'))).toThrow(/no checkpoint in .*nothing-here: checkpoint\.json is missing/);
+    expect(() => loadCheckpoint(join(root, 'nothing-here'))).toThrow(
+      /no checkpoint in .*nothing-here: checkpoint\.json is missing/,
+    );
   });
 
   it('a missing weights file', async () => {
@@ -83,7 +88,10 @@ describe('checkpoint', () => {
   it('weights from a different save (checksum mismatch)', async () => {
     const { dir } = await saved('mixed');
     const other = await saved('mixed-other');
-    writeFileSync(join(dir, WEIGHTS_FILE), readFileSync(join(other.dir, WEIGHTS_FILE)).map((b, i) => (i === 200 ? b ^ 1 : b)));
+    writeFileSync(
+      join(dir, WEIGHTS_FILE),
+      readFileSync(join(other.dir, WEIGHTS_FILE)).map((b, i) => (i === 200 ? b ^ 1 : b)),
+    );
     expect(() => loadCheckpoint(dir)).toThrow(/does not match checkpoint\.json \(checksum differs\)/);
   });
 

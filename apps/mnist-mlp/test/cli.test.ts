@@ -20,7 +20,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
  * Runs `pnpm mnist …` the way the root script does: from the app folder, user paths relative to
  * INIT_CWD, on the default backend unless `env` names one.
  */
-function mnist(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+function mnist(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [tsx, '--conditions=@tinygpt/source', 'src/cli/mnist.ts', ...args], {
     cwd: appDir,
     env: { ...process.env, INIT_CWD: work, TINYGPT_DEBUG: '', TINYGPT_BACKEND: '', ...env },
@@ -52,14 +55,39 @@ function digitPng(index: number): { file: string; label: number } {
 describe('pnpm mnist, end to end on a tiny run', () => {
   let trained: ReturnType<typeof mnist>;
   beforeAll(() => {
-    trained = mnist(['train', '--preset', 'modern', '--arch', '784-32-10', '--epochs', '2', '--train-images', '3000',
-      '--val-images', '500', '--test-images', '500', '--batch-size', '32', '--learning-rate', '0.003', '--seed', '7', '--out-dir', 'run', '--json']);
+    trained = mnist([
+      'train',
+      '--preset',
+      'modern',
+      '--arch',
+      '784-32-10',
+      '--epochs',
+      '2',
+      '--train-images',
+      '3000',
+      '--val-images',
+      '500',
+      '--test-images',
+      '500',
+      '--batch-size',
+      '32',
+      '--learning-rate',
+      '0.003',
+      '--seed',
+      '7',
+      '--out-dir',
+      'run',
+      '--json',
+    ]);
   }, 60_000);
 
   it('train --json prints exactly one object per epoch with the documented fields, and writes the checkpoint', () => {
     expect(trained.stderr).toBe('');
     expect(trained.status).toBe(0);
-    const lines = trained.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    const lines = trained.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>);
     expect(lines).toHaveLength(2);
     for (const [i, line] of lines.entries()) {
       expect(Object.keys(line)).toEqual(['epoch', 'trainLoss', 'valAccuracy', 'testAccuracy', 'seconds']);
@@ -67,16 +95,32 @@ describe('pnpm mnist, end to end on a tiny run', () => {
     }
     expect(lines[1]!.testAccuracy).toBeGreaterThan(0.8);
     expect(existsSync(join(work, 'run', 'model.safetensors'))).toBe(true);
-    const saved = JSON.parse(readFileSync(join(work, 'run', 'checkpoint.json'), 'utf8')) as { config: Record<string, unknown>; backend: string };
+    const saved = JSON.parse(readFileSync(join(work, 'run', 'checkpoint.json'), 'utf8')) as {
+      config: Record<string, unknown>;
+      backend: string;
+    };
     // the preset's values, except where a flag said otherwise
-    expect(saved.config).toMatchObject({ preset: 'modern', arch: '784-32-10', activation: 'relu', loss: 'cross-entropy', optimizer: 'adam', epochs: 2, batchSize: 32, learningRate: 0.003 });
+    expect(saved.config).toMatchObject({
+      preset: 'modern',
+      arch: '784-32-10',
+      activation: 'relu',
+      loss: 'cross-entropy',
+      optimizer: 'adam',
+      epochs: 2,
+      batchSize: 32,
+      learningRate: 0.003,
+    });
     expect(saved.backend).toMatch(new RegExp(`^${WASM.source}$`)); // the default backend, recorded
   });
 
   it('eval prints the test accuracy and the confusion matrix', () => {
     const { status, stdout } = mnist(['eval', '--checkpoint', 'run', '--test-images', '500']);
     expect(status).toBe(0);
-    expect(stdout).toMatch(new RegExp(`^checkpoint \\S+run: 784-32-10 relu, cross-entropy, adam, epoch 2, trained on ${WASM.source}\nbackend: ${WASM.source}\n`));
+    expect(stdout).toMatch(
+      new RegExp(
+        `^checkpoint \\S+run: 784-32-10 relu, cross-entropy, adam, epoch 2, trained on ${WASM.source}\nbackend: ${WASM.source}\n`,
+      ),
+    );
     expect(stdout).toMatch(/test accuracy \d+\.\d\d% \([\d,]+ of 500 correct\)/);
     expect(stdout).toContain('true\\pred');
     const rows = stdout.trimEnd().split('\n').slice(-10);
@@ -97,7 +141,11 @@ describe('pnpm mnist, end to end on a tiny run', () => {
     const { status, stdout } = mnist(['visualize', '--checkpoint', 'run', '--out', 'pics/weights.png']);
     expect(status).toBe(0);
     expect(stdout).toContain('32 hidden neurons');
-    expect(readFileSync(join(work, 'pics', 'weights.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      readFileSync(join(work, 'pics', 'weights.png'))
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     expect(readFileSync(join(work, 'pics', 'curves.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<polyline[\s\S]*<\/svg>\n$/);
   }, 30_000);
 });
@@ -106,7 +154,10 @@ describe('pnpm mnist errors', () => {
   /** In-process: the command throws one line; usage errors carry exit code 2 (cli-kit's runMain prints and exits with it). */
   const rejects = async (args: string[], pattern: RegExp, code = USAGE_EXIT_CODE): Promise<void> => {
     process.env.INIT_CWD = work;
-    const error = await main(args).then(() => undefined, (err: unknown) => err as Error);
+    const error = await main(args).then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
     expect(error).toBeInstanceOf(Error);
     expect(errorMessage(error)).toMatch(pattern);
     expect(errorMessage(error)).not.toContain('\n');
@@ -116,7 +167,9 @@ describe('pnpm mnist errors', () => {
   it('reach the terminal as one "error:" line and a non-zero exit code', () => {
     const usage = mnist(['train', '--epoch', '3']);
     expect([usage.status, usage.stdout]).toEqual([2, '']);
-    expect(usage.stderr).toMatch(/^error: unknown option --epoch \(did you mean --epochs\?\); valid options: --preset, .*\n$/);
+    expect(usage.stderr).toMatch(
+      /^error: unknown option --epoch \(did you mean --epochs\?\); valid options: --preset, .*\n$/,
+    );
     expect(usage.stderr.trimEnd().split('\n')).toHaveLength(1);
     const missing = mnist(['eval', '--checkpoint', 'nowhere']);
     expect(missing.status).toBe(1);
@@ -125,9 +178,17 @@ describe('pnpm mnist errors', () => {
 
   it('a backend that does not exist, as a flag or in TINYGPT_BACKEND: one line, exit code 2', () => {
     const flag = mnist(['train', '--backend', 'gpu']);
-    expect([flag.status, flag.stdout, flag.stderr]).toEqual([2, '', "error: --backend must be one of wasm, js; got 'gpu'\n"]);
+    expect([flag.status, flag.stdout, flag.stderr]).toEqual([
+      2,
+      '',
+      "error: --backend must be one of wasm, js; got 'gpu'\n",
+    ]);
     const env = mnist(['eval', '--checkpoint', 'run'], { TINYGPT_BACKEND: 'gpu' });
-    expect([env.status, env.stdout, env.stderr]).toEqual([2, '', "error: TINYGPT_BACKEND must be wasm or js, got 'gpu'\n"]);
+    expect([env.status, env.stdout, env.stderr]).toEqual([
+      2,
+      '',
+      "error: TINYGPT_BACKEND must be wasm or js, got 'gpu'\n",
+    ]);
   }, 60_000);
 
   it('an unknown command or flag', async () => {
@@ -166,10 +227,27 @@ describe('pnpm mnist errors', () => {
 describe('text output', () => {
   it('train says what it trains and on which backend; the epoch lines follow', async () => {
     process.env.INIT_CWD = work;
-    const text = await captureStdout(() => main(['train', '--train-images', '200', '--val-images', '100', '--test-images', '100', '--epochs', '1',
-      '--backend', 'js', '--out-dir', 'run-text']));
+    const text = await captureStdout(() =>
+      main([
+        'train',
+        '--train-images',
+        '200',
+        '--val-images',
+        '100',
+        '--test-images',
+        '100',
+        '--epochs',
+        '1',
+        '--backend',
+        'js',
+        '--out-dir',
+        'run-text',
+      ]),
+    );
     const lines = text.trimEnd().split('\n');
-    expect(lines[0]).toBe('784-16-16-10 sigmoid (13,002 parameters), mse, sgd η 0.5 → 0 (cosine), batch 10, 1 epoch, seed 1337');
+    expect(lines[0]).toBe(
+      '784-16-16-10 sigmoid (13,002 parameters), mse, sgd η 0.5 → 0 (cosine), batch 10, 1 epoch, seed 1337',
+    );
     expect(lines[1]).toBe('backend: js (1 thread)');
     expect(lines[2]).toMatch(/^epoch 1 {2}loss \d\.\d{4} {2}val \d+\.\d\d% {2}test \d+\.\d\d% {2}\d+\.\d s$/);
     expect(lines.slice(3)).toEqual([`checkpoint: ${join(work, 'run-text')}`]);

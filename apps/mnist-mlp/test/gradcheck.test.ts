@@ -27,7 +27,11 @@ describe('gradient of the digit network by finite differences', () => {
     const rng = new Rng(4);
     const model = createModel([64, 12, 8, 10], config, rng);
     const { x, labels } = batch(2, rng, 64);
-    gradcheck(() => cost(model.forward(x), labels, 'cross-entropy'), model.parameters(), { eps: 1e-3, atol: 2e-3, rtol: 2e-2 });
+    gradcheck(() => cost(model.forward(x), labels, 'cross-entropy'), model.parameters(), {
+      eps: 1e-3,
+      atol: 2e-3,
+      rtol: 2e-2,
+    });
   }, 60_000);
 
   it('the mse cost is Σᵢ (aᵢ − yᵢ)² per example, averaged over the batch (no ½)', () => {

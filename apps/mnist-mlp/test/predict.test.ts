@@ -13,7 +13,11 @@ const test = loadMnist({ split: 'test', limit: 40 });
 const digit = (i: number): Float32Array => test.images.slice(i * 784, (i + 1) * 784);
 
 /** A grayscale image in [0, 1] drawn as RGBA: `ink` and `paper` colours, each pixel `scale`× `scale`, alpha from `alpha`. */
-function draw(pixels: Float32Array, side: number, opts: { scale?: number; darkInk?: boolean; transparent?: boolean } = {}): RgbaImage {
+function draw(
+  pixels: Float32Array,
+  side: number,
+  opts: { scale?: number; darkInk?: boolean; transparent?: boolean } = {},
+): RgbaImage {
   const scale = opts.scale ?? 1;
   const width = side * scale;
   const data = new Uint8Array(4 * width * width);
@@ -21,7 +25,8 @@ function draw(pixels: Float32Array, side: number, opts: { scale?: number; darkIn
     for (let x = 0; x < width; x++) {
       const v = Math.round(255 * pixels[Math.floor(y / scale) * side + Math.floor(x / scale)]!);
       const i = 4 * (y * width + x);
-      if (opts.transparent) data.set([30, 30, 30, v], i); // dark ink whose coverage is the alpha
+      if (opts.transparent)
+        data.set([30, 30, 30, v], i); // dark ink whose coverage is the alpha
       else if (opts.darkInk) data.set([255 - v, 255 - v, 255 - v, 255], i);
       else data.set([v, v, v, 255], i);
     }
@@ -36,7 +41,9 @@ describe('reading a digit from a PNG', () => {
   });
 
   it('black ink on white paper is inverted, and a 3× larger image is scaled back by area averaging', () => {
-    const pixels = toMnistPixels(decodePng(encodePng(draw(digit(1), 28, { scale: 3, darkInk: true }))), { center: false });
+    const pixels = toMnistPixels(decodePng(encodePng(draw(digit(1), 28, { scale: 3, darkInk: true }))), {
+      center: false,
+    });
     Array.from(pixels).forEach((v, i) => expect(v).toBeCloseTo(digit(1)[i]!, 5));
   });
 
@@ -76,14 +83,28 @@ describe('reading a digit from a PNG', () => {
   it('a blank image and bytes that are not a PNG are clear errors', () => {
     expect(() => toMnistPixels(draw(new Float32Array(784), 28))).toThrow(/blank/);
     expect(() => decodePng(new Uint8Array([137, 80, 78, 71, 1, 2, 3]), 'x.png')).toThrow(ImageError);
-    expect(() => decodePng(new TextEncoder().encode('not a png'), 'x.png')).toThrow(/x\.png is not a readable PNG image/);
+    expect(() => decodePng(new TextEncoder().encode('not a png'), 'x.png')).toThrow(
+      /x\.png is not a readable PNG image/,
+    );
   });
 });
 
 describe('predicting real test digits from PNG files', () => {
   it('a network trained on 2,000 images reads digits from PNGs as it reads them from MNIST', async () => {
-    const config = { ...defaults, arch: '784-32-10', activation: 'relu' as const, loss: 'cross-entropy' as const, optimizer: 'adam' as const,
-      learningRate: 3e-3, batchSize: 32, epochs: 3, trainImages: 2000, valImages: 500, testImages: 500, seed: 9 };
+    const config = {
+      ...defaults,
+      arch: '784-32-10',
+      activation: 'relu' as const,
+      loss: 'cross-entropy' as const,
+      optimizer: 'adam' as const,
+      learningRate: 3e-3,
+      batchSize: 32,
+      epochs: 3,
+      trainImages: 2000,
+      valImages: 500,
+      testImages: 500,
+      seed: 9,
+    };
     const { model } = await train(config, { data: loadSplits(config), save: false });
     const direct = predictSet(model, test);
     const right = Array.from({ length: test.count }, (_, i) => i).filter((i) => direct[i] === test.labels[i]);
@@ -95,7 +116,9 @@ describe('predicting real test digits from PNG files', () => {
       expect(activations.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5); // softmax probabilities
     }
     // With MNIST-style centring the image is resampled, yet nearly every digit keeps its label.
-    const centred = right.filter((i) => predictDigit(model, config.loss, toMnistPixels(draw(digit(i), 28))).prediction === test.labels[i]);
+    const centred = right.filter(
+      (i) => predictDigit(model, config.loss, toMnistPixels(draw(digit(i), 28))).prediction === test.labels[i],
+    );
     expect(centred.length).toBeGreaterThanOrEqual(Math.floor(0.8 * right.length));
   }, 30_000);
 

@@ -14,11 +14,21 @@ import { train } from '../src/train.js';
 import type { EpochMetrics } from '../src/train.js';
 
 // The classic network, with a larger step so that 1,000 steps get past the sigmoid plateau.
-const config: MnistConfig = { ...defaults, ...presets.classic, learningRate: 3, trainImages: 2000, valImages: 1000, testImages: 1000, epochs: 5, seed: 42 };
+const config: MnistConfig = {
+  ...defaults,
+  ...presets.classic,
+  learningRate: 3,
+  trainImages: 2000,
+  valImages: 1000,
+  testImages: 1000,
+  epochs: 5,
+  seed: 42,
+};
 /** This seed reaches 84.4% test and 89.6% validation accuracy after 5 epochs on both backends; the floor leaves room for kernels that round differently. */
 const FLOOR = 0.8;
 const data = loadSplits(config);
-const withoutTime = (history: EpochMetrics[]): Omit<EpochMetrics, 'seconds'>[] => history.map(({ seconds: _, ...rest }) => rest);
+const withoutTime = (history: EpochMetrics[]): Omit<EpochMetrics, 'seconds'>[] =>
+  history.map(({ seconds: _, ...rest }) => rest);
 /** The bytes of a tensor's data, wherever its storage lies (a wasm tensor is a view into the module's memory). */
 const bytes = (data: Float32Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 /** Each backend's first run, for comparing the two. */
@@ -56,7 +66,9 @@ describe.each(['js', 'wasm'] as const)('training the classic network on 2,000 im
   it('a different seed gives a different network', async () => {
     const one = await train({ ...config, epochs: 1 }, { data, save: false });
     const other = await train({ ...config, epochs: 1, seed: 43 }, { data, save: false });
-    expect(other.model.stateDict()['layers.0.weight']!.data).not.toEqual(one.model.stateDict()['layers.0.weight']!.data);
+    expect(other.model.stateDict()['layers.0.weight']!.data).not.toEqual(
+      one.model.stateDict()['layers.0.weight']!.data,
+    );
   }, 30_000);
 
   it('records the backend it ran on in the checkpoint', async () => {

@@ -27,13 +27,19 @@ function learnXor(overrides: Partial<MnistConfig>, steps: number): { predictions
 
 describe('a 2-4-2 network learns XOR', () => {
   it('with sigmoid neurons, the squared-difference cost and plain gradient descent', () => {
-    const { predictions, loss } = learnXor({ activation: 'sigmoid', loss: 'mse', optimizer: 'sgd', learningRate: 2, init: 'normal' }, 3000);
+    const { predictions, loss } = learnXor(
+      { activation: 'sigmoid', loss: 'mse', optimizer: 'sgd', learningRate: 2, init: 'normal' },
+      3000,
+    );
     expect(predictions).toEqual([0, 1, 1, 0]);
     expect(loss).toBeLessThan(0.05); // four examples, each output within ~0.1 of its target
   });
 
   it('with ReLU neurons, softmax cross-entropy and Adam', () => {
-    const { predictions, loss } = learnXor({ activation: 'relu', loss: 'cross-entropy', optimizer: 'adam', learningRate: 0.05 }, 300);
+    const { predictions, loss } = learnXor(
+      { activation: 'relu', loss: 'cross-entropy', optimizer: 'adam', learningRate: 0.05 },
+      300,
+    );
     expect(predictions).toEqual([0, 1, 1, 0]);
     expect(loss).toBeLessThan(0.05);
   });

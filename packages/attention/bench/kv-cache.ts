@@ -30,13 +30,19 @@ function time<T>(fn: () => T): { ms: number; out: T } {
 }
 
 // Step t sees positions 0..t; each step keeps only the output of its newest position.
-const uncached = time(() => Array.from({ length: blockSize }, (_, t) => model.forward(x.slice(1, 0, t + 1)).slice(1, t, t + 1)));
+const uncached = time(() =>
+  Array.from({ length: blockSize }, (_, t) => model.forward(x.slice(1, 0, t + 1)).slice(1, t, t + 1)),
+);
 const caches = model.h.map(() => new KvCache());
 const cached = time(() => Array.from({ length: blockSize }, (_, t) => model.forward(x.slice(1, t, t + 1), caches)));
 
 let maxDiff = 0;
-uncached.out.forEach((u, t) => u.data.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - cached.out[t].data[i])))));
-console.log(`attention stack: blockSize ${blockSize}, nEmbd ${nEmbd}, nHead ${nHead}, nLayer ${nLayer}; ${blockSize} generation steps`);
+uncached.out.forEach((u, t) =>
+  u.data.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - cached.out[t].data[i])))),
+);
+console.log(
+  `attention stack: blockSize ${blockSize}, nEmbd ${nEmbd}, nHead ${nHead}, nLayer ${nLayer}; ${blockSize} generation steps`,
+);
 console.log(`re-run the context: ${uncached.ms.toFixed(0)} ms (${(uncached.ms / blockSize).toFixed(2)} ms/step)`);
 console.log(`KV cache:           ${cached.ms.toFixed(0)} ms (${(cached.ms / blockSize).toFixed(2)} ms/step)`);
 console.log(`speed-up ${(uncached.ms / cached.ms).toFixed(1)}x; largest output difference ${maxDiff.toExponential(1)}`);

@@ -28,7 +28,9 @@ function naiveAttention(attn: CausalSelfAttention, x: Tensor): { y: number[]; at
   const [B, T, C] = x.shape;
   const nh = attn.nHead;
   const hs = C / nh;
-  const [Wa, ba, Wp, bp] = [attn.cAttn.weight, attn.cAttn.bias!, attn.cProj.weight, attn.cProj.bias!].map((t) => t.toArray());
+  const [Wa, ba, Wp, bp] = [attn.cAttn.weight, attn.cAttn.bias!, attn.cProj.weight, attn.cProj.bias!].map((t) =>
+    t.toArray(),
+  );
   const xs = x.toArray();
   const qkv = (b: number, t: number, j: number) => {
     let s = ba[j];
@@ -129,7 +131,12 @@ describe('CausalSelfAttention', () => {
       for (let b = 0; b < 2; b++) {
         const upTo = (v: number[]) => v.slice(b * 48, b * 48 + (t + 1) * 8);
         expect(maxAbsDiff(upTo(y2), upTo(y))).toBe(0);
-        expect(maxAbsDiff(y2.slice(b * 48 + (t + 1) * 8, b * 48 + (t + 2) * 8), y.slice(b * 48 + (t + 1) * 8, b * 48 + (t + 2) * 8))).toBeGreaterThan(1e-4);
+        expect(
+          maxAbsDiff(
+            y2.slice(b * 48 + (t + 1) * 8, b * 48 + (t + 2) * 8),
+            y.slice(b * 48 + (t + 1) * 8, b * 48 + (t + 2) * 8),
+          ),
+        ).toBeGreaterThan(1e-4);
       }
     }
   });
@@ -137,7 +144,8 @@ describe('CausalSelfAttention', () => {
   it('passes a gradient check through its whole forward, input and every parameter', () => {
     const attn = make({ nEmbd: 4, nHead: 2, blockSize: 3 }, 5);
     randomizeBiases(attn, new Rng(6));
-    for (const p of [attn.cAttn.weight, attn.cProj.weight]) p.data.set(randn(p.shape, new Rng(p.size), { std: 0.5 }).data);
+    for (const p of [attn.cAttn.weight, attn.cProj.weight])
+      p.data.set(randn(p.shape, new Rng(p.size), { std: 0.5 }).data);
     const x = randn([2, 3, 4], new Rng(7), { requiresGrad: true });
     const w = randn([2, 3, 4], new Rng(8));
     gradcheck(() => attn.forward(x).mul(w).sum(), [x, ...attn.parameters()]);
@@ -145,7 +153,9 @@ describe('CausalSelfAttention', () => {
 
   it('has 4·C² + 4·C parameters with bias and 4·C² without, under GPT-2 names', () => {
     const C = 8;
-    const named = make().namedParameters().map(([name, p]) => [name, p.shape]);
+    const named = make()
+      .namedParameters()
+      .map(([name, p]) => [name, p.shape]);
     expect(named).toEqual([
       ['cAttn.weight', [3 * C, C]],
       ['cAttn.bias', [3 * C]],
@@ -185,7 +195,9 @@ describe('CausalSelfAttention', () => {
     expect(() => make({ nEmbd: 10, nHead: 4 })).toThrow('CausalSelfAttention: nEmbd 10 is not divisible by nHead 4');
     expect(() => make({ nHead: 0 })).toThrow('CausalSelfAttention: nHead must be a positive integer, got 0');
     const attn = make();
-    expect(() => attn.forward(randn([1, 9, 8], new Rng(1)))).toThrow('CausalSelfAttention: 9 new positions exceed blockSize 8; crop the context');
+    expect(() => attn.forward(randn([1, 9, 8], new Rng(1)))).toThrow(
+      'CausalSelfAttention: 9 new positions exceed blockSize 8; crop the context',
+    );
     expect(() => attn.forward(randn([1, 2, 6], new Rng(1)))).toThrow('expected x of shape (B, T, 8), got (1, 2, 6)');
   });
 

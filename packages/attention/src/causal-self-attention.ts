@@ -91,8 +91,14 @@ export class CausalSelfAttention extends Module {
     const hs = this.headSize;
     const qkv = this.cAttn.forward(x); // (B, T, 3C)
     const q = qkv.slice(2, 0, C).reshape([B, T, nh, hs]).transpose(1, 2); // (B, nh, T, hs)
-    let k = qkv.slice(2, C, 2 * C).reshape([B, T, nh, hs]).transpose(1, 2); // (B, nh, T, hs)
-    let v = qkv.slice(2, 2 * C, 3 * C).reshape([B, T, nh, hs]).transpose(1, 2); // (B, nh, T, hs)
+    let k = qkv
+      .slice(2, C, 2 * C)
+      .reshape([B, T, nh, hs])
+      .transpose(1, 2); // (B, nh, T, hs)
+    let v = qkv
+      .slice(2, 2 * C, 3 * C)
+      .reshape([B, T, nh, hs])
+      .transpose(1, 2); // (B, nh, T, hs)
     if (cache) ({ keys: k, values: v } = cache.append(k, v)); // (B, nh, Tk, hs), Tk = past + T
     const Tk = past + T;
 
@@ -103,7 +109,8 @@ export class CausalSelfAttention extends Module {
     att = att.softmax(-1);
     this.lastAttention = opts.returnAttention ? att.detach() : null;
     att = this.attnDropout.forward(att);
-    const y = att.matmul(v) // (B, nh, T, Tk) · (B, nh, Tk, hs) → (B, nh, T, hs)
+    const y = att
+      .matmul(v) // (B, nh, T, Tk) · (B, nh, Tk, hs) → (B, nh, T, hs)
       .transpose(1, 2) // (B, T, nh, hs)
       .reshape([B, T, C]); // (B, T, C): the heads side by side
     return this.residDropout.forward(this.cProj.forward(y)); // (B, T, C)

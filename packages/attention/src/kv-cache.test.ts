@@ -59,7 +59,8 @@ class TinyGpt extends Module {
 }
 
 /** Column t of a row-major (B, T) id batch. */
-const column = (ids: Int32Array, B: number, T: number, t: number) => Int32Array.from({ length: B }, (_, b) => ids[b * T + t]);
+const column = (ids: Int32Array, B: number, T: number, t: number) =>
+  Int32Array.from({ length: B }, (_, b) => ids[b * T + t]);
 
 describe('KvCache', () => {
   it('gives the attention layer the same outputs token by token as over the whole sequence', () => {
@@ -77,7 +78,9 @@ describe('KvCache', () => {
         expect(maxAbsDiff(y.data, positions(full, t, t + 1).data)).toBeLessThan(1e-5);
         // The weights of the new query are row t of the full attention map.
         expect(attn.lastAttention!.shape).toEqual([2, 4, 1, t + 1]);
-        expect(maxAbsDiff(attn.lastAttention!.data, fullAtt.slice(2, t, t + 1).slice(3, 0, t + 1).data)).toBeLessThan(1e-6);
+        expect(maxAbsDiff(attn.lastAttention!.data, fullAtt.slice(2, t, t + 1).slice(3, 0, t + 1).data)).toBeLessThan(
+          1e-6,
+        );
       }
     });
   });
@@ -88,7 +91,11 @@ describe('KvCache', () => {
     noGrad(() => {
       const full = attn.forward(x);
       const cache = new KvCache();
-      const parts = [attn.forward(positions(x, 0, 3), { cache }), attn.forward(positions(x, 3, 7), { cache }), attn.forward(positions(x, 7, 8), { cache })];
+      const parts = [
+        attn.forward(positions(x, 0, 3), { cache }),
+        attn.forward(positions(x, 3, 7), { cache }),
+        attn.forward(positions(x, 7, 8), { cache }),
+      ];
       expect(maxAbsDiff(concat(parts, 1).data, full.data)).toBeLessThan(1e-5);
     });
   });

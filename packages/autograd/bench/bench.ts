@@ -90,8 +90,12 @@ const fmt = (x: number, digits = 2): string => x.toFixed(digits);
 const rng = new Rng(1234);
 const cpu = cpus();
 console.log('## @tinygpt/autograd benchmark\n');
-console.log(`CPU: ${cpu[0]?.model.trim() ?? 'unknown'} (${cpu.length} logical cores) · Node ${process.version} · ${platform()} ${arch()}`);
-console.log(`Median of ${SAMPLES} samples (each ≥ ${SAMPLE_MS} ms of CPU time) after warm-up; GFLOP/s = 2·M·N·K / CPU time; one thread.\n`);
+console.log(
+  `CPU: ${cpu[0]?.model.trim() ?? 'unknown'} (${cpu.length} logical cores) · Node ${process.version} · ${platform()} ${arch()}`,
+);
+console.log(
+  `Median of ${SAMPLES} samples (each ≥ ${SAMPLE_MS} ms of CPU time) after warm-up; GFLOP/s = 2·M·N·K / CPU time; one thread.\n`,
+);
 
 console.log('| C = A·B, float32 (M×K · K×N) | sgemm GFLOP/s | naive i-k-j GFLOP/s | speed-up |');
 console.log('| --- | ---: | ---: | ---: |');
@@ -110,7 +114,9 @@ for (const [M, N, K, label] of shapes) {
     () => sgemm(false, false, M, N, K, a, 0, b, 0, c, 0, false),
     () => ikjMatmul(M, N, K, a, b, c),
   ]);
-  console.log(`| ${label} | ${fmt(gflops(M, N, K, fast!))} | ${fmt(gflops(M, N, K, naive!))} | ${fmt(naive! / fast!, 1)}× |`);
+  console.log(
+    `| ${label} | ${fmt(gflops(M, N, K, fast!))} | ${fmt(gflops(M, N, K, naive!))} | ${fmt(naive! / fast!, 1)}× |`,
+  );
 }
 
 console.log('\n| sgemm layout, 512×512 · 512×512 | GFLOP/s |');
@@ -125,7 +131,13 @@ console.log('| --- | ---: |');
     [false, true, 'A·Bᵀ (NT, as in linear layers)'],
     [true, false, 'Aᵀ·B (TN, as in weight gradients)'],
   ];
-  const times = timeInterleaved(layouts.map(([tA, tB]) => () => sgemm(tA, tB, n, n, n, a, 0, b, 0, c, 0, false)));
+  const times = timeInterleaved(
+    layouts.map(
+      ([tA, tB]) =>
+        () =>
+          sgemm(tA, tB, n, n, n, a, 0, b, 0, c, 0, false),
+    ),
+  );
   layouts.forEach(([, , label], i) => console.log(`| ${label} | ${fmt(gflops(n, n, n, times[i]!))} |`));
 }
 

@@ -35,7 +35,12 @@ export function noGrad<T>(fn: () => T): T {
 }
 
 /** Attaches a node to `out` when grad mode is on and some input requires grad; returns `out`. */
-export function record(out: Tensor, op: OpName, inputs: readonly Tensor[], backward: (grad: Float32Array) => void): Tensor {
+export function record(
+  out: Tensor,
+  op: OpName,
+  inputs: readonly Tensor[],
+  backward: (grad: Float32Array) => void,
+): Tensor {
   if (!gradEnabled) return out;
   let any = false;
   for (const t of inputs) any ||= t.requiresGrad;
@@ -88,7 +93,9 @@ export function topoSort(root: Tensor): Tensor[] {
 export function backward(root: Tensor, seed?: Tensor): void {
   if (!root.requiresGrad) throw new Error('backward() on a tensor that does not require grad');
   if (!seed && root.size !== 1) {
-    throw new Error(`backward() without a gradient needs a single-element tensor, got shape [${root.shape.join(', ')}]`);
+    throw new Error(
+      `backward() without a gradient needs a single-element tensor, got shape [${root.shape.join(', ')}]`,
+    );
   }
   if (seed && seed.size !== root.size) {
     throw new Error(`backward(grad): grad has ${seed.size} elements, the tensor ${root.size}`);

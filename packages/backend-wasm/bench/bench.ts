@@ -51,7 +51,8 @@ function race(contenders: Record<string, () => void>, rounds: number, ms: number
   const best: Record<string, number> = {};
   for (const fn of Object.values(contenders)) timeBlock(fn, ms / 2); // warm up: compile, tier up, fill caches
   for (let r = 0; r < rounds; r++) {
-    for (const [name, fn] of Object.entries(contenders)) best[name] = Math.min(best[name] ?? Infinity, timeBlock(fn, ms));
+    for (const [name, fn] of Object.entries(contenders))
+      best[name] = Math.min(best[name] ?? Infinity, timeBlock(fn, ms));
   }
   return best;
 }
@@ -60,7 +61,11 @@ function race(contenders: Record<string, () => void>, rounds: number, ms: number
  * Like `race` for training steps, awaiting the event loop after every step as the apps do (so
  * the memory of collected tensors is reclaimed); returns each contender's best mean ms per step.
  */
-async function raceSteps(contenders: Record<string, () => void>, rounds: number, steps: number): Promise<Record<string, number>> {
+async function raceSteps(
+  contenders: Record<string, () => void>,
+  rounds: number,
+  steps: number,
+): Promise<Record<string, number>> {
   const best: Record<string, number> = {};
   for (let r = 0; r <= rounds; r++) {
     for (const [name, step] of Object.entries(contenders)) {
@@ -85,7 +90,12 @@ function benchMatmul(one: WasmBackend, many: WasmBackend, peak: number): void {
     `${'size'.padEnd(18)}${pad('ours 1T', 9)}${pad(`ours ${T}T`, 9)}${pad('tfjs-wasm', 11)}${pad('TS cpu', 8)}` +
       `${pad('1T/tfjs', 9)}${pad(`${T}T/1T`, 7)}${pad('1T/peak', 9)}${pad(`${T}T/${T}·peak`, 12)}`,
   );
-  const sizes: [number, number, number][] = [[128, 128, 128], [256, 256, 256], [512, 512, 512], [768, 512, 128]];
+  const sizes: [number, number, number][] = [
+    [128, 128, 128],
+    [256, 256, 256],
+    [512, 512, 512],
+    [768, 512, 128],
+  ];
   for (const [M, N, K] of sizes) {
     const rng = new Rng(`matmul-${M}`);
     const a = Float32Array.from({ length: M * K }, () => rng.normal());
@@ -159,7 +169,11 @@ async function benchMnist(one: WasmBackend, many: WasmBackend): Promise<void> {
   const tfjs = (): (() => void) => {
     const sizes = [784, 128, 64, 10];
     const w = [0, 1, 2].map((l) =>
-      tf.variable(tf.randomNormal([sizes[l]!, sizes[l + 1]!], 0, Math.sqrt(2 / sizes[l]!), 'float32', l + 1), true, `w${l}`),
+      tf.variable(
+        tf.randomNormal([sizes[l]!, sizes[l + 1]!], 0, Math.sqrt(2 / sizes[l]!), 'float32', l + 1),
+        true,
+        `w${l}`,
+      ),
     );
     const b = [0, 1, 2].map((l) => tf.variable(tf.zeros([sizes[l + 1]!]), true, `b${l}`));
     const opt = tf.train.adam(1e-3);
@@ -178,16 +192,21 @@ async function benchMnist(one: WasmBackend, many: WasmBackend): Promise<void> {
         const dz2 = tf.mul(tf.matMul(dz3, w[2]!, false, true), tf.step(z2));
         const dz1 = tf.mul(tf.matMul(dz2, w[1]!, false, true), tf.step(z1));
         opt.applyGradients({
-          w2: tf.matMul(h2, dz3, true, false), b2: tf.sum(dz3, 0),
-          w1: tf.matMul(h1, dz2, true, false), b1: tf.sum(dz2, 0),
-          w0: tf.matMul(x, dz1, true, false), b0: tf.sum(dz1, 0),
+          w2: tf.matMul(h2, dz3, true, false),
+          b2: tf.sum(dz3, 0),
+          w1: tf.matMul(h1, dz2, true, false),
+          b1: tf.sum(dz2, 0),
+          w0: tf.matMul(x, dz1, true, false),
+          b0: tf.sum(dz1, 0),
         });
       });
       i++;
     };
   };
 
-  console.log(`\nMNIST 784-128-64-10 ReLU MLP, batch ${B}, Adam: ms per training step, s per epoch (${stepsPerEpoch} steps)`);
+  console.log(
+    `\nMNIST 784-128-64-10 ReLU MLP, batch ${B}, Adam: ms per training step, s per epoch (${stepsPerEpoch} steps)`,
+  );
   const t = await raceSteps(
     { 'TS cpu': ours(cpuBackend), 'tfjs-wasm': tfjs(), 'ours 1T': ours(one), [`ours ${many.threads}T`]: ours(many) },
     quick ? 2 : 5,
@@ -231,14 +250,18 @@ async function benchGpt(one: WasmBackend, many: WasmBackend): Promise<void> {
   if (!quick) contenders['TS cpu'] = trainer(cpuBackend);
   const t = await raceSteps(contenders, quick ? 1 : 3, quick ? 5 : 15);
   for (const [name, ms] of Object.entries(t)) console.log(`${name.padEnd(12)}${pad(fixed(ms, 1), 8)} ms/iter`);
-  console.log('reference (root README, Reference figures): PyTorch 1.13 + OpenBLAS 1 thread 61 ms/iter; with reference BLAS 838 ms/iter');
+  console.log(
+    'reference (root README, Reference figures): PyTorch 1.13 + OpenBLAS 1 thread 61 ms/iter; with reference BLAS 838 ms/iter',
+  );
 }
 
 await tf.setBackend('wasm');
 await tf.ready();
 const one = await createWasmBackend({ threads: 1 });
 const many = await createWasmBackend({ threads });
-console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.versions.node}, load ${os.loadavg()[0]!.toFixed(1)}`);
+console.log(
+  `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.versions.node}, load ${os.loadavg()[0]!.toFixed(1)}`,
+);
 console.log(
   `ours: ${many.threads} thread(s) (asked ${threads}); tfjs-backend-wasm ${tf.version_core}: ` +
     `SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'threads' : '1 thread'}`,

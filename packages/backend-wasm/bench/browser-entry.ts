@@ -6,7 +6,10 @@ function train(): number[] {
   const rng = new Rng(7);
   const model = new Linear(784, 10, { rng });
   const opt = new AdamW(model.parameters(), { lr: 1e-2 });
-  const x = tensor(Array.from({ length: 64 * 784 }, () => rng.random()), [64, 784]);
+  const x = tensor(
+    Array.from({ length: 64 * 784 }, () => rng.random()),
+    [64, 784],
+  );
   const y = Int32Array.from({ length: 64 }, () => rng.int(10));
   const losses: number[] = [];
   for (let step = 0; step < 100; step++) {

@@ -45,12 +45,22 @@ class Attention extends Module {
   }
   forward(x: Tensor): Tensor {
     const [B, T, C] = x.shape as [number, number, number];
-    const nh = this.nHead, hs = C / nh;
+    const nh = this.nHead,
+      hs = C / nh;
     const qkv = this.cAttn.forward(x); // (B, T, 3C)
     const q = qkv.slice(2, 0, C).reshape([B, T, nh, hs]).transpose(1, 2); // (B, nh, T, hs)
-    const k = qkv.slice(2, C, 2 * C).reshape([B, T, nh, hs]).transpose(1, 2); // (B, nh, T, hs)
-    const v = qkv.slice(2, 2 * C, 3 * C).reshape([B, T, nh, hs]).transpose(1, 2); // (B, nh, T, hs)
-    const att = matmul(q, k, { transB: true }).mul(1 / Math.sqrt(hs)).maskedFill(this.mask, -Infinity).softmax(-1); // (B, nh, T, T)
+    const k = qkv
+      .slice(2, C, 2 * C)
+      .reshape([B, T, nh, hs])
+      .transpose(1, 2); // (B, nh, T, hs)
+    const v = qkv
+      .slice(2, 2 * C, 3 * C)
+      .reshape([B, T, nh, hs])
+      .transpose(1, 2); // (B, nh, T, hs)
+    const att = matmul(q, k, { transB: true })
+      .mul(1 / Math.sqrt(hs))
+      .maskedFill(this.mask, -Infinity)
+      .softmax(-1); // (B, nh, T, T)
     const y = att.matmul(v).transpose(1, 2).reshape([B, T, C]); // (B, nh, T, hs) → (B, T, C)
     return this.cProj.forward(y); // (B, T, C)
   }
@@ -86,7 +96,12 @@ export class Gpt extends Module {
   private readonly c: GptShape;
   constructor(c: GptShape, rng: Rng) {
     super();
-    const init = (rows: number) => tensor(Float32Array.from({ length: rows * c.nEmbd }, () => rng.normal() * 0.02), [rows, c.nEmbd], { requiresGrad: true });
+    const init = (rows: number) =>
+      tensor(
+        Float32Array.from({ length: rows * c.nEmbd }, () => rng.normal() * 0.02),
+        [rows, c.nEmbd],
+        { requiresGrad: true },
+      );
     this.wte = init(c.vocabSize);
     this.wpe = init(c.blockSize);
     this.h = Array.from({ length: c.nLayer }, () => new Block(c, rng));

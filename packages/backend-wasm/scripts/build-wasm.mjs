@@ -8,7 +8,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = join(root, 'assembly');
 const outFile = join(root, 'src', 'generated', 'kernels.ts');
 
-const sources = readdirSync(sourceDir).filter((f) => f.endsWith('.ts')).map((f) => join(sourceDir, f));
+const sources = readdirSync(sourceDir)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => join(sourceDir, f));
 const inputs = [...sources, fileURLToPath(import.meta.url)];
 const force = process.argv.includes('--force');
 if (!force && existsSync(outFile)) {
@@ -22,8 +24,19 @@ if (!force && existsSync(outFile)) {
  * allocator never hands out (src/heap.ts HEAP_BASE; worker control slots sit below 32 KiB).
  */
 const common = [
-  '-O3', '--noAssert', '--runtime', 'stub', '--use', 'abort=', '--enable', 'simd',
-  '--importMemory', '--maximumMemory', '65536', '--memoryBase', '32768',
+  '-O3',
+  '--noAssert',
+  '--runtime',
+  'stub',
+  '--use',
+  'abort=',
+  '--enable',
+  'simd',
+  '--importMemory',
+  '--maximumMemory',
+  '65536',
+  '--memoryBase',
+  '32768',
 ];
 
 async function compile(extra) {

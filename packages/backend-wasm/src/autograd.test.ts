@@ -1,8 +1,22 @@
 // Autograd's gradient check with every kernel on the WebAssembly backend: attention, layer norm, losses, indexing.
 
 import {
-  concat, crossEntropy, gather, getBackend, indexSelect, layerNorm, logSoftmax, matmul, maskedFill, mean, Rng, setBackend,
-  softmax, tensor, variance, where,
+  concat,
+  crossEntropy,
+  gather,
+  getBackend,
+  indexSelect,
+  layerNorm,
+  logSoftmax,
+  matmul,
+  maskedFill,
+  mean,
+  Rng,
+  setBackend,
+  softmax,
+  tensor,
+  variance,
+  where,
 } from '@tinygpt/autograd';
 import type { Tensor } from '@tinygpt/autograd';
 import { gradcheck } from '@tinygpt/autograd/testing';
@@ -27,7 +41,11 @@ afterAll(() => {
 function param(shape: number[], seed: string, scale = 1, offset = 0): Tensor {
   const rng = new Rng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tensor(Array.from({ length: n }, () => offset + rng.normal() * scale), shape, { requiresGrad: true });
+  return tensor(
+    Array.from({ length: n }, () => offset + rng.normal() * scale),
+    shape,
+    { requiresGrad: true },
+  );
 }
 
 describe('gradients through the WebAssembly kernels', () => {
@@ -40,20 +58,37 @@ describe('gradients through the WebAssembly kernels', () => {
     const y = param([4], 'y', 1, 3);
     gradcheck((a, b) => a.mul(b).add(b.sqrt()).div(b).tanh().sub(a.sigmoid()).exp().sum(1), [x, y]);
     gradcheck((a) => a.gelu().add(a.gelu('tanh')).relu().pow(2).mean(), [x]);
-    gradcheck((a) => a.max(1).sum().add(variance(a, 0).sum()).add(mean(a.mul(a).add(1).log(), [0, 1])), [x]);
+    gradcheck(
+      (a) =>
+        a
+          .max(1)
+          .sum()
+          .add(variance(a, 0).sum())
+          .add(mean(a.mul(a).add(1).log(), [0, 1])),
+      [x],
+    );
   });
 
   it('a causal attention head: slicing, transposes, batched matmul, masking, softmax', () => {
     const [B, T, C] = [2, 4, 6];
     const x = param([B, T, C], 'att-x');
     const w = param([3 * C, C], 'att-w', 0.3);
-    const mask = tensor(Array.from({ length: T * T }, (_, i) => (i % T > Math.floor(i / T) ? 1 : 0)), [T, T]);
+    const mask = tensor(
+      Array.from({ length: T * T }, (_, i) => (i % T > Math.floor(i / T) ? 1 : 0)),
+      [T, T],
+    );
     gradcheck(
       (xin, win) => {
         const qkv = matmul(xin, win, { transB: true }); // (B, T, 3C)
         const q = qkv.slice(2, 0, C).reshape([B, T, 2, 3]).transpose(1, 2); // (B, 2, T, 3)
-        const k = qkv.slice(2, C, 2 * C).reshape([B, T, 2, 3]).transpose(1, 2); // (B, 2, T, 3)
-        const v = qkv.slice(2, 2 * C, 3 * C).reshape([B, T, 2, 3]).transpose(1, 2); // (B, 2, T, 3)
+        const k = qkv
+          .slice(2, C, 2 * C)
+          .reshape([B, T, 2, 3])
+          .transpose(1, 2); // (B, 2, T, 3)
+        const v = qkv
+          .slice(2, 2 * C, 3 * C)
+          .reshape([B, T, 2, 3])
+          .transpose(1, 2); // (B, 2, T, 3)
         const att = softmax(maskedFill(matmul(q, k, { transB: true }).mul(1 / Math.sqrt(3)), mask, -Infinity)); // (B, 2, T, T)
         return att.matmul(v).transpose(1, 2).reshape([B, T, C]); // (B, T, C)
       },

@@ -24,7 +24,10 @@ function pair(n: number, draw: () => number): [Float32Array, Float32Array] {
   return [cpu, w];
 }
 
-const normal = (rng: Rng, scale = 1) => () => rng.normal() * scale;
+const normal =
+  (rng: Rng, scale = 1) =>
+  () =>
+    rng.normal() * scale;
 const positive = (rng: Rng) => () => 0.05 + 3 * rng.random();
 
 /** Float32 kernels agree to a few ulps of the values involved. */
@@ -68,7 +71,9 @@ describe('alloc and free', () => {
 
 describe('elementwise kernels match the CPU backend', () => {
   const ops: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'relu', 'gelu', 'geluTanh'];
-  const special = [0, -0, 1e-30, -1e-30, 0.3, -0.3, 0.62, 0.63, 5, -5, 9.5, -9.5, 30, -30, 88.5, 89, -87, -100, -104, 100];
+  const special = [
+    0, -0, 1e-30, -1e-30, 0.3, -0.3, 0.62, 0.63, 5, -5, 9.5, -9.5, 30, -30, 88.5, 89, -87, -100, -104, 100,
+  ];
   const nonFinite = [Infinity, -Infinity, NaN];
 
   it.each(ops)('unary %s and its backward on random inputs of every tail length', (op) => {
@@ -76,7 +81,8 @@ describe('elementwise kernels match the CPU backend', () => {
     const domain = op === 'log' || op === 'sqrt' ? positive(rng) : normal(rng, 3);
     for (const n of [1, 2, 3, 4, 5, 7, 8, 1001]) {
       const [x, wx] = pair(n, domain);
-      const y = new Float32Array(n), wy = wasm.alloc(n);
+      const y = new Float32Array(n),
+        wy = wasm.alloc(n);
       cpuBackend.unary(op, x, y);
       wasm.unary(op, wx, wy);
       assertClose(wy, y, { ...tol, message: `${op} n=${n}` });
@@ -94,7 +100,8 @@ describe('elementwise kernels match the CPU backend', () => {
       const x = Float32Array.from(xs);
       const wx = wasm.alloc(x.length);
       wx.set(x);
-      const y = new Float32Array(x.length), wy = wasm.alloc(x.length);
+      const y = new Float32Array(x.length),
+        wy = wasm.alloc(x.length);
       cpuBackend.unary(op, x, y);
       wasm.unary(op, wx, wy);
       assertClose(wy, y, { atol: 1e-6, rtol: 1e-5, message: `${op}(${xs.join(', ')})` });
@@ -105,7 +112,8 @@ describe('elementwise kernels match the CPU backend', () => {
     const rng = new Rng('pow');
     for (const p of [2, 0.5, -1, 1, 3, 1.5, -2.5]) {
       const [x, wx] = pair(37, positive(rng));
-      const y = new Float32Array(37), wy = wasm.alloc(37);
+      const y = new Float32Array(37),
+        wy = wasm.alloc(37);
       cpuBackend.powScalar(x, p, y);
       wasm.powScalar(wx, p, wy);
       assertClose(wy, y, { ...tol, message: `x^${p}` });
@@ -122,12 +130,36 @@ describe('elementwise kernels match the CPU backend', () => {
     [[3, 4], [1], [3, 4]],
     [[1], [3, 4], [3, 4]],
     [[7, 13], [13], [7, 13]],
-    [[7, 1], [7, 13], [7, 13]],
-    [[2, 1, 3], [2, 4, 3], [2, 4, 3]],
-    [[4, 1], [1, 6], [4, 6]],
-    [[2, 3, 4, 5], [3, 1, 5], [2, 3, 4, 5]],
-    [[2, 3, 1, 2, 3, 5], [3, 4, 1, 3, 1], [2, 3, 4, 2, 3, 5]],
-    [[1, 1], [1, 1], [1, 1]],
+    [
+      [7, 1],
+      [7, 13],
+      [7, 13],
+    ],
+    [
+      [2, 1, 3],
+      [2, 4, 3],
+      [2, 4, 3],
+    ],
+    [
+      [4, 1],
+      [1, 6],
+      [4, 6],
+    ],
+    [
+      [2, 3, 4, 5],
+      [3, 1, 5],
+      [2, 3, 4, 5],
+    ],
+    [
+      [2, 3, 1, 2, 3, 5],
+      [3, 4, 1, 3, 1],
+      [2, 3, 4, 2, 3, 5],
+    ],
+    [
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ],
   ];
   const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div'];
 
@@ -146,7 +178,12 @@ describe('elementwise kernels match the CPU backend', () => {
   });
 
   it.each([
-    [[2, 3], [2, 3], [2, 3], [2, 3]],
+    [
+      [2, 3],
+      [2, 3],
+      [2, 3],
+      [2, 3],
+    ],
     [[5, 5], [1], [3, 5, 5], [3, 5, 5]],
     [[1, 1, 4, 4], [2, 3, 4, 4], [1], [2, 3, 4, 4]],
     [[6], [2, 1], [1, 6], [2, 6]],
@@ -156,7 +193,8 @@ describe('elementwise kernels match the CPU backend', () => {
     const [c, wc] = pair(size(cShape!), () => (rng.random() < 0.5 ? 0 : rng.random() < 0.5 ? 1 : -0.5));
     const [a, wa] = pair(size(aShape!), normal(rng));
     const [b, wb] = pair(size(bShape!), normal(rng));
-    const out = new Float32Array(size(outShape!)), wout = wasm.alloc(out.length);
+    const out = new Float32Array(size(outShape!)),
+      wout = wasm.alloc(out.length);
     cpuBackend.where(c, cShape!, a, aShape!, b, bShape!, out, outShape!);
     wasm.where(wc, cShape!, wa, aShape!, wb, bShape!, wout, outShape!);
     assertClose(wout, out, { atol: 0, rtol: 0 });
@@ -183,15 +221,36 @@ describe('elementwise kernels match the CPU backend', () => {
 
 describe('reductions and data movement match the CPU backend', () => {
   it.each([
-    [[4, 5], [1, 5]],
+    [
+      [4, 5],
+      [1, 5],
+    ],
     [[4, 5], [5]],
-    [[4, 5], [4, 1]],
+    [
+      [4, 5],
+      [4, 1],
+    ],
     [[4, 5], [1]],
-    [[2, 3, 4], [3, 1]],
-    [[6, 7, 8], [6, 1, 8]],
-    [[3, 1000], [3, 1]],
-    [[2, 3, 2, 2, 3, 2], [3, 1, 2, 1, 2]],
-    [[3, 3], [3, 3]],
+    [
+      [2, 3, 4],
+      [3, 1],
+    ],
+    [
+      [6, 7, 8],
+      [6, 1, 8],
+    ],
+    [
+      [3, 1000],
+      [3, 1],
+    ],
+    [
+      [2, 3, 2, 2, 3, 2],
+      [3, 1, 2, 1, 2],
+    ],
+    [
+      [3, 3],
+      [3, 3],
+    ],
   ])('sumTo %j → %j and broadcastTo back, assigned and accumulated', (xShape, outShape) => {
     const rng = new Rng(`sum-${xShape}`);
     for (const acc of [false, true]) {
@@ -208,13 +267,34 @@ describe('reductions and data movement match the CPU backend', () => {
   });
 
   it.each([
-    [[2, 3, 4], [0, 2, 1]],
-    [[2, 3, 4], [2, 1, 0]],
-    [[4, 6, 2, 8], [0, 2, 1, 3]],
-    [[33, 47], [1, 0]],
-    [[3, 1, 5, 2, 4], [4, 2, 0, 1, 3]],
-    [[2, 3, 2, 3, 2, 3], [5, 4, 3, 2, 1, 0]],
-    [[5, 6], [0, 1]],
+    [
+      [2, 3, 4],
+      [0, 2, 1],
+    ],
+    [
+      [2, 3, 4],
+      [2, 1, 0],
+    ],
+    [
+      [4, 6, 2, 8],
+      [0, 2, 1, 3],
+    ],
+    [
+      [33, 47],
+      [1, 0],
+    ],
+    [
+      [3, 1, 5, 2, 4],
+      [4, 2, 0, 1, 3],
+    ],
+    [
+      [2, 3, 2, 3, 2, 3],
+      [5, 4, 3, 2, 1, 0],
+    ],
+    [
+      [5, 6],
+      [0, 1],
+    ],
   ])('permute %j by %j, assigned and accumulated', (shape, dims) => {
     const rng = new Rng(`permute-${shape}`);
     for (const acc of [false, true]) {
@@ -241,12 +321,15 @@ describe('reductions and data movement match the CPU backend', () => {
     const rng = new Rng('index');
     const [x, wx] = pair(6 * 4, normal(rng));
     const ids = Int32Array.from([5, 0, 2, 2]);
-    const out = new Float32Array(16), wout = wasm.alloc(16);
+    const out = new Float32Array(16),
+      wout = wasm.alloc(16);
     cpuBackend.indexSelect(x, 4, ids, out);
     wasm.indexSelect(wx, 4, ids, wout);
     assertClose(wout, out, { atol: 0, rtol: 0 });
-    const m = new Float32Array(6), wm = wasm.alloc(6);
-    const arg = new Int32Array(6), warg = new Int32Array(6);
+    const m = new Float32Array(6),
+      wm = wasm.alloc(6);
+    const arg = new Int32Array(6),
+      warg = new Int32Array(6);
     cpuBackend.maxTo(x, [6, 4], m, [6, 1], arg);
     wasm.maxTo(wx, [6, 4], wm, [6, 1], warg);
     assertClose(wm, m, { atol: 0, rtol: 0 });
@@ -279,13 +362,23 @@ describe('matrix multiply matches the CPU backend', () => {
 });
 
 describe('row kernels match the CPU backend', () => {
-  const shapes: [number, number][] = [[1, 1], [3, 5], [4, 8], [7, 65], [2, 2050]];
+  const shapes: [number, number][] = [
+    [1, 1],
+    [3, 5],
+    [4, 8],
+    [7, 65],
+    [2, 2050],
+  ];
 
   it.each(shapes)('softmax and log-softmax over (%i, %i), with backward', (rows, cols) => {
     const rng = new Rng(`softmax-${rows}-${cols}`);
     const [x, wx] = pair(rows * cols, normal(rng, 4));
-    for (const [fwd, bwd] of [['softmax', 'softmaxBackward'], ['logSoftmax', 'logSoftmaxBackward']] as const) {
-      const y = new Float32Array(rows * cols), wy = wasm.alloc(rows * cols);
+    for (const [fwd, bwd] of [
+      ['softmax', 'softmaxBackward'],
+      ['logSoftmax', 'logSoftmaxBackward'],
+    ] as const) {
+      const y = new Float32Array(rows * cols),
+        wy = wasm.alloc(rows * cols);
       cpuBackend[fwd](x, rows, cols, y);
       wasm[fwd](wx, rows, cols, wy);
       assertClose(wy, y, { ...tol, message: fwd });
@@ -301,7 +394,8 @@ describe('row kernels match the CPU backend', () => {
     const x = Float32Array.from([-Infinity, -Infinity, -Infinity, 1, -Infinity, 2, 3, -Infinity, 5]);
     const wx = wasm.alloc(9);
     wx.set(x);
-    const y = new Float32Array(9), wy = wasm.alloc(9);
+    const y = new Float32Array(9),
+      wy = wasm.alloc(9);
     cpuBackend.softmax(x, 3, 3, y);
     wasm.softmax(wx, 3, 3, wy);
     assertClose(wy, y, tol);
@@ -312,7 +406,8 @@ describe('row kernels match the CPU backend', () => {
     const rng = new Rng(`ce-${rows}-${cols}`);
     const [x, wx] = pair(rows * cols, normal(rng, 3));
     const targets = Int32Array.from({ length: rows }, (_, r) => (r === 1 ? -100 : rng.int(cols)));
-    const lse = new Float32Array(rows), wlse = wasm.alloc(rows);
+    const lse = new Float32Array(rows),
+      wlse = wasm.alloc(rows);
     const expected = cpuBackend.crossEntropy(x, rows, cols, targets, -100, lse);
     const got = wasm.crossEntropy(wx, rows, cols, targets, -100, wlse);
     expect(got.count).toBe(expected.count);
@@ -330,9 +425,12 @@ describe('row kernels match the CPU backend', () => {
       const [x, wx] = pair(rows * cols, () => 2 + rng.normal() * 3);
       const [w, ww] = pair(cols, normal(rng));
       const [b, wb] = pair(cols, normal(rng));
-      const out = new Float32Array(rows * cols), wout = wasm.alloc(rows * cols);
-      const mean = new Float32Array(rows), wmean = wasm.alloc(rows);
-      const rstd = new Float32Array(rows), wrstd = wasm.alloc(rows);
+      const out = new Float32Array(rows * cols),
+        wout = wasm.alloc(rows * cols);
+      const mean = new Float32Array(rows),
+        wmean = wasm.alloc(rows);
+      const rstd = new Float32Array(rows),
+        wrstd = wasm.alloc(rows);
       cpuBackend.layerNorm(x, rows, cols, affine ? w : null, affine ? b : null, 1e-5, out, mean, rstd);
       wasm.layerNorm(wx, rows, cols, affine ? ww : null, affine ? wb : null, 1e-5, wout, wmean, wrstd);
       assertClose(wout, out, { atol: 1e-4, rtol: 1e-4 });
@@ -342,8 +440,30 @@ describe('row kernels match the CPU backend', () => {
       const [dx, wdx] = pair(rows * cols, normal(rng));
       const [dw, wdw] = pair(cols, normal(rng));
       const [db, wdb] = pair(cols, normal(rng));
-      cpuBackend.layerNormBackward(x, dy, rows, cols, affine ? w : null, mean, rstd, dx, affine ? dw : null, affine ? db : null);
-      wasm.layerNormBackward(wx, wdy, rows, cols, affine ? ww : null, wmean, wrstd, wdx, affine ? wdw : null, affine ? wdb : null);
+      cpuBackend.layerNormBackward(
+        x,
+        dy,
+        rows,
+        cols,
+        affine ? w : null,
+        mean,
+        rstd,
+        dx,
+        affine ? dw : null,
+        affine ? db : null,
+      );
+      wasm.layerNormBackward(
+        wx,
+        wdy,
+        rows,
+        cols,
+        affine ? ww : null,
+        wmean,
+        wrstd,
+        wdx,
+        affine ? wdw : null,
+        affine ? wdb : null,
+      );
       assertClose(wdx, dx, { atol: 1e-4, rtol: 1e-4, message: 'dx' });
       assertClose(wdw, dw, { atol: 1e-4, rtol: 1e-4, message: 'dWeight' });
       assertClose(wdb, db, { atol: 1e-4, rtol: 1e-4, message: 'dBias' });
@@ -360,7 +480,15 @@ describe('optimizers match the CPU backend', () => {
     const [v, wv] = pair(n, () => 0);
     for (let t = 1; t <= 5; t++) {
       const [g, wg] = pair(n, normal(rng));
-      const step = { lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, bc1: 1 - 0.9 ** t, bc2: 1 - 0.99 ** t };
+      const step = {
+        lr: 1e-3,
+        beta1: 0.9,
+        beta2: 0.99,
+        eps: 1e-8,
+        weightDecay: 0.1,
+        bc1: 1 - 0.9 ** t,
+        bc2: 1 - 0.99 ** t,
+      };
       cpuBackend.adamw(p, g, m, v, step);
       wasm.adamw(wp, wg, wm, wv, step);
     }

@@ -10,7 +10,15 @@ import type { WasmOptions } from './runtime.js';
 
 /** Kernel codes of the unary ops, as assembly/elementwise.ts numbers them. */
 const unaryCodes: Record<UnaryOp, number> = {
-  neg: 0, exp: 1, log: 2, sqrt: 3, tanh: 4, sigmoid: 5, relu: 6, gelu: 7, geluTanh: 8,
+  neg: 0,
+  exp: 1,
+  log: 2,
+  sqrt: 3,
+  tanh: 4,
+  sigmoid: 5,
+  relu: 6,
+  gelu: 7,
+  geluTanh: 8,
 };
 /** Kernel codes of the binary ops. */
 const binaryCodes: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3 };
@@ -131,19 +139,43 @@ export class WasmBackend implements Backend {
 
   unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
     this.call(() => {
-      const px = this.in(x), po = this.out(out), code = unaryCodes[op];
+      const px = this.in(x),
+        po = this.out(out),
+        code = unaryCodes[op];
       const grain = op === 'neg' || op === 'relu' ? GRAIN_CHEAP : GRAIN_COSTLY;
-      this.runtime.parallelFor('unary', [code, px, po, x.length],
-        { total: x.length, grain, align: VEC, countArg: 3, offsets: [[1, 4], [2, 4]] });
+      this.runtime.parallelFor('unary', [code, px, po, x.length], {
+        total: x.length,
+        grain,
+        align: VEC,
+        countArg: 3,
+        offsets: [
+          [1, 4],
+          [2, 4],
+        ],
+      });
     });
   }
 
   unaryBackward(op: UnaryOp, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array): void {
     this.call(() => {
-      const px = this.in(x), py = this.in(y), pdy = this.in(dy), pdx = this.out(dx), code = unaryCodes[op];
+      const px = this.in(x),
+        py = this.in(y),
+        pdy = this.in(dy),
+        pdx = this.out(dx),
+        code = unaryCodes[op];
       const grain = op === 'gelu' || op === 'geluTanh' || op === 'log' ? GRAIN_COSTLY : GRAIN_CHEAP;
-      this.runtime.parallelFor('unaryBackward', [code, px, py, pdy, pdx, x.length],
-        { total: x.length, grain, align: VEC, countArg: 5, offsets: [[1, 4], [2, 4], [3, 4], [4, 4]] });
+      this.runtime.parallelFor('unaryBackward', [code, px, py, pdy, pdx, x.length], {
+        total: x.length,
+        grain,
+        align: VEC,
+        countArg: 5,
+        offsets: [
+          [1, 4],
+          [2, 4],
+          [3, 4],
+          [4, 4],
+        ],
+      });
     });
   }
 
@@ -167,20 +199,50 @@ export class WasmBackend implements Backend {
   ): void {
     if (out.length === 0) return;
     this.call(() => {
-      const pa = this.in(a), pb = this.in(b), po = this.out(out);
-      const code = binaryCodes[op], acc = accumulate ? 1 : 0;
+      const pa = this.in(a),
+        pb = this.in(b),
+        po = this.out(out);
+      const code = binaryCodes[op],
+        acc = accumulate ? 1 : 0;
       const n = out.length;
       // Same shape, or one scalar operand: a single flat row.
       if ((a.length === n || a.length === 1) && (b.length === n || b.length === 1)) {
-        const sa = a.length === n ? 1 : 0, sb = b.length === n ? 1 : 0;
-        this.runtime.parallelFor('binary', [code, acc, pa, pb, po, 1, 1, 1, n, 0, 0, 0, sa, 0, 0, 0, sb],
-          { total: n, grain: GRAIN_CHEAP, align: VEC, countArg: 8, offsets: [[2, 4 * sa], [3, 4 * sb], [4, 4]] });
+        const sa = a.length === n ? 1 : 0,
+          sb = b.length === n ? 1 : 0;
+        this.runtime.parallelFor('binary', [code, acc, pa, pb, po, 1, 1, 1, n, 0, 0, 0, sa, 0, 0, 0, sb], {
+          total: n,
+          grain: GRAIN_CHEAP,
+          align: VEC,
+          countArg: 8,
+          offsets: [
+            [2, 4 * sa],
+            [3, 4 * sb],
+            [4, 4],
+          ],
+        });
         return;
       }
       forEachBlock(broadcastLayout(outShape, [aShape, bShape]), (off, base, d, s) => {
         const [sa, sb] = s as [number[], number[]];
-        this.k.binary(code, acc, pa + off[0]! * 4, pb + off[1]! * 4, po + base * 4,
-          d[0]!, d[1]!, d[2]!, d[3]!, sa[0]!, sa[1]!, sa[2]!, sa[3]!, sb[0]!, sb[1]!, sb[2]!, sb[3]!);
+        this.k.binary(
+          code,
+          acc,
+          pa + off[0]! * 4,
+          pb + off[1]! * 4,
+          po + base * 4,
+          d[0]!,
+          d[1]!,
+          d[2]!,
+          d[3]!,
+          sa[0]!,
+          sa[1]!,
+          sa[2]!,
+          sa[3]!,
+          sb[0]!,
+          sb[1]!,
+          sb[2]!,
+          sb[3]!,
+        );
       });
     });
   }
@@ -197,21 +259,52 @@ export class WasmBackend implements Backend {
   ): void {
     if (out.length === 0) return;
     this.call(() => {
-      const pc = this.in(cond), pa = this.in(a), pb = this.in(b), po = this.out(out);
+      const pc = this.in(cond),
+        pa = this.in(a),
+        pb = this.in(b),
+        po = this.out(out);
       forEachBlock(broadcastLayout(outShape, [condShape, aShape, bShape]), (off, base, d, s) => {
         const [sc, sa, sb] = s as [number[], number[], number[]];
-        this.k.where(pc + off[0]! * 4, pa + off[1]! * 4, pb + off[2]! * 4, po + base * 4,
-          d[0]!, d[1]!, d[2]!, d[3]!, sc[0]!, sc[1]!, sc[2]!, sc[3]!,
-          sa[0]!, sa[1]!, sa[2]!, sa[3]!, sb[0]!, sb[1]!, sb[2]!, sb[3]!);
+        this.k.where(
+          pc + off[0]! * 4,
+          pa + off[1]! * 4,
+          pb + off[2]! * 4,
+          po + base * 4,
+          d[0]!,
+          d[1]!,
+          d[2]!,
+          d[3]!,
+          sc[0]!,
+          sc[1]!,
+          sc[2]!,
+          sc[3]!,
+          sa[0]!,
+          sa[1]!,
+          sa[2]!,
+          sa[3]!,
+          sb[0]!,
+          sb[1]!,
+          sb[2]!,
+          sb[3]!,
+        );
       });
     });
   }
 
   axpy(alpha: number, x: Float32Array, y: Float32Array): void {
     this.call(() => {
-      const px = this.in(x), py = this.out(y);
-      this.runtime.parallelFor('axpy', [alpha, px, py, x.length],
-        { total: x.length, grain: GRAIN_CHEAP, align: VEC, countArg: 3, offsets: [[1, 4], [2, 4]] });
+      const px = this.in(x),
+        py = this.out(y);
+      this.runtime.parallelFor('axpy', [alpha, px, py, x.length], {
+        total: x.length,
+        grain: GRAIN_CHEAP,
+        align: VEC,
+        countArg: 3,
+        offsets: [
+          [1, 4],
+          [2, 4],
+        ],
+      });
     });
   }
 
@@ -229,7 +322,8 @@ export class WasmBackend implements Backend {
     if (!accumulate) out.fill(0);
     if (x.length === 0) return;
     this.call(() => {
-      const px = this.in(x), po = this.out(out);
+      const px = this.in(x),
+        po = this.out(out);
       forEachBlock(broadcastLayout(xShape, [outShape]), (off, base, d, s) => {
         const so = s[0]!;
         this.k.sumTo(px + base * 4, po + off[0]! * 4, d[0]!, d[1]!, d[2]!, d[3]!, so[0]!, so[1]!, so[2]!, so[3]!);
@@ -237,13 +331,33 @@ export class WasmBackend implements Backend {
     });
   }
 
-  broadcastTo(x: Float32Array, xShape: KernelShape, out: Float32Array, outShape: KernelShape, accumulate: boolean): void {
+  broadcastTo(
+    x: Float32Array,
+    xShape: KernelShape,
+    out: Float32Array,
+    outShape: KernelShape,
+    accumulate: boolean,
+  ): void {
     if (out.length === 0) return;
     this.call(() => {
-      const px = this.in(x), po = this.out(out), acc = accumulate ? 1 : 0;
+      const px = this.in(x),
+        po = this.out(out),
+        acc = accumulate ? 1 : 0;
       forEachBlock(broadcastLayout(outShape, [xShape]), (off, base, d, s) => {
         const sx = s[0]!;
-        this.k.broadcastTo(px + off[0]! * 4, po + base * 4, acc, d[0]!, d[1]!, d[2]!, d[3]!, sx[0]!, sx[1]!, sx[2]!, sx[3]!);
+        this.k.broadcastTo(
+          px + off[0]! * 4,
+          po + base * 4,
+          acc,
+          d[0]!,
+          d[1]!,
+          d[2]!,
+          d[3]!,
+          sx[0]!,
+          sx[1]!,
+          sx[2]!,
+          sx[3]!,
+        );
       });
     });
   }
@@ -260,10 +374,24 @@ export class WasmBackend implements Backend {
   permute(x: Float32Array, xShape: KernelShape, dims: readonly number[], out: Float32Array, accumulate: boolean): void {
     if (x.length === 0) return;
     this.call(() => {
-      const px = this.in(x), po = this.out(out), acc = accumulate ? 1 : 0;
+      const px = this.in(x),
+        po = this.out(out),
+        acc = accumulate ? 1 : 0;
       forEachBlock(permuteLayout(xShape, dims), (off, base, d, s) => {
         const sx = s[0]!;
-        this.k.permute(px + off[0]! * 4, po + base * 4, acc, d[0]!, d[1]!, d[2]!, d[3]!, sx[0]!, sx[1]!, sx[2]!, sx[3]!);
+        this.k.permute(
+          px + off[0]! * 4,
+          po + base * 4,
+          acc,
+          d[0]!,
+          d[1]!,
+          d[2]!,
+          d[3]!,
+          sx[0]!,
+          sx[1]!,
+          sx[2]!,
+          sx[3]!,
+        );
       });
     });
   }
@@ -281,16 +409,42 @@ export class WasmBackend implements Backend {
     accumulate: boolean,
   ): void {
     this.call(() =>
-      this.k.copyAxis(this.in(src), srcAxis, srcStart, this.out(dst), dstAxis, dstStart, outer, len, inner,
-        accumulate ? 1 : 0),
+      this.k.copyAxis(
+        this.in(src),
+        srcAxis,
+        srcStart,
+        this.out(dst),
+        dstAxis,
+        dstStart,
+        outer,
+        len,
+        inner,
+        accumulate ? 1 : 0,
+      ),
     );
   }
 
-  gather(x: Float32Array, outer: number, axis: number, inner: number, index: Int32Array, n: number, out: Float32Array): void {
+  gather(
+    x: Float32Array,
+    outer: number,
+    axis: number,
+    inner: number,
+    index: Int32Array,
+    n: number,
+    out: Float32Array,
+  ): void {
     cpuBackend.gather(x, outer, axis, inner, index, n, out);
   }
 
-  gatherBackward(dy: Float32Array, outer: number, axis: number, inner: number, index: Int32Array, n: number, dx: Float32Array): void {
+  gatherBackward(
+    dy: Float32Array,
+    outer: number,
+    axis: number,
+    inner: number,
+    index: Int32Array,
+    n: number,
+    dx: Float32Array,
+  ): void {
     cpuBackend.gatherBackward(dy, outer, axis, inner, index, n, dx);
   }
 
@@ -319,7 +473,9 @@ export class WasmBackend implements Backend {
     accumulate: boolean,
   ): void {
     this.call(() => {
-      const pa = this.in(a) + aOff * 4, pb = this.in(b) + bOff * 4, pc = this.out(c) + cOff * 4;
+      const pa = this.in(a) + aOff * 4,
+        pb = this.in(b) + bOff * 4,
+        pc = this.out(c) + cOff * 4;
       this.runtime.sgemm(transA, transB, M, N, K, pa, transA ? M : K, pb, transB ? K : N, pc, N, accumulate);
     });
   }
@@ -328,33 +484,75 @@ export class WasmBackend implements Backend {
 
   softmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
     this.call(() => {
-      const px = this.in(x), po = this.out(out);
-      this.runtime.parallelFor('softmax', [px, rows, cols, po],
-        { total: rows, grain: rowGrain(cols), align: 1, countArg: 1, offsets: [[0, cols * 4], [3, cols * 4]] });
+      const px = this.in(x),
+        po = this.out(out);
+      this.runtime.parallelFor('softmax', [px, rows, cols, po], {
+        total: rows,
+        grain: rowGrain(cols),
+        align: 1,
+        countArg: 1,
+        offsets: [
+          [0, cols * 4],
+          [3, cols * 4],
+        ],
+      });
     });
   }
 
   softmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void {
     this.call(() => {
-      const py = this.in(y), pdy = this.in(dy), pdx = this.out(dx), row = cols * 4;
-      this.runtime.parallelFor('softmaxBackward', [py, pdy, rows, cols, pdx],
-        { total: rows, grain: rowGrain(cols), align: 1, countArg: 2, offsets: [[0, row], [1, row], [4, row]] });
+      const py = this.in(y),
+        pdy = this.in(dy),
+        pdx = this.out(dx),
+        row = cols * 4;
+      this.runtime.parallelFor('softmaxBackward', [py, pdy, rows, cols, pdx], {
+        total: rows,
+        grain: rowGrain(cols),
+        align: 1,
+        countArg: 2,
+        offsets: [
+          [0, row],
+          [1, row],
+          [4, row],
+        ],
+      });
     });
   }
 
   logSoftmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
     this.call(() => {
-      const px = this.in(x), po = this.out(out);
-      this.runtime.parallelFor('logSoftmax', [px, rows, cols, po],
-        { total: rows, grain: rowGrain(cols), align: 1, countArg: 1, offsets: [[0, cols * 4], [3, cols * 4]] });
+      const px = this.in(x),
+        po = this.out(out);
+      this.runtime.parallelFor('logSoftmax', [px, rows, cols, po], {
+        total: rows,
+        grain: rowGrain(cols),
+        align: 1,
+        countArg: 1,
+        offsets: [
+          [0, cols * 4],
+          [3, cols * 4],
+        ],
+      });
     });
   }
 
   logSoftmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void {
     this.call(() => {
-      const py = this.in(y), pdy = this.in(dy), pdx = this.out(dx), row = cols * 4;
-      this.runtime.parallelFor('logSoftmaxBackward', [py, pdy, rows, cols, pdx],
-        { total: rows, grain: rowGrain(cols), align: 1, countArg: 2, offsets: [[0, row], [1, row], [4, row]] });
+      const py = this.in(y),
+        pdy = this.in(dy),
+        pdx = this.out(dx),
+        row = cols * 4;
+      this.runtime.parallelFor('logSoftmaxBackward', [py, pdy, rows, cols, pdx], {
+        total: rows,
+        grain: rowGrain(cols),
+        align: 1,
+        countArg: 2,
+        offsets: [
+          [0, row],
+          [1, row],
+          [4, row],
+        ],
+      });
     });
   }
 
@@ -385,8 +583,16 @@ export class WasmBackend implements Backend {
     dx: Float32Array,
   ): void {
     this.call(() =>
-      this.k.crossEntropyBackward(this.in(logits), this.in(lse), rows, cols, this.in(targets), ignoreIndex, scale,
-        this.out(dx)),
+      this.k.crossEntropyBackward(
+        this.in(logits),
+        this.in(lse),
+        rows,
+        cols,
+        this.in(targets),
+        ignoreIndex,
+        scale,
+        this.out(dx),
+      ),
     );
   }
 
@@ -402,10 +608,25 @@ export class WasmBackend implements Backend {
     rstd: Float32Array,
   ): void {
     this.call(() => {
-      const px = this.in(x), pw = this.opt(weight), pb = this.opt(bias), po = this.out(out);
-      const pm = this.out(mean), pr = this.out(rstd), row = cols * 4;
-      this.runtime.parallelFor('layerNorm', [px, rows, cols, pw, pb, eps, po, pm, pr],
-        { total: rows, grain: rowGrain(cols), align: 1, countArg: 1, offsets: [[0, row], [6, row], [7, 4], [8, 4]] });
+      const px = this.in(x),
+        pw = this.opt(weight),
+        pb = this.opt(bias),
+        po = this.out(out);
+      const pm = this.out(mean),
+        pr = this.out(rstd),
+        row = cols * 4;
+      this.runtime.parallelFor('layerNorm', [px, rows, cols, pw, pb, eps, po, pm, pr], {
+        total: rows,
+        grain: rowGrain(cols),
+        align: 1,
+        countArg: 1,
+        offsets: [
+          [0, row],
+          [6, row],
+          [7, 4],
+          [8, 4],
+        ],
+      });
     });
   }
 
@@ -422,8 +643,18 @@ export class WasmBackend implements Backend {
     dBias: Float32Array | null,
   ): void {
     this.call(() =>
-      this.k.layerNormBackward(this.in(x), this.in(dy), rows, cols, this.opt(weight), this.in(mean), this.in(rstd),
-        this.opt(dx, true), this.opt(dWeight, true), this.opt(dBias, true)),
+      this.k.layerNormBackward(
+        this.in(x),
+        this.in(dy),
+        rows,
+        cols,
+        this.opt(weight),
+        this.in(mean),
+        this.in(rstd),
+        this.opt(dx, true),
+        this.opt(dWeight, true),
+        this.opt(dBias, true),
+      ),
     );
   }
 
@@ -432,19 +663,45 @@ export class WasmBackend implements Backend {
   adamw(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamWStep): void {
     const { lr, beta1, beta2, eps, weightDecay, bc1, bc2 } = step;
     this.call(() => {
-      const pp = this.out(p), pg = this.in(g), pm = this.out(m), pv = this.out(v);
-      const decay = 1 - lr * weightDecay, stepSize = lr / bc1, sqrtBc2 = Math.sqrt(bc2);
-      this.runtime.parallelFor('adamw', [pp, pg, pm, pv, p.length, beta1, beta2, eps, decay, stepSize, sqrtBc2],
-        { total: p.length, grain: GRAIN_COSTLY, align: VEC, countArg: 4, offsets: [[0, 4], [1, 4], [2, 4], [3, 4]] });
+      const pp = this.out(p),
+        pg = this.in(g),
+        pm = this.out(m),
+        pv = this.out(v);
+      const decay = 1 - lr * weightDecay,
+        stepSize = lr / bc1,
+        sqrtBc2 = Math.sqrt(bc2);
+      this.runtime.parallelFor('adamw', [pp, pg, pm, pv, p.length, beta1, beta2, eps, decay, stepSize, sqrtBc2], {
+        total: p.length,
+        grain: GRAIN_COSTLY,
+        align: VEC,
+        countArg: 4,
+        offsets: [
+          [0, 4],
+          [1, 4],
+          [2, 4],
+          [3, 4],
+        ],
+      });
     });
   }
 
   sgd(p: Float32Array, g: Float32Array, buf: Float32Array | null, step: SgdStep): void {
     const { lr, momentum, weightDecay } = step;
     this.call(() => {
-      const pp = this.out(p), pg = this.in(g), pb = this.opt(buf, true);
-      this.runtime.parallelFor('sgd', [pp, pg, pb, p.length, lr, momentum, weightDecay],
-        { total: p.length, grain: GRAIN_CHEAP, align: VEC, countArg: 3, offsets: [[0, 4], [1, 4], [2, pb ? 4 : 0]] });
+      const pp = this.out(p),
+        pg = this.in(g),
+        pb = this.opt(buf, true);
+      this.runtime.parallelFor('sgd', [pp, pg, pb, p.length, lr, momentum, weightDecay], {
+        total: p.length,
+        grain: GRAIN_CHEAP,
+        align: VEC,
+        countArg: 3,
+        offsets: [
+          [0, 4],
+          [1, 4],
+          [2, pb ? 4 : 0],
+        ],
+      });
     });
   }
 }

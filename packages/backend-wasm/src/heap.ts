@@ -111,7 +111,8 @@ export class WasmHeap {
 
   /** A zero-filled block for `size` floats, as a view of exactly `size` floats. */
   alloc(size: number): Float32Array {
-    if (!Number.isInteger(size) || size < 0) throw new RangeError(`alloc: size must be a non-negative integer, got ${size}`);
+    if (!Number.isInteger(size) || size < 0)
+      throw new RangeError(`alloc: size must be a non-negative integer, got ${size}`);
     const bytes = blockBytes(size * 4);
     const list = this.freeLists.get(bytes);
     const recycled = list?.pop();

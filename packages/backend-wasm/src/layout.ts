@@ -86,7 +86,12 @@ export const LEVELS = 4;
  */
 export function forEachBlock(
   layout: Layout,
-  run: (offsets: readonly number[], base: number, dims4: readonly number[], strides4: readonly (readonly number[])[]) => void,
+  run: (
+    offsets: readonly number[],
+    base: number,
+    dims4: readonly number[],
+    strides4: readonly (readonly number[])[],
+  ) => void,
 ): void {
   const { dims, strides } = layout;
   const rank = dims.length;
@@ -97,7 +102,12 @@ export function forEachBlock(
   let block = 1;
   for (const d of dims4) block *= d;
   if (inner === 0) {
-    run(strides.map(() => 0), 0, dims4, strides4);
+    run(
+      strides.map(() => 0),
+      0,
+      dims4,
+      strides4,
+    );
     return;
   }
   const outer = dims.slice(0, inner);

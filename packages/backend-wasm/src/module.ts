@@ -11,9 +11,19 @@ export type Ptr = number;
  */
 export interface KernelExports {
   sgemm(
-    transA: number, transB: number, M: number, N: number, K: number,
-    a: Ptr, lda: number, b: Ptr, ldb: number, c: Ptr, ldc: number,
-    accumulate: number, work: Ptr,
+    transA: number,
+    transB: number,
+    M: number,
+    N: number,
+    K: number,
+    a: Ptr,
+    lda: number,
+    b: Ptr,
+    ldb: number,
+    c: Ptr,
+    ldc: number,
+    accumulate: number,
+    work: Ptr,
   ): void;
   sgemmWorkspaceBytes(): number;
   unary(op: number, x: Ptr, out: Ptr, n: number): void;
@@ -21,37 +31,112 @@ export interface KernelExports {
   powScalar(x: Ptr, p: number, out: Ptr, n: number): void;
   powScalarBackward(x: Ptr, p: number, dy: Ptr, dx: Ptr, n: number): void;
   binary(
-    op: number, acc: number, a: Ptr, b: Ptr, out: Ptr,
-    d0: number, d1: number, d2: number, d3: number,
-    sa0: number, sa1: number, sa2: number, sa3: number, sb0: number, sb1: number, sb2: number, sb3: number,
+    op: number,
+    acc: number,
+    a: Ptr,
+    b: Ptr,
+    out: Ptr,
+    d0: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    sa0: number,
+    sa1: number,
+    sa2: number,
+    sa3: number,
+    sb0: number,
+    sb1: number,
+    sb2: number,
+    sb3: number,
   ): void;
   where(
-    cond: Ptr, a: Ptr, b: Ptr, out: Ptr,
-    d0: number, d1: number, d2: number, d3: number,
-    sc0: number, sc1: number, sc2: number, sc3: number,
-    sa0: number, sa1: number, sa2: number, sa3: number,
-    sb0: number, sb1: number, sb2: number, sb3: number,
+    cond: Ptr,
+    a: Ptr,
+    b: Ptr,
+    out: Ptr,
+    d0: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    sc0: number,
+    sc1: number,
+    sc2: number,
+    sc3: number,
+    sa0: number,
+    sa1: number,
+    sa2: number,
+    sa3: number,
+    sb0: number,
+    sb1: number,
+    sb2: number,
+    sb3: number,
   ): void;
   axpy(alpha: number, x: Ptr, y: Ptr, n: number): void;
   scale(x: Ptr, alpha: number, n: number): void;
   sumSquares(x: Ptr, n: number): number;
   adamw(
-    p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number,
-    beta1: number, beta2: number, eps: number, decay: number, stepSize: number, sqrtBc2: number,
+    p: Ptr,
+    g: Ptr,
+    m: Ptr,
+    v: Ptr,
+    n: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    decay: number,
+    stepSize: number,
+    sqrtBc2: number,
   ): void;
   sgd(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, weightDecay: number): void;
-  sumTo(x: Ptr, out: Ptr, d0: number, d1: number, d2: number, d3: number, so0: number, so1: number, so2: number, so3: number): void;
+  sumTo(
+    x: Ptr,
+    out: Ptr,
+    d0: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    so0: number,
+    so1: number,
+    so2: number,
+    so3: number,
+  ): void;
   broadcastTo(
-    x: Ptr, out: Ptr, acc: number,
-    d0: number, d1: number, d2: number, d3: number, sx0: number, sx1: number, sx2: number, sx3: number,
+    x: Ptr,
+    out: Ptr,
+    acc: number,
+    d0: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    sx0: number,
+    sx1: number,
+    sx2: number,
+    sx3: number,
   ): void;
   permute(
-    x: Ptr, out: Ptr, acc: number,
-    d0: number, d1: number, d2: number, d3: number, sx0: number, sx1: number, sx2: number, sx3: number,
+    x: Ptr,
+    out: Ptr,
+    acc: number,
+    d0: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    sx0: number,
+    sx1: number,
+    sx2: number,
+    sx3: number,
   ): void;
   copyAxis(
-    src: Ptr, srcAxis: number, srcStart: number, dst: Ptr, dstAxis: number, dstStart: number,
-    outer: number, len: number, inner: number, acc: number,
+    src: Ptr,
+    srcAxis: number,
+    srcStart: number,
+    dst: Ptr,
+    dstAxis: number,
+    dstStart: number,
+    outer: number,
+    len: number,
+    inner: number,
+    acc: number,
   ): void;
   softmax(x: Ptr, rows: number, cols: number, out: Ptr): void;
   softmaxBackward(y: Ptr, dy: Ptr, rows: number, cols: number, dx: Ptr): void;
@@ -59,22 +144,55 @@ export interface KernelExports {
   logSoftmaxBackward(y: Ptr, dy: Ptr, rows: number, cols: number, dx: Ptr): void;
   crossEntropy(logits: Ptr, rows: number, cols: number, targets: Ptr, ignoreIndex: number, lse: Ptr): number;
   crossEntropyBackward(
-    logits: Ptr, lse: Ptr, rows: number, cols: number, targets: Ptr, ignoreIndex: number, scale: number, dx: Ptr,
+    logits: Ptr,
+    lse: Ptr,
+    rows: number,
+    cols: number,
+    targets: Ptr,
+    ignoreIndex: number,
+    scale: number,
+    dx: Ptr,
   ): void;
   layerNorm(
-    x: Ptr, rows: number, cols: number, weight: Ptr, bias: Ptr, eps: number, out: Ptr, mean: Ptr, rstd: Ptr,
+    x: Ptr,
+    rows: number,
+    cols: number,
+    weight: Ptr,
+    bias: Ptr,
+    eps: number,
+    out: Ptr,
+    mean: Ptr,
+    rstd: Ptr,
   ): void;
   layerNormBackward(
-    x: Ptr, dy: Ptr, rows: number, cols: number, weight: Ptr, mean: Ptr, rstd: Ptr,
-    dx: Ptr, dWeight: Ptr, dBias: Ptr,
+    x: Ptr,
+    dy: Ptr,
+    rows: number,
+    cols: number,
+    weight: Ptr,
+    mean: Ptr,
+    rstd: Ptr,
+    dx: Ptr,
+    dWeight: Ptr,
+    dBias: Ptr,
   ): void;
   peakMulAdd(n: number, x: number, y: number): number;
 }
 
 /** Names of the exports a worker thread may be asked to run, in the order the pool numbers them. */
 export const threadedKernels = [
-  'sgemm', 'unary', 'unaryBackward', 'binary', 'axpy', 'adamw', 'sgd',
-  'softmax', 'softmaxBackward', 'logSoftmax', 'logSoftmaxBackward', 'layerNorm',
+  'sgemm',
+  'unary',
+  'unaryBackward',
+  'binary',
+  'axpy',
+  'adamw',
+  'sgd',
+  'softmax',
+  'softmaxBackward',
+  'logSoftmax',
+  'logSoftmaxBackward',
+  'layerNorm',
 ] as const satisfies readonly (keyof KernelExports)[];
 
 /** One of `threadedKernels`. */
@@ -96,7 +214,10 @@ export function compileKernels(shared: boolean): Promise<WebAssembly.Module> {
 }
 
 /** Instantiates compiled kernels over `memory` (which must match the variant: shared or not). */
-export async function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<KernelExports> {
+export async function instantiateKernels(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+): Promise<KernelExports> {
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   return instance.exports as unknown as KernelExports;
 }

@@ -3,7 +3,14 @@
 import type { KernelExports, Ptr, ThreadedKernel } from './module.js';
 import { threadedKernels } from './module.js';
 import {
-  ARGS_AT, CHUNK_BITS, CHUNK_MASK, CTL, MAX_ARGS, MAX_OFFSETS, TAG_MASK, workerSource,
+  ARGS_AT,
+  CHUNK_BITS,
+  CHUNK_MASK,
+  CTL,
+  MAX_ARGS,
+  MAX_OFFSETS,
+  TAG_MASK,
+  workerSource,
 } from './worker-source.js';
 
 /** The little of a Node `worker_threads.Worker` or a browser `Worker` the pool uses. */
@@ -14,7 +21,10 @@ interface WorkerHandle {
 
 /** `node:worker_threads` as far as the pool needs it. */
 interface NodeWorkerThreads {
-  Worker: new (source: string, options: { eval: true }) => WorkerHandle & {
+  Worker: new (
+    source: string,
+    options: { eval: true },
+  ) => WorkerHandle & {
     once(event: 'message' | 'error', listener: (value: unknown) => void): void;
     on(event: 'message' | 'error', listener: (value: unknown) => void): void;
     unref(): void;
@@ -103,7 +113,13 @@ export class ThreadPool {
   private seq = 0;
   private readonly argv: number[] = [];
 
-  private constructor(kernels: KernelExports, memory: WebAssembly.Memory, workers: WorkerHandle[], control: Ptr, work: Ptr) {
+  private constructor(
+    kernels: KernelExports,
+    memory: WebAssembly.Memory,
+    workers: WorkerHandle[],
+    control: Ptr,
+    work: Ptr,
+  ) {
     this.kernels = kernels;
     this.workers = workers;
     this.threads = workers.length + 1;

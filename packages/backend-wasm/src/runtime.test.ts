@@ -6,8 +6,15 @@ import { WasmRuntime } from './runtime.js';
 
 /** The definition: one float64 dot product per entry of C. */
 function naiveSgemm(
-  tA: boolean, tB: boolean, M: number, N: number, K: number,
-  a: Float32Array, b: Float32Array, c: Float32Array, acc: boolean,
+  tA: boolean,
+  tB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  acc: boolean,
 ): void {
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
@@ -19,8 +26,20 @@ function naiveSgemm(
 }
 
 const shapes: [number, number, number][] = [
-  [1, 1, 1], [1, 9, 3], [3, 5, 7], [4, 8, 16], [5, 9, 17], [17, 9, 300], [33, 65, 257], [130, 70, 513],
-  [2, 1030, 3], [64, 64, 64], [9, 1, 40], [0, 4, 4], [4, 0, 4], [4, 4, 0],
+  [1, 1, 1],
+  [1, 9, 3],
+  [3, 5, 7],
+  [4, 8, 16],
+  [5, 9, 17],
+  [17, 9, 300],
+  [33, 65, 257],
+  [130, 70, 513],
+  [2, 1030, 3],
+  [64, 64, 64],
+  [9, 1, 40],
+  [0, 4, 4],
+  [4, 0, 4],
+  [4, 4, 0],
 ];
 
 describe.each([1, 2])('sgemm on %i thread(s) against the definition', (threads) => {
@@ -38,7 +57,9 @@ describe.each([1, 2])('sgemm on %i thread(s) against the definition', (threads) 
       for (const tB of [false, true]) {
         for (const acc of [false, true]) {
           // Operands start 3 and 5 floats into their blocks, C one float in with a guard after it.
-          const a = heap.alloc(M * K + 3), b = heap.alloc(K * N + 5), c = heap.alloc(M * N + 2);
+          const a = heap.alloc(M * K + 3),
+            b = heap.alloc(K * N + 5),
+            c = heap.alloc(M * N + 2);
           for (const x of [a, b, c]) for (let i = 0; i < x.length; i++) x[i] = rng.normal();
           const expected = c.slice(1, 1 + M * N);
           const guards = [c[0], c[1 + M * N]];
@@ -75,7 +96,9 @@ describe('WasmRuntime', () => {
     rt.close();
     expect(rt.threads).toBe(1);
     const h = rt.heap;
-    const a = h.alloc(64).fill(1), b = h.alloc(64).fill(2), c = h.alloc(64);
+    const a = h.alloc(64).fill(1),
+      b = h.alloc(64).fill(2),
+      c = h.alloc(64);
     rt.sgemm(false, false, 8, 8, 8, h.addressOf(a), 8, h.addressOf(b), 8, h.addressOf(c), 8, false);
     expect(Array.from(c)).toEqual(new Array(64).fill(16));
   });
@@ -85,7 +108,9 @@ describe('WasmRuntime', () => {
     expect(rt.threads).toBe(1);
     expect(rt.heap.shared).toBe(false);
     const h = rt.heap;
-    const a = h.alloc(64).fill(1), b = h.alloc(64).fill(3), c = h.alloc(64);
+    const a = h.alloc(64).fill(1),
+      b = h.alloc(64).fill(3),
+      c = h.alloc(64);
     rt.sgemm(false, true, 8, 8, 8, h.addressOf(a), 8, h.addressOf(b), 8, h.addressOf(c), 8, false);
     expect(Array.from(c)).toEqual(new Array(64).fill(24));
     expect(() => h.alloc(4 << 20)).toThrow(/out of WebAssembly memory/);

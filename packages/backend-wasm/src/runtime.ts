@@ -70,7 +70,13 @@ export class WasmRuntime {
   private readonly work: Ptr[];
   private readonly parallelThreshold: number;
 
-  private constructor(kernels: KernelExports, heap: WasmHeap, pool: ThreadPool | null, work: Ptr[], parallelThreshold: number) {
+  private constructor(
+    kernels: KernelExports,
+    heap: WasmHeap,
+    pool: ThreadPool | null,
+    work: Ptr[],
+    parallelThreshold: number,
+  ) {
     this.kernels = kernels;
     this.heap = heap;
     this.pool = pool;
@@ -108,10 +114,22 @@ export class WasmRuntime {
    * of C (or its columns, when it is wider than tall) are cut into chunks the threads claim.
    */
   sgemm(
-    transA: boolean, transB: boolean, M: number, N: number, K: number,
-    a: Ptr, lda: number, b: Ptr, ldb: number, c: Ptr, ldc: number, accumulate: boolean,
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    a: Ptr,
+    lda: number,
+    b: Ptr,
+    ldb: number,
+    c: Ptr,
+    ldc: number,
+    accumulate: boolean,
   ): void {
-    const tA = transA ? 1 : 0, tB = transB ? 1 : 0, acc = accumulate ? 1 : 0;
+    const tA = transA ? 1 : 0,
+      tB = transB ? 1 : 0,
+      acc = accumulate ? 1 : 0;
     const pool = this.pool;
     if (!pool || M * N * K < this.parallelThreshold) {
       this.kernels.sgemm(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, this.work[0]!);
@@ -121,10 +139,28 @@ export class WasmRuntime {
     // Cut the larger side of C into chunks of whole register tiles, about two per thread.
     if (M >= N) {
       const chunk = Math.max(MIN_GEMM_CHUNK, Math.ceil(M / (2 * pool.threads) / MR) * MR);
-      pool.run('sgemm', args, { total: M, chunk, countArg: 2, workArg: 12, offsets: [[5, transA ? 4 : lda * 4], [9, ldc * 4]] });
+      pool.run('sgemm', args, {
+        total: M,
+        chunk,
+        countArg: 2,
+        workArg: 12,
+        offsets: [
+          [5, transA ? 4 : lda * 4],
+          [9, ldc * 4],
+        ],
+      });
     } else {
       const chunk = Math.max(MIN_GEMM_CHUNK, Math.ceil(N / (2 * pool.threads) / NR) * NR);
-      pool.run('sgemm', args, { total: N, chunk, countArg: 3, workArg: 12, offsets: [[7, transB ? ldb * 4 : 4], [9, 4]] });
+      pool.run('sgemm', args, {
+        total: N,
+        chunk,
+        countArg: 3,
+        workArg: 12,
+        offsets: [
+          [7, transB ? ldb * 4 : 4],
+          [9, 4],
+        ],
+      });
     }
   }
 
@@ -137,7 +173,13 @@ export class WasmRuntime {
   parallelFor(
     kernel: ThreadedKernel,
     args: readonly number[],
-    plan: { total: number; grain: number; align: number; countArg: number; offsets: readonly (readonly [number, number])[] },
+    plan: {
+      total: number;
+      grain: number;
+      align: number;
+      countArg: number;
+      offsets: readonly (readonly [number, number])[];
+    },
   ): void {
     const pool = this.pool;
     const { total, grain, align } = plan;

@@ -44,7 +44,10 @@ describe('two threads give the bits of one', () => {
 
   it('sgemm, split by rows and by columns, every transpose', () => {
     const rng = new Rng('threads-sgemm');
-    for (const [M, N, K] of [[301, 67, 129], [35, 517, 200]] as const) {
+    for (const [M, N, K] of [
+      [301, 67, 129],
+      [35, 517, 200],
+    ] as const) {
       for (const transA of [false, true]) {
         for (const transB of [false, true]) {
           const [a1, a2] = both(M * K, rng);
@@ -99,7 +102,10 @@ describe('two threads give the bits of one', () => {
     const rng = new Rng('threads-rows');
     const [rows, cols] = [3001, 65];
     const [x1, x2] = both(rows * cols, rng, 3);
-    for (const [fwd, bwd] of [['softmax', 'softmaxBackward'], ['logSoftmax', 'logSoftmaxBackward']] as const) {
+    for (const [fwd, bwd] of [
+      ['softmax', 'softmaxBackward'],
+      ['logSoftmax', 'logSoftmaxBackward'],
+    ] as const) {
       const [y1, y2] = both(rows * cols, rng);
       one[fwd](x1, rows, cols, y1);
       two[fwd](x2, rows, cols, y2);

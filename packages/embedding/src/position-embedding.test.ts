@@ -31,13 +31,29 @@ describe('PositionEmbedding', () => {
 
   it('sends gradient only to the rows it returned', () => {
     const wpe = make();
-    wpe.forward(2, 3).mul(tensor([1, 2, 3, 4, 5, 6], [2, 3])).sum().backward();
-    expect(Array.from(wpe.weight.grad!)).toEqual([...new Array<number>(9).fill(0), 1, 2, 3, 4, 5, 6, ...new Array<number>(9).fill(0)]);
+    wpe
+      .forward(2, 3)
+      .mul(tensor([1, 2, 3, 4, 5, 6], [2, 3]))
+      .sum()
+      .backward();
+    expect(Array.from(wpe.weight.grad!)).toEqual([
+      ...new Array<number>(9).fill(0),
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      ...new Array<number>(9).fill(0),
+    ]);
   });
 
   it('passes a gradient check through its forward (broadcast over a batch, as in a GPT)', () => {
     const wpe = make(4);
-    const tok = tensor(Array.from({ length: 18 }, (_, i) => Math.cos(i)), [2, 3, 3]);
+    const tok = tensor(
+      Array.from({ length: 18 }, (_, i) => Math.cos(i)),
+      [2, 3, 3],
+    );
     gradcheck(() => tok.add(wpe.forward(3, 2)).pow(2).sum(), [wpe.weight]);
   });
 

@@ -23,14 +23,20 @@ describe('TokenEmbedding', () => {
     );
     expect(() => wte.forward(Int32Array.of(-1), [1, 1])).toThrow(/token id -1 at position \(b=0, t=0\)/);
     expect(() => wte.forward(Int32Array.of(1, 2, 3), [2, 2])).toThrow(/3 ids do not fill shape \(2, 2\)/);
-    expect(() => new TokenEmbedding({ vocabSize: 0, nEmbd: 4 }, { rng: new Rng(1) })).toThrow(/vocabSize must be a positive integer/);
+    expect(() => new TokenEmbedding({ vocabSize: 0, nEmbd: 4 }, { rng: new Rng(1) })).toThrow(
+      /vocabSize must be a positive integer/,
+    );
   });
 
   it('scatter-adds the gradient: a token used twice gets both positions’ gradients', () => {
     const wte = new TokenEmbedding({ vocabSize: 5, nEmbd: 3 }, { rng: new Rng(2) });
     const ids = Int32Array.of(4, 1, 4, 4);
     const g = Array.from({ length: 12 }, (_, i) => i + 1);
-    wte.forward(ids, [1, 4]).mul(tensor(g, [1, 4, 3])).sum().backward();
+    wte
+      .forward(ids, [1, 4])
+      .mul(tensor(g, [1, 4, 3]))
+      .sum()
+      .backward();
     const expected = new Array<number>(15).fill(0);
     ids.forEach((id, t) => {
       for (let c = 0; c < 3; c++) expected[id * 3 + c] += g[t * 3 + c];
@@ -40,7 +46,10 @@ describe('TokenEmbedding', () => {
 
   it('passes a gradient check through its forward', () => {
     const wte = new TokenEmbedding({ vocabSize: 6, nEmbd: 3 }, { rng: new Rng(3) });
-    const weights = tensor(Array.from({ length: 12 }, (_, i) => Math.sin(i + 1)), [2, 2, 3]);
+    const weights = tensor(
+      Array.from({ length: 12 }, (_, i) => Math.sin(i + 1)),
+      [2, 2, 3],
+    );
     const ids = Int32Array.of(5, 2, 5, 0);
     gradcheck(() => wte.forward(ids, [2, 2]).mul(weights).sum(), [wte.weight]);
   });

@@ -36,7 +36,8 @@ describe('Unembedding', () => {
     const w = head.weight.toArray();
     const expected: number[] = [];
     for (let n = 0; n < 4; n++) {
-      for (let v = 0; v < 7; v++) expected.push(xs[n * 3] * w[v * 3] + xs[n * 3 + 1] * w[v * 3 + 1] + xs[n * 3 + 2] * w[v * 3 + 2]);
+      for (let v = 0; v < 7; v++)
+        expected.push(xs[n * 3] * w[v * 3] + xs[n * 3 + 1] * w[v * 3 + 1] + xs[n * 3 + 2] * w[v * 3 + 2]);
     }
     logits.toArray().forEach((value, i) => expect(value).toBeCloseTo(expected[i], 6));
     expect(() => head.forward(tensor([1, 2, 3, 4], [1, 1, 4]))).toThrow('Unembedding: x is (1, 1, 4) but nEmbd is 3');

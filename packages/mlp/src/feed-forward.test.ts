@@ -51,7 +51,8 @@ function naiveFeedForward(ff: FeedForward, x: Tensor, gelu: (v: number) => numbe
 /** Weights big enough that pre-activations spread over the curved part of GELU, and non-zero biases. */
 function spread(ff: FeedForward, seed: number): FeedForward {
   const rng = new Rng(seed);
-  for (const p of ff.parameters()) p.data.set(randn(p.shape, rng, { std: p.ndim === 2 ? 1 / Math.sqrt(p.shape[1]) : 0.5 }).data);
+  for (const p of ff.parameters())
+    p.data.set(randn(p.shape, rng, { std: p.ndim === 2 ? 1 / Math.sqrt(p.shape[1]) : 0.5 }).data);
   return ff;
 }
 
@@ -96,7 +97,11 @@ describe('FeedForward', () => {
 
   it('has 8·C² + 5·C parameters with bias and 8·C² without, under GPT-2 names', () => {
     const C = 8;
-    expect(make().namedParameters().map(([name, p]) => [name, p.shape])).toEqual([
+    expect(
+      make()
+        .namedParameters()
+        .map(([name, p]) => [name, p.shape]),
+    ).toEqual([
       ['cFc.weight', [4 * C, C]],
       ['cFc.bias', [4 * C]],
       ['cProj.weight', [C, 4 * C]],
@@ -128,9 +133,13 @@ describe('FeedForward', () => {
 
   it('rejects bad configs and inputs with clear errors', () => {
     expect(() => make({ nEmbd: 0 })).toThrow('FeedForward: nEmbd must be a positive integer, got 0');
-    expect(() => make({}, 1, 'fast' as GeluApproximation)).toThrow("FeedForward: gelu must be 'none' (exact) or 'tanh', got 'fast'");
+    expect(() => make({}, 1, 'fast' as GeluApproximation)).toThrow(
+      "FeedForward: gelu must be 'none' (exact) or 'tanh', got 'fast'",
+    );
     expect(() => make().forward(randn([2, 3, 4], new Rng(1)))).toThrow('FeedForward: x is (2, 3, 4) but nEmbd is 8');
-    expect(() => make().forward(randn([3, 8], new Rng(1)))).toThrow('FeedForward: expected x of shape (B, T, C), got (3, 8)');
+    expect(() => make().forward(randn([3, 8], new Rng(1)))).toThrow(
+      'FeedForward: expected x of shape (B, T, C), got (3, 8)',
+    );
   });
 
   it('gives bit-identical parameters and outputs (dropout included) for the same seed', () => {

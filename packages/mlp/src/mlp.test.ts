@@ -42,7 +42,11 @@ function naiveActivations(net: Mlp, x: Tensor): number[][] {
 const stats = (t: Tensor) => {
   const v = t.toArray();
   const mean = v.reduce((a, x) => a + x, 0) / v.length;
-  return { mean, std: Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / v.length), maxAbs: v.reduce((m, x) => Math.max(m, Math.abs(x)), 0) };
+  return {
+    mean,
+    std: Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / v.length),
+    maxAbs: v.reduce((m, x) => Math.max(m, Math.abs(x)), 0),
+  };
 };
 
 describe('Mlp', () => {
@@ -59,7 +63,11 @@ describe('Mlp', () => {
     expect(net.parameters().reduce((n, p) => n + p.size, 0)).toBe(13_002);
     const x = randn([5, 784], new Rng(1));
     expect(net.forward(x).shape).toEqual([5, 10]);
-    expect(net.activations(x).map((a) => a.shape)).toEqual([[5, 16], [5, 16], [5, 10]]);
+    expect(net.activations(x).map((a) => a.shape)).toEqual([
+      [5, 16],
+      [5, 16],
+      [5, 10],
+    ]);
   });
 
   it('computes every layer as a float64 loop would, for each activation and output activation', () => {
@@ -74,7 +82,8 @@ describe('Mlp', () => {
       }
     }
     // The activation really is applied: sigmoid outputs lie in (0, 1), relu outputs are ≥ 0 with zeros.
-    const hidden = (a: Activation) => new Mlp([6, 50, 3], { activation: a, rng: new Rng(4) }).activations(x)[0].toArray();
+    const hidden = (a: Activation) =>
+      new Mlp([6, 50, 3], { activation: a, rng: new Rng(4) }).activations(x)[0].toArray();
     expect(hidden('sigmoid').every((v) => v > 0 && v < 1)).toBe(true);
     expect(hidden('relu').some((v) => v === 0) && hidden('relu').every((v) => v >= 0)).toBe(true);
     expect(hidden('tanh').some((v) => v < 0)).toBe(true);
@@ -129,8 +138,12 @@ describe('Mlp', () => {
 
   it('rejects bad sizes, activations and inputs with clear errors', () => {
     const rng = new Rng(1);
-    expect(() => new Mlp([784], { activation: 'sigmoid', rng })).toThrow('Mlp: sizes must be two or more positive integers, got [784]');
-    expect(() => new Mlp([4, 2.5, 1], { activation: 'sigmoid', rng })).toThrow(/sizes must be two or more positive integers/);
+    expect(() => new Mlp([784], { activation: 'sigmoid', rng })).toThrow(
+      'Mlp: sizes must be two or more positive integers, got [784]',
+    );
+    expect(() => new Mlp([4, 2.5, 1], { activation: 'sigmoid', rng })).toThrow(
+      /sizes must be two or more positive integers/,
+    );
     expect(() => new Mlp([4, 2], { activation: 'softplus' as Activation, rng })).toThrow(
       "Mlp: activation must be one of sigmoid, relu, tanh; got 'softplus'",
     );

@@ -60,9 +60,12 @@ export class Mlp extends Module {
       throw new Error(`Mlp: activation must be one of ${ACTIVATIONS.join(', ')}; got '${String(activation)}'`);
     }
     if (outputActivation !== 'none' && !ACTIVATIONS.includes(outputActivation)) {
-      throw new Error(`Mlp: outputActivation must be 'none' or one of ${ACTIVATIONS.join(', ')}; got '${String(outputActivation)}'`);
+      throw new Error(
+        `Mlp: outputActivation must be 'none' or one of ${ACTIVATIONS.join(', ')}; got '${String(outputActivation)}'`,
+      );
     }
-    if (init !== 'default' && init !== 'normal') throw new Error(`Mlp: init must be 'default' or 'normal', got '${String(init)}'`);
+    if (init !== 'default' && init !== 'normal')
+      throw new Error(`Mlp: init must be 'default' or 'normal', got '${String(init)}'`);
     this.layers = sizes.slice(1).map((fanOut, i) => {
       const fanIn = sizes[i];
       const bound = 1 / Math.sqrt(fanIn);

@@ -4,12 +4,18 @@ import { sampleNext, seededRandom, softmax, type SampleOptions } from '../src/in
 const V = 50257;
 const rng = seededRandom('bench');
 /** Logits like a trained model's: N(0, 3²), so a few hundred tokens hold most of the mass. */
-const logits = Float32Array.from({ length: V }, () => 3 * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()));
+const logits = Float32Array.from(
+  { length: V },
+  () => 3 * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()),
+);
 /** Logits like an untrained model's: nearly uniform, the worst case for top-p. */
 const flat = Float32Array.from({ length: V }, () => 0.01 * (rng() - 0.5));
 
 /** The obvious implementation: full softmax, sort every token, cut, renormalize, walk the CDF. */
-function sortedReference(row: Float32Array, { rng: random, temperature = 1, topK, topP, minP = 0 }: SampleOptions): number {
+function sortedReference(
+  row: Float32Array,
+  { rng: random, temperature = 1, topK, topP, minP = 0 }: SampleOptions,
+): number {
   const probs = softmax(row, temperature);
   const order = [...probs.keys()].sort((a, b) => probs[b]! - probs[a]! || a - b);
   let kept = topK === undefined ? order : order.slice(0, topK);
@@ -38,7 +44,9 @@ function time(fn: () => unknown, calls = 50, rounds = 7): number {
 }
 
 const softmaxUs = time(() => softmax(logits, 0.8));
-console.log(`V = ${V}; one softmax(logits, 0.8) pass: ${softmaxUs.toFixed(0)} µs (the floor: every option must read every logit)\n`);
+console.log(
+  `V = ${V}; one softmax(logits, 0.8) pass: ${softmaxUs.toFixed(0)} µs (the floor: every option must read every logit)\n`,
+);
 console.log('| logits | options | sampleNext µs | full-sort reference µs | speed-up | vs one softmax |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 const cases: [string, Float32Array, Omit<SampleOptions, 'rng'>][] = [
@@ -54,5 +62,7 @@ for (const [name, row, options] of cases) {
   const fast = time(() => sampleNext(row, { rng, ...options }));
   const slow = time(() => sortedReference(row, { rng, ...options }), 5, 5);
   const label = JSON.stringify(options).replaceAll('"', '');
-  console.log(`| ${name} | ${label} | ${fast.toFixed(0)} | ${slow.toFixed(0)} | ${(slow / fast).toFixed(1)}× | ${(fast / softmaxUs).toFixed(2)}× |`);
+  console.log(
+    `| ${name} | ${label} | ${fast.toFixed(0)} | ${slow.toFixed(0)} | ${(slow / fast).toFixed(1)}× | ${(fast / softmaxUs).toFixed(2)}× |`,
+  );
 }

@@ -5,7 +5,9 @@ import { seededRandom } from './seeded-random.js';
 
 /** The naive reference: sort every token, largest logit first (lower id on ties), and take the shortest prefix reaching topP. */
 function sortedNucleus(logits: Float32Array, temperature: number, topP: number): number[] {
-  const order = [...logits.keys()].filter((id) => logits[id]! > -Infinity).sort((a, b) => logits[b]! - logits[a]! || a - b);
+  const order = [...logits.keys()]
+    .filter((id) => logits[id]! > -Infinity)
+    .sort((a, b) => logits[b]! - logits[a]! || a - b);
   const max = logits[order[0]!]!;
   const weights = order.map((id) => Math.exp((logits[id]! - max) / temperature));
   const needed = topP < 1 ? topP * weights.reduce((a, b) => a + b, 0) : Infinity; // topP = 1 keeps every token
@@ -18,7 +20,10 @@ function check(logits: Float32Array, temperature: number, topP: number, label: s
   const max = Math.max(...logits);
   const { ids, weights } = nucleus(logits, max, temperature, topP);
   const expected = sortedNucleus(logits, temperature, topP);
-  expect([...ids].sort((a, b) => a - b), label).toEqual(expected.sort((a, b) => a - b));
+  expect(
+    [...ids].sort((a, b) => a - b),
+    label,
+  ).toEqual(expected.sort((a, b) => a - b));
   expect([...weights], label).toEqual(Array.from(ids, (id) => Math.exp((logits[id]! - max) / temperature)));
 }
 
@@ -43,7 +48,13 @@ describe('nucleus', () => {
         const V = 1 + Math.floor(rng() * 2000);
         const logits = Float32Array.from({ length: V }, logit);
         if (!logits.some((l) => l > -Infinity)) logits[0] = 0;
-        for (const [T, p] of [[1, 0.9], [0.5, 0.3], [2, 0.999], [1, 1e-6], [0.8, 1]] as const) {
+        for (const [T, p] of [
+          [1, 0.9],
+          [0.5, 0.3],
+          [2, 0.999],
+          [1, 1e-6],
+          [0.8, 1],
+        ] as const) {
           check(logits, T, p, `${shape}, V = ${V}, T = ${T}, topP = ${p}`);
         }
       }
@@ -52,7 +63,15 @@ describe('nucleus', () => {
 
   it('agrees with a full sort on GPT-2-sized logits', () => {
     const rng = seededRandom('nucleus 50257');
-    const logits = Float32Array.from({ length: 50257 }, () => 3 * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()));
-    for (const [T, p] of [[0.8, 0.9], [1.5, 0.95], [0.3, 0.5]] as const) check(logits, T, p, `T = ${T}, topP = ${p}`);
+    const logits = Float32Array.from(
+      { length: 50257 },
+      () => 3 * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()),
+    );
+    for (const [T, p] of [
+      [0.8, 0.9],
+      [1.5, 0.95],
+      [0.3, 0.5],
+    ] as const)
+      check(logits, T, p, `T = ${T}, topP = ${p}`);
   });
 });

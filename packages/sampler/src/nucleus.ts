@@ -40,8 +40,8 @@ export function nucleus(
     const weight = Math.exp((logit - max) / temperature);
     bucketOf[i] = bucket;
     weightOf[i] = weight;
-    bucketWeight[bucket] += weight;
-    bucketSize[bucket]++;
+    bucketWeight[bucket]! += weight;
+    bucketSize[bucket]!++;
     total += weight;
   }
 

@@ -11,7 +11,10 @@ type Filters = Omit<SampleOptions, 'rng'>;
 /** Logits drawn from N(0, scale²), seeded. */
 function gaussianLogits(V: number, seed: number, scale = 2): Float32Array {
   const rng = seededRandom(seed);
-  return Float32Array.from({ length: V }, () => scale * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()));
+  return Float32Array.from(
+    { length: V },
+    () => scale * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()),
+  );
 }
 
 /**
@@ -106,13 +109,19 @@ describe('sampleNext draws from softmax(logits / T)', () => {
     const probs = new Map([...softmax(logits)].map((p, id) => [id, p]));
     // Sampling at T = 1.05 when T = 1 was asked for:
     const warm = seededRandom('biased 1');
-    const tooWarm = chiSquare(countDraws(V, draws, () => sampleNext(logits, { rng: warm, temperature: 1.05 })), probs);
+    const tooWarm = chiSquare(
+      countDraws(V, draws, () => sampleNext(logits, { rng: warm, temperature: 1.05 })),
+      probs,
+    );
     expect(tooWarm.statistic).toBeGreaterThan(tooWarm.critical);
     // One token given 0.01 too much probability (its logit nudged up), the others renormalized:
     const nudged = logits.slice();
     nudged[4] = Math.log(Math.exp(logits[4]!) + 0.01 * [...logits].reduce((s, l) => s + Math.exp(l), 0));
     const rng = seededRandom('biased 2');
-    const skewed = chiSquare(countDraws(V, draws, () => sampleNext(nudged, { rng })), probs);
+    const skewed = chiSquare(
+      countDraws(V, draws, () => sampleNext(nudged, { rng })),
+      probs,
+    );
     expect(skewed.statistic).toBeGreaterThan(skewed.critical);
   });
 
@@ -160,7 +169,9 @@ describe('sampleNext: seeded determinism', () => {
     const b = seededRandom(11);
     for (let i = 0; i < 200; i++) {
       const options = { temperature: 0.9, topK: 50, topP: 0.95 };
-      expect(sampleNextWithProbs(logits, { rng: a, ...options }).token).toBe(sampleNext(logits, { rng: b, ...options }));
+      expect(sampleNextWithProbs(logits, { rng: a, ...options }).token).toBe(
+        sampleNext(logits, { rng: b, ...options }),
+      );
     }
   });
 });
@@ -279,7 +290,10 @@ describe('sampleNext validation', () => {
   const rng = seededRandom(0);
   const cases: [() => unknown, string][] = [
     [() => sampleNext(logits, { rng, temperature: -1 }), 'temperature must be a finite number >= 0, got -1'],
-    [() => sampleNext(logits, { rng, temperature: Infinity }), 'temperature must be a finite number >= 0, got Infinity'],
+    [
+      () => sampleNext(logits, { rng, temperature: Infinity }),
+      'temperature must be a finite number >= 0, got Infinity',
+    ],
     [() => sampleNext(logits, { rng, temperature: Number.NaN }), 'temperature must be a finite number >= 0, got NaN'],
     [() => sampleNext(logits, { rng, topK: 0 }), 'topK must be an integer >= 1, got 0'],
     [() => sampleNext(logits, { rng, topK: 2.5 }), 'topK must be an integer >= 1, got 2.5'],
@@ -292,7 +306,10 @@ describe('sampleNext validation', () => {
     [() => sampleNext(Float32Array.of(0, Number.NaN), { rng }), 'logits[1] is NaN'],
     [() => sampleNext(Float32Array.of(0, Infinity), { rng }), 'logits[1] is +Infinity'],
     [() => sampleNext(new Float32Array(0), { rng }), 'logits are empty: there is no token to choose'],
-    [() => sampleNext(logits, {} as SampleOptions), 'options.rng must be a function returning uniform random numbers in [0, 1)'],
+    [
+      () => sampleNext(logits, {} as SampleOptions),
+      'options.rng must be a function returning uniform random numbers in [0, 1)',
+    ],
     [() => sampleNext(logits, { rng: () => 1 }), 'rng() must return a number in [0, 1), got 1'],
     [() => sampleNext(logits, { rng: () => Number.NaN, topK: 2 }), 'rng() must return a number in [0, 1), got NaN'],
   ];

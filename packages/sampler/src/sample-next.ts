@@ -158,7 +158,7 @@ function distribution(logits: Float32Array, options: SampleOptions): Distributio
 /** Length of the shortest prefix of `weights` whose sum reaches `needed` (all of them if none does). */
 function prefixReaching(weights: Float64Array, needed: number): number {
   let cumulative = 0;
-  for (let n = 0; n < weights.length; ) {
+  for (let n = 0; n < weights.length;) {
     cumulative += weights[n++]!;
     if (cumulative >= needed) return n;
   }

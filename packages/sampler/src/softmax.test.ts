@@ -14,7 +14,9 @@ function naiveSoftmax(logits: readonly number[], temperature = 1): number[] {
 
 function expectClose(actual: ArrayLike<number>, expected: readonly number[], tolerance = 1e-7): void {
   expect(actual).toHaveLength(expected.length);
-  expected.forEach((e, i) => expect(Math.abs(actual[i]! - e), `index ${i}: ${actual[i]} vs ${e}`).toBeLessThan(tolerance));
+  expected.forEach((e, i) =>
+    expect(Math.abs(actual[i]! - e), `index ${i}: ${actual[i]} vs ${e}`).toBeLessThan(tolerance),
+  );
 }
 
 describe('softmax', () => {

@@ -28,7 +28,9 @@ describe('BpeTokenizer encodes like GPT-2', () => {
   });
 
   it("matches tiktoken's r50k_base ids on gpt-tokenizer's 64 reference samples", () => {
-    const plans = [...gptTokenizerData('TestPlans.txt').matchAll(/EncodingName: (\S+)\nSample: (.*)\nEncoded: \[(.*)\]/g)];
+    const plans = [
+      ...gptTokenizerData('TestPlans.txt').matchAll(/EncodingName: (\S+)\nSample: (.*)\nEncoded: \[(.*)\]/g),
+    ];
     const r50k = plans.filter(([, encoding]) => encoding === 'r50k_base');
     expect(r50k).toHaveLength(64);
     for (const [, , sample, encoded] of r50k) {
@@ -143,7 +145,9 @@ describe('BpeTokenizer round-trips and decoding', () => {
   });
 
   it('rejects ids outside [0, 50257)', () => {
-    expect(() => gpt2.decode([15496, 50257])).toThrow('token id 50257 at position 1 is outside the vocabulary [0, 50257)');
+    expect(() => gpt2.decode([15496, 50257])).toThrow(
+      'token id 50257 at position 1 is outside the vocabulary [0, 50257)',
+    );
     expect(() => gpt2.decode([-1])).toThrow(TokenizerError);
     expect(() => gpt2.streamDecoder().write(2.5)).toThrow(TokenizerError);
   });
@@ -161,6 +165,8 @@ describe('BpeTokenizer JSON', () => {
   });
 
   it('rejects JSON of another kind', async () => {
-    await expect(BpeTokenizer.fromJSON({ type: 'char', chars: ['a'] })).rejects.toThrow("expected a GPT-2 tokenizer's JSON");
+    await expect(BpeTokenizer.fromJSON({ type: 'char', chars: ['a'] })).rejects.toThrow(
+      "expected a GPT-2 tokenizer's JSON",
+    );
   });
 });

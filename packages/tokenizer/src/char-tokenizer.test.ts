@@ -55,7 +55,9 @@ describe('CharTokenizer vocabulary', () => {
     expect(() => new CharTokenizer([])).toThrow('at least one character');
     expect(() => new CharTokenizer(['a', 'bc'])).toThrow('vocabulary entry 1 must be a single character, got "bc"');
     expect(() => new CharTokenizer(['a', ''])).toThrow('vocabulary entry 1 must be a single character');
-    expect(() => new CharTokenizer(['a', 7 as unknown as string])).toThrow('vocabulary entry 1 must be a single character, got 7');
+    expect(() => new CharTokenizer(['a', 7 as unknown as string])).toThrow(
+      'vocabulary entry 1 must be a single character, got 7',
+    );
     expect(() => new CharTokenizer(['a', 'b', 'a'])).toThrow("vocabulary entries 0 and 2 are both 'a' (U+0061)");
     expect(() => new CharTokenizer(['😀', 'x', '😀'])).toThrow('vocabulary entries 0 and 2 are both');
   });
@@ -142,7 +144,9 @@ describe('CharTokenizer unknown characters', () => {
   });
 
   it("can be skipped with { unknown: 'skip' }", () => {
-    expect(tok.decode(tok.encode('café au lait, 😀 s\'il vous plaît', { unknown: 'skip' }))).toBe('caf au lait,  sil vous plat');
+    expect(tok.decode(tok.encode("café au lait, 😀 s'il vous plaît", { unknown: 'skip' }))).toBe(
+      'caf au lait,  sil vous plat',
+    );
   });
 
   it('can be replaced with a vocabulary character with { unknown: { replaceWith } }', () => {

@@ -85,7 +85,9 @@ export class CharTokenizer implements Tokenizer {
     this.chars = Object.freeze([...chars]);
     this.vocabSize = chars.length;
     this.units = new Uint16Array(2 * chars.length);
-    chars.forEach((char, id) => this.units.set([char.charCodeAt(0), char.length === 2 ? char.charCodeAt(1) : 0], 2 * id));
+    chars.forEach((char, id) =>
+      this.units.set([char.charCodeAt(0), char.length === 2 ? char.charCodeAt(1) : 0], 2 * id),
+    );
     this.hasLoneSurrogate = codePoints.some((code) => code >= 0xd800 && code <= 0xdfff);
   }
 
@@ -131,7 +133,9 @@ export class CharTokenizer implements Tokenizer {
       else if (replacement >= 0) ids[n++] = replacement;
       else if (unknown !== 'skip') {
         const char = String.fromCodePoint(codes[position]!);
-        throw new TokenizerError(`character ${describeCharacter(char)} at position ${position} is not in the vocabulary`);
+        throw new TokenizerError(
+          `character ${describeCharacter(char)} at position ${position} is not in the vocabulary`,
+        );
       }
     }
     return n === ids.length ? ids : ids.slice(0, n);
@@ -178,7 +182,9 @@ export class CharTokenizer implements Tokenizer {
     const code = typeof char === 'string' ? char.codePointAt(0) : undefined;
     const id = code !== undefined && String.fromCodePoint(code) === char ? this.idOf(code) : -1;
     if (id < 0) {
-      throw new TokenizerError(`the replacement for unknown characters, ${JSON.stringify(char)}, must be one vocabulary character`);
+      throw new TokenizerError(
+        `the replacement for unknown characters, ${JSON.stringify(char)}, must be one vocabulary character`,
+      );
     }
     return id;
   }

@@ -1,5 +1,17 @@
 // Replaces a directory's files all at once: write a fresh sibling, swap the two with renames, and finish any swap a crash interrupted.
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 /** The files a char-gpt run keeps in its out dir; nothing else is ever written or deleted there. */
@@ -36,7 +48,11 @@ export function recoverDir(dir: string): void {
  * everything is written and flushed into `dir.next`, then `dir` → `dir.prev`, `dir.next` → `dir`,
  * and `dir.prev` is removed. Readers call {@link recoverDir} first.
  */
-export function replaceDirFiles(dir: string, files: Record<string, Uint8Array | string>, carry: readonly string[] = []): void {
+export function replaceDirFiles(
+  dir: string,
+  files: Record<string, Uint8Array | string>,
+  carry: readonly string[] = [],
+): void {
   recoverDir(dir);
   const { next, prev } = siblings(dir);
   removeRunDir(next);

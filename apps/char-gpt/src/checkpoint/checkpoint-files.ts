@@ -27,7 +27,10 @@ export interface CheckpointContents {
  * checkpoint or this one complete (see `replaceDirFiles`); `log.csv` is carried over.
  * `meta.files` is filled in here.
  */
-export function writeCheckpoint(dir: string, contents: Omit<CheckpointContents, 'meta'> & { meta: Omit<CheckpointMeta, 'files'> }): void {
+export function writeCheckpoint(
+  dir: string,
+  contents: Omit<CheckpointContents, 'meta'> & { meta: Omit<CheckpointMeta, 'files'> },
+): void {
   const model = encodeSafetensors(contents.model, { format: 'pt' });
   const optimizer = encodeSafetensors(contents.optimizer);
   const meta: CheckpointMeta = {
@@ -61,7 +64,8 @@ export function readCheckpointMeta(dir: string): CheckpointMeta {
     throw new CheckpointError(`no checkpoint at ${dir}: the directory does not exist`);
   }
   recoverDir(dir);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CheckpointError(`no checkpoint at ${dir}: not a directory`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new CheckpointError(`no checkpoint at ${dir}: not a directory`);
   const jsonPath = join(dir, 'checkpoint.json');
   if (!existsSync(jsonPath)) throw new CheckpointError(`no checkpoint at ${dir}: checkpoint.json is missing`);
   let parsed: unknown;
@@ -88,9 +92,12 @@ export function readCheckpoint(dir: string, opts: { optimizer?: boolean } = {}):
     const bytes = new Uint8Array(readFileSync(path));
     const expected = meta.files[name];
     if (bytes.length !== expected.bytes) {
-      throw new CheckpointError(`${path} is damaged: ${bytes.length} bytes, but checkpoint.json says ${expected.bytes} (truncated?)`);
+      throw new CheckpointError(
+        `${path} is damaged: ${bytes.length} bytes, but checkpoint.json says ${expected.bytes} (truncated?)`,
+      );
     }
-    if (sha256(bytes) !== expected.sha256) throw new CheckpointError(`${path} is damaged: its SHA-256 does not match checkpoint.json`);
+    if (sha256(bytes) !== expected.sha256)
+      throw new CheckpointError(`${path} is damaged: its SHA-256 does not match checkpoint.json`);
     try {
       return decodeSafetensors(bytes).tensors;
     } catch (err) {

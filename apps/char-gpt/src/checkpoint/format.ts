@@ -51,9 +51,12 @@ export function parseCheckpointMeta(value: unknown, where: string): CheckpointMe
     throw new CheckpointError(`${where} is not a usable char-gpt checkpoint: ${what}`);
   };
   if (!isObject(value)) return fail('it is not a JSON object');
-  if (value.format !== CHECKPOINT_FORMAT) return fail(`"format" is ${JSON.stringify(value.format)}, expected "${CHECKPOINT_FORMAT}"`);
+  if (value.format !== CHECKPOINT_FORMAT)
+    return fail(`"format" is ${JSON.stringify(value.format)}, expected "${CHECKPOINT_FORMAT}"`);
   if (value.version !== CHECKPOINT_VERSION) {
-    return fail(`format version ${JSON.stringify(value.version)} is not ${CHECKPOINT_VERSION}, the version this tinygpt reads`);
+    return fail(
+      `format version ${JSON.stringify(value.version)} is not ${CHECKPOINT_VERSION}, the version this tinygpt reads`,
+    );
   }
   const args = value.modelArgs;
   const rng = value.rng;
@@ -80,7 +83,10 @@ export function parseCheckpointMeta(value: unknown, where: string): CheckpointMe
   if (isObject(files)) {
     for (const name of WEIGHT_FILES) {
       const entry = files[name];
-      checks.push([isObject(entry) && isCount(entry.bytes) && typeof entry.sha256 === 'string', `"files" must list ${name}`]);
+      checks.push([
+        isObject(entry) && isCount(entry.bytes) && typeof entry.sha256 === 'string',
+        `"files" must list ${name}`,
+      ]);
     }
   }
   for (const [ok, what] of checks) if (!ok) fail(what);

@@ -25,11 +25,14 @@ export function loadModel(dir: string): LoadedModel {
   try {
     tokenizer = CharTokenizer.fromJSON(meta.tokenizer);
   } catch (err) {
-    if (err instanceof TokenizerError) throw new CheckpointError(`${dir}/checkpoint.json has a damaged tokenizer: ${err.message}`);
+    if (err instanceof TokenizerError)
+      throw new CheckpointError(`${dir}/checkpoint.json has a damaged tokenizer: ${err.message}`);
     throw err;
   }
   if (tokenizer.vocabSize !== meta.modelArgs.vocabSize) {
-    throw new CheckpointError(`${dir}/checkpoint.json: the tokenizer has ${tokenizer.vocabSize} characters but the model ${meta.modelArgs.vocabSize}`);
+    throw new CheckpointError(
+      `${dir}/checkpoint.json: the tokenizer has ${tokenizer.vocabSize} characters but the model ${meta.modelArgs.vocabSize}`,
+    );
   }
   // The initial weights are overwritten at once, so any seed will do.
   const model = new Gpt(meta.modelArgs, { rng: new Rng(0) });

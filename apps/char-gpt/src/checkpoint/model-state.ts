@@ -15,7 +15,8 @@ const TIED_TO = 'transformer.wte.weight';
  */
 export function modelTensors(model: Gpt): Record<string, NamedTensor> {
   const out: Record<string, NamedTensor> = {};
-  for (const [name, p] of model.namedParameters()) out[toNanoGptName(name)] = { shape: [...p.shape], data: p.data.slice() };
+  for (const [name, p] of model.namedParameters())
+    out[toNanoGptName(name)] = { shape: [...p.shape], data: p.data.slice() };
   const wte = out[TIED_TO];
   if (wte) out[TIED] = { shape: wte.shape, data: wte.data.slice() };
   return out;
@@ -42,6 +43,8 @@ export function loadModelTensors(model: Gpt, tensors: Record<string, NamedTensor
   } catch (err) {
     const message = (err as Error).message.replace(/^loadStateDict: /, '');
     // Name the tensor the way the file does.
-    throw new CheckpointError(`${where} does not fit the model: ${message.replace(/"([^"]+)"/, (_, n: string) => `"${toNanoGptName(n)}"`)}`);
+    throw new CheckpointError(
+      `${where} does not fit the model: ${message.replace(/"([^"]+)"/, (_, n: string) => `"${toNanoGptName(n)}"`)}`,
+    );
   }
 }

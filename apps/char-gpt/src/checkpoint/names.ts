@@ -17,7 +17,10 @@ export function toNanoGptName(name: string): string {
     .map((segment) =>
       /^\d+$/.test(segment)
         ? segment
-        : segment.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([a-zA-Z])(\d)/g, '$1_$2').toLowerCase(),
+        : segment
+            .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+            .replace(/([a-zA-Z])(\d)/g, '$1_$2')
+            .toLowerCase(),
     )
     .join('.');
 }

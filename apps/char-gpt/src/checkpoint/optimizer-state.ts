@@ -30,13 +30,20 @@ export function loadOptimizerTensors(
   const buffer = (key: string, size: number): Float32Array => {
     const t = tensors[key];
     if (!t) throw new CheckpointError(`${where} lacks the optimizer state "${key}"`);
-    if (t.data.length !== size) throw new CheckpointError(`${where}: "${key}" has ${t.data.length} values, the parameter ${size}`);
+    if (t.data.length !== size)
+      throw new CheckpointError(`${where}: "${key}" has ${t.data.length} values, the parameter ${size}`);
     return t.data;
   };
   const m = order.map(([name, p]) => buffer(`${toNanoGptName(name)}.exp_avg`, p.size));
   const v = order.map(([name, p]) => buffer(`${toNanoGptName(name)}.exp_avg_sq`, p.size));
   const extra = Object.keys(tensors).length - 2 * order.length;
-  if (extra !== 0) throw new CheckpointError(`${where} holds ${extra} optimizer tensors that match no parameter of the model`);
-  const state: OptimizerState = { kind: 'adamw', step: scalars.step, lr: scalars.lr ?? optimizer.lr, buffers: { m, v } };
+  if (extra !== 0)
+    throw new CheckpointError(`${where} holds ${extra} optimizer tensors that match no parameter of the model`);
+  const state: OptimizerState = {
+    kind: 'adamw',
+    step: scalars.step,
+    lr: scalars.lr ?? optimizer.lr,
+    buffers: { m, v },
+  };
   optimizer.loadStateDict(state);
 }

@@ -15,7 +15,10 @@ import type { ActiveBackend, BackendConfig } from '@tinygpt/cli-kit';
  *   await train(config);
  * });
  */
-export async function withBackend<T>(config: BackendConfig, command: (backend: ActiveBackend) => Promise<T>): Promise<T> {
+export async function withBackend<T>(
+  config: BackendConfig,
+  command: (backend: ActiveBackend) => Promise<T>,
+): Promise<T> {
   const active = await selectBackend(config);
   try {
     return await command(active);

@@ -1,6 +1,14 @@
 // `pnpm eval --checkpoint DIR --data PATH`: the exact mean next-character loss of a checkpoint over a whole text, in nats and bits per character.
 import {
-  backendChoices, backendDefaults, backendHelp, CliError, formatHelp, isNonNegativeInteger, isPositiveInteger, resolveConfig, runMain,
+  backendChoices,
+  backendDefaults,
+  backendHelp,
+  CliError,
+  formatHelp,
+  isNonNegativeInteger,
+  isPositiveInteger,
+  resolveConfig,
+  runMain,
 } from '@tinygpt/cli-kit';
 import { TokenizerError } from '@tinygpt/tokenizer';
 import { datasetName } from '../config.js';
@@ -18,7 +26,8 @@ const commandDefaults = () => ({ checkpoint: '', data: '', batchSize: 16, json: 
 
 const spec = {
   help: {
-    checkpoint: 'checkpoint directory written by pnpm pretrain (its --out-dir), or an exchange directory (pnpm export, export_from_nanogpt.py)',
+    checkpoint:
+      'checkpoint directory written by pnpm pretrain (its --out-dir), or an exchange directory (pnpm export, export_from_nanogpt.py)',
     data: 'text to score: a UTF-8 file, or a corpus name (moby-dick, tinyshakespeare)',
     batchSize: 'windows per forward pass (changes speed, not the result)',
     json: 'print {"loss", "bpc", "tokens"} as one JSON object',
@@ -39,8 +48,16 @@ await runMain(async (argv) => {
   const defaults = commandDefaults();
   const { config, help } = resolveConfig(defaults, argv, spec);
   if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
-  if (!config.checkpoint) throw new CliError('--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick', { exitCode: 2 });
-  if (!config.data) throw new CliError('--data PATH is required: the text file to score (or a corpus name: moby-dick, tinyshakespeare)', { exitCode: 2 });
+  if (!config.checkpoint)
+    throw new CliError(
+      '--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick',
+      { exitCode: 2 },
+    );
+  if (!config.data)
+    throw new CliError(
+      '--data PATH is required: the text file to score (or a corpus name: moby-dick, tinyshakespeare)',
+      { exitCode: 2 },
+    );
   await withBackend(config, async (backend) => {
     const { model, tokenizer } = loadModelDir(userPath(config.checkpoint));
     const data = datasetName(config.data);
@@ -49,13 +66,17 @@ await runMain(async (argv) => {
     try {
       ids = tokenizer.encode(corpus.text);
     } catch (err) {
-      if (err instanceof TokenizerError) throw new CliError(`${corpus.name} has a character the model never saw: ${err.message}`);
+      if (err instanceof TokenizerError)
+        throw new CliError(`${corpus.name} has a character the model never saw: ${err.message}`);
       throw err;
     }
     if (ids.length < 2) throw new CliError(`${corpus.name} has ${ids.length} character; evaluation needs at least 2`);
     if (!config.json) process.stdout.write(`backend: ${backend.describe()}\n`);
     const { loss, bpc, tokens } = await evaluateIds(model, ids, { batchSize: config.batchSize });
     if (config.json) process.stdout.write(`${JSON.stringify({ loss, bpc, tokens })}\n`);
-    else process.stdout.write(`${corpus.name}: loss ${loss.toFixed(4)} nats/char, ${bpc.toFixed(4)} bits/char over ${tokens.toLocaleString('en-US')} predicted characters\n`);
+    else
+      process.stdout.write(
+        `${corpus.name}: loss ${loss.toFixed(4)} nats/char, ${bpc.toFixed(4)} bits/char over ${tokens.toLocaleString('en-US')} predicted characters\n`,
+      );
   });
 });

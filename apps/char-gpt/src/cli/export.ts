@@ -12,15 +12,22 @@ const spec = {
   },
   usage: 'pnpm export --checkpoint DIR --out EXDIR',
   description:
-    "Writes the model as nanoGPT's state dict in safetensors (float32, nanoGPT names) beside config.json (nanoGPT's model args and the vocabulary as \"chars\"); load it in PyTorch with tools/nanogpt/load_in_pytorch.py.",
+    'Writes the model as nanoGPT\'s state dict in safetensors (float32, nanoGPT names) beside config.json (nanoGPT\'s model args and the vocabulary as "chars"); load it in PyTorch with tools/nanogpt/load_in_pytorch.py.',
   cwd: userCwd(),
 };
 
 await runMain(async (argv) => {
   const { config, help } = resolveConfig(defaults, argv, spec);
   if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
-  if (!config.checkpoint) throw new CliError('--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick', { exitCode: 2 });
-  if (!config.out) throw new CliError('--out EXDIR is required: the directory to write model.safetensors and config.json into', { exitCode: 2 });
+  if (!config.checkpoint)
+    throw new CliError(
+      '--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick',
+      { exitCode: 2 },
+    );
+  if (!config.out)
+    throw new CliError('--out EXDIR is required: the directory to write model.safetensors and config.json into', {
+      exitCode: 2,
+    });
   const out = userPath(config.out);
   const { config: args, tensors, params, bytes } = exportNanoGpt(userPath(config.checkpoint), out);
   const { nLayer, nHead, nEmbd, blockSize, vocabSize, bias } = args;

@@ -1,7 +1,16 @@
 // `pnpm generate --checkpoint DIR`: samples text from a trained char-gpt, streaming characters as they are produced (nanoGPT's sample.py).
 import { readFileSync } from 'node:fs';
 import {
-  backendChoices, backendDefaults, backendHelp, CliError, formatHelp, isNonNegative, isNonNegativeInteger, isPositiveInteger, resolveConfig, runMain,
+  backendChoices,
+  backendDefaults,
+  backendHelp,
+  CliError,
+  formatHelp,
+  isNonNegative,
+  isNonNegativeInteger,
+  isPositiveInteger,
+  resolveConfig,
+  runMain,
 } from '@tinygpt/cli-kit';
 import { Rng } from '@tinygpt/autograd';
 import { TokenizerError } from '@tinygpt/tokenizer';
@@ -32,7 +41,8 @@ const commandDefaults = () => ({
 
 const spec = {
   help: {
-    checkpoint: 'checkpoint directory written by pnpm pretrain (its --out-dir), or an exchange directory (pnpm export, export_from_nanogpt.py)',
+    checkpoint:
+      'checkpoint directory written by pnpm pretrain (its --out-dir), or an exchange directory (pnpm export, export_from_nanogpt.py)',
     prompt: 'text to continue (default: a newline, as nanoGPT)',
     promptFile: 'read the prompt from this file',
     maxNewTokens: 'characters to generate per sample',
@@ -68,8 +78,13 @@ await runMain(async (argv) => {
   const defaults = commandDefaults();
   const { config, help } = resolveConfig(defaults, args, spec);
   if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
-  if (!config.checkpoint) throw new CliError('--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick', { exitCode: 2 });
-  if (config.prompt && config.promptFile) throw new CliError('give either --prompt or --prompt-file, not both', { exitCode: 2 });
+  if (!config.checkpoint)
+    throw new CliError(
+      '--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick',
+      { exitCode: 2 },
+    );
+  if (config.prompt && config.promptFile)
+    throw new CliError('give either --prompt or --prompt-file, not both', { exitCode: 2 });
   await withBackend(config, async (backend) => {
     const { model, tokenizer } = loadModelDir(userPath(config.checkpoint));
     let prompt = config.prompt;
@@ -80,7 +95,8 @@ await runMain(async (argv) => {
     try {
       ids = tokenizer.encode(prompt);
     } catch (err) {
-      if (err instanceof TokenizerError) throw new CliError(`the prompt has a character the model never saw: ${err.message}`);
+      if (err instanceof TokenizerError)
+        throw new CliError(`the prompt has a character the model never saw: ${err.message}`);
       throw err;
     }
     // On stderr, so stdout holds only the text; after every check, so an error stays one line.
@@ -107,6 +123,10 @@ function readPrompt(path: string): string {
     return readFileSync(userPath(path), 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `prompt file not found: ${path}` : `cannot read prompt file ${path}: ${(err as Error).message}`);
+    throw new CliError(
+      code === 'ENOENT'
+        ? `prompt file not found: ${path}`
+        : `cannot read prompt file ${path}: ${(err as Error).message}`,
+    );
   }
 }

@@ -1,6 +1,14 @@
 // Resolves `pnpm pretrain`'s configuration: defaults (or a resumed checkpoint's config), then --config FILE.json, then flags.
 import { existsSync } from 'node:fs';
-import { backendChoices, backendDefaults, backendHelp, CliError, formatHelp, isNonNegativeInteger, resolveConfig } from '@tinygpt/cli-kit';
+import {
+  backendChoices,
+  backendDefaults,
+  backendHelp,
+  CliError,
+  formatHelp,
+  isNonNegativeInteger,
+  resolveConfig,
+} from '@tinygpt/cli-kit';
 import type { BackendConfig, ConfigSource } from '@tinygpt/cli-kit';
 import { choices, datasetName, defaults, flagName, help, validate } from '../config.js';
 import type { TrainConfig } from '../config.js';
@@ -79,16 +87,25 @@ export function pretrainConfig(argv: readonly string[]): PretrainConfig | null {
  * checkpoint), as nanoGPT takes n_layer, n_head, n_embd, block_size and bias from the checkpoint it
  * starts from; a flag or config file that sets one of them differently is an error.
  */
-function initFromModel(config: PretrainConfig, sources: Readonly<Record<keyof PretrainConfig, ConfigSource>>): PretrainConfig {
+function initFromModel(
+  config: PretrainConfig,
+  sources: Readonly<Record<keyof PretrainConfig, ConfigSource>>,
+): PretrainConfig {
   const initFrom = userPath(config.initFrom);
   if (!existsSync(initFrom)) {
-    throw new CliError(`--init-from must be scratch, resume, or a model directory; got '${config.initFrom}', which is not a directory`, { exitCode: 2 });
+    throw new CliError(
+      `--init-from must be scratch, resume, or a model directory; got '${config.initFrom}', which is not a directory`,
+      { exitCode: 2 },
+    );
   }
   const args = modelDirArgs(initFrom);
   const out = { ...config, initFrom };
   for (const key of ['nLayer', 'nHead', 'nEmbd', 'blockSize', 'bias'] as const) {
     if (sources[key] !== 'default' && config[key] !== args[key]) {
-      throw new CliError(`${flagName(key)} ${config[key]} differs from the model in ${config.initFrom} (${args[key]}); --init-from takes the model's shape from it`, { exitCode: 2 });
+      throw new CliError(
+        `${flagName(key)} ${config[key]} differs from the model in ${config.initFrom} (${args[key]}); --init-from takes the model's shape from it`,
+        { exitCode: 2 },
+      );
     }
     (out as Record<string, unknown>)[key] = args[key];
   }

@@ -46,21 +46,32 @@ export function trainReporter(
     start(info) {
       tokensPerIter = info.tokensPerIter;
       const { corpus } = info;
-      say(`corpus ${corpus.name}: ${corpus.characters.toLocaleString('en-US')} characters, vocabulary ${info.vocabSize} (${corpus.source})`);
-      say(`train ${info.trainTokens.toLocaleString('en-US')} / val ${info.valTokens.toLocaleString('en-US')} characters`);
+      say(
+        `corpus ${corpus.name}: ${corpus.characters.toLocaleString('en-US')} characters, vocabulary ${info.vocabSize} (${corpus.source})`,
+      );
+      say(
+        `train ${info.trainTokens.toLocaleString('en-US')} / val ${info.valTokens.toLocaleString('en-US')} characters`,
+      );
       say(`number of parameters: ${(info.params / 1e6).toFixed(2)}M`);
       say(`tokens per iteration will be: ${info.tokensPerIter.toLocaleString('en-US')}`);
       if (info.resumed) say(`resuming from iteration ${info.startIter} of ${info.maxIters}`);
-      if (tty) progress = createProgress({ total: info.maxIters, label: 'train', initial: info.startIter, stream: err });
+      if (tty)
+        progress = createProgress({ total: info.maxIters, label: 'train', initial: info.startIter, stream: err });
     },
     step({ iter, loss, lr, ms }) {
       if (json) return emit({ iter, loss, lr, ms });
       const tokensPerSecond = Math.round((tokensPerIter * 1000) / ms);
       if (progress) {
         msAverage = msAverage === 0 ? ms : 0.9 * msAverage + 0.1 * ms;
-        progress.update(iter + 1, { loss, 'tok/s': Math.round((tokensPerIter * 1000) / msAverage), 'ms/iter': Math.round(msAverage) });
+        progress.update(iter + 1, {
+          loss,
+          'tok/s': Math.round((tokensPerIter * 1000) / msAverage),
+          'ms/iter': Math.round(msAverage),
+        });
       } else if (iter % config.logInterval === 0) {
-        say(`iter ${iter}: loss ${loss.toFixed(4)}, lr ${lr.toExponential(2)}, time ${ms.toFixed(2)}ms, ${tokensPerSecond} tok/s`);
+        say(
+          `iter ${iter}: loss ${loss.toFixed(4)}, lr ${lr.toExponential(2)}, time ${ms.toFixed(2)}ms, ${tokensPerSecond} tok/s`,
+        );
       }
     },
     evaluation({ iter, trainLoss, valLoss }) {
@@ -71,7 +82,8 @@ export function trainReporter(
       say(`---- sample ----${text.startsWith('\n') ? '' : '\n'}${text}\n----------------`);
     },
     checkpoint({ iter, dir, interrupted }) {
-      if (interrupted) say(`stopped: checkpoint of iteration ${iter} saved to ${dir}; continue with --init-from resume`);
+      if (interrupted)
+        say(`stopped: checkpoint of iteration ${iter} saved to ${dir}; continue with --init-from resume`);
       else say(`saving checkpoint to ${dir}`);
     },
     done(result) {

@@ -33,12 +33,30 @@ export interface ExchangeConfig {
 }
 
 /** config.json's keys; `dropout` may be left out (0), the others are required. */
-const KEYS: readonly (keyof ExchangeConfigJson)[] = ['n_layer', 'n_head', 'n_embd', 'block_size', 'vocab_size', 'bias', 'dropout', 'chars'];
+const KEYS: readonly (keyof ExchangeConfigJson)[] = [
+  'n_layer',
+  'n_head',
+  'n_embd',
+  'block_size',
+  'vocab_size',
+  'bias',
+  'dropout',
+  'chars',
+];
 
 /** config.json's contents for a model and its vocabulary. */
 export function toExchangeConfig(config: GptConfig, chars: readonly string[]): ExchangeConfigJson {
   const { nLayer, nHead, nEmbd, blockSize, vocabSize, bias, dropout } = config;
-  return { n_layer: nLayer, n_head: nHead, n_embd: nEmbd, block_size: blockSize, vocab_size: vocabSize, bias, dropout, chars: [...chars] };
+  return {
+    n_layer: nLayer,
+    n_head: nHead,
+    n_embd: nEmbd,
+    block_size: blockSize,
+    vocab_size: vocabSize,
+    bias,
+    dropout,
+    chars: [...chars],
+  };
 }
 
 /**
@@ -52,28 +70,32 @@ export function parseExchangeConfig(value: unknown, where: string): ExchangeConf
   const fail = (what: string): never => {
     throw new CheckpointError(`${where}: ${what}`);
   };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('expected a JSON object of nanoGPT model args and "chars"');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail('expected a JSON object of nanoGPT model args and "chars"');
   const json = value as Record<string, unknown>;
   const unknown = Object.keys(json).filter((key) => !(KEYS as readonly string[]).includes(key));
   if (unknown.length > 0) fail(`unknown key "${unknown[0]}"; the keys are ${KEYS.join(', ')}`);
   const count = (key: keyof ExchangeConfigJson): number => {
     const v = json[key];
     if (v === undefined) return fail(`"${key}" is missing`);
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) return fail(`"${key}" must be a positive integer, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0)
+      return fail(`"${key}" must be a positive integer, got ${JSON.stringify(v)}`);
     return v;
   };
-  const [nLayer, nHead, nEmbd, blockSize, vocabSize] = (['n_layer', 'n_head', 'n_embd', 'block_size', 'vocab_size'] as const).map(count) as [
-    number, number, number, number, number,
-  ];
+  const [nLayer, nHead, nEmbd, blockSize, vocabSize] = (
+    ['n_layer', 'n_head', 'n_embd', 'block_size', 'vocab_size'] as const
+  ).map(count) as [number, number, number, number, number];
   if (nEmbd % nHead !== 0) fail(`"n_embd" ${nEmbd} is not a multiple of "n_head" ${nHead}`);
   const { bias, dropout = 0, chars } = json;
   if (typeof bias !== 'boolean') fail(`"bias" must be true or false, got ${JSON.stringify(bias)}`);
-  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) fail(`"dropout" must be a number in [0, 1), got ${JSON.stringify(dropout)}`);
-  if (!Array.isArray(chars)) return fail('"chars" must be the vocabulary: an array of characters in id order (meta.pkl\'s itos)');
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1))
+    fail(`"dropout" must be a number in [0, 1), got ${JSON.stringify(dropout)}`);
+  if (!Array.isArray(chars))
+    return fail('"chars" must be the vocabulary: an array of characters in id order (meta.pkl\'s itos)');
   if (vocabSize !== chars.length) {
     fail(
       `"vocab_size" is ${vocabSize} but "chars" holds ${chars.length} characters; a character model has exactly one id per character ` +
-        '(a padded vocabulary such as GPT-2\'s 50304 does not fit a character tokenizer)',
+        "(a padded vocabulary such as GPT-2's 50304 does not fit a character tokenizer)",
     );
   }
   try {

@@ -81,7 +81,8 @@ export function readExchangeConfig(dir: string): ExchangeConfig {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CheckpointError(`exchange directory ${dir} is incomplete: config.json is missing`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new CheckpointError(`exchange directory ${dir} is incomplete: config.json is missing`);
     throw new CheckpointError(`${path} is not valid JSON (truncated?)`);
   }
   return parseExchangeConfig(json, path);
@@ -93,7 +94,9 @@ function openExchangeDir(dir: string): { contents: ExchangeContents; model: Gpt 
   if (!statSync(dir).isDirectory()) throw new CheckpointError(`no exchange directory at ${dir}: not a directory`);
   for (const name of EXCHANGE_FILES) {
     if (!existsSync(join(dir, name))) {
-      throw new CheckpointError(`exchange directory ${dir} is incomplete: ${name} is missing (it needs ${EXCHANGE_FILES.join(' and ')})`);
+      throw new CheckpointError(
+        `exchange directory ${dir} is incomplete: ${name} is missing (it needs ${EXCHANGE_FILES.join(' and ')})`,
+      );
     }
   }
   const { config, tokenizer } = readExchangeConfig(dir);

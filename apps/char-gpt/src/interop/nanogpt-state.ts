@@ -24,13 +24,18 @@ const MASK = /^transformer\.h\.(\d+)\.attn\.bias$/;
  * `model` fixes the expected names and shapes; it is not modified. `where` names the file in messages.
  * @throws CheckpointError naming the first tensor that is missing, unexpected, or misshapen.
  */
-export function fromNanoGptState(tensors: Record<string, NamedTensor>, model: Gpt, where: string): Record<string, NamedTensor> {
+export function fromNanoGptState(
+  tensors: Record<string, NamedTensor>,
+  model: Gpt,
+  where: string,
+): Record<string, NamedTensor> {
   const { config } = model;
   const expected = new Map(model.namedParameters().map(([name, p]) => [toNanoGptName(name), p.shape] as const));
   const state = new Map<string, NamedTensor>();
   for (const [stored, t] of Object.entries(tensors)) {
     const name = stored.startsWith(COMPILE_PREFIX) ? stored.slice(COMPILE_PREFIX.length) : stored;
-    if (state.has(name)) throw new CheckpointError(`${where} holds "${name}" twice (with and without the "${COMPILE_PREFIX}" prefix)`);
+    if (state.has(name))
+      throw new CheckpointError(`${where} holds "${name}" twice (with and without the "${COMPILE_PREFIX}" prefix)`);
     const mask = MASK.exec(name);
     if (mask && Number(mask[1]) < config.nLayer) {
       const T = config.blockSize;
@@ -46,17 +51,25 @@ export function fromNanoGptState(tensors: Record<string, NamedTensor>, model: Gp
   const wte = state.get(WTE);
   const head = state.get(HEAD);
   if (wte && head && !sameData(wte, head)) {
-    throw new CheckpointError(`${where}: "${HEAD}" differs from "${WTE}", but nanoGPT ties the two, and so does this GPT`);
+    throw new CheckpointError(
+      `${where}: "${HEAD}" differs from "${WTE}", but nanoGPT ties the two, and so does this GPT`,
+    );
   }
   if (!wte && head) state.set(WTE, head);
   state.delete(HEAD);
   for (const name of state.keys()) {
-    if (!expected.has(name)) throw new CheckpointError(`${where} holds "${name}", which is not a parameter of the model config.json describes${hint(name, model)}`);
+    if (!expected.has(name))
+      throw new CheckpointError(
+        `${where} holds "${name}", which is not a parameter of the model config.json describes${hint(name, model)}`,
+      );
   }
   const out: Record<string, NamedTensor> = {};
   for (const [name, shape] of expected) {
     const t = state.get(name);
-    if (!t) throw new CheckpointError(`${where} lacks "${name}" of shape ${showShape(shape)}, a parameter of the model config.json describes${hint(name, model)}`);
+    if (!t)
+      throw new CheckpointError(
+        `${where} lacks "${name}" of shape ${showShape(shape)}, a parameter of the model config.json describes${hint(name, model)}`,
+      );
     if (!sameShape(t.shape, shape) || t.data.length !== shape.reduce((a, b) => a * b, 1)) {
       const transposed = shape.length === 2 && sameShape(t.shape, [shape[1]!, shape[0]!]);
       throw new CheckpointError(

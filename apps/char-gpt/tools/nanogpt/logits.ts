@@ -14,7 +14,8 @@ await runMain(async (argv) => {
     usage: 'node --import tsx --conditions=@tinygpt/source apps/char-gpt/tools/nanogpt/logits.ts DIR [--prompt TEXT]',
     cwd: userCwd(),
   });
-  if (positionals.length !== 1) throw new CliError('give the checkpoint or exchange directory: logits.ts DIR [--prompt TEXT]', { exitCode: 2 });
+  if (positionals.length !== 1)
+    throw new CliError('give the checkpoint or exchange directory: logits.ts DIR [--prompt TEXT]', { exitCode: 2 });
   const dir = userPath(positionals[0]!);
   const { model, tokenizer } = loadModelDir(dir);
   const ids = tokenizer.encode(config.prompt);

@@ -46,7 +46,9 @@ export async function main(argv: string[]): Promise<void> {
   const { command, argv: rest } = selectCommand(argv, commands);
   if (command === undefined) return print(formatCommands(commands, 'pnpm mnist <command> [options]'));
   try {
-    await { train: trainCommand, eval: evalCommand, predict: predictCommand, visualize: visualizeCommand }[command](rest);
+    await { train: trainCommand, eval: evalCommand, predict: predictCommand, visualize: visualizeCommand }[command](
+      rest,
+    );
   } finally {
     closeBackend();
   }
@@ -89,9 +91,17 @@ async function trainCommand(argv: string[]): Promise<void> {
 async function evalCommand(argv: string[]): Promise<void> {
   const evalDefaults = { checkpoint: defaults.outDir, testImages: 0, json: false, ...backendDefaults() };
   const spec = {
-    help: { checkpoint: 'checkpoint directory', testImages: 'test images to score, 0 = all 10,000', json: 'print one JSON object', ...backendHelp },
+    help: {
+      checkpoint: 'checkpoint directory',
+      testImages: 'test images to score, 0 = all 10,000',
+      json: 'print one JSON object',
+      ...backendHelp,
+    },
     choices: backendChoices,
-    validate: { testImages: (n: number) => (Number.isInteger(n) && n >= 0 && n <= 10000 ? undefined : 'an integer from 0 to 10000') },
+    validate: {
+      testImages: (n: number) =>
+        Number.isInteger(n) && n >= 0 && n <= 10000 ? undefined : 'an integer from 0 to 10000',
+    },
     cwd: base(),
     usage: 'pnpm mnist eval [--checkpoint DIR]',
   };
@@ -106,7 +116,9 @@ async function evalCommand(argv: string[]): Promise<void> {
   const correct = Math.round(accuracy * count);
   print(describeCheckpoint(dir, checkpoint));
   print(`backend: ${active.describe()}`);
-  print(`test accuracy ${(100 * accuracy).toFixed(2)}% (${correct.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} correct)\n`);
+  print(
+    `test accuracy ${(100 * accuracy).toFixed(2)}% (${correct.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} correct)\n`,
+  );
   print(formatConfusion(confusion));
 }
 
@@ -153,13 +165,16 @@ async function visualizeCommand(argv: string[]): Promise<void> {
       curves: 'SVG of the training curves (default: curves.svg beside --out)',
       scale: 'screen pixels per weight, 0 = automatic',
     },
-    validate: { scale: (n: number) => (Number.isInteger(n) && n >= 0 && n <= 32 ? undefined : 'an integer from 0 to 32') },
+    validate: {
+      scale: (n: number) => (Number.isInteger(n) && n >= 0 && n <= 32 ? undefined : 'an integer from 0 to 32'),
+    },
     cwd: base(),
     usage: 'pnpm mnist visualize [--checkpoint DIR] [--out weights.png]',
   };
   const { config, help: wantsHelp } = resolveConfig(vizDefaults, argv, spec);
   if (wantsHelp) return print(formatHelp(vizDefaults, spec));
-  if (extname(config.out).toLowerCase() !== '.png') throw new CliError(`--out must name a .png file (got '${config.out}')`, { exitCode: USAGE_EXIT_CODE });
+  if (extname(config.out).toLowerCase() !== '.png')
+    throw new CliError(`--out must name a .png file (got '${config.out}')`, { exitCode: USAGE_EXIT_CODE });
   const dir = userPath(config.checkpoint);
   const checkpoint = loadCheckpoint(dir);
   const first = checkpoint.model.layers[0]!.weight; // (H, 784)

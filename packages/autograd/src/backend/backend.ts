@@ -82,7 +82,13 @@ export interface Backend {
   /** out (+)= x summed over the axes where `outShape` has 1 (or is missing) and `xShape` does not. */
   sumTo(x: Float32Array, xShape: KernelShape, out: Float32Array, outShape: KernelShape, accumulate: boolean): void;
   /** out (+)= x broadcast (repeated) to `outShape`. */
-  broadcastTo(x: Float32Array, xShape: KernelShape, out: Float32Array, outShape: KernelShape, accumulate: boolean): void;
+  broadcastTo(
+    x: Float32Array,
+    xShape: KernelShape,
+    out: Float32Array,
+    outShape: KernelShape,
+    accumulate: boolean,
+  ): void;
   /** out = max of x over the axes reduced as in `sumTo`; `argmax` gets the flat index into x of each. */
   maxTo(x: Float32Array, xShape: KernelShape, out: Float32Array, outShape: KernelShape, argmax: Int32Array): void;
   /** dx[index[i]] += dy[i]. */
@@ -107,9 +113,25 @@ export interface Backend {
     accumulate: boolean,
   ): void;
   /** Viewing x as (outer, axis, inner) and index/out as (outer, n, inner): out[o,j,i] = x[o, index[o,j,i], i]. */
-  gather(x: Float32Array, outer: number, axis: number, inner: number, index: Int32Array, n: number, out: Float32Array): void;
+  gather(
+    x: Float32Array,
+    outer: number,
+    axis: number,
+    inner: number,
+    index: Int32Array,
+    n: number,
+    out: Float32Array,
+  ): void;
   /** The adjoint of `gather`: dx[o, index[o,j,i], i] += dy[o,j,i]. */
-  gatherBackward(dy: Float32Array, outer: number, axis: number, inner: number, index: Int32Array, n: number, dx: Float32Array): void;
+  gatherBackward(
+    dy: Float32Array,
+    outer: number,
+    axis: number,
+    inner: number,
+    index: Int32Array,
+    n: number,
+    dx: Float32Array,
+  ): void;
   /** out row r = x row ids[r], rows of `rowSize` floats (embedding lookup). */
   indexSelect(x: Float32Array, rowSize: number, ids: Int32Array, out: Float32Array): void;
   /** dx row ids[r] += dy row r. */

@@ -42,7 +42,10 @@ describe('linear', () => {
     expect(linear(fromArray([1, 0, 1]), w, b).toArray()).toEqual([5, 9]);
     expect(linear(fromArray([1, 0, 1, 0, 1, 0], [2, 3]), w).toArray()).toEqual([4, 10, 2, 5]);
     expect(linear(ones([2, 2, 3]), w, b).shape).toEqual([2, 2, 2]);
-    gradcheck((x, ww, bb) => linear(x!, ww!, bb!), [input([2, 3, 4], { seed: 3 }), input([5, 4], { seed: 4 }), input([5], { seed: 5 })]);
+    gradcheck(
+      (x, ww, bb) => linear(x!, ww!, bb!),
+      [input([2, 3, 4], { seed: 3 }), input([5, 4], { seed: 4 }), input([5], { seed: 5 })],
+    );
   });
 
   it('names the mismatch', () => {

@@ -28,7 +28,10 @@ export function crossEntropyComposed(logits: Tensor, targets: Int32Array, opts: 
   const count = counted.reduce((a, b) => a + b, 0);
   const logp = logSoftmaxComposed(reshape(logits, [N, V])); // (N, V)
   const picked = gather(logp, 1, safe); // (N, 1)
-  const weights = fromArray(counted.map((c) => c / count), [N, 1]);
+  const weights = fromArray(
+    counted.map((c) => c / count),
+    [N, 1],
+  );
   return neg(sum(mul(picked, weights)));
 }
 
@@ -53,4 +56,3 @@ export function mseLoss(pred: Tensor, target: Tensor, opts: MseLossOptions = {})
   if (reduction === 'mean') return mean(sq);
   throw new Error(`mseLoss: reduction must be 'mean' or 'sum', got '${String(reduction)}'`);
 }
-

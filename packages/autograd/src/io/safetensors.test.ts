@@ -17,7 +17,10 @@ describe('safetensors', () => {
   it('round-trips tensors and metadata bit for bit, in order', () => {
     const a = new Float32Array([1.5, -0, NaN, Infinity, 3.4028234663852886e38, 1e-45]);
     const b = new Float32Array([0.1, 0.2, 0.3]);
-    const bytes = encodeSafetensors({ 'x.weight': { shape: [2, 3], data: a }, 'x.bias': { shape: [3], data: b } }, { iter: '7' });
+    const bytes = encodeSafetensors(
+      { 'x.weight': { shape: [2, 3], data: a }, 'x.bias': { shape: [3], data: b } },
+      { iter: '7' },
+    );
     const { tensors, metadata } = decodeSafetensors(bytes);
     expect(Object.keys(tensors)).toEqual(['x.weight', 'x.bias']);
     expect(tensors['x.weight']!.shape).toEqual([2, 3]);
@@ -36,7 +39,10 @@ describe('safetensors', () => {
   });
 
   it('reads a file written by another writer, and a scalar and an empty tensor', () => {
-    const header = { s: { dtype: 'F32', shape: [], data_offsets: [0, 4] }, e: { dtype: 'F32', shape: [0, 3], data_offsets: [4, 4] } };
+    const header = {
+      s: { dtype: 'F32', shape: [], data_offsets: [0, 4] },
+      e: { dtype: 'F32', shape: [0, 3], data_offsets: [4, 4] },
+    };
     const { tensors } = decodeSafetensors(fileOf(header, f32(2.5)));
     expect(Array.from(tensors.s!.data)).toEqual([2.5]);
     expect(tensors.e!.data.length).toBe(0);
@@ -60,14 +66,54 @@ describe('safetensors', () => {
 
   const bad: [string, () => Uint8Array, RegExp][] = [
     ['a file shorter than the length prefix', () => new Uint8Array(5), /too short/],
-    ['a truncated file', () => encodeSafetensors({ w: { shape: [4], data: new Float32Array(4) } }).subarray(0, 30), /truncated/],
+    [
+      'a truncated file',
+      () => encodeSafetensors({ w: { shape: [4], data: new Float32Array(4) } }).subarray(0, 30),
+      /truncated/,
+    ],
     ['a header length past the end', () => fileOf({}, new Uint8Array(0), 4096), /past the end/],
-    ['a header that is not JSON', () => { const f = fileOf({}, new Uint8Array(0)); f[8] = 0x7b; f[9] = 0x7b; return f; }, /not valid JSON/],
-    ['an unsupported dtype', () => fileOf({ w: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)), /dtype I64/],
-    ['offsets that disagree with the shape', () => fileOf({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(12)), /needs 12 bytes/],
-    ['offsets past the data', () => fileOf({ w: { dtype: 'F32', shape: [3], data_offsets: [4, 16] } }, new Uint8Array(12)), /ends at byte 16/],
-    ['a negative dimension', () => fileOf({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, new Uint8Array(4)), /invalid shape/],
-    ['overlapping tensors', () => fileOf({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, new Uint8Array(12)), /overlap/],
+    [
+      'a header that is not JSON',
+      () => {
+        const f = fileOf({}, new Uint8Array(0));
+        f[8] = 0x7b;
+        f[9] = 0x7b;
+        return f;
+      },
+      /not valid JSON/,
+    ],
+    [
+      'an unsupported dtype',
+      () => fileOf({ w: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)),
+      /dtype I64/,
+    ],
+    [
+      'offsets that disagree with the shape',
+      () => fileOf({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(12)),
+      /needs 12 bytes/,
+    ],
+    [
+      'offsets past the data',
+      () => fileOf({ w: { dtype: 'F32', shape: [3], data_offsets: [4, 16] } }, new Uint8Array(12)),
+      /ends at byte 16/,
+    ],
+    [
+      'a negative dimension',
+      () => fileOf({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, new Uint8Array(4)),
+      /invalid shape/,
+    ],
+    [
+      'overlapping tensors',
+      () =>
+        fileOf(
+          {
+            a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+            b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
+          },
+          new Uint8Array(12),
+        ),
+      /overlap/,
+    ],
   ];
   for (const [what, make, message] of bad) {
     it(`refuses ${what} with a clear error`, () => {
@@ -77,6 +123,8 @@ describe('safetensors', () => {
   }
 
   it('refuses to write data that does not match its shape', () => {
-    expect(() => encodeSafetensors({ w: { shape: [2, 2], data: new Float32Array(3) } })).toThrow(/shape \[2, 2\] but 3 values/);
+    expect(() => encodeSafetensors({ w: { shape: [2, 2], data: new Float32Array(3) } })).toThrow(
+      /shape \[2, 2\] but 3 values/,
+    );
   });
 });

@@ -72,7 +72,9 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (headerLength > MAX_HEADER || 8 + headerLength > bytes.length) {
-    throw new SafetensorsError(`header length ${headerLength} runs past the end of the ${bytes.length}-byte file (truncated?)`);
+    throw new SafetensorsError(
+      `header length ${headerLength} runs past the end of the ${bytes.length}-byte file (truncated?)`,
+    );
   }
   let header: unknown;
   try {
@@ -115,7 +117,9 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
       );
     }
     if (end > dataLength) {
-      throw new SafetensorsError(`tensor '${name}' ends at byte ${end} of a ${dataLength}-byte data section (truncated?)`);
+      throw new SafetensorsError(
+        `tensor '${name}' ends at byte ${end} of a ${dataLength}-byte data section (truncated?)`,
+      );
     }
     spans.push([begin, end, name]);
     tensors[name] = { shape: shape as number[], data: readFloats(bytes, dataStart + begin, count, dtype as string) };

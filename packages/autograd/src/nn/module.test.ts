@@ -56,7 +56,19 @@ describe('Module', () => {
 
   it('lists modules and switches train/eval recursively', () => {
     const m = new Tiny();
-    expect(m.namedModules().map(([n]) => n)).toEqual(['', 'h.0', 'h.0.ln1', 'h.0.attn', 'h.0.drop', 'h.1', 'h.1.ln1', 'h.1.attn', 'h.1.drop', 'lnF', 'lmHead']);
+    expect(m.namedModules().map(([n]) => n)).toEqual([
+      '',
+      'h.0',
+      'h.0.ln1',
+      'h.0.attn',
+      'h.0.drop',
+      'h.1',
+      'h.1.ln1',
+      'h.1.attn',
+      'h.1.drop',
+      'lnF',
+      'lmHead',
+    ]);
     m.eval();
     expect(m.namedModules().every(([, x]) => !x.training)).toBe(true);
     m.train();
@@ -67,7 +79,9 @@ describe('Module', () => {
     const a = new Tiny(1);
     const b = new Tiny(2);
     a.h[0]!.attn.weight.data[3] = 42;
-    const saved = Object.fromEntries(Object.entries(a.stateDict()).map(([k, t]) => [k, { shape: t.shape, data: t.data.slice() }]));
+    const saved = Object.fromEntries(
+      Object.entries(a.stateDict()).map(([k, t]) => [k, { shape: t.shape, data: t.data.slice() }]),
+    );
     b.loadStateDict(saved);
     expect(b.h[0]!.attn.weight.data[3]).toBe(42);
     expect(Array.from(b.h[1]!.attn.weight.data)).toEqual(Array.from(a.h[1]!.attn.weight.data));
@@ -85,7 +99,9 @@ describe('Module', () => {
   it('names the key on a shape mismatch, a missing key and an unexpected key', () => {
     const m = new Tiny();
     const state: Record<string, Tensor> = { ...m.stateDict() };
-    expect(() => m.loadStateDict({ ...state, 'lnF.weight': zeros([5]) })).toThrow(/"lnF.weight" has shape \[5\], the model expects \[4\]/);
+    expect(() => m.loadStateDict({ ...state, 'lnF.weight': zeros([5]) })).toThrow(
+      /"lnF.weight" has shape \[5\], the model expects \[4\]/,
+    );
     const { ['h.1.attn.weight']: _, ...missing } = state;
     expect(() => m.loadStateDict(missing)).toThrow(/missing key "h.1.attn.weight"/);
     expect(() => m.loadStateDict({ ...state, extra: zeros([1]) })).toThrow(/unexpected key "extra"/);

@@ -103,7 +103,9 @@ export abstract class Module {
         continue;
       }
       if (!sameShape(dst.shape, src.shape) || src.data.length !== dst.size) {
-        throw new Error(`loadStateDict: "${name}" has shape ${showShape(src.shape)}, the model expects ${showShape(dst.shape)}`);
+        throw new Error(
+          `loadStateDict: "${name}" has shape ${showShape(src.shape)}, the model expects ${showShape(dst.shape)}`,
+        );
       }
     }
     if (strict) {

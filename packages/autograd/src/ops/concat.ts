@@ -15,7 +15,8 @@ export function concat(tensors: readonly Tensor[], axis: number): Tensor {
   let total = 0;
   for (const t of tensors) {
     const ok = t.ndim === first.ndim && t.shape.every((d, i) => i === ax || d === first.shape[i]);
-    if (!ok) throw new Error(`concat: shape ${showShape(t.shape)} does not match ${showShape(first.shape)} off axis ${axis}`);
+    if (!ok)
+      throw new Error(`concat: shape ${showShape(t.shape)} does not match ${showShape(first.shape)} off axis ${axis}`);
     total += t.shape[ax]!;
   }
   const outer = sizeOf(first.shape.slice(0, ax));
@@ -40,4 +41,8 @@ export function concat(tensors: readonly Tensor[], axis: number): Tensor {
 }
 
 /** The registry entry of `concat`. */
-export const concatOp = { name: 'concat', apply: concat, summary: 'join along an axis; dx_k = g[window k]' } satisfies OpDef<'concat'>;
+export const concatOp = {
+  name: 'concat',
+  apply: concat,
+  summary: 'join along an axis; dx_k = g[window k]',
+} satisfies OpDef<'concat'>;

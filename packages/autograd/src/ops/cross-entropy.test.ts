@@ -56,7 +56,10 @@ describe('crossEntropy', () => {
   });
 
   it('uniform logits give ln V; huge logits stay finite', () => {
-    expect(crossEntropy(fromArray(new Array(65).fill(0), [1, 65]), Int32Array.from([7])).item()).toBeCloseTo(Math.log(65), 6);
+    expect(crossEntropy(fromArray(new Array(65).fill(0), [1, 65]), Int32Array.from([7])).item()).toBeCloseTo(
+      Math.log(65),
+      6,
+    );
     const loss = crossEntropy(fromArray([1000, 1000, -1000], [1, 3]), Int32Array.from([2]));
     expect(loss.item()).toBeCloseTo(2000 + Math.LN2, 2);
   });

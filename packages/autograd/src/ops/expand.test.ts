@@ -7,11 +7,20 @@ import { elementwise } from '../testing/naive.js';
 
 describe('expand', () => {
   for (const [from, to] of [
-    [[3, 1], [3, 4]],
+    [
+      [3, 1],
+      [3, 4],
+    ],
     [[4], [2, 3, 4]],
-    [[1, 3, 1], [2, 3, 5]],
+    [
+      [1, 3, 1],
+      [2, 3, 5],
+    ],
     [[], [2, 2]],
-    [[2, 1], [-1, 3]],
+    [
+      [2, 1],
+      [-1, 3],
+    ],
   ] as const) {
     it(`${JSON.stringify(from)} → ${JSON.stringify(to)}`, () => {
       const target: number[] = to.map((d, i) => (d === -1 ? from[i - (to.length - from.length)]! : d));
@@ -19,7 +28,11 @@ describe('expand', () => {
         op: 'expand',
         inputs: [input(from, { seed: 23 })],
         forward: (x) => expand(x!, to),
-        reference: (x) => elementwise([x, { data: new Float64Array(target.reduce((a: number, b: number) => a * b, 1)), shape: target }], (v) => v),
+        reference: (x) =>
+          elementwise(
+            [x, { data: new Float64Array(target.reduce((a: number, b: number) => a * b, 1)), shape: target }],
+            (v) => v,
+          ),
         shape: target,
       });
     });

@@ -15,7 +15,8 @@ export function expand(x: Tensor, shape: Shape): Tensor {
   const target = shape.map((d, i) => {
     const own = i >= lead ? x.shape[i - lead]! : 1;
     const size = d === -1 && i >= lead ? own : d;
-    if (own !== size && own !== 1) throw new Error(`expand: cannot expand ${showShape(x.shape)} to ${showShape(shape)}`);
+    if (own !== size && own !== 1)
+      throw new Error(`expand: cannot expand ${showShape(x.shape)} to ${showShape(shape)}`);
     return size;
   });
   const be = getBackend();
@@ -26,4 +27,8 @@ export function expand(x: Tensor, shape: Shape): Tensor {
 }
 
 /** The registry entry of `expand`. */
-export const expandOp = { name: 'expand', apply: expand, summary: 'broadcast to a shape; dx = g summed over repeats' } satisfies OpDef<'expand'>;
+export const expandOp = {
+  name: 'expand',
+  apply: expand,
+  summary: 'broadcast to a shape; dx = g summed over repeats',
+} satisfies OpDef<'expand'>;

@@ -36,7 +36,9 @@ describe('gather', () => {
 
   it('accumulates the gradient of an index picked twice', () => {
     const x = fromArray([1, 2, 3], [1, 3], { requiresGrad: true });
-    gather(x, 1, Int32Array.from([2, 2])).sum().backward();
+    gather(x, 1, Int32Array.from([2, 2]))
+      .sum()
+      .backward();
     expect(Array.from(x.grad!)).toEqual([0, 0, 2]);
   });
 

@@ -32,4 +32,8 @@ export function gather(x: Tensor, axis: number, index: Int32Array): Tensor {
 }
 
 /** The registry entry of `gather`. */
-export const gatherOp = { name: 'gather', apply: gather, summary: 'x[index] along an axis; dx[index] += g' } satisfies OpDef<'gather'>;
+export const gatherOp = {
+  name: 'gather',
+  apply: gather,
+  summary: 'x[index] along an axis; dx[index] += g',
+} satisfies OpDef<'gather'>;

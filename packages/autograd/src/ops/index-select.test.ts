@@ -37,7 +37,9 @@ describe('indexSelect', () => {
   });
 
   it('throws a RangeError naming an id outside the table', () => {
-    expect(() => indexSelect(input([3, 2]), Int32Array.from([0, 3]))).toThrow(/index 3 at position 1 is outside \[0, 3\)/);
+    expect(() => indexSelect(input([3, 2]), Int32Array.from([0, 3]))).toThrow(
+      /index 3 at position 1 is outside \[0, 3\)/,
+    );
     expect(() => indexSelect(input([3, 2]), Int32Array.from([-1]))).toThrow(RangeError);
     expect(() => indexSelect(input([3, 2]), Int32Array.from([0, 1]), [3])).toThrow(/do not have shape/);
   });

@@ -17,7 +17,8 @@ import { checkIndex } from './util.js';
 export function indexSelect(x: Tensor, ids: Int32Array, idsShape?: Shape): Tensor {
   if (x.ndim < 1) throw new Error('indexSelect: x must have at least one axis');
   const shape = idsShape ?? [ids.length];
-  if (sizeOf(shape) !== ids.length) throw new Error(`indexSelect: ${ids.length} ids do not have shape ${showShape(shape)}`);
+  if (sizeOf(shape) !== ids.length)
+    throw new Error(`indexSelect: ${ids.length} ids do not have shape ${showShape(shape)}`);
   checkIndex(ids, x.shape[0]!, 'indexSelect');
   const rows = ids.slice(); // the caller may reuse its buffer before backward
   const rowSize = sizeOf(x.shape.slice(1));

@@ -43,7 +43,8 @@ describe('layerNorm', () => {
   });
 
   it('equals its composition (x − mean)/√(var + eps)·w + b, value and gradients', () => {
-    const make = () => [input([3, 8], { seed: 59, low: -3, high: 5 }), input([8], { seed: 60 }), input([8], { seed: 61 })] as const;
+    const make = () =>
+      [input([3, 8], { seed: 59, low: -3, high: 5 }), input([8], { seed: 60 }), input([8], { seed: 61 })] as const;
     const [x1, w1, b1] = make();
     const [x2, w2, b2] = make();
     const y1 = layerNorm(x1, w1, b1);

@@ -16,9 +16,14 @@ import type { OpDef } from './op-def.js';
 export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps = 1e-5): Tensor {
   if (x.ndim < 1) throw new Error('layerNorm: x needs at least one axis');
   const cols = x.shape[x.ndim - 1]!;
-  for (const [name, p] of [['weight', weight], ['bias', bias]] as const) {
+  for (const [name, p] of [
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
     if (p && (p.ndim !== 1 || p.shape[0] !== cols)) {
-      throw new Error(`layerNorm: ${name} has shape ${showShape(p.shape)}, expected [${cols}] for x ${showShape(x.shape)}`);
+      throw new Error(
+        `layerNorm: ${name} has shape ${showShape(p.shape)}, expected [${cols}] for x ${showShape(x.shape)}`,
+      );
     }
   }
   const rows = cols === 0 ? 0 : x.size / cols;

@@ -17,7 +17,12 @@ const naive = (x: { data: Float64Array; shape: readonly number[] }) =>
 describe('logSoftmax', () => {
   for (const shape of [[5], [3, 4], [2, 2, 6]]) {
     it(`last axis of ${JSON.stringify(shape)}`, () => {
-      testOp({ op: 'logSoftmax', inputs: [input(shape, { seed: 47 })], forward: (x) => logSoftmaxLast(x!), reference: naive });
+      testOp({
+        op: 'logSoftmax',
+        inputs: [input(shape, { seed: 47 })],
+        forward: (x) => logSoftmaxLast(x!),
+        reference: naive,
+      });
     });
   }
 

@@ -34,7 +34,8 @@ describe('matmul', () => {
     const [m, n] = [x.shape[r - 2]!, x.shape[r - 1]!];
     const data = new Float64Array(x.data.length);
     for (let b = 0; b < x.data.length / (m * n); b++)
-      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) data[b * m * n + j * m + i] = x.data[b * m * n + i * n + j]!;
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) data[b * m * n + j * m + i] = x.data[b * m * n + i * n + j]!;
     return { data, shape: [...x.shape.slice(0, -2), n, m] };
   };
   for (const [transA, transB] of [
@@ -67,7 +68,12 @@ describe('matmul', () => {
 
   it('large batched products with every transpose flag: value, dA = dC·Bᵀ and dB = Aᵀ·dC against naive loops', () => {
     const [Bt, M, K, N] = [2, 37, 70, 45];
-    for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+    for (const [transA, transB] of [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ] as const) {
       const a = input(transA ? [Bt, K, M] : [Bt, M, K], { seed: 70 });
       const b = input(transB ? [N, K] : [K, N], { seed: 71 });
       const g = input([Bt, M, N], { seed: 72, requiresGrad: false });

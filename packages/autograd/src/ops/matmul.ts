@@ -53,7 +53,9 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const [M, K] = transA ? [ac, ar] : [ar, ac];
   const [K2, N] = transB ? [bc, br] : [br, bc];
   if (K !== K2) {
-    throw new Error(`matmul: inner sizes differ: ${showShape(a.shape)}${transA ? 'ᵀ' : ''} @ ${showShape(b.shape)}${transB ? 'ᵀ' : ''}`);
+    throw new Error(
+      `matmul: inner sizes differ: ${showShape(a.shape)}${transA ? 'ᵀ' : ''} @ ${showShape(b.shape)}${transB ? 'ᵀ' : ''}`,
+    );
   }
   const aBatch = a.shape.slice(0, -2);
   const bBatch = b.shape.slice(0, -2);
@@ -79,12 +81,14 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
       const cOff = i * cSize;
       if (a.requiresGrad) {
         const da = gradOf(a);
-        if (!transA) be.sgemm(false, !transB, rows, K, N, g, cOff, b.data, bOff, da, aOff, true); // dA = dC·op(B)ᵀ
+        if (!transA)
+          be.sgemm(false, !transB, rows, K, N, g, cOff, b.data, bOff, da, aOff, true); // dA = dC·op(B)ᵀ
         else be.sgemm(transB, true, K, rows, N, b.data, bOff, g, cOff, da, aOff, true); // dAᵀ = op(B)·dCᵀ
       }
       if (b.requiresGrad) {
         const db = gradOf(b);
-        if (!transB) be.sgemm(!transA, false, K, N, rows, a.data, aOff, g, cOff, db, bOff, true); // dB = op(A)ᵀ·dC
+        if (!transB)
+          be.sgemm(!transA, false, K, N, rows, a.data, aOff, g, cOff, db, bOff, true); // dB = op(A)ᵀ·dC
         else be.sgemm(true, transA, N, K, rows, g, cOff, a.data, aOff, db, bOff, true); // dBᵀ = dCᵀ·op(A)
       }
     }
@@ -92,4 +96,8 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
 }
 
 /** The registry entry of `matmul`. */
-export const matmulOp = { name: 'matmul', apply: matmul, summary: 'A·B; dA = dC·Bᵀ, dB = Aᵀ·dC' } satisfies OpDef<'matmul'>;
+export const matmulOp = {
+  name: 'matmul',
+  apply: matmul,
+  summary: 'A·B; dA = dC·Bᵀ, dB = Aᵀ·dC',
+} satisfies OpDef<'matmul'>;

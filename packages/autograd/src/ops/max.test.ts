@@ -19,7 +19,10 @@ describe('max', () => {
     [undefined, [0, 1, 2]],
     [-1, [2]],
     [0, [0]],
-    [[0, 2], [0, 2]],
+    [
+      [0, 2],
+      [0, 2],
+    ],
   ];
   for (const [axis, axes] of cases) {
     for (const keepdim of [false, true]) {

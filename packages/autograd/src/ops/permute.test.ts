@@ -19,7 +19,14 @@ function naivePermute(x: { data: Float64Array; shape: readonly number[] }, dims:
 }
 
 describe('permute', () => {
-  const perms = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+  const perms = [
+    [0, 1, 2],
+    [0, 2, 1],
+    [1, 0, 2],
+    [1, 2, 0],
+    [2, 0, 1],
+    [2, 1, 0],
+  ];
   for (const dims of perms) {
     it(`[2, 3, 4] by ${JSON.stringify(dims)}`, () => {
       testOp({
@@ -45,7 +52,12 @@ describe('permute', () => {
     const x = input([70, 45], { seed: 21, requiresGrad: false });
     const y = transpose(x, 0, 1);
     expect(y.shape).toEqual([45, 70]);
-    for (const [i, j] of [[0, 0], [69, 44], [33, 17], [1, 40]] as const) {
+    for (const [i, j] of [
+      [0, 0],
+      [69, 44],
+      [33, 17],
+      [1, 40],
+    ] as const) {
       expect(y.data[j * 70 + i]).toBe(x.data[i * 45 + j]);
     }
     expect(Array.from(y.data)).toEqual(naivePermute({ data: Float64Array.from(x.data), shape: x.shape }, [1, 0]));

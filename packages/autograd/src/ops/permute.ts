@@ -24,4 +24,8 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 }
 
 /** The registry entry of `permute`. */
-export const permuteOp = { name: 'permute', apply: permute, summary: 'reorder axes; dx = g with the inverse order' } satisfies OpDef<'permute'>;
+export const permuteOp = {
+  name: 'permute',
+  apply: permute,
+  summary: 'reorder axes; dx = g with the inverse order',
+} satisfies OpDef<'permute'>;

@@ -6,7 +6,10 @@ import { input, testOp } from '../testing/index.js';
 
 describe('reshape', () => {
   for (const [from, to] of [
-    [[2, 3, 4], [6, 4]],
+    [
+      [2, 3, 4],
+      [6, 4],
+    ],
     [[2, 3, 4], [-1]],
     [[6], [2, -1, 1]],
     [[1], []],

@@ -14,7 +14,8 @@ export function inferShape(shape: Shape, size: number): number[] {
   if (holes > 1) throw new Error(`reshape: only one size may be -1, got ${showShape(shape)}`);
   if (holes === 1) {
     const known = out.reduce((p, d) => (d === -1 ? p : p * d), 1);
-    if (known === 0 || size % known !== 0) throw new Error(`reshape: cannot infer -1 in ${showShape(shape)} for ${size} elements`);
+    if (known === 0 || size % known !== 0)
+      throw new Error(`reshape: cannot infer -1 in ${showShape(shape)} for ${size} elements`);
     out[out.indexOf(-1)] = size / known;
   }
   if (sizeOf(out) !== size) throw new Error(`reshape: ${size} elements cannot have shape ${showShape(shape)}`);
@@ -29,4 +30,8 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 }
 
 /** The registry entry of `reshape`. */
-export const reshapeOp = { name: 'reshape', apply: reshape, summary: 'same data, new shape; dx = g' } satisfies OpDef<'reshape'>;
+export const reshapeOp = {
+  name: 'reshape',
+  apply: reshape,
+  summary: 'same data, new shape; dx = g',
+} satisfies OpDef<'reshape'>;

@@ -16,4 +16,8 @@ export function sigmoid(x: Tensor): Tensor {
 }
 
 /** The registry entry of `sigmoid`. */
-export const sigmoidOp = { name: 'sigmoid', apply: sigmoid, summary: 'σ(x); dx = g·σ(x)(1 − σ(x))' } satisfies OpDef<'sigmoid'>;
+export const sigmoidOp = {
+  name: 'sigmoid',
+  apply: sigmoid,
+  summary: 'σ(x); dx = g·σ(x)(1 − σ(x))',
+} satisfies OpDef<'sigmoid'>;

@@ -26,4 +26,8 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
 }
 
 /** The registry entry of `slice`. */
-export const sliceOp = { name: 'slice', apply: slice, summary: 'x[s:e] along an axis; dx[s:e] = g' } satisfies OpDef<'slice'>;
+export const sliceOp = {
+  name: 'slice',
+  apply: slice,
+  summary: 'x[s:e] along an axis; dx[s:e] = g',
+} satisfies OpDef<'slice'>;

@@ -18,7 +18,12 @@ const naive = (x: { data: Float64Array; shape: readonly number[] }) =>
 describe('softmax', () => {
   for (const shape of [[5], [3, 4], [2, 2, 6]]) {
     it(`last axis of ${JSON.stringify(shape)}`, () => {
-      testOp({ op: 'softmax', inputs: [input(shape, { seed: 43 })], forward: (x) => softmaxLast(x!), reference: naive });
+      testOp({
+        op: 'softmax',
+        inputs: [input(shape, { seed: 43 })],
+        forward: (x) => softmaxLast(x!),
+        reference: naive,
+      });
     });
   }
 

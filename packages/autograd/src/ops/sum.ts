@@ -22,4 +22,8 @@ export function sum(x: Tensor, axis?: number | readonly number[], keepdim = fals
 }
 
 /** The registry entry of `sum`. */
-export const sumOp = { name: 'sum', apply: sum, summary: 'Σ x over axes; dx = g broadcast back' } satisfies OpDef<'sum'>;
+export const sumOp = {
+  name: 'sum',
+  apply: sum,
+  summary: 'Σ x over axes; dx = g broadcast back',
+} satisfies OpDef<'sum'>;

@@ -17,7 +17,11 @@ const mask = (shape: number[], seed: number) => {
 
 describe('where', () => {
   for (const [sc, sa, sb] of [
-    [[2, 3], [2, 3], [2, 3]],
+    [
+      [2, 3],
+      [2, 3],
+      [2, 3],
+    ],
     [[3], [2, 3], [2, 1]],
     [[2, 1], [], [2, 3]],
   ] as const) {
@@ -37,7 +41,8 @@ describe('where', () => {
       op: 'where',
       inputs: [input([2, 3, 3], { seed: 40 })],
       forward: (x) => maskedFill(x!, causal, -1e9),
-      reference: (x) => elementwise([x, { data: Float64Array.from(causal.data), shape: [3, 3] }], (v, m) => (m ? -1e9 : v)),
+      reference: (x) =>
+        elementwise([x, { data: Float64Array.from(causal.data), shape: [3, 3] }], (v, m) => (m ? -1e9 : v)),
     });
   });
 
@@ -46,7 +51,9 @@ describe('where', () => {
     const causal = fromArray([0, 1, 1, 0, 0, 1], [2, 3]);
     const p = softmax(maskedFill(x, causal, -Infinity));
     expect([p.data[1], p.data[2], p.data[5]]).toEqual([0, 0, 0]);
-    p.mul(input([2, 3], { seed: 42, requiresGrad: false })).sum().backward();
+    p.mul(input([2, 3], { seed: 42, requiresGrad: false }))
+      .sum()
+      .backward();
     expect(Array.from(x.grad!).every(Number.isFinite)).toBe(true);
     expect([x.grad![1], x.grad![2], x.grad![5]]).toEqual([0, 0, 0]);
   });

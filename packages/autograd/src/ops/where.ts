@@ -34,4 +34,8 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
 }
 
 /** The registry entry of `where`. */
-export const whereOp = { name: 'where', apply: where, summary: 'cond ? a : b; da = g·cond, db = g·(1 − cond)' } satisfies OpDef<'where'>;
+export const whereOp = {
+  name: 'where',
+  apply: where,
+  summary: 'cond ? a : b; da = g·cond, db = g·(1 − cond)',
+} satisfies OpDef<'where'>;

@@ -13,7 +13,15 @@ const param = (values: number[]) => fromArray(values, [values.length], { require
 const setGrad = (p: Tensor, g: number[]) => (p.grad = Float32Array.from(g));
 
 /** torch.optim.AdamW's update, written out in float64. */
-function adamwRef(p: number[], grads: number[][], lr: number, b1: number, b2: number, eps: number, wd: number): number[] {
+function adamwRef(
+  p: number[],
+  grads: number[][],
+  lr: number,
+  b1: number,
+  b2: number,
+  eps: number,
+  wd: number,
+): number[] {
   const m = p.map(() => 0);
   const v = p.map(() => 0);
   grads.forEach((g, t) => {
@@ -39,7 +47,12 @@ describe('AdamW', () => {
   });
 
   it('matches the PyTorch update over several steps', () => {
-    const grads = [[0.1, -0.2, 0.3], [0.5, 0.1, -0.4], [-0.3, 0.2, 0.05], [0.01, -0.02, 0.2]];
+    const grads = [
+      [0.1, -0.2, 0.3],
+      [0.5, 0.1, -0.4],
+      [-0.3, 0.2, 0.05],
+      [0.01, -0.02, 0.2],
+    ];
     const p = param([0.5, -0.5, 1]);
     const opt = new AdamW([p], { lr: 0.01, betas: [0.9, 0.99], eps: 1e-8, weightDecay: 0.1 });
     for (const g of grads) {
@@ -52,7 +65,13 @@ describe('AdamW', () => {
   it('parameter groups: 1-D params skip decay; group lr overrides', () => {
     const w = param([1, 1]);
     const b = param([1]);
-    const opt = new AdamW([{ params: [w], weightDecay: 0.1 }, { params: [b], weightDecay: 0, lr: 0.5 }], { lr: 0.1 });
+    const opt = new AdamW(
+      [
+        { params: [w], weightDecay: 0.1 },
+        { params: [b], weightDecay: 0, lr: 0.5 },
+      ],
+      { lr: 0.1 },
+    );
     setGrad(w, [0, 0]);
     setGrad(b, [1]);
     opt.step();

@@ -43,7 +43,11 @@ export class SGD {
     const be = getBackend();
     let i = 0;
     for (const group of this.groups) {
-      const hyper = { lr: group.lr ?? this.lr, momentum: this.momentum, weightDecay: group.weightDecay ?? this.weightDecay };
+      const hyper = {
+        lr: group.lr ?? this.lr,
+        momentum: this.momentum,
+        weightDecay: group.weightDecay ?? this.weightDecay,
+      };
       for (const p of group.params) {
         if (p.grad) be.sgd(p.data, p.grad, this.momentum > 0 ? this.buf[i]! : null, hyper);
         i++;

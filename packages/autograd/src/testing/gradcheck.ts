@@ -63,6 +63,10 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
         numeric[i] = (up - down) / (hi - lo); // the float32 step actually taken
       }
     });
-    assertClose(analytic, numeric, { atol, rtol, message: `gradcheck: gradient of input ${k} (shape [${t.shape.join(', ')}])` });
+    assertClose(analytic, numeric, {
+      atol,
+      rtol,
+      message: `gradcheck: gradient of input ${k} (shape [${t.shape.join(', ')}])`,
+    });
   });
 }

@@ -23,9 +23,7 @@ export function ravel(idx: readonly number[], shape: Shape): number {
 /** The NumPy broadcast shape of several shapes (assumed compatible). */
 export function broadcastShape(...shapes: Shape[]): number[] {
   const rank = Math.max(...shapes.map((s) => s.length));
-  return Array.from({ length: rank }, (_, d) =>
-    Math.max(...shapes.map((s) => s[s.length - rank + d] ?? 1)),
-  );
+  return Array.from({ length: rank }, (_, d) => Math.max(...shapes.map((s) => s[s.length - rank + d] ?? 1)));
 }
 
 /** The value of a broadcast input at an output multi-index. */
@@ -46,7 +44,12 @@ export function elementwise(inputs: readonly RefInput[], fn: (...v: number[]) =>
 }
 
 /** Reduction of x over `axes` with `combine` from `init`; output in row-major order of the kept axes. */
-export function reduce(x: RefInput, axes: readonly number[], init: number, combine: (acc: number, v: number) => number): number[] {
+export function reduce(
+  x: RefInput,
+  axes: readonly number[],
+  init: number,
+  combine: (acc: number, v: number) => number,
+): number[] {
   const outShape = x.shape.map((s, d) => (axes.includes(d) ? 1 : s));
   const n = outShape.reduce((a, b) => a * b, 1);
   const out = new Array<number>(n).fill(init);

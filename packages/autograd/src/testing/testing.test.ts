@@ -18,7 +18,9 @@ function badSquare(x: Tensor): Tensor {
 describe('assertClose', () => {
   it('accepts values within atol + rtol·|expected| and names the worst element otherwise', () => {
     expect(() => assertClose([1, 2], [1, 2.00001])).not.toThrow();
-    expect(() => assertClose([1, 2, 3], [1, 2.5, 3.1], { atol: 0.01, message: 'x' })).toThrow(/x: 2 of 3 elements differ.*worst at index 1: actual 2, expected 2.5/);
+    expect(() => assertClose([1, 2, 3], [1, 2.5, 3.1], { atol: 0.01, message: 'x' })).toThrow(
+      /x: 2 of 3 elements differ.*worst at index 1: actual 2, expected 2.5/,
+    );
     expect(() => assertClose([NaN], [NaN])).not.toThrow();
     expect(() => assertClose([NaN], [0])).toThrow();
     expect(() => assertClose([Infinity], [Infinity])).not.toThrow();
@@ -34,7 +36,11 @@ describe('gradcheck and testOp', () => {
   });
 
   it('testOp fails a wrong reference, a wrong gradient, and an output from another op', () => {
-    const base = { op: 'pow' as const, inputs: [input([4])], reference: (x: { data: Float64Array }) => x.data.map((v) => v * v) };
+    const base = {
+      op: 'pow' as const,
+      inputs: [input([4])],
+      reference: (x: { data: Float64Array }) => x.data.map((v) => v * v),
+    };
     expect(() => testOp({ ...base, forward: (x) => x!.pow(2) })).not.toThrow();
     expect(() => testOp({ ...base, forward: (x) => x!.pow(2), reference: (x) => x.data })).toThrow(/forward/);
     expect(() => testOp({ ...base, forward: (x) => badSquare(x!) })).toThrow(/gradcheck/);

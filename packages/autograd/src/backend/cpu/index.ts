@@ -2,7 +2,14 @@
 
 import type { Backend } from '../backend.js';
 import { binary, where } from './binary.js';
-import { crossEntropy, crossEntropyBackward, logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from './softmax.js';
+import {
+  crossEntropy,
+  crossEntropyBackward,
+  logSoftmax,
+  logSoftmaxBackward,
+  softmax,
+  softmaxBackward,
+} from './softmax.js';
 import { layerNorm, layerNormBackward } from './layer-norm.js';
 import { sgemm } from './matmul.js';
 import { adamw, sgd } from './optim.js';

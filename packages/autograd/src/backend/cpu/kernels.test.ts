@@ -27,15 +27,34 @@ function shapePairs(count: number): [number[], number[]][] {
 
 describe('broadcastLayout', () => {
   it('merges a bias add over (B, T, C) into two loops and a same-shape op into one', () => {
-    expect(broadcastLayout([2, 3, 4], [[2, 3, 4], [4]])).toEqual({ dims: [6, 4], strides: [[4, 1], [0, 1]] });
-    expect(broadcastLayout([2, 3, 4], [[2, 3, 4], [2, 3, 4]]).dims).toEqual([24]);
+    expect(broadcastLayout([2, 3, 4], [[2, 3, 4], [4]])).toEqual({
+      dims: [6, 4],
+      strides: [
+        [4, 1],
+        [0, 1],
+      ],
+    });
+    expect(
+      broadcastLayout(
+        [2, 3, 4],
+        [
+          [2, 3, 4],
+          [2, 3, 4],
+        ],
+      ).dims,
+    ).toEqual([24]);
     expect(broadcastLayout([], [[], []]).dims).toEqual([1]);
   });
 });
 
 describe('binary and where', () => {
   it('match the naive broadcast for 200 random shape pairs, every op, with and without accumulate', () => {
-    const fns = { add: (a: number, b: number) => a + b, sub: (a: number, b: number) => a - b, mul: (a: number, b: number) => a * b, div: (a: number, b: number) => a / b };
+    const fns = {
+      add: (a: number, b: number) => a + b,
+      sub: (a: number, b: number) => a - b,
+      mul: (a: number, b: number) => a * b,
+      div: (a: number, b: number) => a / b,
+    };
     for (const [sa, sb] of shapePairs(200)) {
       const so = broadcastShape(sa, sb);
       const a = rand(size(sa));
@@ -51,7 +70,9 @@ describe('binary and where', () => {
       const cond = Float32Array.from(rand(size(sa)), (v) => (v > 0 ? 1 : 0));
       const out = new Float32Array(size(so));
       where(cond, sa, a, sa, b, sb, out, so);
-      expect(Array.from(out)).toEqual(elementwise([ref(cond, sa), ref(a, sa), ref(b, sb)], (c, x, y) => (c ? x : y)).map(Math.fround));
+      expect(Array.from(out)).toEqual(
+        elementwise([ref(cond, sa), ref(a, sa), ref(b, sb)], (c, x, y) => (c ? x : y)).map(Math.fround),
+      );
     }
   });
 });
@@ -73,7 +94,9 @@ describe('sumTo, broadcastTo, maxTo', () => {
       arg.forEach((i, j) => expect(x[i]).toBe(mx[j]));
       const back = new Float32Array(size(sx));
       broadcastTo(sum, kept, back, sx, false);
-      expect(Array.from(back)).toEqual(Array.from({ length: size(sx) }, (_, i) => at(ref(sum, kept), unravel(i, sx))).map(Math.fround));
+      expect(Array.from(back)).toEqual(
+        Array.from({ length: size(sx) }, (_, i) => at(ref(sum, kept), unravel(i, sx))).map(Math.fround),
+      );
     }
   });
 });
@@ -85,11 +108,26 @@ function expected(actual: Float32Array, want: number[], tol: number) {
 describe('permute', () => {
   it('matches naive index arithmetic for random 4-D permutations, blocked 2-D transposes and accumulation', () => {
     const cases: [number[], number[]][] = [
-      [[2, 3, 4, 5], [0, 2, 1, 3]],
-      [[2, 3, 4, 5], [3, 2, 1, 0]],
-      [[2, 1, 4, 5], [1, 3, 0, 2]],
-      [[37, 65], [1, 0]],
-      [[3, 40, 33], [0, 2, 1]],
+      [
+        [2, 3, 4, 5],
+        [0, 2, 1, 3],
+      ],
+      [
+        [2, 3, 4, 5],
+        [3, 2, 1, 0],
+      ],
+      [
+        [2, 1, 4, 5],
+        [1, 3, 0, 2],
+      ],
+      [
+        [37, 65],
+        [1, 0],
+      ],
+      [
+        [3, 40, 33],
+        [0, 2, 1],
+      ],
     ];
     for (const [shape, dims] of cases) {
       const x = rand(size(shape));

@@ -35,8 +35,7 @@ export function broadcastLayout(shape: KernelShape, operands: readonly KernelSha
     const size = shape[d]!;
     if (size === 1) continue;
     const last = dims.length - 1;
-    const mergeable =
-      last >= 0 && operands.every((_, k) => strides[k]![last] === raw[k]![d]! * size);
+    const mergeable = last >= 0 && operands.every((_, k) => strides[k]![last] === raw[k]![d]! * size);
     if (mergeable) {
       dims[last] = dims[last]! * size;
       for (let k = 0; k < operands.length; k++) strides[k]![last] = raw[k]![d]!;

@@ -71,14 +71,53 @@ describe('sgemm', () => {
   it('computes a small product exactly', () => {
     // [[1, 2, 3], [4, 5, 6]] · [[7, 8], [9, 10], [11, 12]] = [[58, 64], [139, 154]]
     const c = new Float32Array(4);
-    sgemm(false, false, 2, 2, 3, Float32Array.of(1, 2, 3, 4, 5, 6), 0, Float32Array.of(7, 8, 9, 10, 11, 12), 0, c, 0, false);
+    sgemm(
+      false,
+      false,
+      2,
+      2,
+      3,
+      Float32Array.of(1, 2, 3, 4, 5, 6),
+      0,
+      Float32Array.of(7, 8, 9, 10, 11, 12),
+      0,
+      c,
+      0,
+      false,
+    );
     expect(Array.from(c)).toEqual([58, 64, 139, 154]);
     // The same product from transposed storage: Aᵀ stored (3, 2), Bᵀ stored (2, 3).
     const t = new Float32Array(4);
-    sgemm(true, true, 2, 2, 3, Float32Array.of(1, 4, 2, 5, 3, 6), 0, Float32Array.of(7, 9, 11, 8, 10, 12), 0, t, 0, false);
+    sgemm(
+      true,
+      true,
+      2,
+      2,
+      3,
+      Float32Array.of(1, 4, 2, 5, 3, 6),
+      0,
+      Float32Array.of(7, 9, 11, 8, 10, 12),
+      0,
+      t,
+      0,
+      false,
+    );
     expect(Array.from(t)).toEqual([58, 64, 139, 154]);
     // accumulate adds onto what C held.
-    sgemm(false, false, 2, 2, 3, Float32Array.of(1, 2, 3, 4, 5, 6), 0, Float32Array.of(7, 8, 9, 10, 11, 12), 0, c, 0, true);
+    sgemm(
+      false,
+      false,
+      2,
+      2,
+      3,
+      Float32Array.of(1, 2, 3, 4, 5, 6),
+      0,
+      Float32Array.of(7, 8, 9, 10, 11, 12),
+      0,
+      c,
+      0,
+      true,
+    );
     expect(Array.from(c)).toEqual([116, 128, 278, 308]);
   });
 
@@ -183,11 +222,17 @@ describe('sgemm', () => {
   it('rejects negative or fractional sizes and arrays too short for the shapes', () => {
     const x = new Float32Array(6);
     const c = new Float32Array(4);
-    expect(() => sgemm(false, false, -1, 2, 3, x, 0, x, 0, c, 0, false)).toThrow(/M must be a non-negative integer, got -1/);
+    expect(() => sgemm(false, false, -1, 2, 3, x, 0, x, 0, c, 0, false)).toThrow(
+      /M must be a non-negative integer, got -1/,
+    );
     expect(() => sgemm(false, false, 2, 2.5, 3, x, 0, x, 0, c, 0, false)).toThrow(/N must be a non-negative integer/);
-    expect(() => sgemm(false, false, 2, 2, 3, x, 1, x, 0, c, 0, false)).toThrow(/A needs 2×3 floats from offset 1 but has length 6/);
+    expect(() => sgemm(false, false, 2, 2, 3, x, 1, x, 0, c, 0, false)).toThrow(
+      /A needs 2×3 floats from offset 1 but has length 6/,
+    );
     expect(() => sgemm(false, false, 2, 2, 3, x, 0, new Float32Array(5), 0, c, 0, false)).toThrow(/B needs 3×2 floats/);
     expect(() => sgemm(false, false, 2, 2, 3, x, 0, x, 0, c, 1, false)).toThrow(RangeError);
-    expect(() => sgemm(false, false, 2, 2, 3, x, 0, x, -1, c, 0, false)).toThrow(/bOff must be a non-negative integer, got -1/);
+    expect(() => sgemm(false, false, 2, 2, 3, x, 0, x, -1, c, 0, false)).toThrow(
+      /bOff must be a non-negative integer, got -1/,
+    );
   });
 });

@@ -104,41 +104,107 @@ function kernel4x4(
   cols: number,
   add: boolean,
 ): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   for (let k = 0; k < kc; k++) {
-    const a0 = packedA[ai & A_MASK], a1 = packedA[(ai + 1) & A_MASK];
-    const a2 = packedA[(ai + 2) & A_MASK], a3 = packedA[(ai + 3) & A_MASK];
-    const b0 = packedB[bi & B_MASK], b1 = packedB[(bi + 1) & B_MASK];
-    const b2 = packedB[(bi + 2) & B_MASK], b3 = packedB[(bi + 3) & B_MASK];
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    const a0 = packedA[ai & A_MASK],
+      a1 = packedA[(ai + 1) & A_MASK];
+    const a2 = packedA[(ai + 2) & A_MASK],
+      a3 = packedA[(ai + 3) & A_MASK];
+    const b0 = packedB[bi & B_MASK],
+      b1 = packedB[(bi + 1) & B_MASK];
+    const b2 = packedB[(bi + 2) & B_MASK],
+      b3 = packedB[(bi + 3) & B_MASK];
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
     ai = (ai + MR) | 0;
     bi = (bi + NR) | 0;
   }
   if (rows === MR && cols === NR) {
-    const r1 = co + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+    const r1 = co + ldc,
+      r2 = r1 + ldc,
+      r3 = r2 + ldc;
     if (add) {
-      c[co] += c00; c[co + 1] += c01; c[co + 2] += c02; c[co + 3] += c03;
-      c[r1] += c10; c[r1 + 1] += c11; c[r1 + 2] += c12; c[r1 + 3] += c13;
-      c[r2] += c20; c[r2 + 1] += c21; c[r2 + 2] += c22; c[r2 + 3] += c23;
-      c[r3] += c30; c[r3 + 1] += c31; c[r3 + 2] += c32; c[r3 + 3] += c33;
+      c[co] += c00;
+      c[co + 1] += c01;
+      c[co + 2] += c02;
+      c[co + 3] += c03;
+      c[r1] += c10;
+      c[r1 + 1] += c11;
+      c[r1 + 2] += c12;
+      c[r1 + 3] += c13;
+      c[r2] += c20;
+      c[r2 + 1] += c21;
+      c[r2 + 2] += c22;
+      c[r2 + 3] += c23;
+      c[r3] += c30;
+      c[r3 + 1] += c31;
+      c[r3 + 2] += c32;
+      c[r3 + 3] += c33;
     } else {
-      c[co] = c00; c[co + 1] = c01; c[co + 2] = c02; c[co + 3] = c03;
-      c[r1] = c10; c[r1 + 1] = c11; c[r1 + 2] = c12; c[r1 + 3] = c13;
-      c[r2] = c20; c[r2 + 1] = c21; c[r2 + 2] = c22; c[r2 + 3] = c23;
-      c[r3] = c30; c[r3 + 1] = c31; c[r3 + 2] = c32; c[r3 + 3] = c33;
+      c[co] = c00;
+      c[co + 1] = c01;
+      c[co + 2] = c02;
+      c[co + 3] = c03;
+      c[r1] = c10;
+      c[r1 + 1] = c11;
+      c[r1 + 2] = c12;
+      c[r1 + 3] = c13;
+      c[r2] = c20;
+      c[r2 + 1] = c21;
+      c[r2 + 2] = c22;
+      c[r2 + 3] = c23;
+      c[r3] = c30;
+      c[r3 + 1] = c31;
+      c[r3 + 2] = c32;
+      c[r3 + 3] = c33;
     }
     return;
   }
-  edgeTile[0] = c00; edgeTile[1] = c01; edgeTile[2] = c02; edgeTile[3] = c03;
-  edgeTile[4] = c10; edgeTile[5] = c11; edgeTile[6] = c12; edgeTile[7] = c13;
-  edgeTile[8] = c20; edgeTile[9] = c21; edgeTile[10] = c22; edgeTile[11] = c23;
-  edgeTile[12] = c30; edgeTile[13] = c31; edgeTile[14] = c32; edgeTile[15] = c33;
+  edgeTile[0] = c00;
+  edgeTile[1] = c01;
+  edgeTile[2] = c02;
+  edgeTile[3] = c03;
+  edgeTile[4] = c10;
+  edgeTile[5] = c11;
+  edgeTile[6] = c12;
+  edgeTile[7] = c13;
+  edgeTile[8] = c20;
+  edgeTile[9] = c21;
+  edgeTile[10] = c22;
+  edgeTile[11] = c23;
+  edgeTile[12] = c30;
+  edgeTile[13] = c31;
+  edgeTile[14] = c32;
+  edgeTile[15] = c33;
   for (let r = 0; r < rows; r++) {
     const o = co + r * ldc;
     for (let q = 0; q < cols; q++) c[o + q] = add ? c[o + q] + edgeTile[r * NR + q] : edgeTile[r * NR + q];
@@ -159,8 +225,14 @@ function gemvDot(
 ): void {
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
-    const m0 = mOff + r * cols, m1 = m0 + cols, m2 = m1 + cols, m3 = m2 + cols;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const m0 = mOff + r * cols,
+      m1 = m0 + cols,
+      m2 = m1 + cols,
+      m3 = m2 + cols;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let k = 0; k < cols; k++) {
       const xv = x[xOff + k];
       s0 += m[m0 + k] * xv;
@@ -170,9 +242,15 @@ function gemvDot(
     }
     const o = yOff + r;
     if (add) {
-      y[o] += s0; y[o + 1] += s1; y[o + 2] += s2; y[o + 3] += s3;
+      y[o] += s0;
+      y[o + 1] += s1;
+      y[o + 2] += s2;
+      y[o + 3] += s3;
     } else {
-      y[o] = s0; y[o + 1] = s1; y[o + 2] = s2; y[o + 3] = s3;
+      y[o] = s0;
+      y[o + 1] = s1;
+      y[o + 2] = s2;
+      y[o + 3] = s3;
     }
   }
   for (; r < rows; r++) {
@@ -200,8 +278,14 @@ function gemvAxpy(
     gemvSums.fill(0, 0, w);
     let r = 0;
     for (; r + 4 <= rows; r += 4) {
-      const x0 = x[xOff + r], x1 = x[xOff + r + 1], x2 = x[xOff + r + 2], x3 = x[xOff + r + 3];
-      const m0 = mOff + r * cols + c0, m1 = m0 + cols, m2 = m1 + cols, m3 = m2 + cols;
+      const x0 = x[xOff + r],
+        x1 = x[xOff + r + 1],
+        x2 = x[xOff + r + 2],
+        x3 = x[xOff + r + 3];
+      const m0 = mOff + r * cols + c0,
+        m1 = m0 + cols,
+        m2 = m1 + cols,
+        m3 = m2 + cols;
       for (let c = 0; c < w; c++) gemvSums[c] += x0 * m[m0 + c] + x1 * m[m1 + c] + x2 * m[m2 + c] + x3 * m[m3 + c];
     }
     for (; r < rows; r++) {
@@ -278,8 +362,10 @@ export function sgemm(
     return;
   }
   // Strides of op(A)(i, k) and op(B)(k, j) in storage.
-  const asi = transA ? 1 : K, ask = transA ? M : 1;
-  const bsk = transB ? 1 : N, bsj = transB ? K : 1;
+  const asi = transA ? 1 : K,
+    ask = transA ? M : 1;
+  const bsk = transB ? 1 : N,
+    bsj = transB ? K : 1;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {

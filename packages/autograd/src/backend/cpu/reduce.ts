@@ -4,7 +4,13 @@ import type { KernelShape } from '../backend.js';
 import { advance, broadcastLayout } from './layout.js';
 
 /** out (+)= x summed down to `outShape` (the axes where out has size 1 or is missing). */
-export function sumTo(x: Float32Array, xShape: KernelShape, out: Float32Array, outShape: KernelShape, acc: boolean): void {
+export function sumTo(
+  x: Float32Array,
+  xShape: KernelShape,
+  out: Float32Array,
+  outShape: KernelShape,
+  acc: boolean,
+): void {
   const n = x.length;
   if (!acc) out.fill(0);
   if (out.length === n) {

@@ -14,7 +14,13 @@ function stridesOf(shape: KernelShape): number[] {
 }
 
 /** out (+)= x with out axis i = x axis dims[i]. Runs that stay contiguous in x are copied as blocks. */
-export function permute(x: Float32Array, xShape: KernelShape, dims: readonly number[], out: Float32Array, acc: boolean): void {
+export function permute(
+  x: Float32Array,
+  xShape: KernelShape,
+  dims: readonly number[],
+  out: Float32Array,
+  acc: boolean,
+): void {
   const n = x.length;
   if (n === 0) return;
   const xs = stridesOf(xShape);
@@ -58,7 +64,14 @@ export function permute(x: Float32Array, xShape: KernelShape, dims: readonly num
 }
 
 /** out (rows, cols) = x read with strides (sr, sc), in 32×32 tiles so both sides stay in cache. */
-function transposeBlocked(x: Float32Array, rows: number, cols: number, sr: number, sc: number, out: Float32Array): void {
+function transposeBlocked(
+  x: Float32Array,
+  rows: number,
+  cols: number,
+  sr: number,
+  sc: number,
+  out: Float32Array,
+): void {
   const T = 32;
   for (let r0 = 0; r0 < rows; r0 += T) {
     const r1 = Math.min(rows, r0 + T);
@@ -96,7 +109,15 @@ export function copyAxis(
 }
 
 /** out[o, j, i] = x[o, index[o, j, i], i] with x (outer, axis, inner) and index/out (outer, n, inner). */
-export function gather(x: Float32Array, outer: number, axis: number, inner: number, index: Int32Array, n: number, out: Float32Array): void {
+export function gather(
+  x: Float32Array,
+  outer: number,
+  axis: number,
+  inner: number,
+  index: Int32Array,
+  n: number,
+  out: Float32Array,
+): void {
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const at = (o * n + j) * inner;
@@ -106,7 +127,15 @@ export function gather(x: Float32Array, outer: number, axis: number, inner: numb
 }
 
 /** dx[o, index[o, j, i], i] += dy[o, j, i]: the adjoint of `gather`. */
-export function gatherBackward(dy: Float32Array, outer: number, axis: number, inner: number, index: Int32Array, n: number, dx: Float32Array): void {
+export function gatherBackward(
+  dy: Float32Array,
+  outer: number,
+  axis: number,
+  inner: number,
+  index: Int32Array,
+  n: number,
+  dx: Float32Array,
+): void {
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const at = (o * n + j) * inner;

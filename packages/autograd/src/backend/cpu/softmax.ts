@@ -45,7 +45,13 @@ export function logSoftmax(x: Float32Array, rows: number, cols: number, out: Flo
 }
 
 /** dx += dy − softmax(x)·Σ dy, with softmax(x) = exp(y). */
-export function logSoftmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void {
+export function logSoftmaxBackward(
+  y: Float32Array,
+  dy: Float32Array,
+  rows: number,
+  cols: number,
+  dx: Float32Array,
+): void {
   for (let r = 0, o = 0; r < rows; r++, o += cols) {
     let sum = 0;
     for (let i = 0; i < cols; i++) sum += dy[o + i]!;
