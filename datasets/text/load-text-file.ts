@@ -1,20 +1,32 @@
-// Reads a text corpus from disk, refusing directories, empty files, binary data and invalid UTF-8 with one clear message each.
+// Reads a text corpus from disk, refusing anything but a regular file, files above a size limit, empty files, binary data and invalid UTF-8 with one clear message each.
 import { readFileSync, statSync } from 'node:fs';
 import { DatasetError } from './dataset-error.js';
+
+/** The default largest text file read: 256 MB (a char-level corpus that size already needs 1 GB of token ids). */
+export const DEFAULT_MAX_TEXT_BYTES = 256 * 1024 * 1024;
+
+/** Options of {@link loadTextFile}. */
+export interface LoadTextFileOptions {
+  /** Largest file read, in bytes ({@link DEFAULT_MAX_TEXT_BYTES} by default). */
+  maxBytes?: number;
+  /** How the user raises the limit, appended to the message (e.g. `pass --max-data-mb 1024`). */
+  raiseHint?: string;
+}
 
 /**
  * Reads a UTF-8 text file and returns its contents as a string (a leading byte-order mark is
  * dropped; line endings are kept as they are).
  *
  * Throws a {@link DatasetError} with one readable message when `path` does not exist, is a
- * directory, is empty, contains a NUL byte (so it looks binary), or is not valid UTF-8 (the
- * message gives the offset of the first bad byte).
+ * directory or not a regular file (a device such as /dev/zero, a FIFO, a socket: these could
+ * block or never end), is larger than `maxBytes`, is empty, contains a NUL byte (so it looks
+ * binary), or is not valid UTF-8 (the message gives the offset of the first bad byte).
  *
  * @example
  * const text = loadTextFile('input.txt'); // 'First Citizen:\nBefore we proceed…'
  */
-export function loadTextFile(path: string): string {
-  const bytes = readBytes(path);
+export function loadTextFile(path: string, options: LoadTextFileOptions = {}): string {
+  const bytes = readBytes(path, options);
   if (bytes.length === 0) throw new DatasetError(`${path} is empty; a text corpus needs at least one character`);
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
@@ -31,15 +43,29 @@ export function loadTextFile(path: string): string {
 }
 
 /** The file's bytes, or a DatasetError that names the path and the reason it cannot be read. */
-function readBytes(path: string): Uint8Array {
+function readBytes(path: string, options: LoadTextFileOptions): Uint8Array {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_TEXT_BYTES;
   try {
-    if (statSync(path).isDirectory()) throw new DatasetError(`${path} is a directory; pass a text file`);
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw new DatasetError(`${path} is a directory; pass a text file`);
+    if (!stat.isFile()) {
+      throw new DatasetError(`${path} is not a regular file (a device, FIFO or socket); pass a text file`);
+    }
+    if (stat.size > maxBytes) {
+      const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(n < 1024 * 1024 ? 3 : 0)} MB`;
+      throw new DatasetError(
+        `${path} is ${mb(stat.size)}, above the ${mb(maxBytes)} limit for a text corpus${options.raiseHint ? `; ${options.raiseHint}` : ''}`,
+      );
+    }
     return readFileSync(path);
   } catch (err) {
     if (err instanceof DatasetError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new DatasetError(`text file not found: ${path}`, { cause: err });
-    if (code === 'EACCES') throw new DatasetError(`cannot read ${path}: permission denied`, { cause: err });
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new DatasetError(`cannot read ${path}: permission denied`, { cause: err });
+    if (code === 'ENOTDIR')
+      throw new DatasetError(`cannot read ${path}: a part of the path is a file, not a directory`, { cause: err });
     throw new DatasetError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -4,6 +4,7 @@ import { loadMobyDick, MOBY_DICK_SOURCE } from '../moby-dick/moby-dick.js';
 import { loadTinyShakespeare } from '../tinyshakespeare/tinyshakespeare.js';
 import type { TinyShakespeareOptions } from '../tinyshakespeare/tinyshakespeare.js';
 import { loadTextFile } from './load-text-file.js';
+import type { LoadTextFileOptions } from './load-text-file.js';
 
 /** The corpora known by name; `'moby-dick'`, bundled with the package, is the default. */
 export const CORPUS_NAMES = ['moby-dick', 'tinyshakespeare'] as const;
@@ -31,9 +32,9 @@ export interface Corpus {
  */
 export async function resolveCorpus(
   nameOrPath: string = 'moby-dick',
-  options: TinyShakespeareOptions = {},
+  options: TinyShakespeareOptions & LoadTextFileOptions = {},
 ): Promise<Corpus> {
   if (nameOrPath === 'moby-dick') return { name: 'moby-dick', text: loadMobyDick(), source: MOBY_DICK_SOURCE };
   if (nameOrPath === 'tinyshakespeare') return { name: 'tinyshakespeare', ...(await loadTinyShakespeare(options)) };
-  return { name: basename(nameOrPath), text: loadTextFile(nameOrPath), source: resolve(nameOrPath) };
+  return { name: basename(nameOrPath), text: loadTextFile(nameOrPath, options), source: resolve(nameOrPath) };
 }

@@ -19,6 +19,10 @@ export const defaults = {
    * an exchange directory (`pnpm export`, tools/nanogpt/export_from_nanogpt.py) or a checkpoint.
    */
   initFrom: 'scratch',
+  /** Let a run from scratch (or from a model) replace the run already in `outDir`; without it that is refused. */
+  overwrite: false,
+  /** Largest corpus file read, in megabytes (a guard against /dev/zero and mistakes; raise it for big corpora). */
+  maxDataMb: 256,
   /** Evaluate, print a sample and write a checkpoint every this many iterations. */
   evalInterval: 250,
   /** Batches averaged for each of the train and val losses at an evaluation. */
@@ -132,6 +136,8 @@ export const help: { readonly [K in keyof TrainConfig]: string } = {
   outDir: 'directory for checkpoints and log.csv',
   initFrom:
     'scratch (a new model), resume (the checkpoint in --out-dir, exactly), or a model directory to start from (an exchange directory or a checkpoint)',
+  overwrite: 'let a new run replace the run already in --out-dir (otherwise refused)',
+  maxDataMb: 'largest corpus file read, in megabytes',
   evalInterval: 'evaluate, print a sample and checkpoint every N iterations',
   evalIters: 'batches averaged per split at each evaluation',
   logInterval: 'plain log line every N iterations (when stdout is not a terminal)',
@@ -171,6 +177,7 @@ export const validate: { readonly [K in keyof TrainConfig]?: Validator<TrainConf
   data: (value) => (value.trim() ? undefined : 'a dataset name (moby-dick, tinyshakespeare) or a text file path'),
   outDir: (value) => (value.trim() ? undefined : 'a directory path'),
   initFrom: (value) => (value.trim() ? undefined : 'scratch, resume, or a model directory'),
+  maxDataMb: isPositive,
   evalInterval: isPositiveInteger,
   evalIters: isPositiveInteger,
   logInterval: isPositiveInteger,

@@ -1,5 +1,5 @@
 // Where user-given paths are resolved from: the directory pnpm was started in, not this app's folder.
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -11,9 +11,9 @@ export function userCwd(): string {
   return process.env.INIT_CWD ?? process.cwd();
 }
 
-/** A user-given path made absolute against {@link userCwd}. */
+/** A user-given path made absolute against {@link userCwd} and normalised (`/x/runs/a/` → `/x/runs/a`). */
 export function userPath(path: string): string {
-  return isAbsolute(path) ? path : resolve(userCwd(), path);
+  return resolve(userCwd(), path);
 }
 
 /** This app's folder (apps/char-gpt), home of `configs/`. */

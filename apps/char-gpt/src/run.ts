@@ -1,5 +1,6 @@
 // A pretraining run's state — model, optimizer, generator, data, counters — started from scratch, resumed from a checkpoint, or saved.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { CliError, describeFsError } from '@tinygpt/cli-kit';
 import { resolve } from 'node:path';
 import { CORPUS_NAMES, resolveCorpus } from '@tinygpt/datasets/text';
 import type { Corpus } from '@tinygpt/datasets/text';
@@ -8,13 +9,13 @@ import { flagName, modelArgs } from './config.js';
 import type { TrainConfig } from './config.js';
 import { splitIds } from './data.js';
 import type { Splits } from './data.js';
-import { RUN_FILES } from './checkpoint/atomic-dir.js';
-import { readCheckpoint, writeCheckpoint } from './checkpoint/checkpoint-files.js';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError } from './checkpoint/format.js';
+import { readCheckpoint, readCheckpointMeta, writeCheckpoint } from './checkpoint/checkpoint-files.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, RUN_FILES } from './checkpoint/format.js';
 import { loadModelTensors, modelTensors } from './checkpoint/model-state.js';
 import { loadOptimizerTensors, optimizerTensors } from './checkpoint/optimizer-state.js';
 import { loadModelDir } from './interop/model-dir.js';
 import { Gpt } from './model/gpt.js';
+import { checkMemory } from './memory.js';
 import { configureOptimizer } from './optimizer.js';
 import type { ConfiguredOptimizer } from './optimizer.js';
 import { RunRng } from './run-rng.js';
@@ -35,9 +36,15 @@ export interface Run {
   bestValLoss: number | null;
 }
 
-/** Loads `--data`: a corpus name (moby-dick, tinyshakespeare) or an absolute path to a text file. */
-export function loadCorpus(data: string): Promise<Corpus> {
-  return resolveCorpus(data);
+/**
+ * Loads `--data`: a corpus name (moby-dick, tinyshakespeare) or an absolute path to a regular
+ * text file of at most `maxDataMb` megabytes (`--max-data-mb`, 256 by default).
+ */
+export function loadCorpus(data: string, maxDataMb = 256): Promise<Corpus> {
+  return resolveCorpus(data, {
+    maxBytes: Math.floor(maxDataMb * 1024 * 1024),
+    raiseHint: 'pass --max-data-mb to raise it',
+  });
 }
 
 /** Whether `data` names a bundled or downloadable corpus rather than a file. */
@@ -52,13 +59,14 @@ export function isCorpusName(data: string): boolean {
  * directory path) a new run from the model in that directory, see {@link startFromModel}.
  */
 export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run> {
-  const text = corpus ?? (await loadCorpus(config.data));
+  const text = corpus ?? (await loadCorpus(config.data, config.maxDataMb));
   const about = { name: text.name, source: text.source, characters: 0 };
   const rng = new RunRng(config.seed);
   if (config.initFrom !== 'scratch' && config.initFrom !== 'resume') return startFromModel(config, text, rng);
   if (config.initFrom !== 'resume') {
-    checkOutDir(config.outDir);
+    checkOutDir(config);
     const tokenizer = CharTokenizer.fromText(text.text);
+    checkMemory(modelArgs(config, tokenizer.vocabSize), { ...config, training: true }, 'this model');
     const ids = tokenizer.encode(text.text);
     const model = new Gpt(modelArgs(config, tokenizer.vocabSize), { rng });
     const splits = splitIds(ids, config.blockSize);
@@ -94,6 +102,7 @@ export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run
       );
     }
   }
+  checkMemory(args, { ...config, training: true }, 'this run');
   const model = new Gpt(args, { rng });
   loadModelTensors(model, weights, `${where}/model.safetensors`);
   const opt = configureOptimizer(model, config);
@@ -134,7 +143,7 @@ function startFromModel(config: TrainConfig, text: Corpus, rng: RunRng): Run {
       throw new Error(`${text.name} does not fit the vocabulary of ${config.initFrom}: ${err.message}`);
     throw err;
   }
-  checkOutDir(config.outDir);
+  checkOutDir(config);
   const args = modelArgs(config, tokenizer.vocabSize);
   for (const key of ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const) {
     if (args[key] !== source.config[key]) {
@@ -143,6 +152,7 @@ function startFromModel(config: TrainConfig, text: Corpus, rng: RunRng): Run {
       );
     }
   }
+  checkMemory(args, { ...config, training: true }, 'this run');
   const model = new Gpt(args, { rng });
   loadModelTensors(model, modelTensors(source), config.initFrom);
   const splits = splitIds(ids, config.blockSize);
@@ -183,16 +193,43 @@ export function saveRun(run: Run): void {
   });
 }
 
-/** Refuses an out dir holding files a run did not write, since checkpoints replace the directory. */
-function checkOutDir(dir: string): void {
+/**
+ * Refuses an out dir holding files a run did not write (checkpoints replace the directory), and
+ * one holding a run unless `--overwrite` was given: a run from scratch must not replace a trained
+ * one by accident. Nothing in the directory is touched before these checks.
+ */
+function checkOutDir(config: TrainConfig): void {
+  const dir = config.outDir;
   if (!existsSync(dir)) {
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new CliError(`cannot create --out-dir ${dir}: ${describeFsError(err)}`, { cause: err });
+    }
     return;
   }
-  const foreign = readdirSync(dir).filter((name) => !(RUN_FILES as readonly string[]).includes(name));
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new CliError(`cannot use --out-dir ${dir}: ${describeFsError(err)}`, { cause: err });
+  }
+  const foreign = names.filter((name) => !(RUN_FILES as readonly string[]).includes(name));
   if (foreign.length > 0) {
     throw new CheckpointError(
       `--out-dir ${dir} holds files that are not part of a char-gpt run (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose a new or empty directory`,
+    );
+  }
+  if (names.length > 0 && !config.overwrite) {
+    let what = 'a run';
+    try {
+      what = `a run (checkpoint at iteration ${readCheckpointMeta(dir).iter})`;
+    } catch {
+      // a damaged or partial run is still a run
+    }
+    throw new CliError(
+      `--out-dir ${dir} already holds ${what}; continue it with --init-from resume, choose another --out-dir, or pass --overwrite to start over in it`,
+      { exitCode: 2 },
     );
   }
 }

@@ -1,5 +1,5 @@
 // The pretraining loop, shaped like nanoGPT's train.py: evaluate and checkpoint every evalInterval, else one AdamW step.
-import { clipGradNorm, constantLr, cosineLr } from '@tinygpt/autograd';
+import { Rng, clipGradNorm, constantLr, cosineLr } from '@tinygpt/autograd';
 import type { Corpus } from '@tinygpt/datasets/text';
 import type { TrainConfig } from './config.js';
 import { getBatch } from './data.js';
@@ -9,6 +9,7 @@ import { generate } from './generate.js';
 import { LossLog } from './log-csv.js';
 import { nextTurn } from './next-turn.js';
 import { openRun, saveRun } from './run.js';
+import { openRunDir } from './checkpoint/checkpoint-files.js';
 import type { Run } from './run.js';
 
 /** How a call to {@link train} ended. */
@@ -32,6 +33,19 @@ export interface TrainResult {
 export async function train(
   config: TrainConfig,
   opts: { events?: TrainEvents; corpus?: Corpus; shouldStop?: (iter: number) => boolean } = {},
+): Promise<TrainResult> {
+  const release = openRunDir(config.outDir);
+  try {
+    return await trainLocked(config, opts);
+  } finally {
+    release();
+  }
+}
+
+/** {@link train} once this process is the run directory's one writer. */
+async function trainLocked(
+  config: TrainConfig,
+  opts: { events?: TrainEvents; corpus?: Corpus; shouldStop?: (iter: number) => boolean },
 ): Promise<TrainResult> {
   const { events = {} } = opts;
   const run = await openRun(config, opts.corpus);
@@ -74,14 +88,18 @@ export async function train(
     }
     // Every evalInterval iterations (and at the end): losses on both splits, a sample, a checkpoint.
     if ((run.iter % evalInterval === 0 || run.iter === maxIters) && !run.evaluated) {
-      const losses = await estimateLoss(model, splits, { ...config, rng });
+      // Evaluation and its sample draw from a stream of their own, seeded by (seed, iter): the
+      // training stream is the same whether or not an evaluation ran, so extending a finished
+      // run (whose last evaluation fell off the --eval-interval grid) stays bit-exact.
+      const evalRng = evaluationRng(config.seed, run.iter);
+      const losses = await estimateLoss(model, splits, { ...config, rng: evalRng });
       if (!Number.isFinite(losses.train + losses.val)) notFinite(losses.train + losses.val, run.iter, config.outDir);
       const info = { iter: run.iter, trainLoss: losses.train, valLoss: losses.val };
       run.bestValLoss = Math.min(losses.val, run.bestValLoss ?? Infinity);
       result.evals.push(info);
       log.append(info);
       events.evaluation?.(info);
-      if (config.sampleChars > 0) events.sample?.(await sample(run), run.iter);
+      if (config.sampleChars > 0) events.sample?.(await sample(run, evalRng), run.iter);
       run.evaluated = true;
       checkpoint(false);
     }
@@ -114,6 +132,11 @@ export async function train(
   return { ...result, iter: run.iter, bestValLoss: run.bestValLoss };
 }
 
+/** The generator of the evaluation at `iter`: a function of the run's seed and the iteration only. */
+export function evaluationRng(seed: number, iter: number): Rng {
+  return new Rng(`${seed}/eval/${iter}`);
+}
+
 /** Stops the run before a diverged model can overwrite the last checkpoint. */
 function notFinite(loss: number, iter: number, outDir: string): never {
   throw new Error(
@@ -122,13 +145,13 @@ function notFinite(loss: number, iter: number, outDir: string): never {
 }
 
 /** A short continuation of a newline, as the run's evaluations print it (temperature 0.8, top-k 200, nanoGPT's sample.py defaults). */
-async function sample(run: Run): Promise<string> {
+async function sample(run: Run, rng: Rng): Promise<string> {
   const start = run.tokenizer.chars.includes('\n') ? '\n' : run.tokenizer.chars[0]!;
   const ids = await generate(run.model, run.tokenizer.encode(start), {
     maxNewTokens: run.config.sampleChars,
     temperature: 0.8,
     topK: 200,
-    rng: run.rng,
+    rng,
   });
   return run.tokenizer.decode(ids);
 }

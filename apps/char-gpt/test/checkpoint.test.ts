@@ -2,9 +2,9 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { recoverDir, replaceDirFiles } from '../src/checkpoint/atomic-dir.js';
+import { recoverDirSwap, replaceDirAtomic } from '@tinygpt/cli-kit';
 import { readCheckpoint } from '../src/checkpoint/checkpoint-files.js';
-import { CheckpointError } from '../src/checkpoint/format.js';
+import { CheckpointError, RUN_FILES } from '../src/checkpoint/format.js';
 import { loadModel } from '../src/checkpoint/load-model.js';
 import { train } from '../src/train.js';
 import { scratchDir, tinyRun } from './helpers.js';
@@ -80,6 +80,10 @@ function flipByte(path: string): void {
   bytes[bytes.length - 3] ^= 0xff;
   writeFileSync(path, bytes);
 }
+
+const recoverDir = (dir: string): void => recoverDirSwap(dir, RUN_FILES);
+const replaceDirFiles = (dir: string, files: Record<string, string>, carry: string[] = []): void =>
+  replaceDirAtomic(dir, files, { carry, owned: RUN_FILES });
 
 describe('atomic directory swap', () => {
   const files = (dir: string): Record<string, string> =>

@@ -1,8 +1,23 @@
-// Files a training run must not corrupt: atomic writes (temporary file, fsync, rename) and JSON reads with clear errors.
-import { readFileSync, statSync } from 'node:fs';
+// Files and directories a run must not corrupt: atomic file writes, whole-directory swaps with one locked writer and consistent readers, JSON reads with clear errors.
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { CliError } from './cli-error.js';
 
 /** What {@link writeFileAtomic} writes: the whole contents, or a function that writes them chunk by chunk. */
@@ -89,7 +104,7 @@ export function readJsonFile(path: string, what = 'JSON file'): unknown {
     if (err instanceof CliError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliError(`${what} not found: ${path}`, { cause: err });
-    throw new CliError(`cannot read ${what} ${path}: ${(err as Error).message}`, { cause: err });
+    throw new CliError(`cannot read ${what} ${path}: ${describeFsError(err)}`, { cause: err });
   }
   if (text.trim() === '') throw new CliError(`${what} ${path} is empty`);
   try {
@@ -97,4 +112,234 @@ export function readJsonFile(path: string, what = 'JSON file'): unknown {
   } catch (err) {
     throw new CliError(`${what} ${path} is not valid JSON (${(err as Error).message})`, { cause: err });
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Directories replaced whole. A directory DIR is never edited in place: the writer builds the new
+// contents in the sibling DIR.next, flushes them, renames DIR → DIR.prev and DIR.next → DIR, and
+// removes DIR.prev. A crash leaves at most one of the states below, which only the writer (holding
+// DIR.lock) repairs; readers work out where the last complete contents are without changing
+// anything, and retry when a swap happened while they read (the directory's identity changed).
+// ---------------------------------------------------------------------------------------------
+
+/** Siblings of a swap: the new contents being written, the old ones being retired, the writer's lock. */
+function swapPaths(dir: string): { dir: string; next: string; prev: string; lock: string } {
+  const at = resolve(dir); // no trailing slash: `runs/x/` and `runs/x` are one directory
+  return { dir: at, next: `${at}.next`, prev: `${at}.prev`, lock: `${at}.lock` };
+}
+
+/**
+ * Where the last complete contents of `dir` are, without changing anything: `dir` itself; or,
+ * while (or after a crash during) a swap, `dir.next` when `dir.prev` shows the old contents were
+ * already retired, else `dir.prev`; undefined when there is none of them.
+ */
+export function readableDir(dir: string): string | undefined {
+  const { dir: at, next, prev } = swapPaths(dir);
+  if (existsSync(at)) return at;
+  if (existsSync(prev)) return existsSync(next) ? next : prev;
+  return undefined;
+}
+
+/**
+ * Brings `dir` to its last complete state after a crash at any point of {@link replaceDirAtomic}.
+ * Only the writer calls this, holding the lock ({@link lockDir}): `dir` gone with `dir.next` and
+ * `dir.prev` present means the new contents were complete, so `dir.next` becomes `dir`; with only
+ * `dir.prev`, the old contents come back; with `dir` present, leftovers are removed. `owned` names
+ * the files the writer may delete; anything else keeps its directory in place.
+ */
+export function recoverDirSwap(dir: string, owned: readonly string[]): void {
+  const { dir: at, next, prev } = swapPaths(dir);
+  if (!existsSync(at)) {
+    if (existsSync(next) && existsSync(prev)) renameSync(next, at);
+    else if (existsSync(prev)) renameSync(prev, at);
+  }
+  if (existsSync(at)) {
+    removeOwned(next, owned);
+    removeOwned(prev, owned);
+  }
+}
+
+/**
+ * Makes `dir` hold exactly `files` (name → contents) plus copies of the `carry` files it already
+ * has, such that at every instant the old set or the new set is complete on disk (see above).
+ * The caller holds the lock ({@link lockDir}) and has run {@link recoverDirSwap}.
+ */
+export function replaceDirAtomic(
+  dir: string,
+  files: Record<string, Uint8Array | string>,
+  opts: { carry?: readonly string[]; owned: readonly string[] },
+): void {
+  const { dir: at, next, prev } = swapPaths(dir);
+  removeOwned(next, opts.owned);
+  mkdirSync(next, { recursive: true });
+  for (const [name, data] of Object.entries(files)) writeFileSync(join(next, name), data, { flush: true });
+  for (const name of opts.carry ?? []) {
+    if (existsSync(join(at, name))) copyFileSync(join(at, name), join(next, name));
+  }
+  syncDirectorySync(next);
+  if (existsSync(at)) renameSync(at, prev);
+  renameSync(next, at);
+  syncDirectorySync(dirname(at));
+  removeOwned(prev, opts.owned);
+}
+
+/** Removes `owned` files of `dir`, then `dir` when that left it empty. */
+function removeOwned(dir: string, owned: readonly string[]): void {
+  if (!existsSync(dir)) return;
+  for (const name of owned) rmSync(join(dir, name), { force: true });
+  if (readdirSync(dir).length === 0) rmdirSync(dir);
+}
+
+/** Flushes a directory's entries (the renames) to disk where the platform allows it. */
+function syncDirectorySync(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Directories cannot be opened for fsync on Windows; the renames are still atomic there.
+  }
+}
+
+/** Identity of the directory at `path` (a swap puts a new one there), or undefined when none is there. */
+function identity(path: string): string | undefined {
+  try {
+    const s = statSync(path, { bigint: true });
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Reads directory `dir` consistently while a writer may be replacing it: `read(at)` gets the path
+ * of the last complete contents ({@link readableDir}); when a swap happened during the read (the
+ * directory there is no longer the one read, or it vanished), the read is repeated, up to
+ * `attempts` times with a short pause. An error from a read that no swap disturbed is the answer.
+ * Nothing on disk is changed.
+ * @throws whatever `read` throws, or `missing(dir)` when there is no directory at all.
+ */
+export function readDirConsistent<T>(
+  dir: string,
+  read: (at: string) => T,
+  missing: (dir: string) => Error,
+  attempts = 100,
+): T {
+  for (let attempt = 1; ; attempt++) {
+    const at = readableDir(dir);
+    if (at === undefined) throw missing(dir);
+    const before = identity(at);
+    let value: T;
+    try {
+      value = read(at);
+    } catch (err) {
+      if (attempt >= attempts || identity(at) === before) throw err;
+      Atomics.wait(pause, 0, 0, Math.min(attempt, 20));
+      continue;
+    }
+    if (identity(at) === before || attempt >= attempts) return value;
+  }
+}
+
+/** What a lock file holds: who writes the directory. */
+interface LockOwner {
+  pid: number;
+  host: string;
+  started: string;
+}
+
+const heldLocks = new Set<string>();
+
+/**
+ * Takes the one-writer lock of `dir`: the file `dir.lock`, created exclusively, holding this
+ * process's pid and host. A lock whose process no longer runs (a crash, SIGKILL) is taken over; a
+ * live one is refused with a message naming the process. The lock is released by the returned
+ * function, and at the latest when the process exits.
+ * @throws CliError when another live process (or another writer in this one) holds the lock.
+ */
+export function lockDir(dir: string, what = 'directory'): () => void {
+  const { lock } = swapPaths(dir);
+  if (heldLocks.has(lock)) throw new CliError(`${what} ${swapPaths(dir).dir} is already being written by this process`);
+  try {
+    mkdirSync(dirname(lock), { recursive: true });
+  } catch (err) {
+    throw new CliError(`cannot create ${dirname(lock)}: ${describeFsError(err)}`, { cause: err });
+  }
+  const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(lock, `${JSON.stringify(me)}\n`, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw lockError(err, lock);
+      const owner = readLockOwner(lock);
+      if (owner && isAlive(owner)) {
+        throw new CliError(
+          `${what} ${swapPaths(dir).dir} is being written by process ${owner.pid} on ${owner.host} (since ${owner.started}); ` +
+            `one writer at a time — wait for it to finish, or remove ${lock} if that process is not a tinygpt run`,
+        );
+      }
+      rmSync(lock, { force: true }); // left by a process that no longer runs
+    }
+  }
+  heldLocks.add(lock);
+  const release = (): void => {
+    if (!heldLocks.delete(lock)) return;
+    if (readLockOwner(lock)?.pid === process.pid) rmSync(lock, { force: true });
+    process.off('exit', release);
+  };
+  process.on('exit', release);
+  return release;
+}
+
+function readLockOwner(lock: string): LockOwner | undefined {
+  try {
+    const owner = JSON.parse(readFileSync(lock, 'utf8')) as Partial<LockOwner>;
+    if (typeof owner.pid === 'number' && typeof owner.host === 'string')
+      return { pid: owner.pid, host: owner.host, started: String(owner.started) };
+  } catch {
+    // unreadable or half-written: treated as stale
+  }
+  return undefined;
+}
+
+/** Whether the lock's process still runs; on another host that cannot be known, so it counts as alive. */
+function isAlive(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true;
+  if (owner.pid === process.pid) return false; // our own lock from a writer that did not release it
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function lockError(err: unknown, lock: string): CliError {
+  return new CliError(`cannot create the lock file ${lock}: ${describeFsError(err)}`, { cause: err });
+}
+
+/**
+ * A file-system error in words rather than errno text: `ENOTDIR` → "a part of the path is a file,
+ * not a directory", `EACCES`/`EPERM` → "permission denied", and so on; others keep their message.
+ */
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOTDIR: 'a part of the path is a file, not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted (permissions, or a read-only or special file system)',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EEXIST: 'it already exists',
+    EISDIR: 'it is a directory',
+    ENOENT: 'no such file or directory',
+    ENAMETOOLONG: 'the name is too long',
+  };
+  return (code && words[code]) ?? (err as Error).message;
 }

@@ -24,7 +24,16 @@ export { runMain, errorMessage } from './run-main.js';
 export type { Main, RunMainOptions } from './run-main.js';
 export { createProgress, formatDuration, formatField } from './progress.js';
 export type { Progress, ProgressFields, ProgressOptions, ProgressStream } from './progress.js';
-export { writeFileAtomic, readJsonFile } from './files.js';
+export {
+  describeFsError,
+  lockDir,
+  readDirConsistent,
+  readJsonFile,
+  readableDir,
+  recoverDirSwap,
+  replaceDirAtomic,
+  writeFileAtomic,
+} from './files.js';
 export type { AtomicData } from './files.js';
 export { onInterrupt, INTERRUPT_EXIT_CODES } from './interrupt.js';
 export type { InterruptHandler } from './interrupt.js';

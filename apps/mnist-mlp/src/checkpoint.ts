@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@tinygpt/autograd';
 import type { RngState } from '@tinygpt/autograd';
-import { decodeSafetensors, encodeSafetensors } from '@tinygpt/autograd/safetensors';
+import { decodeSafetensors, encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
 import { readJsonFile, writeFileAtomic } from '@tinygpt/cli-kit';
 import type { Mlp } from '@tinygpt/mlp';
 import { defaults, parseArch, validateConfig } from './config.js';
@@ -50,11 +50,17 @@ export class CheckpointError extends Error {
  */
 export async function saveCheckpoint(dir: string, state: CheckpointState & { model: Mlp }): Promise<void> {
   const { model, ...rest } = state;
-  mkdirSync(dir, { recursive: true });
   const tensors = Object.fromEntries(
     Object.entries(model.stateDict()).map(([name, t]) => [name, { shape: t.shape, data: t.data }]),
   );
+  const bad = findNonFinite(tensors);
+  if (bad) {
+    throw new CheckpointError(
+      `not saving to ${dir}: weight "${bad.name}" is ${bad.value}; the last checkpoint there was kept`,
+    );
+  }
   const weights = encodeSafetensors(tensors, { format: FORMAT, arch: rest.config.arch, epoch: String(rest.epoch) });
+  mkdirSync(dir, { recursive: true });
   await writeFileAtomic(join(dir, WEIGHTS_FILE), weights);
   const json: CheckpointJson = { format: FORMAT, ...rest, weightsSha256: sha256(weights) };
   await writeFileAtomic(join(dir, META_FILE), `${JSON.stringify(json, null, 2)}\n`);
@@ -87,6 +93,8 @@ export function loadCheckpoint(dir: string): CheckpointState & { model: Mlp } {
   } catch (err) {
     throw new CheckpointError(`${weightsPath} is not a valid safetensors file: ${(err as Error).message}`);
   }
+  const bad = findNonFinite(tensors);
+  if (bad) throw new CheckpointError(`${weightsPath} holds ${bad.value} in "${bad.name}"; refusing non-finite weights`);
   const model = createModel(parseArch(json.config.arch), json.config, new Rng(json.config.seed));
   try {
     model.loadStateDict(tensors);
@@ -115,9 +123,27 @@ function checkJson(value: unknown, path: string): CheckpointJson {
   if (!Number.isInteger(json.epoch) || json.epoch! < 0) bad('epoch is missing');
   if (!Array.isArray(json.history)) bad('history is missing');
   if (typeof json.weightsSha256 !== 'string') bad('weightsSha256 is missing');
-  if (typeof json.rng !== 'object' || json.rng === null) bad('rng state is missing');
+  if (!isRngState(json.rng)) bad('rng state is missing or damaged');
   if (json.backend !== undefined && typeof json.backend !== 'string') bad('backend is not a string');
   return { ...(json as CheckpointJson), config };
+}
+
+/** An Alea generator's state: `c` a non-negative integer, `s0..s2` fractions in [0, 1), `spare` a number or null. */
+function isRngState(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { alea, spare } = value as { alea?: Record<string, unknown>; spare?: unknown };
+  if (typeof alea !== 'object' || alea === null) return false;
+  const unit = (x: unknown): boolean => typeof x === 'number' && x >= 0 && x < 1;
+  const c = alea.c;
+  return (
+    typeof c === 'number' &&
+    Number.isInteger(c) &&
+    c >= 0 &&
+    unit(alea.s0) &&
+    unit(alea.s1) &&
+    unit(alea.s2) &&
+    (spare === undefined || spare === null || (typeof spare === 'number' && Number.isFinite(spare)))
+  );
 }
 
 function sha256(bytes: Uint8Array): string {

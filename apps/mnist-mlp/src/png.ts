@@ -1,7 +1,7 @@
 // Reads and writes PNG files (through pngjs, pure JavaScript) as 8-bit RGBA pixels.
 import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { writeFileAtomic } from '@tinygpt/cli-kit';
+import { describeFsError, writeFileAtomic } from '@tinygpt/cli-kit';
 
 /** An image as 8-bit RGBA, row-major: pixel (x, y) at `data[4 * (y * width + x)]`. */
 export interface RgbaImage {
@@ -15,8 +15,36 @@ export class ImageError extends Error {
   override name = 'ImageError';
 }
 
-/** Decodes a PNG of any colour type and bit depth into 8-bit RGBA. */
+/** The largest image decoded: 4096 × 4096 pixels (64 MB as RGBA); a digit needs far less. */
+export const MAX_PNG_PIXELS = 4096 * 4096;
+
+const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * Width and height from a PNG's IHDR chunk (the first one, at byte 8), read before anything is
+ * decoded, so a small file that claims a huge image is refused before it takes memory.
+ * @throws ImageError when the bytes are not a PNG or its header is damaged.
+ */
+export function pngSize(bytes: Uint8Array, file = 'image'): { width: number; height: number } {
+  if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) {
+    throw new ImageError(`${file} is not a readable PNG image (it does not start with the PNG signature)`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') {
+    throw new ImageError(`${file} is not a readable PNG image (its IHDR header is missing or truncated)`);
+  }
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** Decodes a PNG of any colour type and bit depth into 8-bit RGBA, refusing images above {@link MAX_PNG_PIXELS}. */
 export function decodePng(bytes: Uint8Array, file = 'image'): RgbaImage {
+  const { width, height } = pngSize(bytes, file);
+  if (width === 0 || height === 0) throw new ImageError(`${file} is an empty PNG image (${width}×${height})`);
+  if (width * height > MAX_PNG_PIXELS) {
+    throw new ImageError(
+      `${file} is ${width}×${height} pixels, more than the ${MAX_PNG_PIXELS.toLocaleString('en-US')} read here; scale it down first (a digit needs about 28×28)`,
+    );
+  }
   try {
     const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return {
@@ -25,7 +53,7 @@ export function decodePng(bytes: Uint8Array, file = 'image'): RgbaImage {
       data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength),
     };
   } catch (err) {
-    throw new ImageError(`${file} is not a readable PNG image (${(err as Error).message})`);
+    throw new ImageError(`${file} is not a readable PNG image (damaged or truncated data)`, { cause: err });
   }
 }
 
@@ -37,7 +65,7 @@ export function readPng(path: string): RgbaImage {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ImageError(
-      code === 'ENOENT' ? `image not found: ${path}` : `cannot read ${path} (${code ?? (err as Error).message})`,
+      code === 'ENOENT' ? `image not found: ${path}` : `cannot read ${path}: ${describeFsError(err)}`,
     );
   }
   return decodePng(bytes, path);

@@ -95,7 +95,18 @@ export async function train(
         loss.backward(); // backpropagation: ∂C/∂w for every weight and bias
         optimizer.lr = lrAt((epoch - 1) * stepsPerEpoch + step);
         optimizer.step(); // w ← w − η·∂C/∂w (or its momentum / Adam version)
-        lossSum += loss.item();
+        const value = loss.item();
+        if (!Number.isFinite(value)) {
+          // Stop before a diverged network can be saved over the last good checkpoint.
+          throw new Error(
+            `the loss became ${value} at epoch ${epoch}, step ${step + 1}; training stopped and ${
+              history.length > 0 && (opts.save ?? true)
+                ? `the last checkpoint in ${config.outDir} (epoch ${history.length})`
+                : 'no checkpoint'
+            } was kept (try a lower --learning-rate)`,
+          );
+        }
+        lossSum += value;
         if (step % 50 === 0 || step === stepsPerEpoch - 1) {
           progress.update(step + 1, { loss: lossSum / (step + 1) });
           await new Promise(setImmediate); // let a Ctrl-C in

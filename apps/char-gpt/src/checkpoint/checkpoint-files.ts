@@ -1,10 +1,10 @@
-// Writes a checkpoint directory atomically and reads one back, verifying every file's size and SHA-256 before trusting it.
+// Writes a checkpoint directory atomically (one locked writer) and reads one back consistently, verifying every file's size and SHA-256 before trusting it.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { SafetensorsError, decodeSafetensors, encodeSafetensors } from '@tinygpt/autograd/safetensors';
-import { recoverDir, replaceDirFiles } from './atomic-dir.js';
-import { CheckpointError, WEIGHT_FILES, parseCheckpointMeta } from './format.js';
+import { join, resolve } from 'node:path';
+import { SafetensorsError, decodeSafetensors, encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
+import { lockDir, readDirConsistent, recoverDirSwap, replaceDirAtomic } from '@tinygpt/cli-kit';
+import { CheckpointError, RUN_FILES, WEIGHT_FILES, parseCheckpointMeta, serializeMeta } from './format.js';
 import type { CheckpointMeta } from './format.js';
 
 /** A tensor as stored: shape and float32 data. */
@@ -22,74 +22,130 @@ export interface CheckpointContents {
   optimizer: Record<string, NamedTensor>;
 }
 
+const held = new Map<string, () => void>();
+
+/**
+ * Makes this process the one writer of run directory `dir`: takes its lock (`dir.lock`, see
+ * `lockDir`; a second writer is refused, a crashed one's lock taken over) and finishes any swap
+ * a crash interrupted. Returns the function that releases the lock.
+ * @throws CliError when another process is writing `dir`.
+ */
+export function openRunDir(dir: string): () => void {
+  const release = lockDir(dir, 'run directory');
+  try {
+    recoverDirSwap(dir, RUN_FILES);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  held.set(resolve(dir), release);
+  return () => {
+    held.delete(resolve(dir));
+    release();
+  };
+}
+
 /**
  * Writes `contents` into `dir` so that an interruption at any moment leaves either the previous
- * checkpoint or this one complete (see `replaceDirFiles`); `log.csv` is carried over.
- * `meta.files` is filled in here.
+ * checkpoint or this one complete, and a reader sees one of the two whole (see
+ * `replaceDirAtomic`); `log.csv` is carried over. `meta.files` is filled in here. The caller
+ * should hold the directory ({@link openRunDir}); otherwise it is held for this write only.
+ * @throws CheckpointError when a weight is NaN or infinite: such a checkpoint is never written.
  */
 export function writeCheckpoint(
   dir: string,
   contents: Omit<CheckpointContents, 'meta'> & { meta: Omit<CheckpointMeta, 'files'> },
 ): void {
+  for (const [file, tensors] of [
+    ['model.safetensors', contents.model],
+    ['optimizer.safetensors', contents.optimizer],
+  ] as const) {
+    const bad = findNonFinite(tensors);
+    if (bad) {
+      throw new CheckpointError(
+        `not writing a checkpoint to ${dir}: ${file} would hold ${bad.value} in "${bad.name}"; the last checkpoint was kept`,
+      );
+    }
+  }
   const model = encodeSafetensors(contents.model, { format: 'pt' });
   const optimizer = encodeSafetensors(contents.optimizer);
   const meta: CheckpointMeta = {
     ...contents.meta,
     files: { 'model.safetensors': describe(model), 'optimizer.safetensors': describe(optimizer) },
   };
-  replaceDirFiles(
-    dir,
-    {
-      'model.safetensors': model,
-      'optimizer.safetensors': optimizer,
-      'checkpoint.json': `${JSON.stringify(meta, null, 1)}\n`,
-    },
-    ['log.csv'],
-  );
+  const release = held.has(resolve(dir)) ? undefined : openRunDir(dir);
+  try {
+    replaceDirAtomic(
+      dir,
+      { 'model.safetensors': model, 'optimizer.safetensors': optimizer, 'checkpoint.json': serializeMeta(meta) },
+      { carry: ['log.csv'], owned: RUN_FILES },
+    );
+  } finally {
+    release?.();
+  }
 }
 
-/** Whether `dir` holds a checkpoint (after finishing any interrupted swap). */
+/** Whether `dir` holds a checkpoint (read-only: a swap in progress counts as the checkpoint it will leave). */
 export function hasCheckpoint(dir: string): boolean {
-  recoverDir(dir);
-  return existsSync(join(dir, 'checkpoint.json'));
+  try {
+    readCheckpointMeta(dir);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Reads only checkpoint.json of the checkpoint in `dir` (finishing an interrupted swap first):
- * what a resumed run needs to know before loading any tensor.
+ * Reads only checkpoint.json of the checkpoint in `dir`: what a resumed run needs to know before
+ * loading any tensor. Nothing on disk is changed, even after a crash (see `readableDir`).
  * @throws CheckpointError when there is no checkpoint or checkpoint.json is damaged.
  */
 export function readCheckpointMeta(dir: string): CheckpointMeta {
-  if (!existsSync(dir) && !existsSync(`${dir}.next`) && !existsSync(`${dir}.prev`)) {
-    throw new CheckpointError(`no checkpoint at ${dir}: the directory does not exist`);
+  return readDirConsistent(dir, (at) => readMetaAt(dir, at), noDirectory);
+}
+
+/**
+ * Reads the checkpoint in `dir`; with `optimizer: false` the optimizer state is neither read nor
+ * checked (sampling and evaluation need only the weights). Readers never change the directory:
+ * while a writer swaps in a new checkpoint, the read is repeated until it sees one whole.
+ * @throws CheckpointError with one clear message when the directory, a file, its size, its hash
+ *   or its contents are not what checkpoint.json says, or a weight is not finite.
+ */
+export function readCheckpoint(dir: string, opts: { optimizer?: boolean } = {}): CheckpointContents {
+  return readDirConsistent(dir, (at) => readCheckpointAt(dir, at, opts), noDirectory);
+}
+
+function noDirectory(dir: string): CheckpointError {
+  return new CheckpointError(`no checkpoint at ${dir}: the directory does not exist`);
+}
+
+function readMetaAt(dir: string, at: string): CheckpointMeta {
+  if (!statSync(at).isDirectory()) throw new CheckpointError(`no checkpoint at ${dir}: not a directory`);
+  const jsonPath = join(at, 'checkpoint.json');
+  if (!existsSync(jsonPath)) {
+    const exchange = existsSync(join(at, 'config.json'));
+    throw new CheckpointError(
+      exchange
+        ? `${dir} is an exchange directory (config.json, no checkpoint.json), not a training checkpoint`
+        : `no checkpoint at ${dir}: checkpoint.json is missing`,
+    );
   }
-  recoverDir(dir);
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new CheckpointError(`no checkpoint at ${dir}: not a directory`);
-  const jsonPath = join(dir, 'checkpoint.json');
-  if (!existsSync(jsonPath)) throw new CheckpointError(`no checkpoint at ${dir}: checkpoint.json is missing`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(jsonPath, 'utf8'));
   } catch {
-    throw new CheckpointError(`${jsonPath} is damaged: it is not valid JSON (truncated?)`);
+    throw new CheckpointError(`${join(dir, 'checkpoint.json')} is damaged: it is not valid JSON (truncated?)`);
   }
-  return parseCheckpointMeta(parsed, jsonPath);
+  return parseCheckpointMeta(parsed, join(dir, 'checkpoint.json'));
 }
 
-/**
- * Reads the checkpoint in `dir`, finishing an interrupted swap first; with `optimizer: false` the
- * optimizer state is neither read nor checked (sampling and evaluation need only the weights).
- * @throws CheckpointError with one clear message when the directory, a file, its size, its hash
- *   or its contents are not what checkpoint.json says.
- */
-export function readCheckpoint(dir: string, opts: { optimizer?: boolean } = {}): CheckpointContents {
-  const meta = readCheckpointMeta(dir);
+function readCheckpointAt(dir: string, at: string, opts: { optimizer?: boolean }): CheckpointContents {
+  const meta = readMetaAt(dir, at);
   const files = opts.optimizer === false ? WEIGHT_FILES.slice(0, 1) : WEIGHT_FILES;
   const [model, optimizer = {}] = files.map((name) => {
     const path = join(dir, name);
-    if (!existsSync(path)) throw new CheckpointError(`checkpoint ${dir} is incomplete: ${name} is missing`);
-    const bytes = new Uint8Array(readFileSync(path));
+    if (!existsSync(join(at, name))) throw new CheckpointError(`checkpoint ${dir} is incomplete: ${name} is missing`);
+    const bytes = new Uint8Array(readFileSync(join(at, name)));
     const expected = meta.files[name];
     if (bytes.length !== expected.bytes) {
       throw new CheckpointError(
@@ -98,12 +154,16 @@ export function readCheckpoint(dir: string, opts: { optimizer?: boolean } = {}):
     }
     if (sha256(bytes) !== expected.sha256)
       throw new CheckpointError(`${path} is damaged: its SHA-256 does not match checkpoint.json`);
+    let tensors: Record<string, NamedTensor>;
     try {
-      return decodeSafetensors(bytes).tensors;
+      tensors = decodeSafetensors(bytes).tensors;
     } catch (err) {
       if (err instanceof SafetensorsError) throw new CheckpointError(`${path} is damaged: ${err.message}`);
       throw err;
     }
+    const bad = findNonFinite(tensors);
+    if (bad) throw new CheckpointError(`${path} holds ${bad.value} in "${bad.name}"; refusing non-finite weights`);
+    return tensors;
   });
   return { meta, model: model!, optimizer: optimizer! };
 }

@@ -1,10 +1,14 @@
 // The layout of a char-gpt checkpoint directory and the checks that refuse a damaged or foreign one with one clear message.
+import { createHash } from 'node:crypto';
 import type { RngState } from '@tinygpt/autograd';
 import type { GptConfig, TrainConfig } from '../config.js';
 
 /** The checkpoint format written here; a loader refuses other versions. */
 export const CHECKPOINT_FORMAT = 'tinygpt-char-gpt';
 export const CHECKPOINT_VERSION = 1;
+
+/** The files a char-gpt run keeps in its out dir; nothing else is ever written or deleted there. */
+export const RUN_FILES = ['checkpoint.json', 'model.safetensors', 'optimizer.safetensors', 'log.csv'] as const;
 
 /** Files of a checkpoint directory besides checkpoint.json, each listed there with its size and hash. */
 export const WEIGHT_FILES = ['model.safetensors', 'optimizer.safetensors'] as const;
@@ -40,6 +44,23 @@ export interface CheckpointMeta {
   files: Record<(typeof WEIGHT_FILES)[number], { bytes: number; sha256: string }>;
 }
 
+/**
+ * checkpoint.json's text: `meta` followed by `"sha256"`, the SHA-256 of the JSON of everything
+ * before it (as {@link metaChecksum} computes), so a changed byte of checkpoint.json is caught as
+ * a changed byte of a weight file is.
+ */
+export function serializeMeta(meta: CheckpointMeta): string {
+  return `${JSON.stringify({ ...meta, sha256: metaChecksum(meta) }, null, 1)}\n`;
+}
+
+/** SHA-256 of the JSON of checkpoint metadata without its own `sha256` field. */
+export function metaChecksum(meta: object): string {
+  const { sha256: _, ...rest } = meta as Record<string, unknown>;
+  return createHash('sha256')
+    .update(JSON.stringify(rest, null, 1))
+    .digest('hex');
+}
+
 type Check = [ok: boolean, what: string];
 
 /**
@@ -58,27 +79,54 @@ export function parseCheckpointMeta(value: unknown, where: string): CheckpointMe
       `format version ${JSON.stringify(value.version)} is not ${CHECKPOINT_VERSION}, the version this tinygpt reads`,
     );
   }
+  if (typeof value.sha256 !== 'string') return fail('"sha256" (the checksum of checkpoint.json) is missing');
+  if (value.sha256 !== metaChecksum(value)) {
+    throw new CheckpointError(`${where} is damaged: its contents do not match its "sha256" checksum`);
+  }
   const args = value.modelArgs;
   const rng = value.rng;
   const files = value.files;
+  const opt = value.optimizer;
+  const corpus = value.corpus;
   const checks: Check[] = [
     [isCount(value.iter), '"iter" must be a non-negative integer'],
     [typeof value.evaluated === 'boolean', '"evaluated" must be true or false'],
-    [value.bestValLoss === null || typeof value.bestValLoss === 'number', '"bestValLoss" must be a number or null'],
+    [value.bestValLoss === null || isFiniteNumber(value.bestValLoss), '"bestValLoss" must be a finite number or null'],
     [isObject(value.config), '"config" must be an object'],
     [isObject(args), '"modelArgs" must be an object'],
     [isObject(value.tokenizer), '"tokenizer" must be an object'],
-    [isObject(rng) && isObject(rng.alea), '"rng" must hold the generator state'],
-    [isObject(value.optimizer) && isCount(value.optimizer.step), '"optimizer.step" must be a non-negative integer'],
-    [isObject(value.corpus) && typeof value.corpus.source === 'string', '"corpus" must describe the training text'],
+    [isRngState(rng), '"rng" must hold the generator state (alea c, s0, s1, s2 and spare)'],
+    [isObject(opt) && isCount(opt.step), '"optimizer.step" must be a non-negative integer'],
+    [isObject(opt) && isFiniteNumber(opt.lr) && opt.lr >= 0, '"optimizer.lr" must be a non-negative number'],
+    [
+      isObject(corpus) &&
+        typeof corpus.source === 'string' &&
+        typeof corpus.name === 'string' &&
+        isCount(corpus.characters),
+      '"corpus" must describe the training text (name, source, characters)',
+    ],
     [isObject(files), '"files" must list the weight files'],
   ];
   if (isObject(args)) {
     for (const key of ['vocabSize', 'blockSize', 'nLayer', 'nHead', 'nEmbd'] as const) {
       checks.push([isCount(args[key]) && (args[key] as number) > 0, `"modelArgs.${key}" must be a positive integer`]);
     }
-    checks.push([typeof args.dropout === 'number', '"modelArgs.dropout" must be a number']);
+    checks.push([
+      isFiniteNumber(args.dropout) && args.dropout >= 0 && args.dropout < 1,
+      '"modelArgs.dropout" must be a number in [0, 1)',
+    ]);
     checks.push([typeof args.bias === 'boolean', '"modelArgs.bias" must be true or false']);
+    if (isCount(args.nEmbd) && isCount(args.nHead) && args.nHead > 0) {
+      checks.push([args.nEmbd % args.nHead === 0, '"modelArgs.nEmbd" must be a multiple of "modelArgs.nHead"']);
+    }
+  }
+  if (isObject(value.config) && isObject(args)) {
+    for (const key of ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const) {
+      checks.push([value.config[key] === args[key], `"config.${key}" must equal "modelArgs.${key}"`]);
+    }
+  }
+  if (isObject(opt) && isCount(opt.step) && isCount(value.iter)) {
+    checks.push([opt.step <= value.iter, '"optimizer.step" cannot exceed "iter"']);
   }
   if (isObject(files)) {
     for (const name of WEIGHT_FILES) {
@@ -95,6 +143,19 @@ export function parseCheckpointMeta(value: unknown, where: string): CheckpointMe
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** An Alea generator's state: `c` a small non-negative integer, `s0..s2` fractions in [0, 1), `spare` a number or null. */
+function isRngState(value: unknown): value is RngState {
+  if (!isObject(value) || !isObject(value.alea)) return false;
+  const { c, s0, s1, s2 } = value.alea;
+  const unit = (x: unknown): boolean => isFiniteNumber(x) && x >= 0 && x < 1;
+  const spare = value.spare === undefined || value.spare === null || isFiniteNumber(value.spare);
+  return isCount(c) && unit(s0) && unit(s1) && unit(s2) && spare;
 }
 
 function isCount(value: unknown): value is number {

@@ -1,9 +1,9 @@
 // Reads and writes a nanoGPT exchange directory: model.safetensors (nanoGPT state-dict names, float32) and config.json (model args and vocabulary).
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Rng } from '@tinygpt/autograd';
-import { SafetensorsError, decodeSafetensors, encodeSafetensors } from '@tinygpt/autograd/safetensors';
+import { SafetensorsError, decodeSafetensors, encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
+import { lockDir, readDirConsistent, readableDir, recoverDirSwap, replaceDirAtomic } from '@tinygpt/cli-kit';
 import { CharTokenizer } from '@tinygpt/tokenizer';
 import type { CharTokenizerJson } from '@tinygpt/tokenizer';
 import type { GptConfig } from '../config.js';
@@ -11,6 +11,7 @@ import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../checkpoint/format.js';
 import { loadModelTensors } from '../checkpoint/model-state.js';
 import { Gpt } from '../model/gpt.js';
+import { checkMemory } from '../memory.js';
 import { EXCHANGE_FILES, parseExchangeConfig, toExchangeConfig } from './exchange-config.js';
 import type { ExchangeConfig } from './exchange-config.js';
 import { fromNanoGptState } from './nanogpt-state.js';
@@ -40,7 +41,8 @@ export interface ExchangeModel {
  * and no checkpoint.json.
  */
 export function isExchangeDir(dir: string): boolean {
-  return existsSync(join(dir, 'config.json')) && !existsSync(join(dir, 'checkpoint.json'));
+  const at = readableDir(dir) ?? dir;
+  return existsSync(join(at, 'config.json')) && !existsSync(join(at, 'checkpoint.json'));
 }
 
 /**
@@ -76,10 +78,18 @@ export function loadExchangeModel(dir: string): ExchangeModel {
  * @throws CheckpointError when it is missing, not JSON, or not a valid config.
  */
 export function readExchangeConfig(dir: string): ExchangeConfig {
+  return readDirConsistent(dir, (at) => readExchangeConfigAt(dir, at), noExchangeDir);
+}
+
+function noExchangeDir(dir: string): CheckpointError {
+  return new CheckpointError(`no exchange directory at ${dir}: the directory does not exist`);
+}
+
+function readExchangeConfigAt(dir: string, at: string): ExchangeConfig {
   const path = join(dir, 'config.json');
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(readFileSync(join(at, 'config.json'), 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT')
       throw new CheckpointError(`exchange directory ${dir} is incomplete: config.json is missing`);
@@ -90,24 +100,30 @@ export function readExchangeConfig(dir: string): ExchangeConfig {
 
 /** The directory's contents and a model of its shape (random weights), which fixed the expected tensors. */
 function openExchangeDir(dir: string): { contents: ExchangeContents; model: Gpt } {
-  if (!existsSync(dir)) throw new CheckpointError(`no exchange directory at ${dir}: the directory does not exist`);
-  if (!statSync(dir).isDirectory()) throw new CheckpointError(`no exchange directory at ${dir}: not a directory`);
+  return readDirConsistent(dir, (at) => openExchangeDirAt(dir, at), noExchangeDir);
+}
+
+function openExchangeDirAt(dir: string, at: string): { contents: ExchangeContents; model: Gpt } {
+  if (!statSync(at).isDirectory()) throw new CheckpointError(`no exchange directory at ${dir}: not a directory`);
   for (const name of EXCHANGE_FILES) {
-    if (!existsSync(join(dir, name))) {
+    if (!existsSync(join(at, name))) {
       throw new CheckpointError(
         `exchange directory ${dir} is incomplete: ${name} is missing (it needs ${EXCHANGE_FILES.join(' and ')})`,
       );
     }
   }
-  const { config, tokenizer } = readExchangeConfig(dir);
+  const { config, tokenizer } = readExchangeConfigAt(dir, at);
+  checkMemory(config, { batchSize: 1, training: false }, `the model in ${dir}`);
   const modelPath = join(dir, 'model.safetensors');
   let tensors: Record<string, NamedTensor>;
   try {
-    tensors = decodeSafetensors(new Uint8Array(readFileSync(modelPath))).tensors;
+    tensors = decodeSafetensors(new Uint8Array(readFileSync(join(at, 'model.safetensors')))).tensors;
   } catch (err) {
     if (err instanceof SafetensorsError) throw new CheckpointError(`${modelPath} is damaged: ${err.message}`);
     throw err;
   }
+  const bad = findNonFinite(tensors);
+  if (bad) throw new CheckpointError(`${modelPath} holds ${bad.value} in "${bad.name}"; refusing non-finite weights`);
   // The initial weights are overwritten or discarded, so any seed will do.
   const model = new Gpt(config, { rng: new Rng(0) });
   const weights = fromNanoGptState(tensors, model, modelPath);
@@ -116,10 +132,11 @@ function openExchangeDir(dir: string): { contents: ExchangeContents; model: Gpt 
 
 /**
  * Writes an exchange directory: `weights` (nanoGPT names, as `modelTensors` gives them) to
- * model.safetensors in float32, and config.json. The files are written into a fresh sibling
- * directory that then replaces `dir` by two renames, so `dir` never holds a mix of old and new
- * files, nor a half-written one. An existing `dir` may hold only the two exchange files.
- * @throws CheckpointError when `dir` holds other files.
+ * model.safetensors in float32, and config.json. The directory is replaced whole by the one
+ * implementation of run directories (`replaceDirAtomic`, under the writer's lock), so `dir` never
+ * holds a mix of old and new files, nor a half-written one. An existing `dir` may hold only the
+ * two exchange files.
+ * @throws CheckpointError when `dir` holds other files, or a weight is not finite.
  */
 export function writeExchangeDir(dir: string, contents: ExchangeContents): void {
   if (existsSync(dir)) {
@@ -131,22 +148,19 @@ export function writeExchangeDir(dir: string, contents: ExchangeContents): void 
       );
     }
   }
+  const bad = findNonFinite(contents.weights);
+  if (bad) throw new CheckpointError(`not exporting to ${dir}: "${bad.name}" holds ${bad.value}`);
   const config = toExchangeConfig(contents.config, contents.tokenizer.chars);
   const model = encodeSafetensors(contents.weights, { format: 'pt' });
-  mkdirSync(dirname(dir), { recursive: true });
-  // A fresh sibling (same file system, so the renames are atomic), created with the usual permissions.
-  const staging = join(dirname(dir), `.${basename(dir)}.export-${process.pid}-${randomBytes(4).toString('hex')}`);
-  mkdirSync(staging);
-  const retired = `${staging}.old`;
+  const release = lockDir(dir, 'exchange directory');
   try {
-    writeFileSync(join(staging, 'model.safetensors'), model, { flush: true });
-    writeFileSync(join(staging, 'config.json'), `${JSON.stringify(config, null, 1)}\n`, { flush: true });
-    if (existsSync(dir)) renameSync(dir, retired);
-    renameSync(staging, dir);
-  } catch (err) {
-    rmSync(staging, { recursive: true, force: true });
-    if (existsSync(retired) && !existsSync(dir)) renameSync(retired, dir);
-    throw err;
+    recoverDirSwap(dir, EXCHANGE_FILES);
+    replaceDirAtomic(
+      dir,
+      { 'model.safetensors': model, 'config.json': `${JSON.stringify(config, null, 1)}\n` },
+      { owned: EXCHANGE_FILES },
+    );
+  } finally {
+    release();
   }
-  rmSync(retired, { recursive: true, force: true });
 }

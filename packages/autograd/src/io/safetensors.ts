@@ -85,6 +85,12 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw new SafetensorsError('header is not a JSON object');
   }
+  const names = topLevelKeys(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new SafetensorsError(`header lists tensor '${name}' twice`);
+    seen.add(name);
+  }
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
   const metadata: Record<string, string> = {};
@@ -98,6 +104,7 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
       }
       continue;
     }
+    if (name === '__proto__') throw new SafetensorsError(`tensor name '__proto__' is not allowed`);
     const { dtype, shape, data_offsets: offsets } = (entry ?? {}) as Record<string, unknown>;
     const size = typeof dtype === 'string' ? DTYPE_BYTES[dtype] : undefined;
     if (size === undefined) {
@@ -131,6 +138,46 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
     }
   }
   return { tensors, metadata };
+}
+
+/**
+ * The first value that is NaN or ±Infinity among `tensors`, with its tensor's name and index, or
+ * undefined when all are finite: what a loader or a checkpoint writer checks before trusting weights.
+ *
+ * @example
+ * const bad = findNonFinite(decodeSafetensors(bytes).tensors);
+ * if (bad) throw new Error(`'${bad.name}'[${bad.index}] is ${bad.value}`);
+ */
+export function findNonFinite(
+  tensors: Record<string, StoredTensor>,
+): { name: string; index: number; value: number } | undefined {
+  for (const [name, t] of Object.entries(tensors)) {
+    const data = t.data;
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      if (v - v !== 0) return { name, index: i, value: v }; // NaN and ±Infinity only
+    }
+  }
+  return undefined;
+}
+
+/** The keys of the top-level object of JSON `text` in order, duplicates included (JSON.parse keeps only the last). */
+function topLevelKeys(text: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      let k = j + 1;
+      while (k < text.length && /\s/.test(text[k]!)) k++;
+      if (depth === 1 && text[k] === ':') keys.push(JSON.parse(text.slice(i, j + 1)) as string);
+      i = j;
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+  }
+  return keys;
 }
 
 function writeF32(out: Uint8Array, at: number, data: Float32Array): void {

@@ -1,0 +1,89 @@
+// Memory a GPT will need, computed from its config before anything is allocated, and the refusal of what cannot fit.
+import { totalmem } from 'node:os';
+import { getBackend } from '@tinygpt/autograd';
+import type { GptConfig } from './config.js';
+import { CheckpointError } from './checkpoint/format.js';
+
+/** Bytes a WebAssembly (wasm32) memory can address: the wasm backend's ceiling. */
+const WASM_MAX_BYTES = 4 * 1024 ** 3;
+
+/** Parameters of a GPT of shape `config` (nanoGPT's count, tied lm_head counted once). */
+export function parameterCount(config: GptConfig): number {
+  const { vocabSize: V, blockSize: T, nLayer: L, nEmbd: C, bias } = config;
+  const b = bias ? 1 : 0;
+  const perLayer = 12 * C * C + 2 * C + b * 11 * C; // ln_1, c_attn, c_proj, ln_2, c_fc, mlp c_proj
+  return V * C + T * C + L * perLayer + C + b * C; // wte, wpe, blocks, ln_f
+}
+
+/** What a model and its work will take, in bytes. */
+export interface MemoryEstimate {
+  /** The weights alone (float32). */
+  weights: number;
+  /** Weights, gradients and AdamW's two moments. */
+  training: number;
+  /** Activations kept for the backward pass of one (batch, block) micro-batch. */
+  activations: number;
+  /** What the job needs in total: training + activations, or weights + one forward pass for sampling. */
+  total: number;
+}
+
+/**
+ * Estimates memory from the config alone: 4 bytes per parameter for sampling, 16 for training
+ * (weights, gradients, two AdamW moments), plus the activations a (batchSize, blockSize) batch
+ * keeps per layer (about 34·C + 5·nHead·T floats per position, as in Korthikanti et al. 2022) and
+ * the logits. Rough by design: it exists to refuse sizes that cannot fit before they are tried.
+ */
+export function estimateMemory(config: GptConfig, batch: { batchSize: number; training: boolean }): MemoryEstimate {
+  const { vocabSize: V, blockSize: T, nLayer: L, nHead: H, nEmbd: C } = config;
+  const weights = 4 * parameterCount(config);
+  const positions = batch.batchSize * T;
+  const perLayer = batch.training ? L * (34 * C + 5 * H * T) : 16 * C + 2 * H * T;
+  const activations = 4 * positions * (perLayer + 3 * V);
+  const training = batch.training ? 4 * weights : weights;
+  return { weights, training, activations, total: training + activations };
+}
+
+/** Bytes the current backend can hold: the machine's memory, and for wasm at most 4 GiB. */
+export function memoryBudget(): number {
+  const machine = totalmem();
+  return getBackend().name === 'wasm' ? Math.min(machine, WASM_MAX_BYTES) : machine;
+}
+
+/** `bytes` in the unit a person reads (`1.5 GB`, `12.0 MB`). */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0
+    ? `${value} bytes`
+    : value >= 1e6
+      ? `${value.toExponential(1)} ${units[unit]}`
+      : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * Refuses, before anything is allocated, a model (and for training, a batch) whose estimated
+ * memory exceeds what the backend can hold, naming the figure. `what` says whose model it is.
+ * @throws CheckpointError with the estimate and the budget.
+ */
+export function checkMemory(
+  config: GptConfig,
+  batch: { batchSize: number; training: boolean },
+  what: string,
+  budget = memoryBudget(),
+): MemoryEstimate {
+  const estimate = estimateMemory(config, batch);
+  if (!(estimate.total <= budget)) {
+    const detail = batch.training
+      ? `${formatBytes(estimate.training)} for weights, gradients and AdamW moments + ${formatBytes(estimate.activations)} of activations for batch ${batch.batchSize} × block ${config.blockSize}`
+      : `${formatBytes(estimate.weights)} of weights + ${formatBytes(estimate.activations)} for a forward pass`;
+    throw new CheckpointError(
+      `${what} needs about ${formatBytes(estimate.total)} (${detail}), more than the ${formatBytes(budget)} available to the ${getBackend().name} backend; make it smaller (--n-layer, --n-embd, --block-size, --batch-size)`,
+    );
+  }
+  return estimate;
+}
