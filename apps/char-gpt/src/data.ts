@@ -31,7 +31,9 @@ export function splitIds(ids: Int32Array, blockSize: number, trainFraction = 0.9
     if (part.length <= blockSize) {
       throw new Error(
         `the corpus has ${ids.length} characters, so its ${name} split (${part.length}) is too short for --block-size ${blockSize}; ` +
-          `use a longer text or a block size below ${Math.max(1, Math.min(cut, ids.length - cut) - 1)}`,
+          (Math.min(cut, ids.length - cut) > 1
+            ? `use a longer text or --block-size ${Math.min(cut, ids.length - cut) - 1} or less`
+            : 'use a longer text'),
       );
     }
   }

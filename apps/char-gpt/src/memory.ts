@@ -87,3 +87,24 @@ export function checkMemory(
   }
   return estimate;
 }
+
+/**
+ * Refuses, before a model is built, a config that describes more parameters than the weight file
+ * holds values (a hand-edited `n_layer: 200000` beside a small model.safetensors): building it
+ * would allocate gigabytes only to find the tensors missing.
+ * @throws CheckpointError naming both counts.
+ */
+export function checkWeightsCover(
+  config: GptConfig,
+  tensors: Record<string, { data: { length: number } }>,
+  where: string,
+): void {
+  const needed = parameterCount(config);
+  let held = 0;
+  for (const [name, t] of Object.entries(tensors)) if (name !== 'lm_head.weight') held += t.data.length;
+  if (held < needed) {
+    throw new CheckpointError(
+      `${where} holds ${held.toLocaleString('en-US')} weights, but the model its config describes needs ${needed.toLocaleString('en-US')} (${formatBytes(4 * needed)}); the config does not match the weights`,
+    );
+  }
+}

@@ -268,7 +268,10 @@ export function lockDir(dir: string, what = 'directory'): () => void {
   try {
     mkdirSync(dirname(lock), { recursive: true });
   } catch (err) {
-    throw new CliError(`cannot create ${dirname(lock)}: ${describeFsError(err)}`, { cause: err });
+    // mkdir of a path whose last part is a file fails with EEXIST: that is the ENOTDIR case.
+    const cause =
+      (err as NodeJS.ErrnoException).code === 'EEXIST' ? Object.assign(err as Error, { code: 'ENOTDIR' }) : err;
+    throw new CliError(`cannot create ${dirname(lock)}: ${describeFsError(cause)}`, { cause: err });
   }
   const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {

@@ -127,7 +127,9 @@ function readMetaAt(dir: string, at: string): CheckpointMeta {
     throw new CheckpointError(
       exchange
         ? `${dir} is an exchange directory (config.json, no checkpoint.json), not a training checkpoint`
-        : `no checkpoint at ${dir}: checkpoint.json is missing`,
+        : existsSync(join(at, 'model.safetensors'))
+          ? `${dir} is incomplete: it holds model.safetensors but neither checkpoint.json (a pnpm pretrain checkpoint) nor config.json (an exchange directory)`
+          : `no checkpoint at ${dir}: checkpoint.json is missing`,
     );
   }
   let parsed: unknown;

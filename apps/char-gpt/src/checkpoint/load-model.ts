@@ -2,7 +2,7 @@
 import { Rng } from '@tinygpt/autograd';
 import { CharTokenizer, TokenizerError } from '@tinygpt/tokenizer';
 import { Gpt } from '../model/gpt.js';
-import { checkMemory } from '../memory.js';
+import { checkMemory, checkWeightsCover } from '../memory.js';
 import { readCheckpoint } from './checkpoint-files.js';
 import { CheckpointError } from './format.js';
 import type { CheckpointMeta } from './format.js';
@@ -35,6 +35,7 @@ export function loadModel(dir: string): LoadedModel {
       `${dir}/checkpoint.json: the tokenizer has ${tokenizer.vocabSize} characters but the model ${meta.modelArgs.vocabSize}`,
     );
   }
+  checkWeightsCover(meta.modelArgs, weights, `${dir}/model.safetensors`);
   checkMemory(meta.modelArgs, { batchSize: 1, training: false }, `the model in ${dir}`);
   // The initial weights are overwritten at once, so any seed will do.
   const model = new Gpt(meta.modelArgs, { rng: new Rng(0) });

@@ -11,7 +11,7 @@ import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../checkpoint/format.js';
 import { loadModelTensors } from '../checkpoint/model-state.js';
 import { Gpt } from '../model/gpt.js';
-import { checkMemory } from '../memory.js';
+import { checkMemory, checkWeightsCover } from '../memory.js';
 import { EXCHANGE_FILES, parseExchangeConfig, toExchangeConfig } from './exchange-config.js';
 import type { ExchangeConfig } from './exchange-config.js';
 import { fromNanoGptState } from './nanogpt-state.js';
@@ -113,7 +113,6 @@ function openExchangeDirAt(dir: string, at: string): { contents: ExchangeContent
     }
   }
   const { config, tokenizer } = readExchangeConfigAt(dir, at);
-  checkMemory(config, { batchSize: 1, training: false }, `the model in ${dir}`);
   const modelPath = join(dir, 'model.safetensors');
   let tensors: Record<string, NamedTensor>;
   try {
@@ -124,6 +123,8 @@ function openExchangeDirAt(dir: string, at: string): { contents: ExchangeContent
   }
   const bad = findNonFinite(tensors);
   if (bad) throw new CheckpointError(`${modelPath} holds ${bad.value} in "${bad.name}"; refusing non-finite weights`);
+  checkWeightsCover(config, tensors, modelPath);
+  checkMemory(config, { batchSize: 1, training: false }, `the model in ${dir}`);
   // The initial weights are overwritten or discarded, so any seed will do.
   const model = new Gpt(config, { rng: new Rng(0) });
   const weights = fromNanoGptState(tensors, model, modelPath);
