@@ -1,6 +1,5 @@
 // The causal mask of self-attention: query i may look at keys 0..i of its own sequence, never later ones.
-import { tensor } from '@tinygpt/autograd';
-import type { Tensor } from '@tinygpt/autograd';
+import { Tensor } from '@tinygpt/autograd';
 
 let last: { T: number; Tk: number; mask: Tensor } | null = null;
 
@@ -27,6 +26,8 @@ export function causalMask(T: number, Tk: number): Tensor {
   const past = Tk - T;
   const data = new Float32Array(T * Tk);
   for (let i = 0; i < T; i++) data.fill(1, i * Tk + past + i + 1, (i + 1) * Tk);
-  last = { T, Tk, mask: tensor(data, [T, Tk]) };
+  // A plain array, not backend storage: a graph recorded earlier may still read the mask this one
+  // replaces, so it is left to the garbage collector (a backend copies it in for each use).
+  last = { T, Tk, mask: new Tensor(data, [T, Tk]) };
   return last.mask;
 }

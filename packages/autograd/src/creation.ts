@@ -3,7 +3,8 @@
 import type { Rng } from './rng.js';
 import type { Shape } from './shape.js';
 import { checkShape, showShape, sizeOf } from './shape.js';
-import { allocStorage } from './storage.js';
+import { getBackend } from './backend/active.js';
+import { track } from './lifetime.js';
 import { Tensor } from './tensor.js';
 
 /** Options shared by the creation functions. */
@@ -12,10 +13,20 @@ export interface CreateOptions {
   requiresGrad?: boolean;
 }
 
-/** A zero tensor of `shape` whose storage comes from the active backend. */
-export function empty(shape: Shape, opts: CreateOptions = {}): Tensor {
+/**
+ * A tensor of `shape` whose storage comes from the active backend, with unspecified contents (a
+ * recycled buffer keeps old values): for op outputs a kernel overwrites. `zeroed` fills it with 0.
+ * The tensor owns its storage: `dispose()` or the enclosing `tidy` scope gives it back. A tensor
+ * created with `requiresGrad` (a parameter) is long-lived: no scope tracks it.
+ */
+export function empty(shape: Shape, opts: CreateOptions = {}, zeroed = false): Tensor {
   checkShape(shape);
-  return new Tensor(allocStorage(sizeOf(shape)), shape, opts.requiresGrad ?? false);
+  const backend = getBackend();
+  const requiresGrad = opts.requiresGrad ?? false;
+  const t = new Tensor(backend.alloc(sizeOf(shape), zeroed), shape, requiresGrad);
+  t.owner = { refs: 1, backend };
+  if (!requiresGrad) track(t);
+  return t;
 }
 
 /**
@@ -47,7 +58,7 @@ export function scalar(value: number, opts: CreateOptions = {}): Tensor {
 
 /** All zeros. */
 export function zeros(shape: Shape, opts: CreateOptions = {}): Tensor {
-  return empty(shape, opts);
+  return empty(shape, opts, true);
 }
 
 /** All ones. */

@@ -2,7 +2,8 @@
 
 import { getBackend } from './backend/active.js';
 import type { OpName } from './ops/op-def.js';
-import { allocStorage, freeStorage } from './storage.js';
+import { relabelLeak } from './lifetime.js';
+import { allocZeroed, freeStorage } from './storage.js';
 import type { Tensor } from './tensor.js';
 
 /** How a tensor was made: the op, its inputs, and the chain-rule step that adds into their `grad`s. */
@@ -11,6 +12,13 @@ export interface Node {
   readonly inputs: readonly Tensor[];
   /** Given ∂L/∂out, accumulates ∂L/∂input into each input that requires grad. */
   readonly backward: (grad: Float32Array) => void;
+  /** Buffers the op allocated for its backward (not tensors), freed with the node. */
+  readonly saved?: readonly Float32Array[];
+}
+
+/** Frees the buffers a node saved for its backward. */
+export function releaseNode(node: Node): void {
+  if (node.saved) for (const b of node.saved) freeStorage(b);
 }
 
 let gradEnabled = true;
@@ -34,26 +42,35 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** Attaches a node to `out` when grad mode is on and some input requires grad; returns `out`. */
+/**
+ * Attaches a node to `out` when grad mode is on and some input requires grad; returns `out`.
+ * `saved` are buffers (from `allocStorage`) only backward reads: freed at once when nothing is
+ * recorded, else with the node (after its backward, or when `out` is disposed).
+ */
 export function record(
   out: Tensor,
   op: OpName,
   inputs: readonly Tensor[],
   backward: (grad: Float32Array) => void,
+  saved?: readonly Float32Array[],
 ): Tensor {
-  if (!gradEnabled) return out;
+  out.origin = op;
+  relabelLeak(out);
   let any = false;
-  for (const t of inputs) any ||= t.requiresGrad;
-  if (!any) return out;
+  if (gradEnabled) for (const t of inputs) any ||= t.requiresGrad;
+  if (!any) {
+    if (saved) for (const b of saved) freeStorage(b);
+    return out;
+  }
   out.requiresGrad = true;
-  out.node = { op, inputs, backward };
+  out.node = saved ? { op, inputs, backward, saved } : { op, inputs, backward };
   out.isLeaf = false;
   return out;
 }
 
 /** `t.grad`, allocated (zero) on first use, ready for backward kernels to accumulate into. */
 export function gradOf(t: Tensor): Float32Array {
-  return (t.grad ??= allocStorage(t.size));
+  return (t.grad ??= allocZeroed(t.size));
 }
 
 /** Tensors reachable from `root` through nodes, inputs before the tensors computed from them. */
@@ -88,7 +105,9 @@ export function topoSort(root: Tensor): Tensor[] {
 /**
  * Backpropagates from `root`: seeds ∂root/∂root (1 for a scalar, else `seed`), then visits nodes in
  * reverse topological order, each adding into its inputs' gradients. Leaf gradients accumulate
- * across calls; intermediate gradients and the graph itself are released as soon as they are used.
+ * across calls. Everything else is freed as soon as it has been used: each intermediate tensor
+ * (neither a leaf, nor `root`, nor kept by `keep()` or `retainsGrad`) is disposed right after its
+ * node's backward ran, since every op that reads it comes later in the graph and has run already.
  */
 export function backward(root: Tensor, seed?: Tensor): void {
   if (!root.requiresGrad) throw new Error('backward() on a tensor that does not require grad');
@@ -109,8 +128,11 @@ export function backward(root: Tensor, seed?: Tensor): void {
     const node = t.node;
     if (!node) continue;
     if (t.grad) node.backward(t.grad);
+    releaseNode(node);
     t.node = null;
-    if (!t.retainsGrad && t.grad) {
+    if (t.retainsGrad) continue;
+    if (t !== root && !t.kept) t.dispose();
+    else if (t.grad) {
       freeStorage(t.grad);
       t.grad = null;
     }

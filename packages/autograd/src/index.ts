@@ -4,6 +4,7 @@ export { Tensor } from './tensor.js';
 export type { Shape } from './shape.js';
 export type { Node } from './graph.js';
 export { noGrad, isGradEnabled } from './graph.js';
+export { tidy, keep, dispose, scopeDepth, detectLeaks, takeLeaks } from './lifetime.js';
 export { tensor, fromArray, zeros, ones, full, randn, rand, scalar, arange } from './creation.js';
 export type { CreateOptions } from './creation.js';
 export { Rng } from './rng.js';
@@ -47,4 +48,4 @@ export type { OptimizerState, ParamGroup } from './optim/optimizer.js';
 
 export { setBackend, getBackend } from './backend/active.js';
 export { cpuBackend } from './backend/cpu/index.js';
-export type { Backend, BinaryOp, UnaryOp, KernelShape, AdamWStep, SgdStep } from './backend/backend.js';
+export type { Backend, BinaryOp, UnaryOp, KernelShape, AdamWStep, SgdStep, MemoryStats } from './backend/backend.js';

@@ -2,11 +2,32 @@
 
 import { backward as runBackward } from './graph.js';
 import type { Node } from './graph.js';
+import { releaseNode } from './graph.js';
+import type { StorageOwner } from './lifetime.js';
+import { track, untrackLeak } from './lifetime.js';
 import type { MatmulOptions } from './ops/matmul.js';
 import type { Shape } from './shape.js';
 import { checkShape, showShape, sizeOf } from './shape.js';
 import { freeStorage } from './storage.js';
 import * as ops from './tensor-ops.js';
+
+/** What a disposed tensor's data becomes, so any later use is caught. */
+const DISPOSED = new Float32Array(0);
+
+/**
+ * A new tensor of `shape` over `base`'s data (shared, not copied): a view that holds a share of
+ * the storage, so the data lives until both are disposed.
+ */
+export function shareStorage(base: Tensor, shape: Shape): Tensor {
+  const out = new Tensor(base.data, shape);
+  out.origin = base.origin;
+  if (base.owner) {
+    base.owner.refs++;
+    out.owner = base.owner;
+    track(out);
+  }
+  return out;
+}
 
 /**
  * An n-dimensional array of float32 that records how it was computed, so `backward()` can
@@ -18,8 +39,7 @@ import * as ops from './tensor-ops.js';
 export class Tensor {
   /** Dimension sizes, outermost first, e.g. `[B, T, C]`. */
   readonly shape: Shape;
-  /** The values, contiguous row-major, `size` of them. */
-  data: Float32Array;
+  #data: Float32Array;
   /** ∂L/∂this after `backward()`, same layout as `data`; gradients accumulate (+=) until `zeroGrad()`. */
   grad: Float32Array | null = null;
   /** Whether ops on this tensor are recorded for backward. */
@@ -30,6 +50,16 @@ export class Tensor {
   retainsGrad = false;
   /** The op that produced this tensor, until backward releases it. */
   node: Node | null = null;
+  /** The op (or creation function) that made this tensor, for error messages and the leak detector. */
+  origin = 'tensor';
+  /** Marked by `keep()`: no `tidy` scope disposes it and backward does not free it. */
+  kept = false;
+  /**
+   * The storage share this tensor holds (null for a tensor wrapping an array it was given, whose
+   * memory is the caller's). Internal to the lifetime machinery.
+   * @internal
+   */
+  owner: StorageOwner | null = null;
 
   /** Wraps `data` (not copied) as a tensor of `shape`; data.length must equal the shape's size. */
   constructor(data: Float32Array, shape: Shape, requiresGrad = false) {
@@ -38,13 +68,50 @@ export class Tensor {
       throw new Error(`data has ${data.length} elements but shape ${showShape(shape)} needs ${sizeOf(shape)}`);
     }
     this.shape = Object.freeze([...shape]);
-    this.data = data;
+    this.#data = data;
     this.requiresGrad = requiresGrad;
+  }
+
+  /** The values, contiguous row-major, `size` of them. Throws once the tensor is disposed. */
+  get data(): Float32Array {
+    const d = this.#data;
+    if (d === DISPOSED) this.usedAfterDispose();
+    return d;
+  }
+
+  private usedAfterDispose(): never {
+    throw new Error(
+      `a tensor made by ${this.origin} (shape [${this.shape.join(', ')}]) was used after it was disposed ` +
+        '(by dispose(), the end of its tidy() scope, or backward() freeing an intermediate): keep() it, or return it from the scope',
+    );
+  }
+
+  /** Whether `dispose()` has run (the storage is gone). */
+  get disposed(): boolean {
+    return this.#data === DISPOSED;
+  }
+
+  /**
+   * Frees this tensor's storage (or its share, when views made by `reshape`/`detach` still use
+   * it), its gradient and what its node saved for backward. Any later use throws. Disposing twice
+   * does nothing.
+   */
+  dispose(): void {
+    if (this.#data === DISPOSED) return;
+    if (this.grad) freeStorage(this.grad);
+    this.grad = null;
+    if (this.node) releaseNode(this.node);
+    this.node = null;
+    const owner = this.owner;
+    if (owner && --owner.refs === 0) owner.backend.free(this.#data);
+    this.owner = null;
+    this.#data = DISPOSED;
+    untrackLeak(this);
   }
 
   /** Number of elements. */
   get size(): number {
-    return this.data.length;
+    return this.#data === DISPOSED ? sizeOf(this.shape) : this.#data.length;
   }
 
   /** Number of dimensions. */
@@ -63,9 +130,9 @@ export class Tensor {
     return Array.from(this.data);
   }
 
-  /** The same data with no history and no gradient. */
+  /** The same data (shared, not copied) with no history and no gradient. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape);
+    return shareStorage(this, this.shape);
   }
 
   /** Backpropagates from this tensor: seed 1 for a single element, else `grad` (same size). */

@@ -5,7 +5,7 @@
 // CPU backend) with ratios and fractions of peak; ms per training step of the MNIST 784-128-64-10
 // MLP and of nanoGPT's baby GPT. Contenders run in interleaved rounds; each keeps its best round.
 import os from 'node:os';
-import { AdamW, clipGradNorm, cpuBackend, crossEntropy, Rng, setBackend, tensor } from '@tinygpt/autograd';
+import { AdamW, clipGradNorm, cpuBackend, crossEntropy, Rng, setBackend, tensor, tidy } from '@tinygpt/autograd';
 import type { Backend } from '@tinygpt/autograd';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -58,14 +58,10 @@ function race(contenders: Record<string, () => void>, rounds: number, ms: number
 }
 
 /**
- * Like `race` for training steps, awaiting the event loop after every step as the apps do (so
- * the memory of collected tensors is reclaimed); returns each contender's best mean ms per step.
+ * Like `race` for training steps, each step in a `tidy` scope as the apps take it (every tensor of
+ * the step freed at its end, no event-loop turn); returns each contender's best mean ms per step.
  */
-async function raceSteps(
-  contenders: Record<string, () => void>,
-  rounds: number,
-  steps: number,
-): Promise<Record<string, number>> {
+function raceSteps(contenders: Record<string, () => void>, rounds: number, steps: number): Record<string, number> {
   const best: Record<string, number> = {};
   for (let r = 0; r <= rounds; r++) {
     for (const [name, step] of Object.entries(contenders)) {
@@ -73,9 +69,8 @@ async function raceSteps(
       let total = 0;
       for (let s = 0; s < n; s++) {
         const t0 = performance.now();
-        step();
+        tidy(step);
         total += performance.now() - t0;
-        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       if (r > 0) best[name] = Math.min(best[name] ?? Infinity, total / n);
     }
@@ -207,7 +202,7 @@ async function benchMnist(one: WasmBackend, many: WasmBackend): Promise<void> {
   console.log(
     `\nMNIST 784-128-64-10 ReLU MLP, batch ${B}, Adam: ms per training step, s per epoch (${stepsPerEpoch} steps)`,
   );
-  const t = await raceSteps(
+  const t = raceSteps(
     { 'TS cpu': ours(cpuBackend), 'tfjs-wasm': tfjs(), 'ours 1T': ours(one), [`ours ${many.threads}T`]: ours(many) },
     quick ? 2 : 5,
     quick ? 30 : 100,
@@ -248,7 +243,7 @@ async function benchGpt(one: WasmBackend, many: WasmBackend): Promise<void> {
   console.log(`\nnanoGPT baby config (4 layers, 4 heads, 128 dims, block 64, batch ${batch}): ms per iteration`);
   const contenders: Record<string, () => void> = { 'ours 1T': trainer(one), [`ours ${many.threads}T`]: trainer(many) };
   if (!quick) contenders['TS cpu'] = trainer(cpuBackend);
-  const t = await raceSteps(contenders, quick ? 1 : 3, quick ? 5 : 15);
+  const t = raceSteps(contenders, quick ? 1 : 3, quick ? 5 : 15);
   for (const [name, ms] of Object.entries(t)) console.log(`${name.padEnd(12)}${pad(fixed(ms, 1), 8)} ms/iter`);
   console.log(
     'reference (root README, Reference figures): PyTorch 1.13 + OpenBLAS 1 thread 61 ms/iter; with reference BLAS 838 ms/iter',

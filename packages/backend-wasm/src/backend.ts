@@ -74,8 +74,8 @@ export class WasmBackend implements Backend {
     this.runtime.close();
   }
 
-  alloc(size: number): Float32Array {
-    return this.runtime.heap.alloc(size);
+  alloc(size: number, zeroed = true): Float32Array {
+    return this.runtime.heap.alloc(size, zeroed);
   }
 
   free(buffer: Float32Array): void {
@@ -106,7 +106,7 @@ export class WasmBackend implements Backend {
 
   private stage(x: Float32Array | Int32Array, writeBack: boolean): Ptr {
     const heap = this.runtime.heap;
-    const block = heap.alloc(x.length);
+    const block = heap.alloc(x.length, false);
     const at = heap.addressOf(block);
     if (x instanceof Int32Array) new Int32Array(block.buffer, at, x.length).set(x);
     else block.set(x);

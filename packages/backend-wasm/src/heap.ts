@@ -6,8 +6,6 @@ import type { Ptr } from './module.js';
 export const HEAP_BASE = 65536;
 
 const PAGE = 65536;
-/** Garbage-collector pressure is paid in ArrayBuffers of at least this many bytes. */
-const BALLAST_BYTES = 1 << 20;
 /** Blocks are multiples of a cache line, so every buffer is 64-byte aligned. */
 const LINE = 64;
 
@@ -32,29 +30,23 @@ export interface HeapStats {
   liveBlocks: number;
   /** Bytes in freed blocks waiting on a free list for reuse. */
   freeBytes: number;
+  /**
+   * Bytes of blocks ever carved from the memory (live plus free): the high-water mark. Once every
+   * request is served from the free lists it stays exactly where it is.
+   */
+  highWaterBytes: number;
 }
 
 /** Options of a `WasmHeap`. */
 export interface HeapOptions {
-  /**
-   * Give blocks dropped by the garbage collector without `free` back to the free lists (via a
-   * FinalizationRegistry, whose callbacks run when the event loop turns: a training loop should
-   * await between steps, as the apps do). Default true.
-   */
-  reclaimCollected?: boolean;
   /** Fill freed blocks with NaN so a use after free shows up in results (for tests). Default false. */
   poisonFreed?: boolean;
-  /**
-   * Bytes of garbage-collector pressure per byte allocated (default 0.25; 0 turns it off). The
-   * collector cannot see WebAssembly memory, so blocks carry untouched ArrayBuffers of this
-   * fraction of their size (one per MiB owed), which it does count: dropped tensors then get
-   * collected, and their blocks reclaimed, before the memory balloons.
-   */
-  gcPressure?: number;
 }
 
 /**
- * Hands out zero-filled Float32Array views into a WebAssembly.Memory and takes them back.
+ * Hands out Float32Array views into a WebAssembly.Memory and takes them back. Blocks return only
+ * through `free` (autograd calls it when a tensor is disposed: see its lifetime rules), never
+ * through the garbage collector, so memory use is the same whether or not the event loop turns.
  *
  * Growth: with a shared memory, growing leaves earlier views valid (each keeps the
  * SharedArrayBuffer it was made on), so the heap grows on demand up to the memory's maximum.
@@ -79,13 +71,7 @@ export class WasmHeap {
   private readonly freeLists = new Map<number, Ptr[]>();
   private liveBytes = 0;
   private freeBytes = 0;
-  private readonly registry: FinalizationRegistry<Ptr> | null;
   private readonly poison: boolean;
-  private readonly pressure: number;
-  /** The ArrayBuffers that make blocks visible to the garbage collector, each held by one block. */
-  private readonly ballast = new WeakMap<Float32Array, ArrayBuffer>();
-  /** Pressure owed since the last ballast buffer, in bytes. */
-  private debt = 0;
 
   /** Manages `memory` (whose first 64 KiB are left to the caller) of at most `maxBytes`. */
   constructor(memory: WebAssembly.Memory, maxBytes: number, options: HeapOptions = {}) {
@@ -94,8 +80,6 @@ export class WasmHeap {
     this.maxBytes = this.shared ? maxBytes : memory.buffer.byteLength;
     this.f32 = this.refresh();
     this.poison = options.poisonFreed ?? false;
-    this.pressure = options.gcPressure ?? 0.25;
-    this.registry = (options.reclaimCollected ?? true) ? new FinalizationRegistry((ptr) => this.release(ptr)) : null;
   }
 
   private refresh(): Float32Array {
@@ -109,8 +93,11 @@ export class WasmHeap {
     return this.f32;
   }
 
-  /** A zero-filled block for `size` floats, as a view of exactly `size` floats. */
-  alloc(size: number): Float32Array {
+  /**
+   * A block for `size` floats, as a view of exactly `size` floats: zero-filled when `zeroed`
+   * (default), else with whatever a recycled block held (for outputs a kernel overwrites).
+   */
+  alloc(size: number, zeroed = true): Float32Array {
     if (!Number.isInteger(size) || size < 0)
       throw new RangeError(`alloc: size must be a non-negative integer, got ${size}`);
     const bytes = blockBytes(size * 4);
@@ -122,18 +109,8 @@ export class WasmHeap {
     this.liveBytes += bytes;
     const out = new Float32Array(this.memory.buffer, ptr, size);
     // Fresh memory is zero already; a reused block is not.
-    if (recycled !== undefined) out.fill(0);
+    if (zeroed && recycled !== undefined) out.fill(0);
     this.owned.set(out, ptr);
-    if (this.registry) {
-      this.registry.register(out, ptr, out);
-      // The collector weighs ArrayBuffer bytes, not their number: one buffer per MiB of pressure,
-      // hung on the block that tipped it over, is as visible as one per block and far cheaper.
-      this.debt += bytes * this.pressure;
-      if (this.debt >= BALLAST_BYTES) {
-        this.ballast.set(out, new ArrayBuffer(Math.floor(this.debt)));
-        this.debt = 0;
-      }
-    }
     return out;
   }
 
@@ -144,14 +121,11 @@ export class WasmHeap {
       throw new Error('free: this buffer was not allocated by this backend, or was freed already');
     }
     this.owned.delete(buffer);
-    this.registry?.unregister(buffer);
-    this.ballast.delete(buffer);
     this.release(ptr);
   }
 
   private release(ptr: Ptr): void {
-    const bytes = this.live.get(ptr);
-    if (bytes === undefined) return;
+    const bytes = this.live.get(ptr)!;
     this.live.delete(ptr);
     this.liveBytes -= bytes;
     this.freeBytes += bytes;
@@ -170,7 +144,7 @@ export class WasmHeap {
       if (end > this.maxBytes) {
         throw new RangeError(
           `out of WebAssembly memory: ${bytes} more bytes needed, ${this.liveBytes} live of ${this.maxBytes} available. ` +
-            'Tensors dropped without free() come back only when the event loop turns: await between training steps',
+            'Tensors dropped without dispose() are never reused: run each step inside tidy()',
         );
       }
       // Grow by at least a quarter of the current size so growth happens rarely.
@@ -197,6 +171,7 @@ export class WasmHeap {
       liveBytes: this.liveBytes,
       liveBlocks: this.live.size,
       freeBytes: this.freeBytes,
+      highWaterBytes: this.top - HEAP_BASE,
     };
   }
 }

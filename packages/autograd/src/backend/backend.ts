@@ -20,6 +20,19 @@ export interface AdamWStep {
   bc2: number;
 }
 
+/** A backend's storage accounting, in bytes. */
+export interface MemoryStats {
+  /** Bytes in buffers handed out and not yet freed. */
+  liveBytes: number;
+  /** Bytes in freed buffers waiting on a free list for reuse. */
+  freeBytes: number;
+  /**
+   * Bytes of storage the backend has ever created (live plus free): its high-water mark. It stays
+   * put once every request is served from the free lists.
+   */
+  highWaterBytes: number;
+}
+
 /** SGD hyper-parameters for one update. */
 export interface SgdStep {
   lr: number;
@@ -36,10 +49,17 @@ export interface Backend {
   /** A short name for logs: `'cpu'`, `'wasm'`. */
   readonly name: string;
 
-  /** A zero-filled buffer of `size` floats; the only way tensor storage is created. */
-  alloc(size: number): Float32Array;
-  /** Hands a buffer from `alloc` back; the caller never touches it again. */
+  /**
+   * A buffer of `size` floats; the only way tensor storage is created. With `zeroed` (default true)
+   * it is all zeros; with `false` its contents are unspecified (a recycled buffer keeps old values),
+   * for outputs a kernel overwrites entirely. After the first training step every buffer should come from the
+   * backend's free lists, so steady state allocates nothing new.
+   */
+  alloc(size: number, zeroed?: boolean): Float32Array;
+  /** Hands a buffer from `alloc` back for reuse; the caller never touches it again. Freeing twice throws. */
   free(buffer: Float32Array): void;
+  /** How much storage the backend holds, for tests and logs. */
+  memoryStats(): MemoryStats;
 
   /** out = f(x), elementwise. */
   unary(op: UnaryOp, x: Float32Array, out: Float32Array): void;

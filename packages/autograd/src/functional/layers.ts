@@ -8,11 +8,10 @@ import { mul } from '../ops/mul.js';
 import { permute } from '../ops/permute.js';
 import { reshape } from '../ops/reshape.js';
 import { where } from '../ops/where.js';
-import { scalar } from '../creation.js';
-import { allocStorage } from '../storage.js';
+import { empty, scalar } from '../creation.js';
 import { normAxis, showShape } from '../shape.js';
 import type { Rng } from '../rng.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 
 /**
  * x·Wᵀ + b as torch.nn.functional.linear: x (..., in), weight (out, in), bias (out) → (..., out).
@@ -50,10 +49,11 @@ export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null,
 export function dropout(x: Tensor, p: number, rng: Rng, training: boolean): Tensor {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout: p must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
-  const mask = allocStorage(x.size);
-  const keep = p === 1 ? 0 : 1 / (1 - p);
-  for (let i = 0; i < mask.length; i++) mask[i] = rng.random() < p ? 0 : keep;
-  return mul(x, new Tensor(mask, x.shape));
+  const mask = empty(x.shape);
+  const scale = p === 1 ? 0 : 1 / (1 - p);
+  const m = mask.data;
+  for (let i = 0; i < m.length; i++) m[i] = rng.random() < p ? 0 : scale;
+  return mul(x, mask);
 }
 
 /** x with `value` wherever mask ≠ 0 (mask broadcasts to x, gets no gradient). */

@@ -117,6 +117,15 @@ export abstract class Module {
     for (const [name, src] of Object.entries(state)) byName.get(name)?.data.set(src.data);
   }
 
+  /**
+   * Frees every parameter (data and gradient). Parameters are long-lived: no `tidy` scope frees
+   * them, so a model that is done with calls this (on the wasm backend their memory is otherwise
+   * never reused). The module cannot be used afterwards.
+   */
+  dispose(): void {
+    for (const p of this.parameters()) p.dispose();
+  }
+
   /** Drops every parameter's gradient. */
   zeroGrad(): void {
     for (const p of this.parameters()) p.zeroGrad();

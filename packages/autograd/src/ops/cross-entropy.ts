@@ -39,8 +39,12 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, opts: CrossEnt
   const { sum, count } = be.crossEntropy(logits.data, rows, cols, ids, ignoreIndex, lse);
   const out = scalar(sum / count);
   // dz += g·(softmax(z) − onehot(target))/count
-  return record(out, 'crossEntropy', [logits], (g) =>
-    be.crossEntropyBackward(logits.data, lse, rows, cols, ids, ignoreIndex, g[0]! / count, gradOf(logits)),
+  return record(
+    out,
+    'crossEntropy',
+    [logits],
+    (g) => be.crossEntropyBackward(logits.data, lse, rows, cols, ids, ignoreIndex, g[0]! / count, gradOf(logits)),
+    [lse],
   );
 }
 

@@ -33,13 +33,19 @@ export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null,
   const rstd = allocStorage(rows);
   be.layerNorm(x.data, rows, cols, weight?.data ?? null, bias?.data ?? null, eps, out.data, mean, rstd);
   const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
-  return record(out, 'layerNorm', inputs, (g) => {
-    const dx = x.requiresGrad ? gradOf(x) : null;
-    const dw = weight?.requiresGrad ? gradOf(weight) : null;
-    const db = bias?.requiresGrad ? gradOf(bias) : null;
-    // dx += rstd·(ĝ − mean ĝ − x̂·mean(ĝ·x̂)) with ĝ = g·w; dw += Σ g·x̂; db += Σ g
-    be.layerNormBackward(x.data, g, rows, cols, weight?.data ?? null, mean, rstd, dx, dw, db);
-  });
+  return record(
+    out,
+    'layerNorm',
+    inputs,
+    (g) => {
+      const dx = x.requiresGrad ? gradOf(x) : null;
+      const dw = weight?.requiresGrad ? gradOf(weight) : null;
+      const db = bias?.requiresGrad ? gradOf(bias) : null;
+      // dx += rstd·(ĝ − mean ĝ − x̂·mean(ĝ·x̂)) with ĝ = g·w; dw += Σ g·x̂; db += Σ g
+      be.layerNormBackward(x.data, g, rows, cols, weight?.data ?? null, mean, rstd, dx, dw, db);
+    },
+    [mean, rstd],
+  );
 }
 
 /** The registry entry of `layerNorm`. */

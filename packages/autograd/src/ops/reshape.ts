@@ -4,7 +4,8 @@ import { getBackend } from '../backend/active.js';
 import { gradOf, record } from '../graph.js';
 import type { Shape } from '../shape.js';
 import { showShape, sizeOf } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { shareStorage } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
 
 /** `shape` with a single −1 replaced by whatever makes the sizes match `size`. */
@@ -24,7 +25,7 @@ export function inferShape(shape: Shape, size: number): number[] {
 
 /** The same data viewed as `shape` (one size may be −1). Shares storage with x. */
 export function reshape(x: Tensor, shape: Shape): Tensor {
-  const out = new Tensor(x.data, inferShape(shape, x.size));
+  const out = shareStorage(x, inferShape(shape, x.size));
   // dx += g (same layout)
   return record(out, 'reshape', [x], (g) => getBackend().axpy(1, g, gradOf(x)));
 }

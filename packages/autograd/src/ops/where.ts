@@ -1,10 +1,10 @@
 // Elementwise selection y = cond ? a : b, broadcast; the gradient goes to whichever side was chosen.
 
 import { getBackend } from '../backend/active.js';
-import { empty, scalar } from '../creation.js';
+import { empty } from '../creation.js';
 import { record } from '../graph.js';
 import { broadcastShapes } from '../shape.js';
-import { allocStorage, freeStorage } from '../storage.js';
+import { allocStorage, allocZeroed, freeStorage } from '../storage.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
 import { accumulateGrad } from './util.js';
@@ -19,7 +19,7 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   const out = empty(shape);
   be.where(cond.data, cond.shape, a.data, a.shape, b.data, b.shape, out.data, shape);
   return record(out, 'where', [a, b], (g) => {
-    const zero = scalar(0).data;
+    const zero = allocZeroed(1);
     const t = allocStorage(g.length);
     if (a.requiresGrad) {
       be.where(cond.data, cond.shape, g, shape, zero, [], t, shape); // da += g where cond
@@ -30,6 +30,7 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
       accumulateGrad(b, t, shape);
     }
     freeStorage(t);
+    freeStorage(zero);
   });
 }
 

@@ -1,7 +1,7 @@
 // AdamW (Loshchilov & Hutter 2019) exactly as torch.optim.AdamW: decoupled weight decay, bias-corrected moments.
 
 import { getBackend } from '../backend/active.js';
-import { allocStorage } from '../storage.js';
+import { allocZeroed, freeStorage } from '../storage.js';
 import type { Tensor } from '../tensor.js';
 import type { OptimizerState, ParamGroup } from './optimizer.js';
 import { copyBuffers, restoreBuffers, toGroups } from './optimizer.js';
@@ -41,10 +41,16 @@ export class AdamW {
     this.weightDecay = opts.weightDecay ?? 0.01;
     for (const g of this.groups) {
       for (const p of g.params) {
-        this.m.push(allocStorage(p.size));
-        this.v.push(allocStorage(p.size));
+        this.m.push(allocZeroed(p.size));
+        this.v.push(allocZeroed(p.size));
       }
     }
+  }
+
+  /** Frees the moment buffers; the optimizer cannot step again. */
+  dispose(): void {
+    for (const b of this.m.splice(0)) freeStorage(b);
+    for (const b of this.v.splice(0)) freeStorage(b);
   }
 
   /** One update of every parameter that has a gradient. */

@@ -1,7 +1,7 @@
 // Stochastic gradient descent with momentum and L2 weight decay, as torch.optim.SGD (dampening 0, no Nesterov).
 
 import { getBackend } from '../backend/active.js';
-import { allocStorage } from '../storage.js';
+import { allocZeroed, freeStorage } from '../storage.js';
 import type { Tensor } from '../tensor.js';
 import type { OptimizerState, ParamGroup } from './optimizer.js';
 import { copyBuffers, restoreBuffers, toGroups } from './optimizer.js';
@@ -34,7 +34,12 @@ export class SGD {
     this.lr = opts.lr;
     this.momentum = opts.momentum ?? 0;
     this.weightDecay = opts.weightDecay ?? 0;
-    if (this.momentum > 0) for (const g of this.groups) for (const p of g.params) this.buf.push(allocStorage(p.size));
+    if (this.momentum > 0) for (const g of this.groups) for (const p of g.params) this.buf.push(allocZeroed(p.size));
+  }
+
+  /** Frees the momentum buffers; the optimizer cannot step again. */
+  dispose(): void {
+    for (const b of this.buf.splice(0)) freeStorage(b);
   }
 
   /** One update of every parameter that has a gradient. */

@@ -11,20 +11,25 @@ import {
   softmaxBackward,
 } from './softmax.js';
 import { layerNorm, layerNormBackward } from './layer-norm.js';
+import { BufferPool } from './pool.js';
 import { sgemm } from './matmul.js';
 import { adamw, sgd } from './optim.js';
 import { axpy, broadcastTo, maxTo, scale, scatterAdd, sumSquares, sumTo } from './reduce.js';
 import { copyAxis, gather, gatherBackward, indexSelect, indexSelectBackward, permute } from './shape.js';
 import { powScalar, powScalarBackward, unary, unaryBackward } from './unary.js';
 
+const pool = new BufferPool();
+
 /**
- * The default backend. Storage is ordinary `Float32Array`s left to the garbage collector, so
- * `free` has nothing to do.
+ * The default backend. Storage is ordinary `Float32Array`s: `free` keeps a buffer on a free list
+ * for the next `alloc` of its length (see `BufferPool`); buffers never freed are left to the
+ * garbage collector.
  */
 export const cpuBackend: Backend = {
   name: 'cpu',
-  alloc: (size) => new Float32Array(size),
-  free: () => {},
+  alloc: (size, zeroed = true) => pool.alloc(size, zeroed),
+  free: (buffer) => pool.free(buffer),
+  memoryStats: () => pool.stats(),
   unary,
   unaryBackward,
   powScalar,
