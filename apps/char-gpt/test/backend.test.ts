@@ -15,7 +15,7 @@ describe('training on the wasm backend', () => {
   it('resumes bit for bit, and follows the js backend to 1e-5', async () => {
     const config = base();
     const { full, resumed } = await withBackend({ backend: 'wasm', threads: 2 }, async (backend) => {
-      expect(backend.describe()).toBe('wasm (2 threads)');
+      expect(backend.describe()).toMatch(/^wasm \(2 threads(, relaxed-simd)?\)$/);
       expect(getBackend().name).toBe('wasm');
       const full = await train(config);
       const stopped = { ...base(), data: config.data };

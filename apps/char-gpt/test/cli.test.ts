@@ -196,7 +196,7 @@ describe('CLI runs', () => {
     ]);
     expect([js.code, wasm.code]).toEqual([0, 0]);
     expect(js.stdout.split('\n')[0]).toBe('backend: js (1 thread)');
-    expect(wasm.stdout.split('\n')[0]).toBe('backend: wasm (1 thread)');
+    expect(wasm.stdout.split('\n')[0]).toMatch(/^backend: wasm \(1 thread(, relaxed-simd)?\)$/);
     const losses = (stdout: string): number[] =>
       [...stdout.matchAll(/^iter \d+: loss ([\d.]+)/gm)].map((m) => Number(m[1]));
     expect(losses(js.stdout)).toHaveLength(3);

@@ -22,6 +22,9 @@ describe('backend selection', () => {
     const active = await selectBackend({ backend: 'wasm', threads: 1 });
     expect(active).toMatchObject({ name: 'wasm', threads: 1 });
     expect(getBackend().name).toBe('wasm');
+    // The kernels' build is named when it is the relaxed-SIMD one (fused multiply-add).
+    const simd = (getBackend() as unknown as { simd: string }).simd;
+    expect(active.describe()).toBe(simd === 'relaxed-simd' ? 'wasm (1 thread, relaxed-simd)' : 'wasm (1 thread)');
     const c = tensor([1, 2, 3, 4], [2, 2]).matmul(tensor([5, 6, 7, 8], [2, 2]));
     expect(c.toArray()).toEqual([19, 22, 43, 50]);
   });

@@ -46,7 +46,7 @@ export interface ActiveBackend {
   name: BackendName;
   /** Threads the kernels run on (1 for `js`). */
   threads: number;
-  /** A one-line description for logs, e.g. `wasm (2 threads)`. */
+  /** A one-line description for logs, e.g. `wasm (2 threads, relaxed-simd)`. */
   describe(): string;
 }
 
@@ -55,7 +55,7 @@ export interface ActiveBackend {
  * its storage. Call it once, before the model is built or loaded.
  *
  * @example
- * const active = await selectBackend({ backend: 'wasm', threads: 0 }); // active.describe() → 'wasm (2 threads)'
+ * const active = await selectBackend({ backend: 'wasm', threads: 0 }); // active.describe() → 'wasm (2 threads, relaxed-simd)'
  */
 export async function selectBackend(config: BackendConfig): Promise<ActiveBackend> {
   const { backend, threads } = config;
@@ -73,7 +73,8 @@ export async function selectBackend(config: BackendConfig): Promise<ActiveBacken
   }
   const wasm = await useWasmBackend({ threads: threads || availableParallelism() });
   const n = wasm.threads;
-  return { name: 'wasm', threads: n, describe: () => `wasm (${n} thread${n === 1 ? '' : 's'})` };
+  const label = `wasm (${n} thread${n === 1 ? '' : 's'}${wasm.simd === 'relaxed-simd' ? ', relaxed-simd' : ''})`;
+  return { name: 'wasm', threads: n, describe: () => label };
 }
 
 function isBackendName(name: string): name is BackendName {

@@ -4,17 +4,9 @@ import {
   GELU_3K, GELU_C, GELU_K, HALF, INV_SQRT_2PI, MINUS_HALF, ONE, SQRT1_2,
   kv, loadTail, storeTail, vexp, verf, verfWithExp, vmadd, vsigmoid, vtanh,
 } from './simd-math';
+// Op codes numbered once, in scripts/op-codes.mjs (src/generated/op-codes.ts is the TypeScript side).
+import { ADD, DIV, EXP, GELU, GELU_TANH, LOG, MUL, NEG, RELU, SIGMOID, SQRT, SUB, TANH } from './generated/op-codes';
 
-// Unary op codes, in the order of src/kernels.ts `unaryCodes`.
-const NEG = 0;
-const EXP = 1;
-const LOG = 2;
-const SQRT = 3;
-const TANH = 4;
-const SIGMOID = 5;
-const RELU = 6;
-const GELU = 7;
-const GELU_TANH = 8;
 
 @inline function unaryV(op: i32, x: v128): v128 {
   if (op == NEG) return f32x4.neg(x);
@@ -160,11 +152,6 @@ export function powScalarBackward(x: usize, p: f32, dy: usize, dx: usize, n: i32
   }
 }
 
-// Binary op codes, in the order of src/kernels.ts `binaryCodes`.
-const ADD = 0;
-const SUB = 1;
-const MUL = 2;
-const DIV = 3;
 
 @inline function binV(op: i32, a: v128, b: v128): v128 {
   if (op == ADD) return f32x4.add(a, b);

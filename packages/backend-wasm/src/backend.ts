@@ -2,26 +2,12 @@
 
 import { cpuBackend } from '@tinygpt/autograd';
 import type { AdamWStep, Backend, BinaryOp, KernelShape, SgdStep, UnaryOp } from '@tinygpt/autograd';
+import { binaryCodes, unaryCodes } from './generated/op-codes.js';
 import type { HeapStats } from './heap.js';
 import { broadcastLayout, forEachBlock, permuteLayout } from './layout.js';
 import type { KernelExports, Ptr } from './module.js';
 import { WasmRuntime } from './runtime.js';
 import type { WasmOptions } from './runtime.js';
-
-/** Kernel codes of the unary ops, as assembly/elementwise.ts numbers them. */
-const unaryCodes: Record<UnaryOp, number> = {
-  neg: 0,
-  exp: 1,
-  log: 2,
-  sqrt: 3,
-  tanh: 4,
-  sigmoid: 5,
-  relu: 6,
-  gelu: 7,
-  geluTanh: 8,
-};
-/** Kernel codes of the binary ops. */
-const binaryCodes: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3 };
 
 /**
  * Items per thread below which a kernel is not split: waking a worker costs some microseconds,
@@ -62,6 +48,11 @@ export class WasmBackend implements Backend {
   /** Threads kernels are split across, this one included. */
   get threads(): number {
     return this.runtime.threads;
+  }
+
+  /** The instruction set the kernels were built for: `relaxed-simd` (fused multiply-add) or `simd`. */
+  get simd(): 'relaxed-simd' | 'simd' {
+    return this.runtime.relaxedSimd ? 'relaxed-simd' : 'simd';
   }
 
   /** How much of the module's memory tensors occupy. */

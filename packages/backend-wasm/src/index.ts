@@ -10,7 +10,7 @@ export { WasmRuntime } from './runtime.js';
 export type { WasmOptions } from './runtime.js';
 export { WasmHeap, blockBytes } from './heap.js';
 export type { HeapStats, HeapOptions } from './heap.js';
-export { sharedMemorySupported } from './module.js';
+export { relaxedSimdSupported, sharedMemorySupported } from './module.js';
 export type { KernelExports, Ptr } from './module.js';
 
 /**

@@ -1,6 +1,11 @@
 // Loads the kernels WebAssembly module embedded at build time and describes its exports.
 
-import { plainKernelsBase64, sharedKernelsBase64 } from './generated/kernels.js';
+import {
+  plainKernelsBase64,
+  plainRelaxedKernelsBase64,
+  sharedKernelsBase64,
+  sharedRelaxedKernelsBase64,
+} from './generated/kernels.js';
 
 /** A byte address in the module's linear memory. */
 export type Ptr = number;
@@ -206,11 +211,68 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Compiles the kernels for a shared memory (usable from worker threads) or an ordinary one.
- * Compilation is asynchronous so it also works on a browser's main thread.
+ * Compiles the kernels for a shared memory (usable from worker threads) or an ordinary one, built
+ * with relaxed SIMD (fused multiply-add) or plain SIMD. Compilation is asynchronous so it also works
+ * on a browser's main thread.
  */
-export function compileKernels(shared: boolean): Promise<WebAssembly.Module> {
-  return WebAssembly.compile(decodeBase64(shared ? sharedKernelsBase64 : plainKernelsBase64));
+export function compileKernels(shared: boolean, relaxed = false): Promise<WebAssembly.Module> {
+  const base64 = relaxed
+    ? shared
+      ? sharedRelaxedKernelsBase64
+      : plainRelaxedKernelsBase64
+    : shared
+      ? sharedKernelsBase64
+      : plainKernelsBase64;
+  return WebAssembly.compile(decodeBase64(base64));
+}
+
+/** The smallest module using `f32x4.relaxed_madd`: `(func (drop (f32x4.relaxed_madd (v128.const 0) ×3)))`. */
+function relaxedProbe(): Uint8Array<ArrayBuffer> {
+  const zero = new Array<number>(16).fill(0);
+  const v128Const = [0xfd, 0x0c, ...zero];
+  const body = [0x00, ...v128Const, ...v128Const, ...v128Const, 0xfd, 0x85, 0x02, 0x1a, 0x0b];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...[0x01, 0x04, 0x01, 0x60, 0x00, 0x00], // type section: () → ()
+    ...[0x03, 0x02, 0x01, 0x00], // function section: one function of type 0
+    ...[0x0a, body.length + 2, 0x01, body.length, ...body], // code section
+  ]);
+}
+
+/**
+ * Node 20 has relaxed SIMD behind a V8 flag that may be set before a module using it compiles
+ * (Node ≥ 22 and current Chromium have it on). Reached through `process.getBuiltinModule`, as
+ * pool.ts reaches worker_threads, so this file still loads in a browser, where it does nothing.
+ */
+function enableRelaxedSimdInNode(): void {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const load = proc?.getBuiltinModule;
+  if (typeof load !== 'function') return;
+  const v8 = load.call(proc, 'node:v8') as { setFlagsFromString?: (flags: string) => void } | undefined;
+  v8?.setFlagsFromString?.('--experimental-wasm-relaxed-simd');
+}
+
+let relaxedSupport: boolean | null = null;
+
+/**
+ * Whether this runtime compiles relaxed SIMD (`f32x4.relaxed_madd`), by validating a probe module;
+ * in Node 20 the feature is first switched on. Detected once.
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedSupport === null) {
+    const probe = relaxedProbe();
+    let ok = WebAssembly.validate(probe);
+    if (!ok) {
+      try {
+        enableRelaxedSimdInNode();
+        ok = WebAssembly.validate(probe);
+      } catch {
+        ok = false;
+      }
+    }
+    relaxedSupport = ok;
+  }
+  return relaxedSupport;
 }
 
 /** Instantiates compiled kernels over `memory` (which must match the variant: shared or not). */

@@ -2,7 +2,7 @@
 
 import { WasmHeap } from './heap.js';
 import type { HeapOptions } from './heap.js';
-import { compileKernels, instantiateKernels, sharedMemorySupported } from './module.js';
+import { compileKernels, instantiateKernels, relaxedSimdSupported, sharedMemorySupported } from './module.js';
 import type { KernelExports, Ptr, ThreadedKernel } from './module.js';
 import { ThreadPool } from './pool.js';
 
@@ -43,6 +43,11 @@ export interface WasmOptions extends HeapOptions {
    * unshared fallback a page without cross-origin isolation gets: one thread, fixed size.
    */
   sharedMemory?: boolean;
+  /**
+   * Use the kernels built with relaxed SIMD (fused multiply-add in the matmul): default whenever the
+   * runtime validates it; `false` forces plain SIMD (results differ in the last bits only).
+   */
+  relaxedSimd?: boolean;
 }
 
 /** Creates the memory: shared if possible (trying smaller maxima if 4 GiB is refused), else plain at full size. */
@@ -69,6 +74,8 @@ export class WasmRuntime {
   /** sgemm scratch, one per thread. */
   private readonly work: Ptr[];
   private readonly parallelThreshold: number;
+  /** Whether the kernels are the relaxed-SIMD build (`f32x4.relaxed_madd`) rather than plain SIMD. */
+  readonly relaxedSimd: boolean;
 
   private constructor(
     kernels: KernelExports,
@@ -76,7 +83,9 @@ export class WasmRuntime {
     pool: ThreadPool | null,
     work: Ptr[],
     parallelThreshold: number,
+    relaxedSimd: boolean,
   ) {
+    this.relaxedSimd = relaxedSimd;
     this.kernels = kernels;
     this.heap = heap;
     this.pool = pool;
@@ -93,14 +102,18 @@ export class WasmRuntime {
     const shared = (options.sharedMemory ?? true) && sharedMemorySupported();
     const maxMiB = options.maxMemoryMiB ?? (shared ? 4096 : 1024);
     const memory = createMemory(shared, options.initialMemoryMiB ?? 64, maxMiB);
-    const module = await compileKernels(shared);
+    if (options.relaxedSimd === true && !relaxedSimdSupported()) {
+      throw new Error('relaxed SIMD was asked for but this runtime does not support it');
+    }
+    const relaxed = options.relaxedSimd ?? relaxedSimdSupported();
+    const module = await compileKernels(shared, relaxed);
     const kernels = await instantiateKernels(module, memory);
     const heap = new WasmHeap(memory, Math.min(maxMiB * MIB, 65536 * PAGE), options);
     const threads = shared ? asked : 1;
     const workFloats = kernels.sgemmWorkspaceBytes() / 4;
     const work = Array.from({ length: threads }, () => heap.addressOf(heap.alloc(workFloats)));
     const pool = threads > 1 ? await ThreadPool.start(kernels, module, memory, CONTROL_BASE, work) : null;
-    return new WasmRuntime(kernels, heap, pool, work, options.parallelThreshold ?? 1 << 18);
+    return new WasmRuntime(kernels, heap, pool, work, options.parallelThreshold ?? 1 << 18, relaxed);
   }
 
   /** Threads kernels run on, this one included. */
