@@ -1,9 +1,8 @@
 // Autoregressive sampling from a Gpt with a KV cache, token for token what nanoGPT's generate() produces with its context crop.
-import { noGrad } from '@tinygpt/autograd';
 import type { Rng } from '@tinygpt/autograd';
 import { sampleNext } from '@tinygpt/sampler';
+import { GptDecoder } from './decoder.js';
 import type { Gpt } from './model/gpt.js';
-import { nextTurn } from './next-turn.js';
 
 /** How to pick each next token. */
 export interface SamplingOptions {
@@ -21,10 +20,29 @@ export interface SamplingOptions {
   onToken?: (id: number) => void;
 }
 
+/** Options of {@link generateSamples}: those of {@link generate}, with `onToken` told which sample. */
+export interface BatchSamplingOptions extends Omit<SamplingOptions, 'onToken'> {
+  /** Called with each token of sample `sample` as soon as it is chosen. */
+  onToken?: (sample: number, id: number) => void;
+}
+
+/**
+ * How many samples {@link generateSamples} should run side by side for a model of this shape: up
+ * to 16, fewer where one batch's attention scores (B·nHead·blockSize² floats when a full window
+ * is recomputed) would pass 16 Mi floats (64 MiB).
+ */
+export function samplesPerBatch(config: { nHead: number; blockSize: number }): number {
+  const perSample = config.nHead * config.blockSize * config.blockSize;
+  return Math.max(1, Math.min(16, Math.floor((16 << 20) / perSample)));
+}
+
+/** A long loop yields to the event loop this often (ms), so signals such as Ctrl-C get through. */
+const YIELD_MS = 50;
+
 /**
  * Continues `prompt` (token ids, at least one) by `maxNewTokens` sampled tokens and returns the
- * new ones. Runs in eval mode without recording a graph, then restores the model's mode; yields to
- * the event loop after each token (see {@link nextTurn}).
+ * new ones. Runs the model through a {@link GptDecoder} (no graph, buffers reused from step to
+ * step) and yields to the event loop every {@link YIELD_MS} ms.
  *
  * Each step feeds only the newest token and reuses every earlier key and value from the KV
  * cache. nanoGPT instead re-runs the last blockSize tokens at positions 0..blockSize-1 each
@@ -35,39 +53,79 @@ export interface SamplingOptions {
  * const ids = await generate(model, tokenizer.encode('\n'), { maxNewTokens: 100, temperature: 0.8, topK: 200, rng });
  */
 export async function generate(model: Gpt, prompt: Int32Array, opts: SamplingOptions): Promise<Int32Array> {
+  const { onToken, ...rest } = opts;
+  const [out] = await generateSamples(model, prompt, 1, { ...rest, onToken: onToken && ((_, id) => onToken(id)) });
+  return out!;
+}
+
+/**
+ * `n` continuations of the same prompt, generated side by side as one batch (B = n): each step
+ * runs the model once for all of them. Sample s draws the same random numbers it would draw if
+ * the samples were generated one after another from `opts.rng` (s·maxNewTokens draws in), so the
+ * text equals `n` calls of {@link generate} in a row, and `opts.rng` ends in the same state.
+ *
+ * @example
+ * const [a, b] = await generateSamples(model, prompt, 2, { maxNewTokens: 100, temperature: 0.8, rng });
+ */
+export async function generateSamples(
+  model: Gpt,
+  prompt: Int32Array,
+  n: number,
+  opts: BatchSamplingOptions,
+): Promise<Int32Array[]> {
   if (prompt.length === 0) throw new Error('generation needs a prompt of at least one token');
-  const { blockSize, vocabSize } = model.config;
-  const wasTraining = model.training;
-  model.eval();
+  const { blockSize, vocabSize: V } = model.config;
+  const steps = opts.maxNewTokens;
+  const outs = Array.from({ length: n }, () => new Int32Array(steps));
+  if (steps === 0) return outs;
+  // The sampler draws exactly one number per token unless greedy: sample s takes draws s·steps … (s+1)·steps − 1.
+  const streams = opts.temperature === 0 ? null : Float64Array.from({ length: n * steps }, () => opts.rng.random());
+  const drawn = new Int32Array(n);
+  const rngs = Array.from({ length: n }, (_, s) => () => streams![s * steps + drawn[s]!++]!);
+  const topK = opts.topK === undefined ? undefined : Math.min(opts.topK, V);
+  const decoder = new GptDecoder(model, n);
   try {
-    const caches = model.newCaches();
-    const context = Array.from(prompt);
-    const out = new Int32Array(opts.maxNewTokens);
-    /** Logits (V) of the last position after feeding `ids` to the cache. */
-    const step = (ids: Int32Array): Float32Array =>
-      noGrad(() => model.forward(ids, [1, ids.length], { caches, lastOnly: true }).logits.data); // (1, 1, V)
-    /** Logits after the last `blockSize` tokens of the context, from an emptied cache. */
-    const refill = (): Float32Array => {
-      for (const cache of caches) cache.reset();
-      return step(Int32Array.from(context.slice(-blockSize)));
+    // The contexts' last blockSize tokens, row-major (n, ≤ blockSize).
+    const window = (upTo: number): { ids: Int32Array; T: number } => {
+      const kept = prompt.subarray(Math.max(0, prompt.length + upTo - blockSize));
+      const fromOut = Math.min(upTo, blockSize - kept.length);
+      const T = kept.length + fromOut;
+      const ids = new Int32Array(n * T);
+      for (let s = 0; s < n; s++) {
+        ids.set(kept, s * T);
+        ids.set(outs[s]!.subarray(upTo - fromOut, upTo), s * T + kept.length);
+      }
+      return { ids, T };
     };
-    let logits = refill();
-    for (let i = 0; i < opts.maxNewTokens; i++) {
-      const next = sampleNext(logits, {
-        temperature: opts.temperature,
-        topK: opts.topK === undefined ? undefined : Math.min(opts.topK, vocabSize),
-        topP: opts.topP,
-        rng: () => opts.rng.random(),
-      });
-      out[i] = next;
-      context.push(next);
-      opts.onToken?.(next);
-      if (i === opts.maxNewTokens - 1) break;
-      await nextTurn();
-      logits = caches[0]!.length < blockSize ? step(Int32Array.of(next)) : refill();
+    let { ids, T } = window(0);
+    let logits = decoder.forward(ids, T);
+    const next = new Int32Array(n);
+    let lastYield = performance.now();
+    for (let i = 0; i < steps; i++) {
+      for (let s = 0; s < n; s++) {
+        const id = sampleNext(logits.subarray(s * V, (s + 1) * V), {
+          temperature: opts.temperature,
+          topK,
+          topP: opts.topP,
+          rng: rngs[s]!,
+        });
+        outs[s]![i] = next[s] = id;
+        opts.onToken?.(s, id);
+      }
+      if (i === steps - 1) break;
+      if (performance.now() - lastYield > YIELD_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
+      if (decoder.length < blockSize) logits = decoder.forward(next, 1);
+      else {
+        decoder.reset();
+        ({ ids, T } = window(i + 1));
+        logits = decoder.forward(ids, T);
+      }
     }
-    return out;
+    return outs;
   } finally {
-    model.train(wasTraining);
+    decoder.dispose();
   }
 }

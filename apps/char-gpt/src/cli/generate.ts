@@ -14,7 +14,7 @@ import {
 } from '@tinygpt/cli-kit';
 import { Rng } from '@tinygpt/autograd';
 import { TokenizerError } from '@tinygpt/tokenizer';
-import { generate } from '../generate.js';
+import { generateSamples, samplesPerBatch } from '../generate.js';
 import { loadModelDir } from '../interop/model-dir.js';
 import { userCwd, userPath } from '../paths.js';
 import { rewriteArgv } from './argv.js';
@@ -102,17 +102,26 @@ await runMain(async (argv) => {
     // On stderr, so stdout holds only the text; after every check, so an error stays one line.
     process.stderr.write(`backend: ${backend.describe()}\n`);
     const rng = new Rng(config.seed);
-    for (let s = 0; s < config.numSamples; s++) {
+    const opts = {
+      maxNewTokens: config.maxNewTokens,
+      temperature: config.temperature,
+      topK: config.topK,
+      topP: config.topP < 1 ? config.topP : undefined,
+      rng,
+    };
+    // The samples go through the model side by side, a batch at a time; the first of each batch streams.
+    const perBatch = samplesPerBatch(model.config);
+    for (let first = 0; first < config.numSamples; first += perBatch) {
+      const n = Math.min(perBatch, config.numSamples - first);
       process.stdout.write(prompt);
-      await generate(model, ids, {
-        maxNewTokens: config.maxNewTokens,
-        temperature: config.temperature,
-        topK: config.topK,
-        topP: config.topP < 1 ? config.topP : undefined,
-        rng,
-        onToken: (id) => process.stdout.write(tokenizer.decode([id])),
+      const samples = await generateSamples(model, ids, n, {
+        ...opts,
+        onToken: (s, id) => void (s === 0 && process.stdout.write(tokenizer.decode([id]))),
       });
-      process.stdout.write(s + 1 < config.numSamples ? '\n---------------\n' : '\n');
+      samples.forEach((sample, s) => {
+        if (s > 0) process.stdout.write(prompt + Array.from(sample, (id) => tokenizer.decode([id])).join(''));
+        process.stdout.write(first + s + 1 < config.numSamples ? '\n---------------\n' : '\n');
+      });
     }
   });
 });
