@@ -26,6 +26,8 @@ CONFIG_KEYS = ('batch_size', 'block_size', 'gradient_accumulation_steps', 'n_lay
                'bias', 'learning_rate', 'max_iters', 'weight_decay', 'beta1', 'beta2', 'grad_clip', 'decay_lr',
                'warmup_iters', 'lr_decay_iters', 'min_lr', 'eval_interval', 'eval_iters', 'log_interval',
                'always_save_checkpoint')
+# train.py's knobs that are Python floats (its configurator refuses a command-line override of another type).
+FLOAT_KEYS = ('dropout', 'learning_rate', 'weight_decay', 'beta1', 'beta2', 'grad_clip', 'min_lr')
 # nanoGPT's best_val_loss before any evaluation.
 NO_VAL_LOSS = 1e9
 

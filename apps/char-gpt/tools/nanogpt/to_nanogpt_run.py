@@ -26,7 +26,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run_handover import (  # noqa: E402
-    CONFIG_KEYS, NO_VAL_LOSS, adamw, model_params, nanogpt_groups, read_json, read_run_json, step_value)
+    CONFIG_KEYS, FLOAT_KEYS, NO_VAL_LOSS, adamw, model_params, nanogpt_groups, read_json, read_run_json, step_value)
 from safetensors_io import read_safetensors  # noqa: E402
 
 MODEL_ARGS = ('n_layer', 'n_head', 'n_embd', 'block_size', 'bias', 'vocab_size', 'dropout')  # train.py's order
@@ -39,7 +39,7 @@ def nanogpt_checkpoint(handover, masks):
     weights = read_safetensors(os.path.join(handover, 'model.safetensors'))
     moments = read_safetensors(os.path.join(handover, 'optimizer.safetensors'))
     model_args = {k: args[k] for k in MODEL_ARGS if k in args}
-    model_args['dropout'] = run['config'].get('dropout', model_args.get('dropout', 0.0))
+    model_args['dropout'] = float(run['config'].get('dropout', model_args.get('dropout', 0.0)))
     params = model_params(model_args, weights)
     groups = nanogpt_groups(params)
     if groups != [g['params'] for g in run['optimizer']['groups']]:
@@ -65,6 +65,7 @@ def nanogpt_checkpoint(handover, masks):
             model[f'transformer.h.{i}.attn.bias'] = torch.tril(torch.ones(T, T)).view(1, 1, T, T)
     dataset = run['dataset']
     config = {k: run['config'][k] for k in CONFIG_KEYS if k in run['config']}
+    config.update({k: float(v) for k, v in config.items() if k in FLOAT_KEYS})
     config.update(dataset=dataset, out_dir=f'out-{dataset}', init_from='resume')
     best = run['best_val_loss']
     ckpt = {
@@ -72,7 +73,7 @@ def nanogpt_checkpoint(handover, masks):
         'optimizer': optimizer.state_dict(),
         'model_args': model_args,
         'iter_num': run['iter_num'],
-        'best_val_loss': NO_VAL_LOSS if best is None else torch.tensor(best),
+        'best_val_loss': NO_VAL_LOSS if best is None else torch.tensor(best, dtype=torch.float64),  # exact
         'config': config,
     }
     return ckpt, dataset, args['chars']
