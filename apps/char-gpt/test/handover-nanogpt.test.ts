@@ -7,7 +7,9 @@ import { Rng } from '@tinygpt/autograd';
 import { pretrainConfig } from '../src/cli/pretrain-config.js';
 import { defaults } from '../src/config.js';
 import type { TrainConfig } from '../src/config.js';
+import { readCheckpoint } from '../src/checkpoint/checkpoint-files.js';
 import { exportRun } from '../src/interop/export-run.js';
+import { readHandoverDir } from '../src/interop/handover-dir.js';
 import { train } from '../src/train.js';
 import type { TrainResult } from '../src/train.js';
 import { scratchDir } from './helpers.js';
@@ -31,6 +33,11 @@ function python(args: string[], cwd?: string): string {
   const out = spawnSync(PYTHON, args, { cwd, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
   if (out.status !== 0) throw new Error(`${args.join(' ')} failed (${out.status}):\n${out.stdout}\n${out.stderr}`);
   return out.stdout;
+}
+
+/** The bytes of a float32 array. */
+function bits(data: Float32Array): Buffer {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** A few tens of kilobytes of random words from a 19-character alphabet. */
@@ -90,13 +97,31 @@ describe.skipIf(why !== null)("nanoGPT's train.py resumes a run handed over, and
     return python(['train.py', 'config/resume_words.py', ...NANOGPT_FLAGS, ...flags], work);
   }
 
-  it('--init_from=resume --eval_only=True reports the val loss of our run within 0.02', () => {
+  it('--init_from=resume --eval_only=True reports the val loss of our run within 0.02, and saves our weights and moments unchanged', () => {
     const out = nanoGpt(['--eval_only=True', '--max_iters=40']);
     const match = /step 40: train loss ([\d.]+), val loss ([\d.]+)/.exec(out);
     expect(match, out).not.toBeNull();
     const ourVal = ours.evals.at(-1)!;
     expect(ourVal.iter).toBe(40);
     expect(Math.abs(Number(match![2]) - ourVal.valLoss)).toBeLessThan(0.02);
+    // train.py saved ckpt.pt at that evaluation from its own model and AdamW: our weights and moments, bit for bit.
+    const saved = join(scratchDir(), 'saved');
+    python([
+      join(TOOLS, 'from_nanogpt_run.py'),
+      '--ckpt',
+      join(work, 'out-words', 'ckpt.pt'),
+      '--meta',
+      join(work, 'data', 'words', 'meta.pkl'),
+      '--out',
+      saved,
+    ]);
+    const theirs = readHandoverDir(saved);
+    const mine = readCheckpoint(config.outDir);
+    expect(theirs.run.optimizer.step).toBe(40);
+    for (const [name, t] of [...Object.entries(mine.model), ...Object.entries(mine.optimizer)]) {
+      const other = theirs.weights[name] ?? theirs.moments[name];
+      expect(other && bits(other.data).equals(bits(t.data)), name).toBe(true);
+    }
   }, 300_000);
 
   it('20 further nanoGPT iterations continue our loss curve, and the run comes back to continue here', async () => {
