@@ -1,16 +1,19 @@
-// `pnpm export --checkpoint DIR --out EXDIR`: writes a checkpoint's model as a nanoGPT exchange directory (model.safetensors + config.json) for PyTorch.
+// `pnpm export --checkpoint DIR --out EXDIR [--run]`: writes a checkpoint's model (or, with --run, the whole run) for PyTorch and nanoGPT.
 import { CliError, formatHelp, resolveConfig, runMain } from '@tinygpt/cli-kit';
 import { exportNanoGpt } from '../interop/export-nanogpt.js';
+import { exportRun } from '../interop/export-run.js';
 import { userCwd, userPath } from '../paths.js';
 
-const defaults = { checkpoint: '', out: '' };
+const defaults = { checkpoint: '', out: '', run: false, dataset: '' };
 
 const spec = {
   help: {
     checkpoint: 'checkpoint directory written by pnpm pretrain (its --out-dir)',
     out: 'exchange directory to write: model.safetensors and config.json (replaced if it holds only those)',
+    run: 'hand the whole run over to nanoGPT: also the AdamW state, counters, schedule and the data split (see docs/cpu-to-gpu.md)',
+    dataset: "with --run: nanoGPT's data/ directory name (default: the corpus name)",
   },
-  usage: 'pnpm export --checkpoint DIR --out EXDIR',
+  usage: 'pnpm export --checkpoint DIR --out EXDIR [--run [--dataset NAME]]',
   description:
     'Writes the model as nanoGPT\'s state dict in safetensors (float32, nanoGPT names) beside config.json (nanoGPT\'s model args and the vocabulary as "chars"); load it in PyTorch with tools/nanogpt/load_in_pytorch.py.',
   cwd: userCwd(),
@@ -29,6 +32,17 @@ await runMain(async (argv) => {
       exitCode: 2,
     });
   const out = userPath(config.out);
+  if (config.run) {
+    const dataset = config.dataset || undefined;
+    const summary = await exportRun(userPath(config.checkpoint), out, { dataset });
+    process.stdout.write(
+      `wrote ${out}: the run at iteration ${summary.iter} (weights, AdamW moments, run.json), ` +
+        `nanogpt/data/${summary.dataset}/ (train.bin ${summary.trainTokens.toLocaleString('en-US')} tokens, val.bin ${summary.valTokens.toLocaleString('en-US')}) and ${summary.configFile}\n` +
+        `next: python3 tools/nanogpt/to_nanogpt_run.py ${config.out}   (writes ckpt.pt and meta.pkl; needs torch)\n`,
+    );
+    return;
+  }
+  if (config.dataset) throw new CliError('--dataset goes with --run', { exitCode: 2 });
   const { config: args, tensors, params, bytes } = exportNanoGpt(userPath(config.checkpoint), out);
   const { nLayer, nHead, nEmbd, blockSize, vocabSize, bias } = args;
   process.stdout.write(

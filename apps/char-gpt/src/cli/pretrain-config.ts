@@ -13,6 +13,8 @@ import type { BackendConfig, ConfigSource } from '@tinygpt/cli-kit';
 import { choices, datasetName, defaults, flagName, help, validate } from '../config.js';
 import type { TrainConfig } from '../config.js';
 import { readCheckpointMeta } from '../checkpoint/checkpoint-files.js';
+import { adoptRun } from '../interop/adopt-run.js';
+import { isHandoverDir } from '../interop/handover-dir.js';
 import { modelDirArgs } from '../interop/model-dir.js';
 import { userCwd, userPath } from '../paths.js';
 import { isCorpusName } from '../run.js';
@@ -72,6 +74,8 @@ export function pretrainConfig(argv: readonly string[]): PretrainConfig | null {
     return config.initFrom === 'scratch' ? config : initFromModel(config, first.sources);
   }
   const outDir = userPath(peek.config.outDir);
+  // A run handed back by nanoGPT (tools/nanogpt/from_nanogpt_run.py) becomes a checkpoint first.
+  if (isHandoverDir(outDir)) adoptRun(outDir, { seed: peek.config.seed });
   const saved = readCheckpointMeta(outDir).config as Partial<Record<string, unknown>>;
   const base = { ...start };
   for (const key of Object.keys(start) as (keyof PretrainConfig)[]) {

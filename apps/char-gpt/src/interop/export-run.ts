@@ -1,0 +1,167 @@
+// Hands a char-gpt run over to nanoGPT: weights, AdamW moments, counters, schedule and the tokenized corpus split, written without torch.
+import { Rng } from '@tinygpt/autograd';
+import { encodeSafetensors } from '@tinygpt/autograd/safetensors';
+import { CharTokenizer, TokenizerError } from '@tinygpt/tokenizer';
+import type { TrainConfig } from '../config.js';
+import { readCheckpoint } from '../checkpoint/checkpoint-files.js';
+import { CheckpointError } from '../checkpoint/format.js';
+import { loadModelTensors } from '../checkpoint/model-state.js';
+import { toNanoGptName } from '../checkpoint/names.js';
+import { splitIds } from '../data.js';
+import { Gpt } from '../model/gpt.js';
+import { configureOptimizer } from '../optimizer.js';
+import { loadCorpus } from '../run.js';
+import { toExchangeConfig } from './exchange-config.js';
+import { writeHandoverDir } from './handover-dir.js';
+import { RUN_FORMAT, RUN_VERSION, toNanoGptConfig } from './run-json.js';
+import type { RunJson } from './run-json.js';
+
+/** What {@link exportRun} wrote. */
+export interface ExportRunSummary {
+  iter: number;
+  dataset: string;
+  /** Tokens in train.bin and val.bin. */
+  trainTokens: number;
+  valTokens: number;
+  /** The nanoGPT config file, relative to the handover directory. */
+  configFile: string;
+}
+
+/**
+ * Writes the run in checkpoint `checkpointDir` to `outDir` as a run handover directory:
+ * - model.safetensors + config.json: the exchange directory of `pnpm export`;
+ * - optimizer.safetensors: AdamW's `exp_avg` / `exp_avg_sq` under nanoGPT's parameter names;
+ * - run.json: `iter_num`, `best_val_loss`, nanoGPT's train.py knobs, AdamW's step, betas, eps and
+ *   the two parameter groups in nanoGPT's `configure_optimizers` order;
+ * - nanogpt/data/DATASET/{train.bin,val.bin,meta.json}: the same 90/10 split of the same corpus
+ *   as uint16 token ids, and the vocabulary;
+ * - nanogpt/config/resume_DATASET.py: a train.py config file that resumes the run.
+ * tools/nanogpt/to_nanogpt_run.py then adds nanogpt/out-DATASET/ckpt.pt and meta.pkl (they need torch).
+ * @throws CheckpointError for a damaged checkpoint, a corpus that is no longer the one trained on,
+ *   or an `outDir` holding other files.
+ *
+ * @example
+ * exportRun('runs/quick', 'runs/quick-handover'); // then: python3 tools/nanogpt/to_nanogpt_run.py runs/quick-handover
+ */
+export async function exportRun(
+  checkpointDir: string,
+  outDir: string,
+  opts: { dataset?: string } = {},
+): Promise<ExportRunSummary> {
+  const { meta, model: weights, optimizer: moments } = readCheckpoint(checkpointDir);
+  const config: TrainConfig = meta.config;
+  const tokenizer = CharTokenizer.fromJSON(meta.tokenizer);
+  const dataset = opts.dataset ?? datasetDirName(meta.corpus.name);
+  if (!/^[\w.-]+$/.test(dataset))
+    throw new CheckpointError(`--dataset must be a directory name (letters, digits, _ . -), got "${dataset}"`);
+  // The model and optimizer of this shape fix the parameter names and groups; the weights are checked against them.
+  const model = new Gpt(meta.modelArgs, { rng: new Rng(0) });
+  loadModelTensors(model, weights, `${checkpointDir}/model.safetensors`);
+  const { order } = configureOptimizer(model, config);
+  const names = order.map(([name]) => toNanoGptName(name));
+  const decayed = order.filter(([, p]) => p.ndim >= 2).length;
+  for (const name of names) {
+    for (const key of [`${name}.exp_avg`, `${name}.exp_avg_sq`])
+      if (!moments[key]) throw new CheckpointError(`${checkpointDir}/optimizer.safetensors lacks "${key}"`);
+  }
+  const corpus = await loadCorpus(config.data);
+  let ids: Int32Array;
+  try {
+    ids = tokenizer.encode(corpus.text);
+  } catch (err) {
+    if (err instanceof TokenizerError)
+      throw new CheckpointError(`${config.data} no longer fits the run's vocabulary: ${err.message}`);
+    throw err;
+  }
+  if (ids.length !== meta.corpus.characters) {
+    throw new CheckpointError(
+      `${config.data} has ${ids.length} characters but the run trained on ${meta.corpus.characters}; the corpus changed, so its split would not be the run's`,
+    );
+  }
+  if (tokenizer.vocabSize > 65536)
+    throw new CheckpointError(`a vocabulary of ${tokenizer.vocabSize} does not fit nanoGPT's uint16 .bin files`);
+  const splits = splitIds(ids, config.blockSize);
+  const run: RunJson = {
+    format: RUN_FORMAT,
+    version: RUN_VERSION,
+    writer: 'tinygpt',
+    iter_num: meta.iter,
+    best_val_loss: meta.bestValLoss,
+    dataset,
+    config: toNanoGptConfig(config),
+    optimizer: {
+      step: meta.optimizer.step,
+      lr: meta.optimizer.lr,
+      betas: [config.beta1, config.beta2],
+      eps: 1e-8,
+      groups: [
+        { weight_decay: config.weightDecay, params: names.slice(0, decayed) },
+        { weight_decay: 0, params: names.slice(decayed) },
+      ],
+    },
+    corpus: meta.corpus,
+  };
+  const optimizer: typeof moments = {};
+  for (const name of names) {
+    optimizer[`${name}.exp_avg`] = moments[`${name}.exp_avg`]!;
+    optimizer[`${name}.exp_avg_sq`] = moments[`${name}.exp_avg_sq`]!;
+  }
+  const configFile = `nanogpt/config/resume_${dataset}.py`;
+  const chars = tokenizer.chars;
+  writeHandoverDir(outDir, {
+    'model.safetensors': encodeSafetensors(weights, { format: 'pt' }),
+    'config.json': `${JSON.stringify(toExchangeConfig(meta.modelArgs, chars), null, 1)}\n`,
+    'optimizer.safetensors': encodeSafetensors(optimizer),
+    'run.json': `${JSON.stringify(run, null, 1)}\n`,
+    [`nanogpt/data/${dataset}/train.bin`]: uint16Bytes(splits.train),
+    [`nanogpt/data/${dataset}/val.bin`]: uint16Bytes(splits.val),
+    [`nanogpt/data/${dataset}/meta.json`]: `${JSON.stringify({ vocab_size: chars.length, itos: chars })}\n`,
+    [configFile]: nanoGptConfigFile(run, checkpointDir),
+  });
+  return { iter: meta.iter, dataset, trainTokens: splits.train.length, valTokens: splits.val.length, configFile };
+}
+
+/** A corpus name as a nanoGPT data/ directory name: `tinyshakespeare`, or a file's base name without extension. */
+export function datasetDirName(name: string): string {
+  const base = name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+  return base.replace(/[^\w.-]+/g, '_') || 'corpus';
+}
+
+/** train.py's knobs whose defaults are Python floats. */
+const FLOAT_KEYS = new Set(['dropout', 'learning_rate', 'weight_decay', 'beta1', 'beta2', 'grad_clip', 'min_lr']);
+
+/** Token ids as nanoGPT's .bin files hold them: little-endian uint16, one after another. */
+function uint16Bytes(ids: Int32Array): Uint8Array {
+  const bytes = new Uint8Array(ids.length * 2);
+  const view = new DataView(bytes.buffer);
+  ids.forEach((id, i) => view.setUint16(2 * i, id, true));
+  return bytes;
+}
+
+/** A train.py config file (Python assignments, read by nanoGPT's configurator.py) that resumes the run. */
+function nanoGptConfigFile(run: RunJson, from: string): string {
+  // Floats stay floats (1.0, not 1): nanoGPT's configurator refuses a command-line override of another type.
+  const py = (v: number | boolean | string, key = ''): string =>
+    typeof v === 'boolean'
+      ? v
+        ? 'True'
+        : 'False'
+      : typeof v === 'string'
+        ? `'${v}'`
+        : FLOAT_KEYS.has(key) && Number.isInteger(v)
+          ? v.toFixed(1)
+          : String(v);
+  const lines = [
+    `# Resumes the tinygpt char-gpt run of ${from.replace(/^.*[\\/]/, '')} at iteration ${run.iter_num}; written by pnpm export --run.`,
+    `#   python train.py config/resume_${run.dataset}.py`,
+    `#   torchrun --standalone --nproc_per_node=8 train.py config/resume_${run.dataset}.py`,
+    '# torchrun divides gradient_accumulation_steps among the processes, so it must be a multiple of their number;',
+    '# the same tokens per step on 8 GPUs: gradient_accumulation_steps × 8 and batch_size / 8 (see docs/cpu-to-gpu.md).',
+    `out_dir = ${py(`out-${run.dataset}`)}`,
+    `init_from = 'resume'`,
+    `dataset = ${py(run.dataset)}`,
+    ...Object.entries(run.config).map(([key, value]) => `${key} = ${py(value, key)}`),
+    '',
+  ];
+  return lines.join('\n');
+}
