@@ -13,5 +13,15 @@ export default defineConfig({
   server: { headers: isolation, host: '127.0.0.1' },
   preview: { headers: isolation, host: '127.0.0.1' },
   worker: { format: 'es' },
+  // Found up front, so the first visit in dev does not reload when the worker's imports are discovered.
+  optimizeDeps: {
+    include: [
+      'uplot',
+      'fflate',
+      '@tinygpt/autograd > seedrandom',
+      '@tinygpt/tokenizer > gpt-tokenizer/encoding/r50k_base',
+      '@tinygpt/tokenizer > gpt-tokenizer/bpeRanks/r50k_base',
+    ],
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 1500 },
 });

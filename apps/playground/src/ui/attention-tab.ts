@@ -3,6 +3,7 @@ import type { GptClient } from '../gpt/client.js';
 import type { ModelInfo } from '../gpt/protocol.js';
 import { showChar } from './bars.js';
 import { el, field, settings, toast } from './dom.js';
+import { hooks } from '../test-hooks.js';
 
 /** The maps the worker returns: the prompt's ids and, per layer, (nHead, T, T) weights. */
 export interface AttentionResult {
@@ -66,7 +67,7 @@ export function attentionTab(root: HTMLElement, client: GptClient): { setModel(i
     settings.set({ attnPrompt: prompt.value });
     try {
       const result = await client.request<AttentionResult>({ type: 'attention', prompt: prompt.value });
-      (window as unknown as { tinygptAttention?: AttentionResult }).tinygptAttention = result;
+      hooks.attention = result;
       draw(result);
     } catch (err) {
       toast((err as Error).message);

@@ -3,6 +3,7 @@ import type { GptClient } from '../gpt/client.js';
 import type { FromWorker, ModelInfo, SampleKnobs } from '../gpt/protocol.js';
 import { drawBars, showChar } from './bars.js';
 import { el, field, settings, toast } from './dom.js';
+import { hooks } from '../test-hooks.js';
 
 /** Builds the tab; `refresh()` recomputes the distribution (after training steps or a new model). */
 export function sampleTab(root: HTMLElement, client: GptClient): { setModel(info: ModelInfo): void } {
@@ -104,9 +105,12 @@ export function sampleTab(root: HTMLElement, client: GptClient): { setModel(info
       show(probs, `distribution "${showChar(msg.char)}" was drawn from`);
     };
     output.append(span);
+    hooks.generated = (hooks.generated ?? '') + msg.char;
   });
   go.onclick = async () => {
     output.replaceChildren(el('span', { class: 'prompt', text: prompt.value }));
+    hooks.generated = '';
+    delete output.dataset.done;
     go.disabled = true;
     stop.disabled = false;
     try {

@@ -7,6 +7,7 @@ import type { DirFiles, FromWorker, ModelInfo, RunHistory, RunState } from '../g
 import { downloadZip, readPicked } from './files.js';
 import { el, field, settings, toast } from './dom.js';
 import { LossChart } from './loss-chart.js';
+import { hooks } from '../test-hooks.js';
 
 /** Builds the tab into `root`; resolves the stored run (if any) once the worker has restored it. */
 export function trainTab(root: HTMLElement, client: GptClient, onModel: (info: ModelInfo) => void): void {
@@ -108,6 +109,8 @@ export function trainTab(root: HTMLElement, client: GptClient, onModel: (info: M
         info = msg.info;
         iter = msg.info.iter;
         history = msg.history;
+        hooks.history = history;
+        hooks.info = info;
         chart.show(history);
         samples.replaceChildren();
         for (const [i, text] of history.samples) addSample(i, text);
