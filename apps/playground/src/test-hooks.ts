@@ -6,6 +6,8 @@ export interface PlaygroundHooks {
   history?: RunHistory;
   info?: ModelInfo;
   attention?: { ids: Int32Array; maps: Float32Array[] };
+  /** Wall time of each training step this page has seen, in ms (the bench reads it). */
+  stepMs?: number[];
   /** The characters generated so far by the Sample tab's last Generate (without the prompt). */
   generated?: string;
 }

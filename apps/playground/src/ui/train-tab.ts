@@ -122,6 +122,7 @@ export function trainTab(root: HTMLElement, client: GptClient, onModel: (info: M
         history.steps.push([msg.iter - 1, msg.loss]);
         speed.textContent = `${Math.round(msg.tokensPerSec).toLocaleString()} tokens/s · ${msg.ms.toFixed(0)} ms/step`;
         speed.dataset.tokensPerSec = String(msg.tokensPerSec);
+        (hooks.stepMs ??= []).push(msg.ms);
         chart.update();
         showState('training');
         break;
