@@ -1,0 +1,231 @@
+// The GPT worker: owns the wasm backend and the run, trains it step by step (nanoGPT's loop), and answers the page's sampling and attention questions between steps.
+import { Rng, clipGradNorm, constantLr, cosineLr } from '@tinygpt/autograd';
+import { useWasmBackend } from '@tinygpt/backend-wasm';
+import { estimateLoss, generate, getBatch } from '@tinygpt/char-gpt/browser';
+import { attentionMaps, filteredProbs, nextLogits } from './model-views.js';
+import type { FromWorker, RunHistory, RunState, ToWorker } from './protocol.js';
+import { newRun, openRun, runInfo, saveRun } from './run.js';
+import type { PlayRun } from './run.js';
+import { deleteRun, getRun, putRun } from './store.js';
+
+/** char-gpt's loops yield with Node's setImmediate; a worker gets the same macrotask turn from a MessageChannel. */
+const g = globalThis as unknown as { setImmediate?: (fn: () => void) => void };
+if (!g.setImmediate) {
+  const channel = new MessageChannel();
+  const queue: (() => void)[] = [];
+  channel.port1.onmessage = () => queue.shift()?.();
+  g.setImmediate = (fn) => {
+    queue.push(fn);
+    channel.port2.postMessage(null);
+  };
+}
+const nextTurn = (): Promise<void> => new Promise((resolve) => g.setImmediate!(resolve));
+
+/** Seconds between automatic saves while training (besides every evaluation, pause and stop). */
+const SAVE_EVERY_MS = 10_000;
+
+let run: PlayRun | null = null;
+let text: string | null = null;
+let state: RunState = 'empty';
+let history: RunHistory = { steps: [], evals: [], samples: [] };
+let generating = false;
+let stopGeneration = false;
+
+const post = (message: FromWorker): void => postMessage(message);
+
+async function save(): Promise<void> {
+  if (!run) return;
+  await putRun({ files: await saveRun(run), text, name: run.corpus.name, history });
+}
+
+/** nanoGPT's loop from wherever the run stands, until paused, stopped or done. */
+async function trainLoop(): Promise<void> {
+  const r = run!;
+  const splits = r.splits!;
+  const { config } = r;
+  const { batchSize: B, blockSize: T, gradAccum, evalInterval, maxIters } = config;
+  const lrAt = config.decayLr ? cosineLr(config) : constantLr(config.learningRate);
+  const params = r.model.parameters();
+  const { optimizer } = r.opt;
+  let lastSave = performance.now();
+  r.model.train();
+  while (state === 'training') {
+    if ((r.iter % evalInterval === 0 || r.iter === maxIters) && !r.evaluated) {
+      const losses = await estimateLoss(r.model, splits, { ...config, rng: r.rng });
+      r.bestValLoss = Math.min(losses.val, r.bestValLoss ?? Infinity);
+      history.evals.push([r.iter, losses.train, losses.val]);
+      post({ type: 'eval', iter: r.iter, train: losses.train, val: losses.val });
+      const start = r.tokenizer.chars.includes('\n') ? '\n' : r.tokenizer.chars[0]!;
+      const ids = await generate(r.model, r.tokenizer.encode(start), {
+        maxNewTokens: config.sampleChars,
+        temperature: 0.8,
+        topK: 200,
+        rng: r.rng,
+      });
+      const sample = r.tokenizer.decode(ids);
+      history.samples.push([r.iter, sample]);
+      post({ type: 'sample', iter: r.iter, text: sample });
+      r.evaluated = true;
+      await save();
+      lastSave = performance.now();
+    }
+    if (r.iter >= maxIters) {
+      state = 'finished';
+      break;
+    }
+    const t0 = performance.now();
+    const lr = lrAt(r.iter);
+    optimizer.lr = lr;
+    let loss = 0;
+    for (let micro = 0; micro < gradAccum; micro++) {
+      const { x, y, shape } = getBatch(splits.train, B, T, r.rng);
+      const microLoss = r.model.forward(x, shape, { targets: y }).loss!;
+      loss += microLoss.item() / gradAccum;
+      microLoss.div(gradAccum).backward();
+    }
+    if (!Number.isFinite(loss)) {
+      state = 'stopped';
+      post({ type: 'error', message: `the loss became ${loss} at iteration ${r.iter}; lower the learning rate` });
+      break;
+    }
+    if (config.gradClip > 0) clipGradNorm(params, config.gradClip);
+    optimizer.step();
+    optimizer.zeroGrad();
+    const ms = performance.now() - t0;
+    history.steps.push([r.iter, loss]);
+    r.iter++;
+    r.evaluated = false;
+    post({ type: 'step', iter: r.iter, loss, ms, tokensPerSec: (B * T * gradAccum * 1000) / ms });
+    if (performance.now() - lastSave > SAVE_EVERY_MS) {
+      await save();
+      lastSave = performance.now();
+    }
+    await nextTurn();
+  }
+  await save();
+  post({ type: 'state', state, iter: r.iter, saved: true });
+}
+
+function announce(): void {
+  if (run) post({ type: 'model', info: runInfo(run), history, state });
+}
+
+async function handle(msg: ToWorker): Promise<void> {
+  switch (msg.type) {
+    case 'init': {
+      const backend = await useWasmBackend({ threads: msg.threads });
+      post({ type: 'ready', threads: backend.threads, isolated: self.crossOriginIsolated });
+      return;
+    }
+    case 'train':
+      if (state === 'training') throw new Error('a run is already training: stop it first');
+      run = newRun(msg.config, msg.text, msg.corpusName);
+      text = msg.text;
+      history = { steps: [], evals: [], samples: [] };
+      state = 'training';
+      announce();
+      return trainLoop();
+    case 'pause':
+      if (state === 'training') state = 'paused';
+      return;
+    case 'stop':
+      if (state === 'training') state = 'stopped';
+      else if (state === 'paused') {
+        state = 'stopped';
+        post({ type: 'state', state, iter: run?.iter ?? 0, saved: true });
+      }
+      return;
+    case 'resume':
+      if (!run?.splits || (state !== 'paused' && state !== 'stopped' && state !== 'loaded')) return;
+      if (run.iter >= run.config.maxIters && run.evaluated) return;
+      state = 'training';
+      post({ type: 'state', state, iter: run.iter, saved: false });
+      return trainLoop();
+    case 'restore': {
+      const stored = await getRun();
+      if (stored && state === 'empty') {
+        run = await openRun(stored.files, stored.name, stored.text);
+        text = stored.text;
+        history = stored.history;
+        state = 'paused';
+        announce();
+      }
+      post({ type: 'reply', id: msg.id, value: stored !== null });
+      return;
+    }
+    case 'forget':
+      await deleteRun();
+      post({ type: 'reply', id: msg.id, value: true });
+      return;
+    case 'export':
+      if (!run) throw new Error('there is no model to download yet');
+      post({ type: 'reply', id: msg.id, value: await saveRun(run) });
+      return;
+    case 'open': {
+      if (state === 'training') throw new Error('stop the training run before opening another model');
+      run = await openRun(msg.files, msg.name, null);
+      text = null;
+      history = { steps: [], evals: [], samples: [] };
+      state = 'loaded';
+      announce();
+      post({ type: 'reply', id: msg.id, value: runInfo(run) });
+      return;
+    }
+    case 'dist': {
+      if (!run) throw new Error('there is no model yet: train one or open a checkpoint');
+      const context = run.tokenizer.encode(msg.prompt || '\n');
+      post({ type: 'reply', id: msg.id, value: filteredProbs(nextLogits(run.model, context), msg.knobs) });
+      return;
+    }
+    case 'generate': {
+      if (!run) throw new Error('there is no model yet: train one or open a checkpoint');
+      if (generating) throw new Error('already generating');
+      const r = run;
+      const prompt = r.tokenizer.encode(msg.prompt || '\n');
+      const context = Array.from(prompt);
+      generating = true;
+      stopGeneration = false;
+      try {
+        await generate(r.model, prompt, {
+          maxNewTokens: msg.maxNewTokens,
+          temperature: msg.knobs.temperature,
+          topK: msg.knobs.topK > 0 ? msg.knobs.topK : undefined,
+          topP: msg.knobs.topP < 1 ? msg.knobs.topP : undefined,
+          rng: new Rng(msg.seed),
+          onToken: (id) => {
+            if (stopGeneration) throw new GenerationStopped();
+            // The distribution this token was drawn from, for the page to show when it is clicked.
+            const probs = filteredProbs(nextLogits(r.model, context), msg.knobs);
+            context.push(id);
+            post({ type: 'token', id: msg.id, char: r.tokenizer.chars[id] ?? '', probs });
+          },
+        });
+      } catch (err) {
+        if (!(err instanceof GenerationStopped)) throw err;
+      } finally {
+        generating = false;
+      }
+      post({ type: 'reply', id: msg.id, value: null });
+      return;
+    }
+    case 'stopGenerate':
+      stopGeneration = true;
+      return;
+    case 'attention': {
+      if (!run) throw new Error('there is no model yet: train one or open a checkpoint');
+      const ids = run.tokenizer.encode(msg.prompt || '\n').slice(-run.model.config.blockSize);
+      post({ type: 'reply', id: msg.id, value: { ids, maps: attentionMaps(run.model, ids) } });
+      return;
+    }
+  }
+}
+
+class GenerationStopped extends Error {}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const msg = event.data;
+  handle(msg).catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    post({ type: 'error', message, ...('id' in msg ? { id: msg.id } : {}) });
+  });
+};

@@ -1,0 +1,140 @@
+// The Sample tab: temperature, top-k and top-p; streaming text whose characters show the distribution they were drawn from; the live next-token bar chart.
+import type { GptClient } from '../gpt/client.js';
+import type { FromWorker, ModelInfo, SampleKnobs } from '../gpt/protocol.js';
+import { drawBars, showChar } from './bars.js';
+import { el, field, settings, toast } from './dom.js';
+import { hooks } from '../test-hooks.js';
+
+/** Builds the tab; `refresh()` recomputes the distribution (after training steps or a new model). */
+export function sampleTab(root: HTMLElement, client: GptClient): { setModel(info: ModelInfo): void } {
+  const temperature = el('input', { type: 'range', min: 0, max: 2, step: 0.05, 'data-testid': 'temperature' });
+  temperature.value = String(settings.number('temperature', 0.8));
+  const tempShown = el('output', { 'data-testid': 'temperature-value' });
+  const topK = el('input', { type: 'number', min: 0, max: 500, step: 1, 'data-testid': 'top-k' });
+  topK.value = String(settings.number('topK', 0));
+  const topP = el('input', { type: 'range', min: 0.05, max: 1, step: 0.05, 'data-testid': 'top-p' });
+  topP.value = String(settings.number('topP', 1));
+  const topPShown = el('output');
+  const prompt = el('textarea', { rows: 2, 'data-testid': 'prompt' });
+  prompt.value = settings.get('prompt') ?? 'Call me ';
+  const length = el('input', { type: 'number', min: 1, max: 2000, value: 200, 'data-testid': 'length' });
+  const seed = el('input', {
+    type: 'number',
+    min: 0,
+    value: settings.number('seed', 1337),
+    'data-testid': 'sample-seed',
+  });
+  const go = el('button', { text: 'Generate', 'data-testid': 'generate' });
+  const stop = el('button', { text: 'Stop', disabled: true });
+  const output = el('div', { class: 'generated', 'data-testid': 'generated' });
+  const canvas = el('canvas', { width: 640, height: 240, 'data-testid': 'bars' });
+  const caption = el('div', { class: 'status', 'data-testid': 'dist-caption' });
+  root.append(
+    el('section', { class: 'controls' }, [
+      field('prompt', prompt),
+      el('div', { class: 'row' }, [
+        field('temperature', temperature),
+        tempShown,
+        field('top-k (0 = off)', topK),
+        field('top-p', topP),
+        topPShown,
+      ]),
+      el('div', { class: 'row' }, [field('characters', length), field('seed', seed), go, stop]),
+    ]),
+    el('section', {}, [output, caption, canvas]),
+  );
+  let chars: string[] = [];
+  /** The character whose distribution is shown, or null for the next one after the prompt. */
+  let picked: { span: HTMLElement; probs: Float32Array } | null = null;
+  let asking = false;
+  let again = false;
+
+  const knobs = (): SampleKnobs => ({
+    temperature: Number(temperature.value),
+    topK: Math.max(0, Math.round(Number(topK.value))),
+    topP: Number(topP.value),
+  });
+  const show = (probs: Float32Array, what: string): void => {
+    const h = drawBars(canvas, probs, chars);
+    caption.dataset.entropy = String(h);
+    caption.textContent = `${what} · entropy ${h.toFixed(3)} nats · temperature ${knobs().temperature}`;
+  };
+  /** Asks the worker for the next-token distribution after the prompt, coalescing slider moves. */
+  const refresh = async (): Promise<void> => {
+    if (picked || chars.length === 0) return;
+    if (asking) {
+      again = true;
+      return;
+    }
+    asking = true;
+    try {
+      const probs = await client.request<Float32Array>({ type: 'dist', prompt: prompt.value, knobs: knobs() });
+      show(probs, 'next character after the prompt');
+    } catch (err) {
+      caption.textContent = (err as Error).message;
+    } finally {
+      asking = false;
+      if (again) {
+        again = false;
+        void refresh();
+      }
+    }
+  };
+  const onKnobs = (): void => {
+    tempShown.textContent = Number(temperature.value).toFixed(2);
+    topPShown.textContent = Number(topP.value).toFixed(2);
+    settings.set({ temperature: temperature.value, topK: topK.value, topP: topP.value, prompt: prompt.value });
+    picked?.span.classList.remove('picked');
+    picked = null;
+    void refresh();
+  };
+  for (const input of [temperature, topK, topP, prompt]) input.oninput = onKnobs;
+  onKnobs();
+
+  client.listen((msg: FromWorker) => {
+    if (msg.type !== 'token') return;
+    const span = el('span', {
+      text: msg.char === '\n' ? '⏎\n' : msg.char,
+      title: 'click: the distribution it was drawn from',
+    });
+    const { probs } = msg;
+    span.onclick = () => {
+      picked?.span.classList.remove('picked');
+      picked = { span, probs };
+      span.classList.add('picked');
+      show(probs, `distribution "${showChar(msg.char)}" was drawn from`);
+    };
+    output.append(span);
+    hooks.generated = (hooks.generated ?? '') + msg.char;
+  });
+  go.onclick = async () => {
+    output.replaceChildren(el('span', { class: 'prompt', text: prompt.value }));
+    hooks.generated = '';
+    delete output.dataset.done;
+    go.disabled = true;
+    stop.disabled = false;
+    try {
+      await client.request({
+        type: 'generate',
+        prompt: prompt.value,
+        maxNewTokens: Math.max(1, Math.round(Number(length.value))),
+        knobs: knobs(),
+        seed: Number(seed.value),
+      });
+    } catch (err) {
+      toast((err as Error).message);
+    } finally {
+      go.disabled = false;
+      stop.disabled = true;
+      output.dataset.done = 'true';
+    }
+  };
+  stop.onclick = () => client.send({ type: 'stopGenerate' });
+  return {
+    setModel(info: ModelInfo) {
+      chars = info.chars;
+      picked = null;
+      void refresh();
+    },
+  };
+}
