@@ -17,6 +17,11 @@ export interface SamplingOptions {
   topP?: number;
   /** The run's random generator; each sampled token draws from it. */
   rng: Rng;
+  /**
+   * Ids at or above this are never sampled: the pad rows of a padded vocabulary (GPT-2's 50,257
+   * tokens in a 50,304-row model). Default: every id of the model.
+   */
+  sampleableIds?: number;
   /** Called with each token as soon as it is chosen (for streaming). */
   onToken?: (id: number) => void;
 }
@@ -51,11 +56,13 @@ export async function generate(model: Gpt, prompt: Int32Array, opts: SamplingOpt
       for (const cache of caches) cache.reset();
       return step(Int32Array.from(context.slice(-blockSize)));
     };
+    const sampleable = opts.sampleableIds ?? vocabSize;
     let logits = refill();
     for (let i = 0; i < opts.maxNewTokens; i++) {
+      if (sampleable < vocabSize) logits.fill(-Infinity, sampleable); // pad rows: probability 0
       const next = sampleNext(logits, {
         temperature: opts.temperature,
-        topK: opts.topK === undefined ? undefined : Math.min(opts.topK, vocabSize),
+        topK: opts.topK === undefined ? undefined : Math.min(opts.topK, sampleable),
         topP: opts.topP,
         rng: () => opts.rng.random(),
       });

@@ -29,7 +29,7 @@ await runMain(async (argv) => {
       exitCode: 2,
     });
   const out = userPath(config.out);
-  const { config: args, tensors, params, bytes } = exportNanoGpt(userPath(config.checkpoint), out);
+  const { config: args, tensors, params, bytes } = await exportNanoGpt(userPath(config.checkpoint), out);
   const { nLayer, nHead, nEmbd, blockSize, vocabSize, bias } = args;
   process.stdout.write(
     `wrote ${out}: model.safetensors (${tensors} tensors, ${params.toLocaleString('en-US')} parameters, ${bytes.toLocaleString('en-US')} bytes) ` +
