@@ -11,11 +11,6 @@ export const defaults = {
   // ---- data and I/O ----
   /** Corpus: a dataset name (`moby-dick`, `tinyshakespeare`) or a path to any UTF-8 text file. */
   data: 'moby-dick',
-  /**
-   * How text becomes token ids: `char` (one id per character of the corpus) or `gpt2` (GPT-2's
-   * byte-pair encoding, r50k_base: 50,257 tokens, the model's vocabulary padded to 50,304).
-   */
-  tokenizer: 'char',
   /** Directory for checkpoints and `log.csv` (relative to where pnpm was started). */
   outDir: 'runs/char-gpt',
   /**
@@ -35,6 +30,11 @@ export const defaults = {
   /** One JSON object per line on stdout instead of a progress bar. */
   json: false,
   // ---- model ----
+  /**
+   * How text becomes token ids: `char` (one id per character of the corpus) or `gpt2` (GPT-2's
+   * byte-pair encoding, r50k_base: 50,257 tokens, the model's vocabulary padded to 50,304).
+   */
+  tokenizer: 'char',
   /** Transformer blocks. */
   nLayer: 6,
   /** Attention heads per block; must divide nEmbd. */
