@@ -94,7 +94,18 @@ export function readHfGpt2Config(dir: string): GptConfig {
  * (out, in), mask buffers dropped. Every name and shape is checked by the caller's load.
  * @throws CheckpointError for a Conv1D weight of the wrong shape.
  */
-export function fromHfGpt2State(tensors: Record<string, NamedTensor>, where: string): Record<string, NamedTensor> {
+export function fromHfGpt2State(
+  tensors: Record<string, NamedTensor>,
+  config: GptConfig,
+  where: string,
+): Record<string, NamedTensor> {
+  const C = config.nEmbd;
+  const conv1d: Readonly<Record<string, readonly [number, number]>> = {
+    'attn.c_attn': [C, 3 * C],
+    'attn.c_proj': [C, C],
+    'mlp.c_fc': [C, 4 * C],
+    'mlp.c_proj': [4 * C, C],
+  };
   const out: Record<string, NamedTensor> = {};
   for (const [stored, t] of Object.entries(tensors)) {
     const name = stored.startsWith('transformer.') ? stored.slice('transformer.'.length) : stored;
@@ -103,7 +114,18 @@ export function fromHfGpt2State(tensors: Record<string, NamedTensor>, where: str
       out[name] = t;
       continue;
     }
-    out[`transformer.${name}`] = CONV1D.test(name) ? transposed(t, name, where) : t;
+    const layer = CONV1D.exec(name)?.[1];
+    if (layer === undefined) {
+      out[`transformer.${name}`] = t;
+      continue;
+    }
+    const [rows, cols] = conv1d[layer]!;
+    if (t.shape.length !== 2 || t.shape[0] !== rows || t.shape[1] !== cols) {
+      throw new CheckpointError(
+        `${where}: "${stored}" has shape (${t.shape.join(', ')}), but GPT-2's Conv1D stores its weight (in, out) = (${rows}, ${cols})`,
+      );
+    }
+    out[`transformer.${name}`] = transposed(t);
   }
   return out;
 }
@@ -138,7 +160,7 @@ export async function loadHfGpt2(dir: string): Promise<HfGpt2Model> {
     throw err;
   }
   const model = new Gpt(config, { rng: new Rng(0) }); // weights overwritten below
-  const state = fromHfGpt2State(tensors, path);
+  const state = fromHfGpt2State(tensors, config, path);
   const expected = new Set(model.namedParameters().map(([name]) => toNanoGptName(name)));
   for (const name of Object.keys(state)) {
     if (name !== 'lm_head.weight' && !expected.has(name))
@@ -152,9 +174,7 @@ export async function loadHfGpt2(dir: string): Promise<HfGpt2Model> {
 }
 
 /** A 2-D tensor (rows, cols) as (cols, rows). */
-function transposed(t: NamedTensor, name: string, where: string): NamedTensor {
-  if (t.shape.length !== 2)
-    throw new CheckpointError(`${where}: "${name}" must be 2-D, got shape (${t.shape.join(', ')})`);
+function transposed(t: NamedTensor): NamedTensor {
   const [rows, cols] = t.shape as [number, number];
   const data = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[c * rows + r] = t.data[r * cols + c]!;
