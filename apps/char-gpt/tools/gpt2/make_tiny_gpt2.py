@@ -17,6 +17,10 @@ loads a Hugging Face GPT-2 (mask buffers skipped, the four Conv1D weights transp
 Linear), except that the MLP uses GPT-2's tanh GELU (HF's `gelu_new`), as OpenAI's weights need;
 nanoGPT's from_pretrained keeps its exact nn.GELU().
 
+With --random-124m DIR it instead writes a directory of openai-community/gpt2's exact shape and
+layout (12 layers, 768 wide, 1024 positions; 548 MB) holding seeded N(0, 0.02) weights, to measure
+loading and sampling speed where the real weights cannot be downloaded.
+
 Written: --out DIR (optional) gets config.json and model.safetensors; --expected FILE (default
 test/fixtures/tiny-gpt2/expected.json) gets the prompt's ids, the tensors' SHA-256, the logits
 at every prompt position for every 97th vocabulary id plus each position's logsumexp over all
@@ -216,11 +220,36 @@ def from_pretrained(sd_hf):
     return model.eval()
 
 
+def write_random_124m(out):
+    """openai-community/gpt2's config and layout with random weights (numpy, seed 0)."""
+    config = dict(CONFIG, n_ctx=1024, n_positions=1024, n_embd=768, n_head=12, n_layer=12)
+    C, P, V = 768, 1024, 50257
+    rng = np.random.default_rng(0)
+    normal = lambda *shape: (rng.standard_normal(shape, dtype=np.float32) * 0.02)
+    tensors = {'wte.weight': normal(V, C), 'wpe.weight': normal(P, C),
+               'ln_f.weight': np.ones(C, np.float32), 'ln_f.bias': np.zeros(C, np.float32)}
+    for l in range(12):
+        h = f'h.{l}'
+        for ln in ('ln_1', 'ln_2'):
+            tensors[f'{h}.{ln}.weight'], tensors[f'{h}.{ln}.bias'] = np.ones(C, np.float32), np.zeros(C, np.float32)
+        for name, (i, o) in {'attn.c_attn': (C, 3 * C), 'attn.c_proj': (C, C), 'mlp.c_fc': (C, 4 * C), 'mlp.c_proj': (4 * C, C)}.items():
+            tensors[f'{h}.{name}.weight'], tensors[f'{h}.{name}.bias'] = normal(i, o), np.zeros(o, np.float32)
+        tensors[f'{h}.attn.bias'] = np.tril(np.ones((P, P), dtype=np.float32)).reshape(1, 1, P, P)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, 'config.json'), 'w') as f:
+        json.dump(config, f, indent=2)
+    write_safetensors(os.path.join(out, 'model.safetensors'), tensors)
+    print('wrote %s: GPT-2 124M shape, random weights, %d tensors' % (out, len(tensors)))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--random-124m', metavar='DIR', help="write a random-weight model of GPT-2 124M's shape here, and nothing else")
     parser.add_argument('--out', help='write config.json and model.safetensors (the published layout) here')
     parser.add_argument('--expected', default=os.path.join(HERE, '..', '..', 'test', 'fixtures', 'tiny-gpt2', 'expected.json'))
     args = parser.parse_args()
+    if args.random_124m:
+        return write_random_124m(args.random_124m)
     torch.manual_seed(0)
     tensors = hf_tensors()
     if args.out:
