@@ -28,7 +28,8 @@ export function safeCuts(text: string, piece = PIECE): number[] {
 /**
  * `tokenizer.encode(text)` (special-token text encoded as ordinary text), computed in pieces cut
  * at {@link safeCuts} so that `onProgress(charactersDone, charactersTotal)` can report a long
- * encode, and the event loop gets a turn between pieces (Ctrl-C stays responsive).
+ * encode, and the event loop gets a turn between pieces (Ctrl-C stays responsive). `piece` is
+ * the least number of characters per piece.
  *
  * @example
  * const ids = await encodeCorpus(await BpeTokenizer.load(), text, (done, total) => bar.update(done));
@@ -37,9 +38,10 @@ export async function encodeCorpus(
   tokenizer: Tokenizer,
   text: string,
   onProgress?: (done: number, total: number) => void,
+  piece = PIECE,
 ): Promise<Int32Array> {
   if (tokenizer.toJSON().type === 'char') return tokenizer.encode(text); // one id per character: fast, no cuts needed
-  const bounds = [0, ...safeCuts(text), text.length];
+  const bounds = [0, ...safeCuts(text, piece), text.length];
   const parts: Int32Array[] = [];
   let length = 0;
   for (let k = 0; k + 1 < bounds.length; k++) {
