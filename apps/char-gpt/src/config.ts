@@ -34,6 +34,11 @@ export const defaults = {
   /** One JSON object per line on stdout instead of a progress bar. */
   json: false,
   // ---- model ----
+  /**
+   * How text becomes token ids: `char` (one id per character of the corpus) or `gpt2` (GPT-2's
+   * byte-pair encoding, r50k_base: 50,257 tokens, the model's vocabulary padded to 50,304).
+   */
+  tokenizer: 'char',
   /** Transformer blocks. */
   nLayer: 6,
   /** Attention heads per block; must divide nEmbd. */
@@ -101,11 +106,29 @@ export interface GptConfig {
   dropout: number;
   /** Biases in Linear and LayerNorm layers. */
   bias: boolean;
+  /**
+   * The MLP's GELU: `none` is the exact erf form (nanoGPT's nn.GELU(), the default when absent),
+   * `tanh` GPT-2's tanh approximation (OpenAI's weights were trained with it).
+   */
+  gelu?: 'none' | 'tanh';
+}
+
+/** Token embeddings of a GPT-2-vocabulary model are padded to a multiple of this, as nanoGPT's 50,304. */
+export const VOCAB_PAD_MULTIPLE = 64;
+
+/**
+ * The model's vocabulary for a tokenizer of `tokenizerVocab` ids: GPT-2's 50,257 padded to the next
+ * multiple of 64 (50,304: whole SIMD tiles for the lm head), a character vocabulary as it is. The
+ * pad rows are never targets and never sampled (`generate` masks them).
+ */
+export function modelVocabSize(tokenizer: TrainConfig['tokenizer'], tokenizerVocab: number): number {
+  return tokenizer === 'gpt2' ? Math.ceil(tokenizerVocab / VOCAB_PAD_MULTIPLE) * VOCAB_PAD_MULTIPLE : tokenizerVocab;
 }
 
 /** Allowed values of the string knobs that take one of a few words. */
 export const choices = {
   device: ['cpu'],
+  tokenizer: ['char', 'gpt2'],
 } as const;
 
 /** nanoGPT's dataset names mapped to ours (`--dataset=shakespeare_char`). */
@@ -119,10 +142,10 @@ export function datasetName(data: string): string {
   return datasetAliases[data] ?? data;
 }
 
-/** The GPT's model args taken from a training config and a vocabulary size. */
-export function modelArgs(config: TrainConfig, vocabSize: number): GptConfig {
+/** The GPT's model args taken from a training config and a vocabulary size (and the GELU, exact unless given). */
+export function modelArgs(config: TrainConfig, vocabSize: number, gelu: GptConfig['gelu'] = 'none'): GptConfig {
   const { blockSize, nLayer, nHead, nEmbd, dropout, bias } = config;
-  return { vocabSize, blockSize, nLayer, nHead, nEmbd, dropout, bias };
+  return { vocabSize, blockSize, nLayer, nHead, nEmbd, dropout, bias, gelu };
 }
 
 /** `--kebab-case` spelling of a camelCase knob, for messages. */
@@ -133,6 +156,7 @@ export function flagName(key: string): string {
 /** One line of `--help` per knob. */
 export const help: { readonly [K in keyof TrainConfig]: string } = {
   data: 'corpus: moby-dick (bundled), tinyshakespeare, or a path to a UTF-8 text file',
+  tokenizer: "char (the corpus's characters) or gpt2 (GPT-2's BPE, vocabulary 50,257 padded to 50,304)",
   outDir: 'directory for checkpoints and log.csv',
   initFrom:
     'scratch (a new model), resume (the checkpoint in --out-dir, exactly), or a model directory to start from (an exchange directory or a checkpoint)',
@@ -146,7 +170,7 @@ export const help: { readonly [K in keyof TrainConfig]: string } = {
   nLayer: 'transformer blocks',
   nHead: 'attention heads per block (must divide --n-embd)',
   nEmbd: 'embedding width',
-  blockSize: 'context length in characters',
+  blockSize: 'context length in tokens (characters with --tokenizer char)',
   dropout: 'dropout probability',
   bias: 'biases in Linear and LayerNorm layers',
   batchSize: 'sequences per micro-batch',

@@ -4,8 +4,17 @@
 export interface StartInfo {
   /** Parameters without position embeddings, as nanoGPT counts them. */
   params: number;
+  /** Where the parameters and the work are. */
+  split: ParameterSplit;
+  /** `char` or `gpt2`. */
+  tokenizer: string;
+  /** The tokenizer's ids. */
   vocabSize: number;
-  corpus: { name: string; source: string; characters: number };
+  /** Rows of the model's embedding and lm head (GPT-2's vocabulary is padded: 50,304). */
+  modelVocabSize: number;
+  /** Milliseconds spent encoding the corpus. */
+  encodeMs: number;
+  corpus: { name: string; source: string; characters: number; tokens: number };
   trainTokens: number;
   valTokens: number;
   /** Tokens per optimizer step: batchSize · blockSize · gradAccum. */
@@ -14,6 +23,18 @@ export interface StartInfo {
   startIter: number;
   maxIters: number;
   resumed: boolean;
+}
+
+/** Parameters by part of the model, and the lm head's share of the work. */
+export interface ParameterSplit {
+  /** Token embedding = lm head (tied): vocabSize · nEmbd. */
+  embedding: number;
+  /** Position embedding: blockSize · nEmbd. */
+  position: number;
+  /** The transformer blocks and the final LayerNorm. */
+  blocks: number;
+  /** Fraction of a token's forward multiply-adds spent in the lm head (0–1). */
+  lmHeadShare: number;
 }
 
 /** One optimizer step. */
@@ -35,6 +56,8 @@ export interface EvalInfo {
 
 /** Receivers of a run's progress; every method is optional. */
 export interface TrainEvents {
+  /** Progress of encoding the corpus (characters done of total); only for a tokenizer slower than characters. */
+  encoding?(done: number, total: number): void;
   start?(info: StartInfo): void;
   step?(info: StepInfo): void;
   evaluation?(info: EvalInfo): void;

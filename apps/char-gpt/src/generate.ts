@@ -16,6 +16,11 @@ export interface SamplingOptions {
   topP?: number;
   /** The run's random generator; each sampled token draws from it. */
   rng: Rng;
+  /**
+   * Ids at or above this are never sampled: the pad rows of a padded vocabulary (GPT-2's 50,257
+   * tokens in a 50,304-row model). Default: every id of the model.
+   */
+  sampleableIds?: number;
   /** Called with each token as soon as it is chosen (for streaming). */
   onToken?: (id: number) => void;
 }
@@ -82,7 +87,8 @@ export async function generateSamples(
   const streams = opts.temperature === 0 ? null : Float64Array.from({ length: n * steps }, () => opts.rng.random());
   const drawn = new Int32Array(n);
   const rngs = Array.from({ length: n }, (_, s) => () => streams![s * steps + drawn[s]!++]!);
-  const topK = opts.topK === undefined ? undefined : Math.min(opts.topK, V);
+  const sampleable = opts.sampleableIds ?? V;
+  const topK = opts.topK === undefined ? undefined : Math.min(opts.topK, sampleable);
   const decoder = new GptDecoder(model, n);
   try {
     // The contexts' last blockSize tokens, row-major (n, ≤ blockSize).
@@ -103,7 +109,9 @@ export async function generateSamples(
     let lastYield = performance.now();
     for (let i = 0; i < steps; i++) {
       for (let s = 0; s < n; s++) {
-        const id = sampleNext(logits.subarray(s * V, (s + 1) * V), {
+        const row = logits.subarray(s * V, (s + 1) * V);
+        if (sampleable < V) row.fill(-Infinity, sampleable); // pad rows: probability 0
+        const id = sampleNext(row, {
           temperature: opts.temperature,
           topK,
           topP: opts.topP,

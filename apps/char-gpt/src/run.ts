@@ -4,10 +4,12 @@ import { CliError, describeFsError } from '@tinygpt/cli-kit';
 import { resolve } from 'node:path';
 import { CORPUS_NAMES, resolveCorpus } from '@tinygpt/datasets/text';
 import type { Corpus } from '@tinygpt/datasets/text';
-import { CharTokenizer, TokenizerError } from '@tinygpt/tokenizer';
-import { flagName, modelArgs } from './config.js';
+import { BpeTokenizer, CharTokenizer, TokenizerError, tokenizerFromJSON } from '@tinygpt/tokenizer';
+import type { Tokenizer } from '@tinygpt/tokenizer';
+import { flagName, modelArgs, modelVocabSize } from './config.js';
 import type { TrainConfig } from './config.js';
 import { splitIds } from './data.js';
+import { encodeCorpus } from './encode-corpus.js';
 import type { Splits } from './data.js';
 import { readCheckpoint, readCheckpointMeta, writeCheckpoint } from './checkpoint/checkpoint-files.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, RUN_FILES } from './checkpoint/format.js';
@@ -26,9 +28,13 @@ export interface Run {
   model: Gpt;
   opt: ConfiguredOptimizer;
   rng: RunRng;
-  tokenizer: CharTokenizer;
+  /** Characters, or GPT-2's BPE (whose model vocabulary is padded beyond its 50,257 ids). */
+  tokenizer: Tokenizer;
   splits: Splits;
-  corpus: { name: string; source: string; characters: number };
+  /** The corpus: its characters (Unicode code points) and, encoded, its tokens. */
+  corpus: { name: string; source: string; characters: number; tokens: number };
+  /** Milliseconds spent encoding the corpus. */
+  encodeMs: number;
   /** Optimizer steps taken so far. */
   iter: number;
   /** Whether the evaluation due at `iter` has already run. */
@@ -58,17 +64,24 @@ export function isCorpusName(data: string): boolean {
  * the checkpoint's tokenizer, weights, optimizer moments, counters and generator state; or (a
  * directory path) a new run from the model in that directory, see {@link startFromModel}.
  */
-export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run> {
+export async function openRun(
+  config: TrainConfig,
+  corpus?: Corpus,
+  onEncode?: (done: number, total: number) => void,
+): Promise<Run> {
   const text = corpus ?? (await loadCorpus(config.data, config.maxDataMb));
-  const about = { name: text.name, source: text.source, characters: 0 };
+  const about = { name: text.name, source: text.source, characters: countCharacters(text.text) };
   const rng = new RunRng(config.seed);
-  if (config.initFrom !== 'scratch' && config.initFrom !== 'resume') return startFromModel(config, text, rng);
+  if (config.initFrom !== 'scratch' && config.initFrom !== 'resume') return startFromModel(config, text, rng, onEncode);
   if (config.initFrom !== 'resume') {
     checkOutDir(config);
-    const tokenizer = CharTokenizer.fromText(text.text);
-    checkMemory(modelArgs(config, tokenizer.vocabSize), { ...config, training: true }, 'this model');
-    const ids = tokenizer.encode(text.text);
-    const model = new Gpt(modelArgs(config, tokenizer.vocabSize), { rng });
+    const tokenizer = config.tokenizer === 'gpt2' ? await BpeTokenizer.load() : CharTokenizer.fromText(text.text);
+    const vocabSize = modelVocabSize(config.tokenizer, tokenizer.vocabSize);
+    checkMemory(modelArgs(config, vocabSize), { ...config, training: true }, 'this model');
+    const t0 = performance.now();
+    const ids = await encodeCorpus(tokenizer, text.text, onEncode);
+    const encodeMs = performance.now() - t0;
+    const model = new Gpt(modelArgs(config, vocabSize), { rng });
     const splits = splitIds(ids, config.blockSize);
     return {
       config,
@@ -77,7 +90,8 @@ export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run
       rng,
       tokenizer,
       splits,
-      corpus: { ...about, characters: ids.length },
+      corpus: { ...about, tokens: ids.length },
+      encodeMs,
       iter: 0,
       evaluated: false,
       bestValLoss: null,
@@ -85,16 +99,18 @@ export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run
   }
   const { meta, model: weights, optimizer: moments } = readCheckpoint(config.outDir);
   const where = `checkpoint ${config.outDir}`;
-  const tokenizer = CharTokenizer.fromJSON(meta.tokenizer);
+  const tokenizer = await tokenizerFromJSON(meta.tokenizer);
+  const t0 = performance.now();
   let ids: Int32Array;
   try {
-    ids = tokenizer.encode(text.text);
+    ids = await encodeCorpus(tokenizer, text.text, onEncode);
   } catch (err) {
     if (err instanceof TokenizerError)
       throw new Error(`${text.name} does not fit the checkpoint's vocabulary: ${err.message}`);
     throw err;
   }
-  const args = modelArgs(config, tokenizer.vocabSize);
+  const encodeMs = performance.now() - t0;
+  const args = modelArgs(config, meta.modelArgs.vocabSize, meta.modelArgs.gelu);
   for (const key of ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const) {
     if (args[key] !== meta.modelArgs[key]) {
       throw new CheckpointError(
@@ -116,7 +132,8 @@ export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run
     rng,
     tokenizer,
     splits,
-    corpus: { ...about, characters: ids.length },
+    corpus: { ...about, tokens: ids.length },
+    encodeMs,
     iter: meta.iter,
     evaluated: meta.evaluated,
     bestValLoss: meta.bestValLoss,
@@ -128,23 +145,30 @@ export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run
  * or export_from_nanogpt.py, or a checkpoint): its weights, shape and vocabulary, this run's
  * dropout, a fresh optimizer, iteration 0 — nanoGPT's fine-tuning from a checkpoint.
  */
-function startFromModel(config: TrainConfig, text: Corpus, rng: RunRng): Run {
+async function startFromModel(
+  config: TrainConfig,
+  text: Corpus,
+  rng: RunRng,
+  onEncode?: (done: number, total: number) => void,
+): Promise<Run> {
   if (resolve(config.initFrom) === resolve(config.outDir)) {
     throw new CheckpointError(
       `--out-dir ${config.outDir} is the --init-from directory; a run started from a model writes elsewhere`,
     );
   }
-  const { model: source, tokenizer } = loadModelDir(config.initFrom);
+  const { model: source, tokenizer } = await loadModelDir(config.initFrom);
+  const t0 = performance.now();
   let ids: Int32Array;
   try {
-    ids = tokenizer.encode(text.text);
+    ids = await encodeCorpus(tokenizer, text.text, onEncode);
   } catch (err) {
     if (err instanceof TokenizerError)
       throw new Error(`${text.name} does not fit the vocabulary of ${config.initFrom}: ${err.message}`);
     throw err;
   }
+  const encodeMs = performance.now() - t0;
   checkOutDir(config);
-  const args = modelArgs(config, tokenizer.vocabSize);
+  const args = modelArgs(config, source.config.vocabSize, source.config.gelu);
   for (const key of ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const) {
     if (args[key] !== source.config[key]) {
       throw new CheckpointError(
@@ -156,7 +180,7 @@ function startFromModel(config: TrainConfig, text: Corpus, rng: RunRng): Run {
   const model = new Gpt(args, { rng });
   loadModelTensors(model, modelTensors(source), config.initFrom);
   const splits = splitIds(ids, config.blockSize);
-  const corpus = { name: text.name, source: text.source, characters: ids.length };
+  const corpus = { name: text.name, source: text.source, characters: countCharacters(text.text), tokens: ids.length };
   return {
     config,
     model,
@@ -165,6 +189,7 @@ function startFromModel(config: TrainConfig, text: Corpus, rng: RunRng): Run {
     tokenizer,
     splits,
     corpus,
+    encodeMs,
     iter: 0,
     evaluated: false,
     bestValLoss: null,
@@ -232,4 +257,14 @@ function checkOutDir(config: TrainConfig): void {
       { exitCode: 2 },
     );
   }
+}
+
+/** Unicode code points of `text` (what a character tokenizer gives one id each). */
+export function countCharacters(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++, n++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+  }
+  return n;
 }

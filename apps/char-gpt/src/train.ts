@@ -4,12 +4,13 @@ import type { Corpus } from '@tinygpt/datasets/text';
 import type { TrainConfig } from './config.js';
 import { getBatch } from './data.js';
 import { estimateLoss } from './estimate-loss.js';
-import type { EvalInfo, TrainEvents } from './events.js';
+import type { EvalInfo, ParameterSplit, TrainEvents } from './events.js';
 import { generate } from './generate.js';
 import { LossLog } from './log-csv.js';
 import { nextTurn } from './next-turn.js';
 import { openRun, saveRun } from './run.js';
 import { openRunDir } from './checkpoint/checkpoint-files.js';
+import { startIds } from './start-ids.js';
 import type { Run } from './run.js';
 
 /** How a call to {@link train} ended. */
@@ -48,7 +49,7 @@ async function trainLocked(
   opts: { events?: TrainEvents; corpus?: Corpus; shouldStop?: (iter: number) => boolean },
 ): Promise<TrainResult> {
   const { events = {} } = opts;
-  const run = await openRun(config, opts.corpus);
+  const run = await openRun(config, opts.corpus, events.encoding?.bind(events));
   const { model, rng, splits } = run;
   const { optimizer } = run.opt;
   const { batchSize: B, blockSize: T, gradAccum, evalInterval, maxIters } = config;
@@ -59,7 +60,11 @@ async function trainLocked(
   else log.reset();
   events.start?.({
     params: model.numParams(),
+    split: parameterSplit(run),
+    tokenizer: run.tokenizer.toJSON().type,
     vocabSize: run.tokenizer.vocabSize,
+    modelVocabSize: model.config.vocabSize,
+    encodeMs: run.encodeMs,
     corpus: run.corpus,
     trainTokens: splits.train.length,
     valTokens: splits.val.length,
@@ -146,12 +151,29 @@ function notFinite(loss: number, iter: number, outDir: string): never {
 
 /** A short continuation of a newline, as the run's evaluations print it (temperature 0.8, top-k 200, nanoGPT's sample.py defaults). */
 async function sample(run: Run, rng: Rng): Promise<string> {
-  const start = run.tokenizer.chars.includes('\n') ? '\n' : run.tokenizer.chars[0]!;
-  const ids = await generate(run.model, run.tokenizer.encode(start), {
+  const ids = await generate(run.model, startIds(run.tokenizer), {
     maxNewTokens: run.config.sampleChars,
     temperature: 0.8,
     topK: 200,
     rng,
+    sampleableIds: run.tokenizer.vocabSize,
   });
   return run.tokenizer.decode(ids);
+}
+
+/**
+ * Where a run's parameters sit: the token embedding (which is also the lm head, tied), the
+ * position embedding, and the blocks (with the final LayerNorm); and the share of a token's
+ * forward multiply-adds spent in the lm head (C·V against the blocks' 12·C² per layer and the
+ * attention's 2·T·C per layer at full context), which dominates a small model with GPT-2's vocabulary.
+ */
+export function parameterSplit(run: Pick<Run, 'model'>): ParameterSplit {
+  const { model } = run;
+  const { vocabSize: V, nEmbd: C, nLayer: L, blockSize: T } = model.config;
+  const embedding = model.transformer.wte.weight.size;
+  const position = model.transformer.wpe.weight.size;
+  const blocks = model.numParams(false) - embedding - position;
+  const head = C * V;
+  const lmHeadShare = head / (head + L * (12 * C * C + 2 * T * C));
+  return { embedding, position, blocks, lmHeadShare };
 }

@@ -25,8 +25,8 @@ function copy(): string {
 }
 
 describe('checkpoint', () => {
-  it('round-trips: the loaded model has the saved weights, names as nanoGPT, lm_head stored too', () => {
-    const { model, tokenizer, meta } = loadModel(saved);
+  it('round-trips: the loaded model has the saved weights, names as nanoGPT, lm_head stored too', async () => {
+    const { model, tokenizer, meta } = await loadModel(saved);
     const { model: tensors } = readCheckpoint(saved);
     expect(tensors['transformer.h.0.attn.c_attn.weight']!.shape).toEqual([48, 16]);
     expect(tensors['lm_head.weight']!.data).toEqual(tensors['transformer.wte.weight']!.data);

@@ -15,6 +15,7 @@ import { writeExchangeDir, readExchangeDir, loadExchangeModel } from '../src/int
 import { checkMemory, parameterCount } from '../src/memory.js';
 import { Gpt } from '../src/model/gpt.js';
 import { Rng } from '@tinygpt/autograd';
+import type { CharTokenizerJson } from '@tinygpt/tokenizer';
 import { appDir, userPath } from '../src/paths.js';
 import { train } from '../src/train.js';
 import { scratchDir, textFile, tinyModel, tinyRun } from './helpers.js';
@@ -44,11 +45,11 @@ function editMeta(dir: string, edit: (meta: Record<string, unknown>) => void, ch
 }
 
 describe('readers never change a run directory', () => {
-  it('an unfinished DIR.next of a live writer is left alone, and the reader gets the old checkpoint', () => {
+  it('an unfinished DIR.next of a live writer is left alone, and the reader gets the old checkpoint', async () => {
     const dir = copy();
     cpSync(dir, `${dir}.next`, { recursive: true });
     writeFileSync(join(`${dir}.next`, 'model.safetensors'), 'half-written');
-    expect(loadModel(dir).meta.iter).toBe(3);
+    expect((await loadModel(dir)).meta.iter).toBe(3);
     expect(readCheckpointMeta(dir).iter).toBe(3);
     expect(readFileSync(join(`${dir}.next`, 'model.safetensors'), 'utf8')).toBe('half-written');
   });
@@ -315,10 +316,14 @@ describe('sizes are checked before anything is allocated', () => {
     await expect(train(tinyRun({ nLayer: 1e9 }))).rejects.toThrow(/this model needs about/);
   });
 
-  it('an exchange config.json with n_layer 200000 is refused at once', () => {
+  it('an exchange config.json with n_layer 200000 is refused at once', async () => {
     const dir = join(scratchDir(), 'exchange');
-    const { tokenizer, meta } = loadModel(saved);
-    writeExchangeDir(dir, { config: meta.modelArgs, tokenizer: tokenizer.toJSON(), weights: readExchangeable(saved) });
+    const { tokenizer, meta } = await loadModel(saved);
+    writeExchangeDir(dir, {
+      config: meta.modelArgs,
+      tokenizer: tokenizer.toJSON() as CharTokenizerJson,
+      weights: readExchangeable(saved),
+    });
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
     config.n_layer = 200_000;
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config));

@@ -1,6 +1,7 @@
 // Rebuilds a trained Gpt and its tokenizer from a checkpoint directory, for sampling and evaluation.
 import { Rng } from '@tinygpt/autograd';
-import { CharTokenizer, TokenizerError } from '@tinygpt/tokenizer';
+import { TokenizerError, tokenizerFromJSON } from '@tinygpt/tokenizer';
+import type { Tokenizer } from '@tinygpt/tokenizer';
 import { Gpt } from '../model/gpt.js';
 import { checkMemory, checkWeightsCover } from '../memory.js';
 import { readCheckpoint } from './checkpoint-files.js';
@@ -11,7 +12,8 @@ import { loadModelTensors } from './model-state.js';
 /** A trained model ready to sample from, in eval mode. */
 export interface LoadedModel {
   model: Gpt;
-  tokenizer: CharTokenizer;
+  /** The checkpoint's tokenizer: characters, or GPT-2's BPE (whose model vocabulary may be padded beyond it). */
+  tokenizer: Tokenizer;
   meta: CheckpointMeta;
 }
 
@@ -20,19 +22,24 @@ export interface LoadedModel {
  * its shape, so no flags are needed. The optimizer state is not read.
  * @throws CheckpointError when the checkpoint is missing, damaged, or does not fit its own model args.
  */
-export function loadModel(dir: string): LoadedModel {
+export async function loadModel(dir: string): Promise<LoadedModel> {
   const { meta, model: weights } = readCheckpoint(dir, { optimizer: false });
-  let tokenizer: CharTokenizer;
+  let tokenizer: Tokenizer;
   try {
-    tokenizer = CharTokenizer.fromJSON(meta.tokenizer);
+    tokenizer = await tokenizerFromJSON(meta.tokenizer);
   } catch (err) {
     if (err instanceof TokenizerError)
       throw new CheckpointError(`${dir}/checkpoint.json has a damaged tokenizer: ${err.message}`);
     throw err;
   }
-  if (tokenizer.vocabSize !== meta.modelArgs.vocabSize) {
+  // A GPT-2 model's vocabulary is padded (50,304 for 50,257 tokens); a character model's is exact.
+  const fits =
+    tokenizer.toJSON().type === 'char'
+      ? tokenizer.vocabSize === meta.modelArgs.vocabSize
+      : tokenizer.vocabSize <= meta.modelArgs.vocabSize;
+  if (!fits) {
     throw new CheckpointError(
-      `${dir}/checkpoint.json: the tokenizer has ${tokenizer.vocabSize} characters but the model ${meta.modelArgs.vocabSize}`,
+      `${dir}/checkpoint.json: the tokenizer has ${tokenizer.vocabSize} tokens but the model ${meta.modelArgs.vocabSize}`,
     );
   }
   checkWeightsCover(meta.modelArgs, weights, `${dir}/model.safetensors`);

@@ -15,7 +15,7 @@ import { datasetName } from '../config.js';
 import { evaluateIds } from '../eval.js';
 import { loadModelDir } from '../interop/model-dir.js';
 import { userCwd, userPath } from '../paths.js';
-import { isCorpusName, loadCorpus } from '../run.js';
+import { countCharacters, isCorpusName, loadCorpus } from '../run.js';
 import { withBackend } from './backend.js';
 
 /**
@@ -27,10 +27,10 @@ const commandDefaults = () => ({ checkpoint: '', data: '', batchSize: 16, json: 
 const spec = {
   help: {
     checkpoint:
-      'checkpoint directory written by pnpm pretrain (its --out-dir), or an exchange directory (pnpm export, export_from_nanogpt.py)',
+      'checkpoint directory written by pnpm pretrain (its --out-dir), an exchange directory (pnpm export, export_from_nanogpt.py), or a Hugging Face GPT-2 directory',
     data: 'text to score: a UTF-8 file, or a corpus name (moby-dick, tinyshakespeare)',
     batchSize: 'windows per forward pass (changes speed, not the result)',
-    json: 'print {"loss", "bpc", "tokens"} as one JSON object',
+    json: 'print {"loss", "bpc", "tokens"} as one JSON object (GPT-2 tokens: also "bitsPerToken", "characters"; bpc stays bits per character)',
     ...backendHelp,
   },
   choices: backendChoices,
@@ -59,7 +59,7 @@ await runMain(async (argv) => {
       { exitCode: 2 },
     );
   await withBackend(config, async (backend) => {
-    const { model, tokenizer } = loadModelDir(userPath(config.checkpoint));
+    const { model, tokenizer } = await loadModelDir(userPath(config.checkpoint));
     const data = datasetName(config.data);
     const corpus = await loadCorpus(isCorpusName(data) ? data : userPath(data));
     let ids: Int32Array;
@@ -73,7 +73,19 @@ await runMain(async (argv) => {
     if (ids.length < 2) throw new CliError(`${corpus.name} has ${ids.length} character; evaluation needs at least 2`);
     if (!config.json) process.stdout.write(`backend: ${backend.describe()}\n`);
     const { loss, bpc, tokens } = await evaluateIds(model, ids, { batchSize: config.batchSize });
-    if (config.json) process.stdout.write(`${JSON.stringify({ loss, bpc, tokens })}\n`);
+    if (tokenizer.toJSON().type !== 'char') {
+      // Bits per character: the tokens' total bits over the characters they predict (all but the first token's).
+      const characters = countCharacters(corpus.text) - countCharacters(tokenizer.decode(ids.subarray(0, 1)));
+      const bitsPerChar = (bpc * tokens) / characters;
+      const n = (v: number): string => v.toLocaleString('en-US');
+      if (config.json)
+        process.stdout.write(`${JSON.stringify({ loss, bpc: bitsPerChar, bitsPerToken: bpc, tokens, characters })}\n`);
+      else
+        process.stdout.write(
+          `${corpus.name}: loss ${loss.toFixed(4)} nats/token, ${bpc.toFixed(4)} bits/token, ${bitsPerChar.toFixed(4)} bits/char ` +
+            `over ${n(tokens)} predicted tokens (${n(characters)} characters)\n`,
+        );
+    } else if (config.json) process.stdout.write(`${JSON.stringify({ loss, bpc, tokens })}\n`);
     else
       process.stdout.write(
         `${corpus.name}: loss ${loss.toFixed(4)} nats/char, ${bpc.toFixed(4)} bits/char over ${tokens.toLocaleString('en-US')} predicted characters\n`,

@@ -43,7 +43,7 @@ await runMain(async (argv) => {
     return;
   }
   if (config.dataset) throw new CliError('--dataset goes with --run', { exitCode: 2 });
-  const { config: args, tensors, params, bytes } = exportNanoGpt(userPath(config.checkpoint), out);
+  const { config: args, tensors, params, bytes } = await exportNanoGpt(userPath(config.checkpoint), out);
   const { nLayer, nHead, nEmbd, blockSize, vocabSize, bias } = args;
   process.stdout.write(
     `wrote ${out}: model.safetensors (${tensors} tensors, ${params.toLocaleString('en-US')} parameters, ${bytes.toLocaleString('en-US')} bytes) ` +

@@ -15,6 +15,7 @@ import {
 import { Rng } from '@tinygpt/autograd';
 import { TokenizerError } from '@tinygpt/tokenizer';
 import { generateSamples, samplesPerBatch } from '../generate.js';
+import { startIds } from '../start-ids.js';
 import { loadModelDir } from '../interop/model-dir.js';
 import { userCwd, userPath } from '../paths.js';
 import { rewriteArgv } from './argv.js';
@@ -42,13 +43,13 @@ const commandDefaults = () => ({
 const spec = {
   help: {
     checkpoint:
-      'checkpoint directory written by pnpm pretrain (its --out-dir), or an exchange directory (pnpm export, export_from_nanogpt.py)',
+      'checkpoint directory written by pnpm pretrain (its --out-dir), an exchange directory (pnpm export, export_from_nanogpt.py), or a Hugging Face GPT-2 directory (config.json + model.safetensors)',
     prompt: 'text to continue (default: a newline, as nanoGPT)',
     promptFile: 'read the prompt from this file',
-    maxNewTokens: 'characters to generate per sample',
+    maxNewTokens: 'tokens to generate per sample (characters for a character model)',
     temperature: 'sampling temperature; 0 is greedy and deterministic',
-    topK: 'sample among the k most likely characters only',
-    topP: 'nucleus sampling: the smallest set of characters holding this probability (1: off)',
+    topK: 'sample among the k most likely tokens only',
+    topP: 'nucleus sampling: the smallest set of tokens holding this probability (1: off)',
     numSamples: 'number of samples',
     seed: 'random seed',
     device: 'accepted for nanoGPT command lines',
@@ -86,11 +87,11 @@ await runMain(async (argv) => {
   if (config.prompt && config.promptFile)
     throw new CliError('give either --prompt or --prompt-file, not both', { exitCode: 2 });
   await withBackend(config, async (backend) => {
-    const { model, tokenizer } = loadModelDir(userPath(config.checkpoint));
+    const { model, tokenizer } = await loadModelDir(userPath(config.checkpoint));
     let prompt = config.prompt;
     if (prompt.startsWith('FILE:')) prompt = readPrompt(prompt.slice(5));
     if (config.promptFile) prompt = readPrompt(config.promptFile);
-    if (prompt === '') prompt = tokenizer.chars.includes('\n') ? '\n' : tokenizer.chars[0]!;
+    if (prompt === '') prompt = tokenizer.decode(startIds(tokenizer));
     let ids: Int32Array;
     try {
       ids = tokenizer.encode(prompt);
@@ -108,18 +109,22 @@ await runMain(async (argv) => {
       topK: config.topK,
       topP: config.topP < 1 ? config.topP : undefined,
       rng,
+      sampleableIds: tokenizer.vocabSize, // never a pad row of a padded vocabulary
     };
     // The samples go through the model side by side, a batch at a time; the first of each batch streams.
     const perBatch = samplesPerBatch(model.config);
     for (let first = 0; first < config.numSamples; first += perBatch) {
       const n = Math.min(perBatch, config.numSamples - first);
       process.stdout.write(prompt);
+      // Holds the bytes of a character that GPT-2's tokens split until the character is whole.
+      const stream = tokenizer.streamDecoder();
       const samples = await generateSamples(model, ids, n, {
         ...opts,
-        onToken: (s, id) => void (s === 0 && process.stdout.write(tokenizer.decode([id]))),
+        onToken: (s, id) => void (s === 0 && process.stdout.write(stream.write(id))),
       });
+      process.stdout.write(stream.end());
       samples.forEach((sample, s) => {
-        if (s > 0) process.stdout.write(prompt + Array.from(sample, (id) => tokenizer.decode([id])).join(''));
+        if (s > 0) process.stdout.write(prompt + tokenizer.decode(sample));
         process.stdout.write(first + s + 1 < config.numSamples ? '\n---------------\n' : '\n');
       });
     }

@@ -15,7 +15,7 @@ import type { TrainConfig } from '../config.js';
 import { readCheckpointMeta } from '../checkpoint/checkpoint-files.js';
 import { adoptRun } from '../interop/adopt-run.js';
 import { isHandoverDir } from '../interop/handover-dir.js';
-import { modelDirArgs } from '../interop/model-dir.js';
+import { modelDirArgs, modelDirTokenizer } from '../interop/model-dir.js';
 import { userCwd, userPath } from '../paths.js';
 import { isCorpusName } from '../run.js';
 import { rewriteArgv } from './argv.js';
@@ -40,7 +40,7 @@ function commandDefaults(): PretrainConfig {
 
 const spec = {
   help: { ...help, ...backendHelp },
-  choices: { device: [...choices.device], ...backendChoices },
+  choices: { device: [...choices.device], tokenizer: [...choices.tokenizer], ...backendChoices },
   validate: { ...validate, threads: isNonNegativeInteger },
   usage: 'pnpm pretrain [--config baby|quick|FILE.json] [options]',
   description:
@@ -71,6 +71,8 @@ export function pretrainConfig(argv: readonly string[]): PretrainConfig | null {
   if (peek.config.initFrom !== 'resume') {
     const first = resolveConfig(start, args, spec);
     const config = absolutePaths(first.config);
+    // nanoGPT's `--dataset=shakespeare` is its BPE variant of shakespeare_char: GPT-2's tokens.
+    if (first.sources.tokenizer === 'default' && nanoGptDataset(argv) === 'shakespeare') config.tokenizer = 'gpt2';
     return config.initFrom === 'scratch' ? config : initFromModel(config, first.sources);
   }
   const outDir = userPath(peek.config.outDir);
@@ -103,7 +105,14 @@ function initFromModel(
     );
   }
   const args = modelDirArgs(initFrom);
-  const out = { ...config, initFrom };
+  const tokenizer = modelDirTokenizer(initFrom);
+  if (sources.tokenizer !== 'default' && config.tokenizer !== tokenizer) {
+    throw new CliError(
+      `--tokenizer ${config.tokenizer} differs from the model in ${config.initFrom} (${tokenizer}); --init-from takes the tokenizer from it`,
+      { exitCode: 2 },
+    );
+  }
+  const out = { ...config, initFrom, tokenizer };
   for (const key of ['nLayer', 'nHead', 'nEmbd', 'blockSize', 'bias'] as const) {
     if (sources[key] !== 'default' && config[key] !== args[key]) {
       throw new CliError(
@@ -114,6 +123,16 @@ function initFromModel(
     (out as Record<string, unknown>)[key] = args[key];
   }
   return out;
+}
+
+/** The value of nanoGPT's `--dataset` flag in `argv` (`--dataset=x` or `--dataset x`), if given. */
+function nanoGptDataset(argv: readonly string[]): string | undefined {
+  let value: string | undefined;
+  argv.forEach((arg, i) => {
+    const match = /^--dataset(?:=(.*))?$/s.exec(arg);
+    if (match) value = match[1] ?? argv[i + 1];
+  });
+  return value;
 }
 
 /** `data` (unless a corpus name) and `outDir` made absolute against the user's directory. */

@@ -30,6 +30,8 @@ export function trainReporter(
   let tokensPerIter = 0;
   let msAverage = 0; // a moving average, so the bar's figures do not flicker
   let progress: Progress | null = null;
+  let encodeBar: Progress | null = null;
+  let firstStep = true;
   const say = (line: string): void => {
     if (json) return;
     if (progress) progress.log(line);
@@ -43,16 +45,42 @@ export function trainReporter(
     backend(description) {
       say(`backend: ${description}`);
     },
+    encoding(done, total) {
+      // A bar only on a terminal and for a corpus that takes a while (GPT-2's BPE: about 2 MB/s).
+      if (!tty || total < 4e6) return;
+      encodeBar ??= createProgress({ total, label: 'encode', stream: err });
+      encodeBar.update(done);
+      if (done === total) {
+        encodeBar.done();
+        encodeBar = null;
+      }
+    },
     start(info) {
       tokensPerIter = info.tokensPerIter;
-      const { corpus } = info;
-      say(
-        `corpus ${corpus.name}: ${corpus.characters.toLocaleString('en-US')} characters, vocabulary ${info.vocabSize} (${corpus.source})`,
-      );
-      say(
-        `train ${info.trainTokens.toLocaleString('en-US')} / val ${info.valTokens.toLocaleString('en-US')} characters`,
-      );
+      const { corpus, split } = info;
+      const n = (v: number): string => v.toLocaleString('en-US');
+      if (info.tokenizer === 'char') {
+        say(
+          `corpus ${corpus.name}: ${n(corpus.characters)} characters, vocabulary ${info.vocabSize} (${corpus.source})`,
+        );
+        say(`train ${n(info.trainTokens)} / val ${n(info.valTokens)} characters`);
+      } else {
+        say(
+          `corpus ${corpus.name}: ${n(corpus.characters)} characters → ${n(corpus.tokens)} ${info.tokenizer} tokens ` +
+            `(${(corpus.characters / corpus.tokens).toFixed(2)} characters/token, encoded in ${(info.encodeMs / 1000).toFixed(1)} s) (${corpus.source})`,
+        );
+        say(
+          `vocabulary ${n(info.vocabSize)} padded to ${n(info.modelVocabSize)}; train ${n(info.trainTokens)} / val ${n(info.valTokens)} tokens`,
+        );
+      }
       say(`number of parameters: ${(info.params / 1e6).toFixed(2)}M`);
+      const total = split.embedding + split.position + split.blocks;
+      const pct = (v: number): string => `${((100 * v) / total).toFixed(0)}%`;
+      say(
+        `parameters: token embedding = lm head (tied) ${(split.embedding / 1e6).toFixed(2)}M (${pct(split.embedding)}), ` +
+          `position embedding ${(split.position / 1e6).toFixed(2)}M (${pct(split.position)}), blocks ${(split.blocks / 1e6).toFixed(2)}M (${pct(split.blocks)}); ` +
+          `the lm head is ${(100 * split.lmHeadShare).toFixed(0)}% of a token's matmul work`,
+      );
       say(`tokens per iteration will be: ${info.tokensPerIter.toLocaleString('en-US')}`);
       if (info.resumed) say(`resuming from iteration ${info.startIter} of ${info.maxIters}`);
       if (tty)
@@ -61,6 +89,10 @@ export function trainReporter(
     step({ iter, loss, lr, ms }) {
       if (json) return emit({ iter, loss, lr, ms });
       const tokensPerSecond = Math.round((tokensPerIter * 1000) / ms);
+      if (firstStep) {
+        firstStep = false;
+        say(`first step: ${ms.toFixed(0)} ms, ${tokensPerSecond.toLocaleString('en-US')} tokens/s`);
+      }
       if (progress) {
         msAverage = msAverage === 0 ? ms : 0.9 * msAverage + 0.1 * ms;
         progress.update(iter + 1, {

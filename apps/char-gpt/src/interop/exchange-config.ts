@@ -23,6 +23,8 @@ export interface ExchangeConfigJson {
   vocab_size: number;
   bias: boolean;
   dropout: number;
+  /** Present only for GPT-2's tanh GELU (a model started from OpenAI's weights); nanoGPT's is exact. */
+  gelu?: 'tanh';
   chars: string[];
 }
 
@@ -41,12 +43,13 @@ const KEYS: readonly (keyof ExchangeConfigJson)[] = [
   'vocab_size',
   'bias',
   'dropout',
+  'gelu',
   'chars',
 ];
 
 /** config.json's contents for a model and its vocabulary. */
 export function toExchangeConfig(config: GptConfig, chars: readonly string[]): ExchangeConfigJson {
-  const { nLayer, nHead, nEmbd, blockSize, vocabSize, bias, dropout } = config;
+  const { nLayer, nHead, nEmbd, blockSize, vocabSize, bias, dropout, gelu } = config;
   return {
     n_layer: nLayer,
     n_head: nHead,
@@ -55,6 +58,7 @@ export function toExchangeConfig(config: GptConfig, chars: readonly string[]): E
     vocab_size: vocabSize,
     bias,
     dropout,
+    ...(gelu === 'tanh' ? { gelu } : {}),
     chars: [...chars],
   };
 }
@@ -86,7 +90,8 @@ export function parseExchangeConfig(value: unknown, where: string): ExchangeConf
     ['n_layer', 'n_head', 'n_embd', 'block_size', 'vocab_size'] as const
   ).map(count) as [number, number, number, number, number];
   if (nEmbd % nHead !== 0) fail(`"n_embd" ${nEmbd} is not a multiple of "n_head" ${nHead}`);
-  const { bias, dropout = 0, chars } = json;
+  const { bias, dropout = 0, gelu = 'none', chars } = json;
+  if (gelu !== 'none' && gelu !== 'tanh') fail(`"gelu" must be "tanh" (or absent: exact), got ${JSON.stringify(gelu)}`);
   if (typeof bias !== 'boolean') fail(`"bias" must be true or false, got ${JSON.stringify(bias)}`);
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1))
     fail(`"dropout" must be a number in [0, 1), got ${JSON.stringify(dropout)}`);
@@ -105,7 +110,16 @@ export function parseExchangeConfig(value: unknown, where: string): ExchangeConf
     throw err;
   }
   return {
-    config: { vocabSize, blockSize, nLayer, nHead, nEmbd, dropout: dropout as number, bias: bias as boolean },
+    config: {
+      vocabSize,
+      blockSize,
+      nLayer,
+      nHead,
+      nEmbd,
+      dropout: dropout as number,
+      bias: bias as boolean,
+      gelu: gelu as 'none' | 'tanh',
+    },
     tokenizer: { type: 'char', chars: [...(chars as string[])] },
   };
 }

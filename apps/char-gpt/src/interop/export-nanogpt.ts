@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GptConfig } from '../config.js';
+import { CheckpointError } from '../checkpoint/format.js';
 import { loadModel } from '../checkpoint/load-model.js';
 import { modelTensors } from '../checkpoint/model-state.js';
 import { writeExchangeDir } from './exchange-dir.js';
@@ -27,13 +28,19 @@ export interface ExportSummary {
  * @throws CheckpointError for a missing or damaged checkpoint, or an `outDir` holding other files.
  *
  * @example
- * exportNanoGpt('runs/quick', 'runs/quick-nanogpt');
+ * await exportNanoGpt('runs/quick', 'runs/quick-nanogpt');
  * // python3 tools/nanogpt/load_in_pytorch.py runs/quick-nanogpt --prompt 'Call me'
  */
-export function exportNanoGpt(checkpointDir: string, outDir: string): ExportSummary {
-  const { model, tokenizer } = loadModel(checkpointDir);
+export async function exportNanoGpt(checkpointDir: string, outDir: string): Promise<ExportSummary> {
+  const { model, tokenizer } = await loadModel(checkpointDir);
   const weights = modelTensors(model);
-  writeExchangeDir(outDir, { config: { ...model.config }, tokenizer: tokenizer.toJSON(), weights });
+  const json = tokenizer.toJSON();
+  if (json.type !== 'char') {
+    throw new CheckpointError(
+      `${checkpointDir} uses GPT-2's tokenizer; an exchange directory holds a character vocabulary, so export a character model (pnpm pretrain --tokenizer char)`,
+    );
+  }
+  writeExchangeDir(outDir, { config: { ...model.config }, tokenizer: json, weights });
   return {
     config: { ...model.config },
     tensors: Object.keys(weights).length,

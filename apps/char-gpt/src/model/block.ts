@@ -28,7 +28,7 @@ export class Block extends Module {
     this.ln1 = new LayerNorm(config.nEmbd, { bias: config.bias });
     this.attn = new CausalSelfAttention(config, opts);
     this.ln2 = new LayerNorm(config.nEmbd, { bias: config.bias });
-    this.mlp = new FeedForward(config, opts);
+    this.mlp = new FeedForward(config, { rng: opts.rng, gelu: config.gelu ?? 'none' });
   }
 
   /** (B, T, C) → (B, T, C); with `cache`, x holds only the new positions (see KvCache). */

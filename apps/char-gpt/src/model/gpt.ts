@@ -54,8 +54,9 @@ export class Gpt extends Module {
 
   constructor(config: GptConfig, opts: { rng: Rng }) {
     super();
-    this.config = Object.freeze({ ...config });
-    this.transformer = new GptTransformer(config, opts);
+    // The GELU is always recorded, so a checkpoint's model args say which one the weights need.
+    this.config = Object.freeze({ ...config, gelu: config.gelu ?? 'none' });
+    this.transformer = new GptTransformer(this.config, opts);
     this.lmHead = new Unembedding(config, { rng: opts.rng, tiedTo: this.transformer.wte });
   }
 

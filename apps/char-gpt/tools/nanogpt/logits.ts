@@ -17,7 +17,7 @@ await runMain(async (argv) => {
   if (positionals.length !== 1)
     throw new CliError('give the checkpoint or exchange directory: logits.ts DIR [--prompt TEXT]', { exitCode: 2 });
   const dir = userPath(positionals[0]!);
-  const { model, tokenizer } = loadModelDir(dir);
+  const { model, tokenizer } = await loadModelDir(dir);
   const ids = tokenizer.encode(config.prompt);
   const T = ids.length;
   const V = model.config.vocabSize;
