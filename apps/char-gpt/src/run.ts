@@ -64,9 +64,9 @@ export async function openRun(config: TrainConfig, corpus?: Corpus): Promise<Run
   const rng = new RunRng(config.seed);
   if (config.initFrom !== 'scratch' && config.initFrom !== 'resume') return startFromModel(config, text, rng);
   if (config.initFrom !== 'resume') {
-    checkOutDir(config);
     const tokenizer = CharTokenizer.fromText(text.text);
     checkMemory(modelArgs(config, tokenizer.vocabSize), { ...config, training: true }, 'this model');
+    checkOutDir(config);
     const ids = tokenizer.encode(text.text);
     const model = new Gpt(modelArgs(config, tokenizer.vocabSize), { rng });
     const splits = splitIds(ids, config.blockSize);
@@ -143,7 +143,6 @@ function startFromModel(config: TrainConfig, text: Corpus, rng: RunRng): Run {
       throw new Error(`${text.name} does not fit the vocabulary of ${config.initFrom}: ${err.message}`);
     throw err;
   }
-  checkOutDir(config);
   const args = modelArgs(config, tokenizer.vocabSize);
   for (const key of ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const) {
     if (args[key] !== source.config[key]) {
@@ -153,6 +152,7 @@ function startFromModel(config: TrainConfig, text: Corpus, rng: RunRng): Run {
     }
   }
   checkMemory(args, { ...config, training: true }, 'this run');
+  checkOutDir(config);
   const model = new Gpt(args, { rng });
   loadModelTensors(model, modelTensors(source), config.initFrom);
   const splits = splitIds(ids, config.blockSize);
