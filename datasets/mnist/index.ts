@@ -8,5 +8,6 @@ export {
   sliceMnist,
   MNIST_IMAGES_MAGIC,
   MNIST_LABELS_MAGIC,
+  MNIST_FILES,
 } from './mnist.js';
 export type { MnistSet, MnistSplit, LoadMnistOptions } from './mnist.js';

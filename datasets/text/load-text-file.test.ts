@@ -1,5 +1,6 @@
 // Tests loadTextFile's errors (missing, directory, empty, binary, invalid UTF-8) and the UTF-8 validator against TextDecoder.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -105,5 +106,25 @@ describe('firstInvalidUtf8', () => {
         for (const c of edges) for (const d of [0x7f, 0x80, 0xbf, 0xc0]) check(new Uint8Array([a, b, c, d]));
     }
     expect(checked).toBe(65536 + 256 * 100 + 32 * 400);
+  });
+});
+
+describe('loadTextFile refuses what could hang or exhaust memory', () => {
+  it.skipIf(!existsSync('/dev/zero'))('a device such as /dev/zero, at once', () => {
+    expect(() => loadTextFile('/dev/zero')).toThrow('/dev/zero is not a regular file (a device, FIFO or socket)');
+  });
+
+  it.skipIf(process.platform === 'win32')('a FIFO, without blocking on it', () => {
+    const fifo = join(dir, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expect(() => loadTextFile(fifo)).toThrow(`${fifo} is not a regular file`);
+  });
+
+  it('a file above the size limit, with the hint that raises it', () => {
+    const big = file('big.txt', 'x'.repeat(3000));
+    expect(() => loadTextFile(big, { maxBytes: 2048, raiseHint: 'pass --max-data-mb to raise it' })).toThrow(
+      `${big} is 0.003 MB, above the 0.002 MB limit for a text corpus; pass --max-data-mb to raise it`,
+    );
+    expect(loadTextFile(big, { maxBytes: 3000 })).toHaveLength(3000);
   });
 });

@@ -82,7 +82,7 @@ export function checkMemory(
       ? `${formatBytes(estimate.training)} for weights, gradients and AdamW moments + ${formatBytes(estimate.activations)} of activations for batch ${batch.batchSize} × block ${config.blockSize}`
       : `${formatBytes(estimate.weights)} of weights + ${formatBytes(estimate.activations)} for a forward pass`;
     throw new CheckpointError(
-      `${what} needs about ${formatBytes(estimate.total)} (${detail}), more than the ${formatBytes(budget)} available to the ${getBackend().name} backend; make it smaller (--n-layer, --n-embd, --block-size, --batch-size)`,
+      `${what} needs about ${formatBytes(estimate.total)} (${detail}), more than the ${formatBytes(budget)} available to the ${backendName()} backend; make it smaller (--n-layer, --n-embd, --block-size, --batch-size)`,
     );
   }
   return estimate;
@@ -107,4 +107,10 @@ export function checkWeightsCover(
       `${where} holds ${held.toLocaleString('en-US')} weights, but the model its config describes needs ${needed.toLocaleString('en-US')} (${formatBytes(4 * needed)}); the config does not match the weights`,
     );
   }
+}
+
+/** The active backend as the `--backend` flag names it (autograd calls the js one `cpu`). */
+function backendName(): string {
+  const name = getBackend().name;
+  return name === 'cpu' ? 'js' : name;
 }

@@ -74,10 +74,10 @@ export async function openRun(
   const rng = new RunRng(config.seed);
   if (config.initFrom !== 'scratch' && config.initFrom !== 'resume') return startFromModel(config, text, rng, onEncode);
   if (config.initFrom !== 'resume') {
-    checkOutDir(config);
     const tokenizer = config.tokenizer === 'gpt2' ? await BpeTokenizer.load() : CharTokenizer.fromText(text.text);
     const vocabSize = modelVocabSize(config.tokenizer, tokenizer.vocabSize);
     checkMemory(modelArgs(config, vocabSize), { ...config, training: true }, 'this model');
+    checkOutDir(config);
     const t0 = performance.now();
     const ids = await encodeCorpus(tokenizer, text.text, onEncode);
     const encodeMs = performance.now() - t0;
@@ -167,7 +167,6 @@ async function startFromModel(
     throw err;
   }
   const encodeMs = performance.now() - t0;
-  checkOutDir(config);
   const args = modelArgs(config, source.config.vocabSize, source.config.gelu);
   for (const key of ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const) {
     if (args[key] !== source.config[key]) {
@@ -177,6 +176,7 @@ async function startFromModel(
     }
   }
   checkMemory(args, { ...config, training: true }, 'this run');
+  checkOutDir(config);
   const model = new Gpt(args, { rng });
   loadModelTensors(model, modelTensors(source), config.initFrom);
   const splits = splitIds(ids, config.blockSize);

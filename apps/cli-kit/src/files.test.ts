@@ -1,10 +1,30 @@
-// Tests that writeFileAtomic replaces files whole or not at all, and readJsonFile's messages.
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Tests that writeFileAtomic and replaceDirAtomic replace files whole or not at all, the one-writer lock, consistent reads, and readJsonFile's messages.
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError } from './cli-error.js';
-import { readJsonFile, writeFileAtomic } from './files.js';
+import {
+  describeFsError,
+  lockDir,
+  readDirConsistent,
+  readJsonFile,
+  readableDir,
+  recoverDirSwap,
+  replaceDirAtomic,
+  writeFileAtomic,
+} from './files.js';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'tinygpt-files-'));
 
@@ -97,6 +117,89 @@ describe('readJsonFile', () => {
     );
     expect(message(() => readJsonFile(file('bad.json', '{nLayer: 4}')))).toMatch(
       /^JSON file .*bad\.json is not valid JSON \(.+\)$/,
+    );
+  });
+});
+
+describe('whole-directory swaps: one locked writer, consistent readers', () => {
+  const owned = ['a.txt', 'b.txt'];
+  const readPair = (at: string): string[] => owned.map((f) => readFileSync(join(at, f), 'utf8'));
+
+  it('a read disturbed by a swap is repeated and returns the new contents whole, never a mix', () => {
+    const dir = join(tempDir(), 'run');
+    replaceDirAtomic(dir, { 'a.txt': 'old', 'b.txt': 'old' }, { owned });
+    let calls = 0;
+    const value = readDirConsistent(
+      dir,
+      (at) => {
+        calls++;
+        const a = readFileSync(join(at, 'a.txt'), 'utf8');
+        // A writer swaps in the next generation in the middle of the first read.
+        if (calls === 1) replaceDirAtomic(dir, { 'a.txt': 'new', 'b.txt': 'new' }, { owned });
+        return [a, readFileSync(join(at, 'b.txt'), 'utf8')];
+      },
+      () => new Error('missing'),
+    );
+    expect(calls).toBe(2);
+    expect(value).toEqual(['new', 'new']);
+  });
+
+  it('an error from a read that no swap disturbed is the answer at once', () => {
+    const dir = join(tempDir(), 'run');
+    replaceDirAtomic(dir, { 'a.txt': 'x' }, { owned });
+    let calls = 0;
+    expect(() =>
+      readDirConsistent(
+        dir,
+        (at) => {
+          calls++;
+          return readPair(at);
+        },
+        () => new Error('missing'),
+      ),
+    ).toThrow(/ENOENT/);
+    expect(calls).toBe(1);
+    expect(() => readDirConsistent(join(dir, 'none'), readPair, (d) => new Error(`no ${d}`))).toThrow(/^no /);
+  });
+
+  it('readers find the last complete contents after a crash without changing anything; the writer repairs', () => {
+    const dir = join(tempDir(), 'run');
+    replaceDirAtomic(dir, { 'a.txt': 'old' }, { owned });
+    mkdirSync(`${dir}.next`);
+    writeFileSync(join(`${dir}.next`, 'a.txt'), 'new');
+    renameSync(dir, `${dir}.prev`); // crashed between the renames
+    expect(readableDir(dir)).toBe(`${dir}.next`);
+    expect(readableDir(`${dir}/`)).toBe(`${dir}.next`); // a trailing slash names the same directory
+    expect(existsSync(`${dir}.prev`)).toBe(true);
+    recoverDirSwap(dir, owned);
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('new');
+    expect([existsSync(`${dir}.next`), existsSync(`${dir}.prev`)]).toEqual([false, false]);
+  });
+
+  it('one writer: a live lock is refused with its pid, a dead one taken over, the lock removed on release', () => {
+    const dir = join(tempDir(), 'run');
+    const release = lockDir(dir, 'run directory');
+    expect(() => lockDir(dir)).toThrow(CliError);
+    release();
+    expect(existsSync(`${dir}.lock`)).toBe(false);
+    writeFileSync(`${dir}.lock`, JSON.stringify({ pid: process.ppid, host: hostname(), started: 'x' }));
+    expect(() => lockDir(dir, 'run directory')).toThrow(
+      new RegExp(`run directory .* is being written by process ${process.ppid}`),
+    );
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(`${dir}.lock`, JSON.stringify({ pid: dead, host: hostname(), started: 'x' }));
+    lockDir(dir)();
+    writeFileSync(`${dir}.lock`, 'half-written');
+    lockDir(dir)();
+    expect(existsSync(`${dir}.lock`)).toBe(false);
+  });
+
+  it('file-system errors read as words', () => {
+    const file = join(tempDir(), 'f');
+    writeFileSync(file, '');
+    expect(() => lockDir(join(file, 'run'))).toThrow(/cannot create .*: a part of the path is a file, not a directory/);
+    expect(describeFsError(Object.assign(new Error('EPERM: raw'), { code: 'EPERM' }))).toMatch(
+      /^operation not permitted/,
     );
   });
 });

@@ -4,7 +4,9 @@ import type { Tensor } from '@tinygpt/autograd';
 import { createProgress, onInterrupt } from '@tinygpt/cli-kit';
 import type { Progress, ProgressStream } from '@tinygpt/cli-kit';
 import type { Mlp } from '@tinygpt/mlp';
-import { saveCheckpoint } from './checkpoint.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { META_FILE, saveCheckpoint } from './checkpoint.js';
 import { parseArch } from './config.js';
 import type { MnistConfig } from './config.js';
 import { getBatch, loadSplits } from './data.js';
@@ -98,12 +100,11 @@ export async function train(
         const value = loss.item();
         if (!Number.isFinite(value)) {
           // Stop before a diverged network can be saved over the last good checkpoint.
+          const kept = existsSync(join(config.outDir, META_FILE))
+            ? `the last checkpoint in ${config.outDir} was kept`
+            : 'nothing was saved';
           throw new Error(
-            `the loss became ${value} at epoch ${epoch}, step ${step + 1}; training stopped and ${
-              history.length > 0 && (opts.save ?? true)
-                ? `the last checkpoint in ${config.outDir} (epoch ${history.length})`
-                : 'no checkpoint'
-            } was kept (try a lower --learning-rate)`,
+            `the loss became ${value} at epoch ${epoch}, step ${step + 1}; training stopped and ${kept} (try a lower --learning-rate)`,
           );
         }
         lossSum += value;

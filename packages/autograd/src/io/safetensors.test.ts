@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSafetensors, encodeSafetensors, SafetensorsError } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, findNonFinite, SafetensorsError } from './safetensors.js';
 
 /** Builds a file by hand from a header object and raw data bytes, as another writer would. */
 function fileOf(header: unknown, data: Uint8Array, headerLength?: number): Uint8Array {
@@ -126,5 +126,30 @@ describe('safetensors', () => {
     expect(() => encodeSafetensors({ w: { shape: [2, 2], data: new Float32Array(3) } })).toThrow(
       /shape \[2, 2\] but 3 values/,
     );
+  });
+
+  it('refuses a tensor named __proto__ (it would set the prototype) and a name listed twice', () => {
+    const entry = { dtype: 'F32', shape: [1], data_offsets: [0, 4] };
+    const proto = new TextEncoder().encode(`{"__proto__":${JSON.stringify(entry)}}`);
+    const file = new Uint8Array(8 + proto.length + 4);
+    new DataView(file.buffer).setBigUint64(0, BigInt(proto.length), true);
+    file.set(proto, 8);
+    expect(() => decodeSafetensors(file)).toThrow("tensor name '__proto__' is not allowed");
+    const twice = `{"a":${JSON.stringify(entry)}, "b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]} ,"a" :${JSON.stringify(entry)}}`;
+    const bytes = new TextEncoder().encode(twice);
+    const dup = new Uint8Array(8 + bytes.length + 8);
+    new DataView(dup.buffer).setBigUint64(0, BigInt(bytes.length), true);
+    dup.set(bytes, 8);
+    expect(() => decodeSafetensors(dup)).toThrow("header lists tensor 'a' twice");
+    // Names that merely contain quotes, braces or colons are still fine.
+    const odd = fileOf({ 'x"{:}': entry, __metadata__: { k: 'a"b:{' } }, f32(1));
+    expect(Object.keys(decodeSafetensors(odd).tensors)).toEqual(['x"{:}']);
+  });
+
+  it('findNonFinite names the first NaN or infinity', () => {
+    const t = (...v: number[]) => ({ shape: [v.length], data: new Float32Array(v) });
+    expect(findNonFinite({ a: t(1, 2), b: t(3, -0) })).toBeUndefined();
+    expect(findNonFinite({ a: t(1, 2), b: t(3, NaN, Infinity) })).toEqual({ name: 'b', index: 1, value: NaN });
+    expect(findNonFinite({ a: t(-Infinity) })).toEqual({ name: 'a', index: 0, value: -Infinity });
   });
 });
