@@ -1,28 +1,30 @@
 // nanoGPT's estimate_loss: the mean loss over a few random batches of each split, with no graph recorded.
-import { noGrad } from '@tinygpt/autograd';
+import { noGrad, tidy } from '@tinygpt/autograd';
 import type { Rng } from '@tinygpt/autograd';
 import { getBatch } from './data.js';
-import { nextTurn } from './next-turn.js';
+import { SignalWindow } from './signals.js';
 import type { Splits } from './data.js';
 import type { Gpt } from './model/gpt.js';
 
 /**
  * Mean loss over `evalIters` random (batchSize, blockSize) batches of the train and of the val
  * split, in eval mode (dropout off) and without recording a graph; the model goes back to
- * training mode afterwards. Batches are drawn from `rng`, as every random choice of a run. Yields
- * to the event loop after each batch (see {@link nextTurn}).
+ * training mode afterwards. Batches are drawn from `rng`, as every random choice of a run. Each
+ * batch frees everything it made (`tidy`); the event loop turns only now and then, for Ctrl-C
+ * (see {@link SignalWindow}).
  */
 export async function estimateLoss(
   model: Gpt,
   splits: Splits,
   opts: { evalIters: number; batchSize: number; blockSize: number; rng: Rng },
 ): Promise<{ train: number; val: number }> {
+  const signals = new SignalWindow();
   const mean = async (data: Int32Array): Promise<number> => {
     let sum = 0;
     for (let k = 0; k < opts.evalIters; k++) {
       const { x, y, shape } = getBatch(data, opts.batchSize, opts.blockSize, opts.rng);
-      sum += noGrad(() => model.forward(x, shape, { targets: y }).loss!.item());
-      await nextTurn();
+      sum += tidy(() => noGrad(() => model.forward(x, shape, { targets: y }).loss!.item()));
+      if (signals.due()) await signals.letIn();
     }
     return sum / opts.evalIters;
   };

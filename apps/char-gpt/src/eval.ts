@@ -1,7 +1,7 @@
 // The exact mean next-character loss of a model over a whole text: every character after the first predicted once, in blockSize windows.
-import { noGrad } from '@tinygpt/autograd';
+import { noGrad, tidy } from '@tinygpt/autograd';
 import type { Gpt } from './model/gpt.js';
-import { nextTurn } from './next-turn.js';
+import { SignalWindow } from './signals.js';
 
 /** What {@link evaluateIds} measures. */
 export interface EvalResult {
@@ -30,8 +30,9 @@ export function evalWindows(n: number, blockSize: number): [start: number, end: 
 /**
  * Mean next-token cross-entropy of `model` over `ids`, read in the non-overlapping windows of
  * {@link evalWindows} (so the figure is exact and any framework reproduces it), batched
- * `batchSize` windows at a time. No graph is recorded; the model's mode is restored. Yields to the
- * event loop after each batch (see {@link nextTurn}).
+ * `batchSize` windows at a time. No graph is recorded and each batch frees what it made (`tidy`);
+ * the model's mode is restored. The event loop turns only now and then, for Ctrl-C (see
+ * {@link SignalWindow}).
  * @throws Error when there are fewer than two ids.
  */
 export async function evaluateIds(
@@ -46,6 +47,7 @@ export async function evaluateIds(
   const wasTraining = model.training;
   model.eval();
   let sum = 0; // in float64: the per-batch means are float32
+  const signals = new SignalWindow();
   try {
     for (let w = 0; w < windows.length;) {
       // Full windows go in batches; the shorter last one goes alone.
@@ -59,10 +61,10 @@ export async function evaluateIds(
         x.set(ids.subarray(start, start + len), b * len);
         y.set(ids.subarray(start + 1, start + 1 + len), b * len);
       }
-      sum += noGrad(() => model.forward(x, [B, len], { targets: y }).loss!.item()) * B * len;
+      sum += tidy(() => noGrad(() => model.forward(x, [B, len], { targets: y }).loss!.item())) * B * len;
       w += B;
       opts.onProgress?.(w, windows.length);
-      await nextTurn();
+      if (signals.due()) await signals.letIn();
     }
   } finally {
     model.train(wasTraining);

@@ -3,6 +3,7 @@ import type { Rng } from '@tinygpt/autograd';
 import { sampleNext } from '@tinygpt/sampler';
 import { GptDecoder } from './decoder.js';
 import type { Gpt } from './model/gpt.js';
+import { SignalWindow } from './signals.js';
 
 /** How to pick each next token. */
 export interface SamplingOptions {
@@ -41,13 +42,12 @@ export function samplesPerBatch(config: { nHead: number; blockSize: number }): n
   return Math.max(1, Math.min(16, Math.floor((16 << 20) / perSample)));
 }
 
-/** A long loop yields to the event loop this often (ms), so signals such as Ctrl-C get through. */
-const YIELD_MS = 50;
-
 /**
  * Continues `prompt` (token ids, at least one) by `maxNewTokens` sampled tokens and returns the
- * new ones. Runs the model through a {@link GptDecoder} (no graph, buffers reused from step to
- * step) and yields to the event loop every {@link YIELD_MS} ms.
+ * new ones, calling `onToken` with each as soon as it is chosen. It drives {@link sampleBatch}
+ * (a {@link GptDecoder}: no graph, buffers reused from step to step), letting the event loop turn
+ * only now and then, for Ctrl-C and streaming (see {@link SignalWindow}); memory does not depend
+ * on those turns.
  *
  * Each step feeds only the newest token and reuses every earlier key and value from the KV
  * cache. nanoGPT instead re-runs the last blockSize tokens at positions 0..blockSize-1 each
@@ -78,17 +78,52 @@ export async function generateSamples(
   n: number,
   opts: BatchSamplingOptions,
 ): Promise<Int32Array[]> {
+  const outs = Array.from({ length: n }, () => new Int32Array(opts.maxNewTokens));
+  const signals = new SignalWindow();
+  let i = 0;
+  for (const next of sampleBatch(model, prompt, n, opts)) {
+    for (let s = 0; s < n; s++) {
+      outs[s]![i] = next[s]!;
+      opts.onToken?.(s, next[s]!);
+    }
+    if (++i < opts.maxNewTokens && signals.due()) await signals.letIn();
+  }
+  return outs;
+}
+
+/**
+ * The sampling loop of one sample, synchronous: yields each of `maxNewTokens` tokens as it is
+ * chosen. Memory stays put however many tokens are made, with or without event-loop turns.
+ * @example
+ * for (const id of sampleTokens(model, prompt, { maxNewTokens: 20_000, temperature: 1, rng })) text += decode([id]);
+ */
+export function* sampleTokens(model: Gpt, prompt: Int32Array, opts: SamplingOptions): Generator<number, void, void> {
+  for (const next of sampleBatch(model, prompt, 1, opts)) yield next[0]!;
+}
+
+/**
+ * The sampling loop itself, synchronous, for `n` samples side by side: yields, at each of
+ * `maxNewTokens` steps, the n tokens just chosen (one buffer, overwritten by the next step). The
+ * model runs through a {@link GptDecoder}, which is freed when the loop ends or is abandoned.
+ */
+export function* sampleBatch(
+  model: Gpt,
+  prompt: Int32Array,
+  n: number,
+  opts: Omit<SamplingOptions, 'onToken'>,
+): Generator<Int32Array, void, void> {
   if (prompt.length === 0) throw new Error('generation needs a prompt of at least one token');
   const { blockSize, vocabSize: V } = model.config;
   const steps = opts.maxNewTokens;
-  const outs = Array.from({ length: n }, () => new Int32Array(steps));
-  if (steps === 0) return outs;
+  if (steps === 0) return;
   // The sampler draws exactly one number per token unless greedy: sample s takes draws s·steps … (s+1)·steps − 1.
   const streams = opts.temperature === 0 ? null : Float64Array.from({ length: n * steps }, () => opts.rng.random());
   const drawn = new Int32Array(n);
   const rngs = Array.from({ length: n }, (_, s) => () => streams![s * steps + drawn[s]!++]!);
   const sampleable = opts.sampleableIds ?? V;
   const topK = opts.topK === undefined ? undefined : Math.min(opts.topK, sampleable);
+  // Each sample's tokens so far, for the window that is recomputed once the context passes blockSize.
+  const outs = Array.from({ length: n }, () => new Int32Array(steps));
   const decoder = new GptDecoder(model, n);
   try {
     // The contexts' last blockSize tokens, row-major (n, ≤ blockSize).
@@ -106,25 +141,15 @@ export async function generateSamples(
     let { ids, T } = window(0);
     let logits = decoder.forward(ids, T);
     const next = new Int32Array(n);
-    let lastYield = performance.now();
     for (let i = 0; i < steps; i++) {
       for (let s = 0; s < n; s++) {
         const row = logits.subarray(s * V, (s + 1) * V);
         if (sampleable < V) row.fill(-Infinity, sampleable); // pad rows: probability 0
-        const id = sampleNext(row, {
-          temperature: opts.temperature,
-          topK,
-          topP: opts.topP,
-          rng: rngs[s]!,
-        });
+        const id = sampleNext(row, { temperature: opts.temperature, topK, topP: opts.topP, rng: rngs[s]! });
         outs[s]![i] = next[s] = id;
-        opts.onToken?.(s, id);
       }
+      yield next;
       if (i === steps - 1) break;
-      if (performance.now() - lastYield > YIELD_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
-      }
       if (decoder.length < blockSize) logits = decoder.forward(next, 1);
       else {
         decoder.reset();
@@ -132,7 +157,6 @@ export async function generateSamples(
         logits = decoder.forward(ids, T);
       }
     }
-    return outs;
   } finally {
     decoder.dispose();
   }

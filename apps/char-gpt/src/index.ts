@@ -12,7 +12,7 @@ export { estimateLoss } from './estimate-loss.js';
 export { train } from './train.js';
 export type { TrainResult } from './train.js';
 export type { EvalInfo, StartInfo, StepInfo, TrainEvents } from './events.js';
-export { generate } from './generate.js';
+export { generate, sampleTokens } from './generate.js';
 export type { SamplingOptions } from './generate.js';
 export { evaluateIds, evalWindows } from './eval.js';
 export type { EvalResult } from './eval.js';
@@ -39,4 +39,4 @@ export type { ExchangeConfig, ExchangeConfigJson } from './interop/exchange-conf
 export { fromNanoGptState } from './interop/nanogpt-state.js';
 export { loadModelDir, modelDirArgs } from './interop/model-dir.js';
 export { RunRng } from './run-rng.js';
-export { nextTurn } from './next-turn.js';
+export { SignalWindow } from './signals.js';

@@ -1,5 +1,6 @@
 // The pretraining loop, shaped like nanoGPT's train.py: evaluate and checkpoint every evalInterval, else one AdamW step.
-import { Rng, clipGradNorm, constantLr, cosineLr } from '@tinygpt/autograd';
+import { Rng, clipGradNorm, constantLr, cosineLr, tidy } from '@tinygpt/autograd';
+import type { AdamW, Tensor } from '@tinygpt/autograd';
 import type { Corpus } from '@tinygpt/datasets/text';
 import type { TrainConfig } from './config.js';
 import { getBatch } from './data.js';
@@ -7,7 +8,8 @@ import { estimateLoss } from './estimate-loss.js';
 import type { EvalInfo, ParameterSplit, TrainEvents } from './events.js';
 import { generate } from './generate.js';
 import { LossLog } from './log-csv.js';
-import { nextTurn } from './next-turn.js';
+import type { Gpt } from './model/gpt.js';
+import { SignalWindow } from './signals.js';
 import { openRun, saveRun } from './run.js';
 import { openRunDir } from './checkpoint/checkpoint-files.js';
 import { startIds } from './start-ids.js';
@@ -28,7 +30,8 @@ export interface TrainResult {
 /**
  * Pretrains (or, with `initFrom: 'resume'`, continues) a GPT as `config` says. `shouldStop`
  * is asked before every iteration (Ctrl-C sets it): the run then writes a checkpoint and
- * returns. The loop yields to the event loop after each step (see nextTurn).
+ * returns. Each step is {@link trainStep}, which frees everything it made; the loop lets the event
+ * loop turn only every 200 ms or so, for Ctrl-C (see {@link SignalWindow}).
  * @throws Error when the loss stops being finite; the last checkpoint is left as it was.
  */
 export async function train(
@@ -84,6 +87,7 @@ async function trainLocked(
     saveRun(run);
     events.checkpoint?.({ iter: run.iter, dir: config.outDir, interrupted });
   };
+  const signals = new SignalWindow();
   model.train();
   for (;;) {
     if (opts.shouldStop?.(run.iter)) {
@@ -110,29 +114,19 @@ async function trainLocked(
     }
     if (run.iter >= maxIters) break;
 
-    // One optimizer step. The micro-batch losses are scaled by 1/gradAccum, so the accumulated
-    // gradients are those of the mean loss over all gradAccum·B sequences: one bigger batch.
     const t0 = performance.now();
     const lr = lrAt(run.iter);
     optimizer.lr = lr;
-    let loss = 0;
-    for (let micro = 0; micro < gradAccum; micro++) {
-      const { x, y, shape } = getBatch(splits.train, B, T, rng);
-      const microLoss = model.forward(x, shape, { targets: y }).loss!;
-      loss += microLoss.item() / gradAccum;
-      microLoss.div(gradAccum).backward();
-    }
-    if (!Number.isFinite(loss)) notFinite(loss, run.iter, config.outDir);
-    if (config.gradClip > 0) clipGradNorm(params, config.gradClip);
-    optimizer.step();
-    optimizer.zeroGrad();
+    const loss = trainStep(model, optimizer, params, splits.train, { ...config, rng }, (value) =>
+      notFinite(value, run.iter, config.outDir),
+    );
     const ms = performance.now() - t0;
     log.append({ iter: run.iter, loss, lr, ms });
     events.step?.({ iter: run.iter, loss, lr, ms });
     result.losses.push(loss);
     run.iter++;
     run.evaluated = false;
-    await nextTurn();
+    if (signals.due()) await signals.letIn();
   }
   return { ...result, iter: run.iter, bestValLoss: run.bestValLoss };
 }
@@ -140,6 +134,43 @@ async function trainLocked(
 /** The generator of the evaluation at `iter`: a function of the run's seed and the iteration only. */
 export function evaluationRng(seed: number, iter: number): Rng {
   return new Rng(`${seed}/eval/${iter}`);
+}
+
+/**
+ * One optimizer step, synchronous and self-contained: `gradAccum` micro-batches of (batchSize,
+ * blockSize) drawn from `data` with `rng`, forward and backward each inside a `tidy` scope (so
+ * every activation and intermediate gradient is freed before the next), then clipping, the
+ * optimizer's update and `zeroGrad`. Returns the mean loss; calls `onNotFinite` (which should
+ * throw) before updating anything if it is not finite. After the first two steps it allocates
+ * nothing new: every buffer comes from the backend's free lists.
+ *
+ * The micro-batch losses are scaled by 1/gradAccum, so the accumulated gradients are those of the
+ * mean loss over all gradAccum·B sequences: one bigger batch.
+ */
+export function trainStep(
+  model: Gpt,
+  optimizer: AdamW,
+  params: readonly Tensor[],
+  data: Int32Array,
+  opts: { batchSize: number; blockSize: number; gradAccum: number; gradClip: number; rng: Rng },
+  onNotFinite: (loss: number) => never,
+): number {
+  const { batchSize: B, blockSize: T, gradAccum } = opts;
+  let loss = 0;
+  for (let micro = 0; micro < gradAccum; micro++) {
+    loss += tidy(() => {
+      const { x, y, shape } = getBatch(data, B, T, opts.rng);
+      const microLoss = model.forward(x, shape, { targets: y }).loss!;
+      const value = microLoss.item() / gradAccum;
+      microLoss.div(gradAccum).backward();
+      return value;
+    });
+  }
+  if (!Number.isFinite(loss)) onNotFinite(loss);
+  if (opts.gradClip > 0) clipGradNorm(params, opts.gradClip);
+  optimizer.step();
+  optimizer.zeroGrad();
+  return loss;
 }
 
 /** Stops the run before a diverged model can overwrite the last checkpoint. */

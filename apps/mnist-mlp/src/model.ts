@@ -1,5 +1,5 @@
 // The digit network (an Mlp from @tinygpt/mlp), its cost, its output neurons and how it scores a set of images.
-import { crossEntropy, noGrad, tensor } from '@tinygpt/autograd';
+import { crossEntropy, noGrad, tensor, tidy } from '@tinygpt/autograd';
 import type { Rng, Tensor } from '@tinygpt/autograd';
 import { Mlp } from '@tinygpt/mlp';
 import type { MnistSet } from '@tinygpt/datasets/mnist';
@@ -70,14 +70,16 @@ export function argmaxRows(data: Float32Array, N: number, K: number): Int32Array
 /** The network's digit for every image of `set`, computed `chunk` images at a time without a graph. */
 export function predictSet(model: Mlp, set: MnistSet, chunk = 1000): Int32Array {
   const predictions = new Int32Array(set.count);
-  noGrad(() => {
-    for (let start = 0; start < set.count; start += chunk) {
-      const end = Math.min(set.count, start + chunk);
-      const out = model.forward(getRange(set, start, end));
-      const [N, K] = out.shape as [number, number];
-      predictions.set(argmaxRows(out.data, N, K), start);
-    }
-  });
+  for (let start = 0; start < set.count; start += chunk) {
+    const end = Math.min(set.count, start + chunk);
+    tidy(() =>
+      noGrad(() => {
+        const out = model.forward(getRange(set, start, end));
+        const [N, K] = out.shape as [number, number];
+        predictions.set(argmaxRows(out.data, N, K), start);
+      }),
+    );
+  }
   return predictions;
 }
 

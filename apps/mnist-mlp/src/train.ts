@@ -1,5 +1,5 @@
 // Trains the digit network on MNIST by mini-batch gradient descent, scoring and checkpointing it after every epoch.
-import { AdamW, cosineLr, constantLr, getBackend, Rng, SGD } from '@tinygpt/autograd';
+import { AdamW, cosineLr, constantLr, getBackend, Rng, SGD, tidy } from '@tinygpt/autograd';
 import type { Tensor } from '@tinygpt/autograd';
 import { createProgress, onInterrupt } from '@tinygpt/cli-kit';
 import type { Progress, ProgressStream } from '@tinygpt/cli-kit';
@@ -88,29 +88,30 @@ export async function train(
       const started = performance.now();
       let lossSum = 0;
       for (let step = 0; step < stepsPerEpoch; step++) {
-        const { x, labels } = getBatch(
-          data.train,
-          order.subarray(step * config.batchSize, (step + 1) * config.batchSize),
-        );
-        const loss = cost(model.forward(x), labels, config.loss); // (B, 784) → (B, 10) → scalar
-        optimizer.zeroGrad();
-        loss.backward(); // backpropagation: ∂C/∂w for every weight and bias
-        optimizer.lr = lrAt((epoch - 1) * stepsPerEpoch + step);
-        optimizer.step(); // w ← w − η·∂C/∂w (or its momentum / Adam version)
-        const value = loss.item();
-        if (!Number.isFinite(value)) {
+        const indices = order.subarray(step * config.batchSize, (step + 1) * config.batchSize);
+        // One step in a tidy() scope: the batch, activations and the loss are freed at its end
+        // (backward frees most of them already), so memory stays put with or without event-loop turns.
+        lossSum += tidy(() => {
+          const { x, labels } = getBatch(data.train, indices);
+          const loss = cost(model.forward(x), labels, config.loss); // (B, 784) → (B, 10) → scalar
+          optimizer.zeroGrad();
+          loss.backward(); // backpropagation: ∂C/∂w for every weight and bias
+          optimizer.lr = lrAt((epoch - 1) * stepsPerEpoch + step);
+          optimizer.step(); // w ← w − η·∂C/∂w (or its momentum / Adam version)
+          return loss.item();
+        });
+        if (!Number.isFinite(lossSum)) {
           // Stop before a diverged network can be saved over the last good checkpoint.
           const kept = existsSync(join(config.outDir, META_FILE))
             ? `the last checkpoint in ${config.outDir} was kept`
             : 'nothing was saved';
           throw new Error(
-            `the loss became ${value} at epoch ${epoch}, step ${step + 1}; training stopped and ${kept} (try a lower --learning-rate)`,
+            `the loss became ${lossSum} at epoch ${epoch}, step ${step + 1}; training stopped and ${kept} (try a lower --learning-rate)`,
           );
         }
-        lossSum += value;
         if (step % 50 === 0 || step === stepsPerEpoch - 1) {
           progress.update(step + 1, { loss: lossSum / (step + 1) });
-          await new Promise(setImmediate); // let a Ctrl-C in
+          await new Promise(setImmediate); // show progress and let a Ctrl-C in (memory does not depend on it)
         }
       }
       const seconds = (performance.now() - started) / 1000;
