@@ -1,5 +1,5 @@
 // The kernels module: every export here is an export of kernels.wasm (see src/module.ts for their TypeScript view).
-export { sgemm, sgemmWorkspaceBytes } from './matmul';
+export { sgemm, sgemmBatched, sgemmWorkspaceBytes } from './matmul';
 export {
   unary, unaryBackward, powScalar, powScalarBackward, binary, where, axpy, scale, sumSquares, adamw, sgd,
 } from './elementwise';

@@ -471,6 +471,50 @@ export class WasmBackend implements Backend {
     });
   }
 
+  sgemmBatched(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    batch: number,
+    a: Float32Array,
+    aOff: number,
+    aStride: number,
+    b: Float32Array,
+    bOff: number,
+    bStride: number,
+    c: Float32Array,
+    cOff: number,
+    cStride: number,
+    accumulate: boolean,
+  ): void {
+    if (batch === 0) return;
+    this.call(() => {
+      const pa = this.in(a) + aOff * 4,
+        pb = this.in(b) + bOff * 4,
+        pc = this.out(c) + cOff * 4;
+      this.runtime.sgemmBatched(
+        transA,
+        transB,
+        M,
+        N,
+        K,
+        batch,
+        pa,
+        transA ? M : K,
+        aStride * 4,
+        pb,
+        transB ? K : N,
+        bStride * 4,
+        pc,
+        N,
+        cStride * 4,
+        accumulate,
+      );
+    });
+  }
+
   // ---- rows: softmax, losses, normalisation ----
 
   softmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {

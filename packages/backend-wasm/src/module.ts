@@ -30,6 +30,25 @@ export interface KernelExports {
     accumulate: number,
     work: Ptr,
   ): void;
+  sgemmBatched(
+    transA: number,
+    transB: number,
+    M: number,
+    N: number,
+    K: number,
+    a: Ptr,
+    lda: number,
+    aStride: number,
+    b: Ptr,
+    ldb: number,
+    bStride: number,
+    c: Ptr,
+    ldc: number,
+    cStride: number,
+    accumulate: number,
+    batch: number,
+    work: Ptr,
+  ): void;
   sgemmWorkspaceBytes(): number;
   unary(op: number, x: Ptr, out: Ptr, n: number): void;
   unaryBackward(op: number, x: Ptr, y: Ptr, dy: Ptr, dx: Ptr, n: number): void;
@@ -187,6 +206,7 @@ export interface KernelExports {
 /** Names of the exports a worker thread may be asked to run, in the order the pool numbers them. */
 export const threadedKernels = [
   'sgemm',
+  'sgemmBatched',
   'unary',
   'unaryBackward',
   'binary',

@@ -37,6 +37,31 @@ function expectSameBits(a: Float32Array, b: Float32Array): void {
 }
 
 describe('two threads give the bits of one', () => {
+  it('batched matmul: shared out by product, or in order when results sum into one, every transpose', () => {
+    const rng = new Rng('batched');
+    const [M, N, K, batch] = [64, 64, 32, 24]; // attention's B·nHead products of the baby config
+    for (const [sa, sb, sc] of [
+      [1, 1, 1],
+      [0, 1, 1],
+      [1, 1, 0],
+    ] as const) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const [a1, a2] = both(M * K * batch, rng);
+          const [b1, b2] = both(K * N * batch, rng);
+          const [c1, c2] = both(M * N * batch, rng);
+          const run = (be: WasmBackend, a: Float32Array, b: Float32Array, c: Float32Array) =>
+            be.sgemmBatched(transA, transB, M, N, K, batch, a, 0, sa * M * K, b, 0, sb * K * N, c, 0, sc * M * N, true);
+          run(one, a1, b1, c1);
+          run(two, a2, b2, c2);
+          expectSameBits(c1, c2);
+          for (const x of [a1, b1, c1]) one.free(x);
+          for (const x of [a2, b2, c2]) two.free(x);
+        }
+      }
+    }
+  });
+
   it('reports its threads', () => {
     expect(one.threads).toBe(1);
     expect(two.threads).toBe(2);

@@ -152,6 +152,30 @@ export interface Backend {
     cOff: number,
     accumulate: boolean,
   ): void;
+  /**
+   * `batch` products at once (attention's B·nHead small ones): for i < batch,
+   * C_i (+)= op(A_i)·op(B_i) with A_i at aOff + i·aStride (B_i, C_i likewise), each as in `sgemm`.
+   * A stride of 0 reuses one operand for every product; products whose C_i overlap (cStride 0)
+   * accumulate into it in order.
+   */
+  sgemmBatched(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    batch: number,
+    a: Float32Array,
+    aOff: number,
+    aStride: number,
+    b: Float32Array,
+    bOff: number,
+    bStride: number,
+    c: Float32Array,
+    cOff: number,
+    cStride: number,
+    accumulate: boolean,
+  ): void;
 
   /** Row-wise softmax of x (rows, cols), max-subtracted. */
   softmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void;

@@ -11,7 +11,7 @@ import {
   softmaxBackward,
 } from './softmax.js';
 import { layerNorm, layerNormBackward } from './layer-norm.js';
-import { sgemm } from './matmul.js';
+import { sgemm, sgemmBatched } from './matmul.js';
 import { adamw, sgd } from './optim.js';
 import { axpy, broadcastTo, maxTo, scale, scatterAdd, sumSquares, sumTo } from './reduce.js';
 import { copyAxis, gather, gatherBackward, indexSelect, indexSelectBackward, permute } from './shape.js';
@@ -45,6 +45,7 @@ export const cpuBackend: Backend = {
   indexSelect,
   indexSelectBackward,
   sgemm,
+  sgemmBatched,
   softmax,
   softmaxBackward,
   logSoftmax,
