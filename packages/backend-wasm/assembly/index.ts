@@ -5,7 +5,7 @@ export {
 } from './elementwise';
 export { sumTo, broadcastTo, permute, copyAxis } from './reduce';
 export {
-  softmax, softmaxBackward, logSoftmax, logSoftmaxBackward, crossEntropy, crossEntropyBackward,
+  softmax, softmaxBackward, causalSoftmax, causalSoftmaxBackward, logSoftmax, logSoftmaxBackward, crossEntropy, crossEntropyBackward,
 } from './softmax';
 export { layerNorm, layerNormBackward } from './layernorm';
 export { peakMulAdd } from './peak';

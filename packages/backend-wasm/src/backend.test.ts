@@ -422,6 +422,30 @@ describe('batched matrix multiply matches the CPU backend', () => {
   });
 });
 
+describe('causal softmax matches the CPU backend', () => {
+  it('forward and backward, with and without cached keys, row lengths around the vector width', () => {
+    const rng = new Rng('causalSoftmax');
+    for (const [batch, T, Tk] of [
+      [3, 5, 5],
+      [2, 9, 9],
+      [2, 3, 11],
+      [4, 1, 6],
+    ] as const) {
+      const rows = batch * T;
+      const [x, wx] = pair(rows * Tk, normal(rng, 3));
+      const [y, wy] = pair(rows * Tk, () => Number.NaN);
+      cpuBackend.causalSoftmax(x, rows, T, Tk, 0.4, y);
+      wasm.causalSoftmax(wx, rows, T, Tk, 0.4, wy);
+      assertClose(wy, y, tol);
+      const [dy, wdy] = pair(rows * Tk, normal(rng));
+      const [dx, wdx] = pair(rows * Tk, normal(rng));
+      cpuBackend.causalSoftmaxBackward(y, dy, rows, T, Tk, 0.4, dx);
+      wasm.causalSoftmaxBackward(wy, wdy, rows, T, Tk, 0.4, wdx);
+      assertClose(wdx, dx, tol);
+    }
+  });
+});
+
 describe('row kernels match the CPU backend', () => {
   const shapes: [number, number][] = [
     [1, 1],

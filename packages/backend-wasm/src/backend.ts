@@ -554,6 +554,55 @@ export class WasmBackend implements Backend {
     });
   }
 
+  causalSoftmax(x: Float32Array, rows: number, T: number, Tk: number, scale: number, out: Float32Array): void {
+    if (rows === 0) return;
+    this.call(() => {
+      const px = this.in(x),
+        po = this.out(out),
+        row = Tk * 4;
+      // Shares of whole groups of T rows, so each starts at query 0.
+      this.runtime.parallelFor('causalSoftmax', [px, rows, T, Tk, scale, po], {
+        total: rows,
+        grain: rowGrain(Tk),
+        align: T,
+        countArg: 1,
+        offsets: [
+          [0, row],
+          [5, row],
+        ],
+      });
+    });
+  }
+
+  causalSoftmaxBackward(
+    y: Float32Array,
+    dy: Float32Array,
+    rows: number,
+    T: number,
+    Tk: number,
+    scale: number,
+    dx: Float32Array,
+  ): void {
+    if (rows === 0) return;
+    this.call(() => {
+      const py = this.in(y),
+        pdy = this.in(dy),
+        pdx = this.out(dx),
+        row = Tk * 4;
+      this.runtime.parallelFor('causalSoftmaxBackward', [py, pdy, rows, T, Tk, scale, pdx], {
+        total: rows,
+        grain: rowGrain(Tk),
+        align: T,
+        countArg: 2,
+        offsets: [
+          [0, row],
+          [1, row],
+          [6, row],
+        ],
+      });
+    });
+  }
+
   logSoftmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
     this.call(() => {
       const px = this.in(x),

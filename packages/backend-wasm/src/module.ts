@@ -164,6 +164,8 @@ export interface KernelExports {
   ): void;
   softmax(x: Ptr, rows: number, cols: number, out: Ptr): void;
   softmaxBackward(y: Ptr, dy: Ptr, rows: number, cols: number, dx: Ptr): void;
+  causalSoftmax(x: Ptr, rows: number, T: number, Tk: number, scale: number, out: Ptr): void;
+  causalSoftmaxBackward(y: Ptr, dy: Ptr, rows: number, T: number, Tk: number, scale: number, dx: Ptr): void;
   logSoftmax(x: Ptr, rows: number, cols: number, out: Ptr): void;
   logSoftmaxBackward(y: Ptr, dy: Ptr, rows: number, cols: number, dx: Ptr): void;
   crossEntropy(logits: Ptr, rows: number, cols: number, targets: Ptr, ignoreIndex: number, lse: Ptr): number;
@@ -215,6 +217,8 @@ export const threadedKernels = [
   'sgd',
   'softmax',
   'softmaxBackward',
+  'causalSoftmax',
+  'causalSoftmaxBackward',
   'logSoftmax',
   'logSoftmaxBackward',
   'layerNorm',

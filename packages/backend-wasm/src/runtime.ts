@@ -259,7 +259,7 @@ export class WasmRuntime {
       return;
     }
     // About four chunks per thread, so a thread slowed by other programs leaves work to the rest.
-    const chunk = Math.max(grain, Math.ceil(total / (4 * pool.threads) / align) * align);
+    const chunk = Math.ceil(Math.max(grain, total / (4 * pool.threads)) / align) * align;
     pool.run(kernel, args, { total, chunk, countArg: plan.countArg, offsets: plan.offsets });
   }
 

@@ -37,6 +37,23 @@ function expectSameBits(a: Float32Array, b: Float32Array): void {
 }
 
 describe('two threads give the bits of one', () => {
+  it('causal softmax, forward and backward, shared out in whole groups of T rows', () => {
+    const rng = new Rng('causal');
+    const [T, Tk, rows] = [64, 64, 48 * 64];
+    const [x1, x2] = both(rows * Tk, rng, 3);
+    const [y1, y2] = both(rows * Tk, rng);
+    one.causalSoftmax(x1, rows, T, Tk, 0.25, y1);
+    two.causalSoftmax(x2, rows, T, Tk, 0.25, y2);
+    expectSameBits(y1, y2);
+    const [dy1, dy2] = both(rows * Tk, rng);
+    const [dx1, dx2] = both(rows * Tk, rng);
+    one.causalSoftmaxBackward(y1, dy1, rows, T, Tk, 0.25, dx1);
+    two.causalSoftmaxBackward(y2, dy2, rows, T, Tk, 0.25, dx2);
+    expectSameBits(dx1, dx2);
+    for (const b of [x1, y1, dy1, dx1]) one.free(b);
+    for (const b of [x2, y2, dy2, dx2]) two.free(b);
+  });
+
   it('batched matmul: shared out by product, or in order when results sum into one, every transpose', () => {
     const rng = new Rng('batched');
     const [M, N, K, batch] = [64, 64, 32, 24]; // attention's B·nHead products of the baby config

@@ -181,6 +181,22 @@ export interface Backend {
   softmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
   /** dx += y ⊙ (dy − Σ dy⊙y) per row. */
   softmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void;
+  /**
+   * Attention's scale + causal mask + softmax in one pass: x is (rows, Tk), rows = batch·T, and row
+   * r (query r mod T, at position Tk − T + r mod T) gets softmax(scale·x) over keys 0..that
+   * position and 0 beyond.
+   */
+  causalSoftmax(x: Float32Array, rows: number, T: number, Tk: number, scale: number, out: Float32Array): void;
+  /** dx += scale·y ⊙ (dy − Σ dy⊙y) per row, over the keys the row sees. */
+  causalSoftmaxBackward(
+    y: Float32Array,
+    dy: Float32Array,
+    rows: number,
+    T: number,
+    Tk: number,
+    scale: number,
+    dx: Float32Array,
+  ): void;
   /** Row-wise log-softmax, x − max − log Σ exp(x − max). */
   logSoftmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
   /** dx += dy − exp(y)·Σ dy per row. */

@@ -3,6 +3,8 @@
 import type { Backend } from '../backend.js';
 import { binary, where } from './binary.js';
 import {
+  causalSoftmax,
+  causalSoftmaxBackward,
   crossEntropy,
   crossEntropyBackward,
   logSoftmax,
@@ -48,6 +50,8 @@ export const cpuBackend: Backend = {
   sgemmBatched,
   softmax,
   softmaxBackward,
+  causalSoftmax,
+  causalSoftmaxBackward,
   logSoftmax,
   logSoftmaxBackward,
   crossEntropy,
