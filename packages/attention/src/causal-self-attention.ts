@@ -99,7 +99,6 @@ export class CausalSelfAttention extends Module {
       .reshape([B, T, nh, hs])
       .transpose(1, 2); // (B, nh, T, hs)
     if (cache) ({ keys: k, values: v } = cache.append(k, v)); // (B, nh, Tk, hs), Tk = past + T
-    const Tk = past + T;
 
     // kᵀ is a flag to the matmul kernel, not a copy; the B·nh products are one batched call.
     const scores = matmul(q, k, { transB: true }); // (B, nh, T, hs) · (B, nh, Tk, hs)ᵀ → (B, nh, T, Tk)
