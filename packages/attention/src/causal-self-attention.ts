@@ -1,7 +1,6 @@
 // Causal multi-head self-attention (Vaswani et al. 2017; GPT-2's `attn`), as nanoGPT's CausalSelfAttention.
-import { Dropout, Linear, Module, matmul } from '@tinygpt/autograd';
+import { Dropout, Linear, Module, causalSoftmax, matmul } from '@tinygpt/autograd';
 import type { Rng, Tensor } from '@tinygpt/autograd';
-import { causalMask } from './causal-mask.js';
 import type { KvCache } from './kv-cache.js';
 
 /** The config fields a {@link CausalSelfAttention} reads (the GPT config has them all). */
@@ -100,13 +99,12 @@ export class CausalSelfAttention extends Module {
       .reshape([B, T, nh, hs])
       .transpose(1, 2); // (B, nh, T, hs)
     if (cache) ({ keys: k, values: v } = cache.append(k, v)); // (B, nh, Tk, hs), Tk = past + T
-    const Tk = past + T;
 
-    // kᵀ is a flag to the matmul kernel, not a copy.
-    let att = matmul(q, k, { transB: true }).mul(1 / Math.sqrt(hs)); // (B, nh, T, hs) · (B, nh, Tk, hs)ᵀ → (B, nh, T, Tk)
-    // A single new query sits after every key, so it needs no mask.
-    if (T > 1) att = att.maskedFill(causalMask(T, Tk), -Infinity);
-    att = att.softmax(-1);
+    // kᵀ is a flag to the matmul kernel, not a copy; the B·nh products are one batched call.
+    const scores = matmul(q, k, { transB: true }); // (B, nh, T, hs) · (B, nh, Tk, hs)ᵀ → (B, nh, T, Tk)
+    // Scale, causal mask (query i sees keys up to Tk − T + i) and softmax in one kernel: the same
+    // bits as scores.mul(1/√hs).maskedFill(causalMask(T, Tk), −∞).softmax(-1) on the js backend.
+    let att = causalSoftmax(scores, 1 / Math.sqrt(hs));
     this.lastAttention = opts.returnAttention ? att.detach() : null;
     att = this.attnDropout.forward(att);
     const y = att

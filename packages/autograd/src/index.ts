@@ -21,6 +21,7 @@ export { concat } from './ops/concat.js';
 export { where } from './ops/where.js';
 export { gather } from './ops/gather.js';
 export { indexSelect } from './ops/index-select.js';
+export { causalSoftmax } from './ops/causal-softmax.js';
 export { ops } from './ops/registry.js';
 export type { OpDef, OpName } from './ops/op-def.js';
 

@@ -262,3 +262,19 @@ export function sgemm(
     }
   }
 }
+
+/**
+ * `batch` products C_i (+)= op(A_i)·op(B_i), each as `sgemm`, with A_i at a + i·aStride bytes (B_i,
+ * C_i likewise): attention's B·nHead small products in one call. A C stride of 0 accumulates every
+ * product into one result in order. A thread pool splits the batch by advancing a, b and c.
+ */
+export function sgemmBatched(
+  transA: bool, transB: bool, M: i32, N: i32, K: i32,
+  a: usize, lda: i32, aStride: usize, b: usize, ldb: i32, bStride: usize, c: usize, ldc: i32, cStride: usize,
+  accumulate: bool, batch: i32, work: usize,
+): void {
+  for (let i = 0; i < batch; i++) {
+    const acc = accumulate || (cStride == 0 && i > 0);
+    sgemm(transA, transB, M, N, K, a + <usize>i * aStride, lda, b + <usize>i * bStride, ldb, c + <usize>i * cStride, ldc, acc, work);
+  }
+}

@@ -104,6 +104,59 @@ export function softmaxBackward(y: usize, dy: usize, rows: i32, cols: i32, dx: u
   }
 }
 
+/**
+ * Attention's scale + causal mask + softmax: x is (rows, Tk), row r is query r mod T (at position
+ * Tk − T + r mod T) and gets softmax(scale·x) over keys 0..that position, 0 beyond. A thread's
+ * share of rows starts at a multiple of T, so r mod T is the query wherever the share starts.
+ */
+export function causalSoftmax(x: usize, rows: i32, T: i32, Tk: i32, scale: f32, out: usize): void {
+  const stride = <usize>Tk << 2;
+  const past = Tk - T;
+  for (let r = 0; r < rows; r++) {
+    const n = past + (r % T) + 1;
+    scaleRow(x, scale, out, n);
+    let m = rowMax(out, n);
+    if (m == -Infinity) m = 0;
+    const sum = expShifted(out, m, out, n, true);
+    scaleRow(out, <f32>(1 / sum), out, n);
+    memory.fill(out + (<usize>n << 2), 0, <usize>(Tk - n) << 2);
+    x += stride;
+    out += stride;
+  }
+}
+
+/** dx += scale·y ⊙ (dy − Σ dy ⊙ y) over the keys each row of `causalSoftmax` sees. */
+export function causalSoftmaxBackward(y: usize, dy: usize, rows: i32, T: i32, Tk: i32, scale: f32, dx: usize): void {
+  const stride = <usize>Tk << 2;
+  const past = Tk - T;
+  const sv = f32x4.splat(scale);
+  for (let r = 0; r < rows; r++) {
+    const n = past + (r % T) + 1;
+    let s = f32x4.splat(0);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const at = <usize>i << 2;
+      s = f32x4.add(s, f32x4.mul(v128.load(dy + at), v128.load(y + at)));
+    }
+    let dot = hsum(s);
+    for (; i < n; i++) dot += load<f32>(dy + (<usize>i << 2)) * load<f32>(y + (<usize>i << 2));
+    const dv = f32x4.splat(dot);
+    i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const at = <usize>i << 2;
+      const g = f32x4.mul(sv, f32x4.mul(v128.load(y + at), f32x4.sub(v128.load(dy + at), dv)));
+      v128.store(dx + at, f32x4.add(v128.load(dx + at), g));
+    }
+    for (; i < n; i++) {
+      const at = <usize>i << 2;
+      store<f32>(dx + at, load<f32>(dx + at) + scale * (load<f32>(y + at) * (load<f32>(dy + at) - dot)));
+    }
+    y += stride;
+    dy += stride;
+    dx += stride;
+  }
+}
+
 /** log Σ e^x over a row as max + log Σ e^(x − max); ±∞ when the max is. */
 @inline function logSumExp(x: usize, cols: i32): f64 {
   const m = rowMax(x, cols);

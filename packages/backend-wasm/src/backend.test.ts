@@ -361,6 +361,91 @@ describe('matrix multiply matches the CPU backend', () => {
   });
 });
 
+describe('batched matrix multiply matches the CPU backend', () => {
+  it('every transpose, per-product and shared operands, results of their own or summed into one', () => {
+    const rng = new Rng('sgemmBatched');
+    const [M, N, K, batch] = [9, 13, 7, 5];
+    for (const [sa, sb, sc] of [
+      [1, 1, 1],
+      [0, 1, 1],
+      [1, 0, 1],
+      [1, 1, 0],
+    ] as const) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const acc of [false, true]) {
+            const [a, wa] = pair(2 + M * K * batch, normal(rng));
+            const [b, wb] = pair(1 + K * N * batch, normal(rng));
+            const [c, wc] = pair(3 + M * N * batch, normal(rng));
+            const strides = [sa * M * K, sb * K * N, sc * M * N] as const;
+            cpuBackend.sgemmBatched(
+              transA,
+              transB,
+              M,
+              N,
+              K,
+              batch,
+              a,
+              2,
+              strides[0],
+              b,
+              1,
+              strides[1],
+              c,
+              3,
+              strides[2],
+              acc,
+            );
+            wasm.sgemmBatched(
+              transA,
+              transB,
+              M,
+              N,
+              K,
+              batch,
+              wa,
+              2,
+              strides[0],
+              wb,
+              1,
+              strides[1],
+              wc,
+              3,
+              strides[2],
+              acc,
+            );
+            assertClose(wc, c, { atol: 1e-4, rtol: 1e-5 });
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('causal softmax matches the CPU backend', () => {
+  it('forward and backward, with and without cached keys, row lengths around the vector width', () => {
+    const rng = new Rng('causalSoftmax');
+    for (const [batch, T, Tk] of [
+      [3, 5, 5],
+      [2, 9, 9],
+      [2, 3, 11],
+      [4, 1, 6],
+    ] as const) {
+      const rows = batch * T;
+      const [x, wx] = pair(rows * Tk, normal(rng, 3));
+      const [y, wy] = pair(rows * Tk, () => Number.NaN);
+      cpuBackend.causalSoftmax(x, rows, T, Tk, 0.4, y);
+      wasm.causalSoftmax(wx, rows, T, Tk, 0.4, wy);
+      assertClose(wy, y, tol);
+      const [dy, wdy] = pair(rows * Tk, normal(rng));
+      const [dx, wdx] = pair(rows * Tk, normal(rng));
+      cpuBackend.causalSoftmaxBackward(y, dy, rows, T, Tk, 0.4, dx);
+      wasm.causalSoftmaxBackward(wy, wdy, rows, T, Tk, 0.4, wdx);
+      assertClose(wdx, dx, tol);
+    }
+  });
+});
+
 describe('row kernels match the CPU backend', () => {
   const shapes: [number, number][] = [
     [1, 1],

@@ -471,6 +471,50 @@ export class WasmBackend implements Backend {
     });
   }
 
+  sgemmBatched(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    batch: number,
+    a: Float32Array,
+    aOff: number,
+    aStride: number,
+    b: Float32Array,
+    bOff: number,
+    bStride: number,
+    c: Float32Array,
+    cOff: number,
+    cStride: number,
+    accumulate: boolean,
+  ): void {
+    if (batch === 0) return;
+    this.call(() => {
+      const pa = this.in(a) + aOff * 4,
+        pb = this.in(b) + bOff * 4,
+        pc = this.out(c) + cOff * 4;
+      this.runtime.sgemmBatched(
+        transA,
+        transB,
+        M,
+        N,
+        K,
+        batch,
+        pa,
+        transA ? M : K,
+        aStride * 4,
+        pb,
+        transB ? K : N,
+        bStride * 4,
+        pc,
+        N,
+        cStride * 4,
+        accumulate,
+      );
+    });
+  }
+
   // ---- rows: softmax, losses, normalisation ----
 
   softmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
@@ -505,6 +549,55 @@ export class WasmBackend implements Backend {
           [0, row],
           [1, row],
           [4, row],
+        ],
+      });
+    });
+  }
+
+  causalSoftmax(x: Float32Array, rows: number, T: number, Tk: number, scale: number, out: Float32Array): void {
+    if (rows === 0) return;
+    this.call(() => {
+      const px = this.in(x),
+        po = this.out(out),
+        row = Tk * 4;
+      // Shares of whole groups of T rows, so each starts at query 0.
+      this.runtime.parallelFor('causalSoftmax', [px, rows, T, Tk, scale, po], {
+        total: rows,
+        grain: rowGrain(Tk),
+        align: T,
+        countArg: 1,
+        offsets: [
+          [0, row],
+          [5, row],
+        ],
+      });
+    });
+  }
+
+  causalSoftmaxBackward(
+    y: Float32Array,
+    dy: Float32Array,
+    rows: number,
+    T: number,
+    Tk: number,
+    scale: number,
+    dx: Float32Array,
+  ): void {
+    if (rows === 0) return;
+    this.call(() => {
+      const py = this.in(y),
+        pdy = this.in(dy),
+        pdx = this.out(dx),
+        row = Tk * 4;
+      this.runtime.parallelFor('causalSoftmaxBackward', [py, pdy, rows, T, Tk, scale, pdx], {
+        total: rows,
+        grain: rowGrain(Tk),
+        align: T,
+        countArg: 2,
+        offsets: [
+          [0, row],
+          [1, row],
+          [6, row],
         ],
       });
     });

@@ -30,6 +30,25 @@ export interface KernelExports {
     accumulate: number,
     work: Ptr,
   ): void;
+  sgemmBatched(
+    transA: number,
+    transB: number,
+    M: number,
+    N: number,
+    K: number,
+    a: Ptr,
+    lda: number,
+    aStride: number,
+    b: Ptr,
+    ldb: number,
+    bStride: number,
+    c: Ptr,
+    ldc: number,
+    cStride: number,
+    accumulate: number,
+    batch: number,
+    work: Ptr,
+  ): void;
   sgemmWorkspaceBytes(): number;
   unary(op: number, x: Ptr, out: Ptr, n: number): void;
   unaryBackward(op: number, x: Ptr, y: Ptr, dy: Ptr, dx: Ptr, n: number): void;
@@ -145,6 +164,8 @@ export interface KernelExports {
   ): void;
   softmax(x: Ptr, rows: number, cols: number, out: Ptr): void;
   softmaxBackward(y: Ptr, dy: Ptr, rows: number, cols: number, dx: Ptr): void;
+  causalSoftmax(x: Ptr, rows: number, T: number, Tk: number, scale: number, out: Ptr): void;
+  causalSoftmaxBackward(y: Ptr, dy: Ptr, rows: number, T: number, Tk: number, scale: number, dx: Ptr): void;
   logSoftmax(x: Ptr, rows: number, cols: number, out: Ptr): void;
   logSoftmaxBackward(y: Ptr, dy: Ptr, rows: number, cols: number, dx: Ptr): void;
   crossEntropy(logits: Ptr, rows: number, cols: number, targets: Ptr, ignoreIndex: number, lse: Ptr): number;
@@ -187,6 +208,7 @@ export interface KernelExports {
 /** Names of the exports a worker thread may be asked to run, in the order the pool numbers them. */
 export const threadedKernels = [
   'sgemm',
+  'sgemmBatched',
   'unary',
   'unaryBackward',
   'binary',
@@ -195,6 +217,8 @@ export const threadedKernels = [
   'sgd',
   'softmax',
   'softmaxBackward',
+  'causalSoftmax',
+  'causalSoftmaxBackward',
   'logSoftmax',
   'logSoftmaxBackward',
   'layerNorm',

@@ -178,6 +178,64 @@ export class WasmRuntime {
   }
 
   /**
+   * `batch` products C_i (+)= op(A_i)·op(B_i) with A_i at a + i·aStride bytes (B_i, C_i likewise),
+   * leading dimensions as in `sgemm`. Many small products (attention's B·nHead) are shared out
+   * whole among the threads; a few large ones, or ones summing into one C (cStride 0), run one
+   * after the other, each split as `sgemm` splits it.
+   */
+  sgemmBatched(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    batch: number,
+    a: Ptr,
+    lda: number,
+    aStride: number,
+    b: Ptr,
+    ldb: number,
+    bStride: number,
+    c: Ptr,
+    ldc: number,
+    cStride: number,
+    accumulate: boolean,
+  ): void {
+    const pool = this.pool;
+    const each = M * N * K;
+    const tA = transA ? 1 : 0,
+      tB = transB ? 1 : 0,
+      acc = accumulate ? 1 : 0;
+    if (pool && cStride !== 0 && batch >= 2 * pool.threads && each * batch >= this.parallelThreshold) {
+      // Many products with their own results: whole products are shared out among the threads.
+      const args = [tA, tB, M, N, K, a, lda, aStride, b, ldb, bStride, c, ldc, cStride, acc, batch, 0];
+      pool.run('sgemmBatched', args, {
+        total: batch,
+        chunk: Math.max(1, Math.ceil(batch / (4 * pool.threads))),
+        countArg: 15,
+        workArg: 16,
+        offsets: [
+          [5, aStride],
+          [8, bStride],
+          [11, cStride],
+        ],
+      });
+      return;
+    }
+    if (!pool || each < this.parallelThreshold) {
+      // One call on this thread: too little work to share (results summing into one C stay in order).
+      const work = this.work[0]!;
+      this.kernels.sgemmBatched(tA, tB, M, N, K, a, lda, aStride, b, ldb, bStride, c, ldc, cStride, acc, batch, work);
+      return;
+    }
+    // A few large products: one after the other, each split across the threads.
+    for (let i = 0; i < batch; i++) {
+      const add = accumulate || (cStride === 0 && i > 0);
+      this.sgemm(transA, transB, M, N, K, a + i * aStride, lda, b + i * bStride, ldb, c + i * cStride, ldc, add);
+    }
+  }
+
+  /**
    * Runs `kernel(...args)` over `total` items (elements or rows) on every thread, in chunks of a
    * multiple of `align` items that threads claim as they come free, when there are at least
    * `grain` items per thread; otherwise in one call on this thread. A chunk gets its item count in
@@ -201,7 +259,7 @@ export class WasmRuntime {
       return;
     }
     // About four chunks per thread, so a thread slowed by other programs leaves work to the rest.
-    const chunk = Math.max(grain, Math.ceil(total / (4 * pool.threads) / align) * align);
+    const chunk = Math.ceil(Math.max(grain, total / (4 * pool.threads)) / align) * align;
     pool.run(kernel, args, { total, chunk, countArg: plan.countArg, offsets: plan.offsets });
   }
 

@@ -37,6 +37,48 @@ function expectSameBits(a: Float32Array, b: Float32Array): void {
 }
 
 describe('two threads give the bits of one', () => {
+  it('causal softmax, forward and backward, shared out in whole groups of T rows', () => {
+    const rng = new Rng('causal');
+    const [T, Tk, rows] = [64, 64, 48 * 64];
+    const [x1, x2] = both(rows * Tk, rng, 3);
+    const [y1, y2] = both(rows * Tk, rng);
+    one.causalSoftmax(x1, rows, T, Tk, 0.25, y1);
+    two.causalSoftmax(x2, rows, T, Tk, 0.25, y2);
+    expectSameBits(y1, y2);
+    const [dy1, dy2] = both(rows * Tk, rng);
+    const [dx1, dx2] = both(rows * Tk, rng);
+    one.causalSoftmaxBackward(y1, dy1, rows, T, Tk, 0.25, dx1);
+    two.causalSoftmaxBackward(y2, dy2, rows, T, Tk, 0.25, dx2);
+    expectSameBits(dx1, dx2);
+    for (const b of [x1, y1, dy1, dx1]) one.free(b);
+    for (const b of [x2, y2, dy2, dx2]) two.free(b);
+  });
+
+  it('batched matmul: shared out by product, or in order when results sum into one, every transpose', () => {
+    const rng = new Rng('batched');
+    const [M, N, K, batch] = [64, 64, 32, 24]; // attention's B·nHead products of the baby config
+    for (const [sa, sb, sc] of [
+      [1, 1, 1],
+      [0, 1, 1],
+      [1, 1, 0],
+    ] as const) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const [a1, a2] = both(M * K * batch, rng);
+          const [b1, b2] = both(K * N * batch, rng);
+          const [c1, c2] = both(M * N * batch, rng);
+          const run = (be: WasmBackend, a: Float32Array, b: Float32Array, c: Float32Array) =>
+            be.sgemmBatched(transA, transB, M, N, K, batch, a, 0, sa * M * K, b, 0, sb * K * N, c, 0, sc * M * N, true);
+          run(one, a1, b1, c1);
+          run(two, a2, b2, c2);
+          expectSameBits(c1, c2);
+          for (const x of [a1, b1, c1]) one.free(x);
+          for (const x of [a2, b2, c2]) two.free(x);
+        }
+      }
+    }
+  });
+
   it('reports its threads', () => {
     expect(one.threads).toBe(1);
     expect(two.threads).toBe(2);

@@ -172,11 +172,51 @@ export interface Backend {
     cOff: number,
     accumulate: boolean,
   ): void;
+  /**
+   * `batch` products at once (attention's B·nHead small ones): for i < batch,
+   * C_i (+)= op(A_i)·op(B_i) with A_i at aOff + i·aStride (B_i, C_i likewise), each as in `sgemm`.
+   * A stride of 0 reuses one operand for every product; products whose C_i overlap (cStride 0)
+   * accumulate into it in order.
+   */
+  sgemmBatched(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    batch: number,
+    a: Float32Array,
+    aOff: number,
+    aStride: number,
+    b: Float32Array,
+    bOff: number,
+    bStride: number,
+    c: Float32Array,
+    cOff: number,
+    cStride: number,
+    accumulate: boolean,
+  ): void;
 
   /** Row-wise softmax of x (rows, cols), max-subtracted. */
   softmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
   /** dx += y ⊙ (dy − Σ dy⊙y) per row. */
   softmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void;
+  /**
+   * Attention's scale + causal mask + softmax in one pass: x is (rows, Tk), rows = batch·T, and row
+   * r (query r mod T, at position Tk − T + r mod T) gets softmax(scale·x) over keys 0..that
+   * position and 0 beyond.
+   */
+  causalSoftmax(x: Float32Array, rows: number, T: number, Tk: number, scale: number, out: Float32Array): void;
+  /** dx += scale·y ⊙ (dy − Σ dy⊙y) per row, over the keys the row sees. */
+  causalSoftmaxBackward(
+    y: Float32Array,
+    dy: Float32Array,
+    rows: number,
+    T: number,
+    Tk: number,
+    scale: number,
+    dx: Float32Array,
+  ): void;
   /** Row-wise log-softmax, x − max − log Σ exp(x − max). */
   logSoftmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
   /** dx += dy − exp(y)·Σ dy per row. */

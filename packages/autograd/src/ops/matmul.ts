@@ -37,6 +37,15 @@ function batchIndex(own: Shape, out: Shape): Int32Array {
   return idx;
 }
 
+/** The common difference of `idx` when it steps evenly and never backwards (0 or more), else null. */
+function evenStep(idx: Int32Array): number | null {
+  if (idx.length < 2) return 0;
+  const step = idx[1]! - idx[0]!;
+  if (step < 0) return null;
+  for (let i = 2; i < idx.length; i++) if (idx[i]! - idx[i - 1]! !== step) return null;
+  return step;
+}
+
 /**
  * op(a)·op(b): (M, K)@(K, N) → (M, N), or (..., M, K)@(..., K, N) → (..., M, N) with the batch
  * axes broadcast. With `transA`/`transB` an operand's last two axes are read swapped.
@@ -71,10 +80,126 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const aSize = M * K;
   const bSize = K * N;
   const cSize = rows * N;
-  for (let i = 0; i < count; i++) {
-    be.sgemm(transA, transB, rows, N, K, a.data, ai[i]! * aSize, b.data, bi[i]! * bSize, out.data, i * cSize, false);
+  // Batch indices that step evenly (every product its own operand, or one shared: the usual case)
+  // become one batched call, which a backend can spread over threads; others go product by product.
+  const aStep = evenStep(ai);
+  const bStep = evenStep(bi);
+  const batched = count > 1 && aStep !== null && bStep !== null;
+  const aStride = (aStep ?? 0) * aSize;
+  const bStride = (bStep ?? 0) * bSize;
+  const aOff0 = count > 0 ? ai[0]! * aSize : 0;
+  const bOff0 = count > 0 ? bi[0]! * bSize : 0;
+  if (batched) {
+    be.sgemmBatched(
+      transA,
+      transB,
+      rows,
+      N,
+      K,
+      count,
+      a.data,
+      aOff0,
+      aStride,
+      b.data,
+      bOff0,
+      bStride,
+      out.data,
+      0,
+      cSize,
+      false,
+    );
+  } else {
+    for (let i = 0; i < count; i++) {
+      be.sgemm(transA, transB, rows, N, K, a.data, ai[i]! * aSize, b.data, bi[i]! * bSize, out.data, i * cSize, false);
+    }
   }
   return record(out, 'matmul', [a, b], (g) => {
+    if (batched) {
+      // The same four products as below, each over the whole batch (a stride-0 gradient sums in order).
+      if (a.requiresGrad) {
+        const da = gradOf(a);
+        if (!transA)
+          be.sgemmBatched(
+            false,
+            !transB,
+            rows,
+            K,
+            N,
+            count,
+            g,
+            0,
+            cSize,
+            b.data,
+            bOff0,
+            bStride,
+            da,
+            aOff0,
+            aStride,
+            true,
+          );
+        else
+          be.sgemmBatched(
+            transB,
+            true,
+            K,
+            rows,
+            N,
+            count,
+            b.data,
+            bOff0,
+            bStride,
+            g,
+            0,
+            cSize,
+            da,
+            aOff0,
+            aStride,
+            true,
+          );
+      }
+      if (b.requiresGrad) {
+        const db = gradOf(b);
+        if (!transB)
+          be.sgemmBatched(
+            !transA,
+            false,
+            K,
+            N,
+            rows,
+            count,
+            a.data,
+            aOff0,
+            aStride,
+            g,
+            0,
+            cSize,
+            db,
+            bOff0,
+            bStride,
+            true,
+          );
+        else
+          be.sgemmBatched(
+            true,
+            transA,
+            N,
+            K,
+            rows,
+            count,
+            g,
+            0,
+            cSize,
+            a.data,
+            aOff0,
+            aStride,
+            db,
+            bOff0,
+            bStride,
+            true,
+          );
+      }
+      return;
+    }
     for (let i = 0; i < count; i++) {
       const aOff = ai[i]! * aSize;
       const bOff = bi[i]! * bSize;

@@ -29,6 +29,7 @@ export type OpName =
   | 'indexSelect'
   | 'where'
   | 'softmax'
+  | 'causalSoftmax'
   | 'logSoftmax'
   | 'crossEntropy'
   | 'layerNorm';

@@ -1,6 +1,7 @@
 // The registry of primitive ops: one entry per name, checked by the compiler against `OpName`.
 
 import { addOp } from './add.js';
+import { causalSoftmaxOp } from './causal-softmax.js';
 import { concatOp } from './concat.js';
 import { crossEntropyOp } from './cross-entropy.js';
 import { divOp } from './div.js';
@@ -60,6 +61,7 @@ export const ops = {
   indexSelect: indexSelectOp,
   where: whereOp,
   softmax: softmaxOp,
+  causalSoftmax: causalSoftmaxOp,
   logSoftmax: logSoftmaxOp,
   crossEntropy: crossEntropyOp,
   layerNorm: layerNormOp,

@@ -3,6 +3,8 @@
 import type { Backend } from '../backend.js';
 import { binary, where } from './binary.js';
 import {
+  causalSoftmax,
+  causalSoftmaxBackward,
   crossEntropy,
   crossEntropyBackward,
   logSoftmax,
@@ -12,7 +14,7 @@ import {
 } from './softmax.js';
 import { layerNorm, layerNormBackward } from './layer-norm.js';
 import { BufferPool } from './pool.js';
-import { sgemm } from './matmul.js';
+import { sgemm, sgemmBatched } from './matmul.js';
 import { adamw, sgd } from './optim.js';
 import { axpy, broadcastTo, maxTo, scale, scatterAdd, sumSquares, sumTo } from './reduce.js';
 import { copyAxis, gather, gatherBackward, indexSelect, indexSelectBackward, permute } from './shape.js';
@@ -50,8 +52,11 @@ export const cpuBackend: Backend = {
   indexSelect,
   indexSelectBackward,
   sgemm,
+  sgemmBatched,
   softmax,
   softmaxBackward,
+  causalSoftmax,
+  causalSoftmaxBackward,
   logSoftmax,
   logSoftmaxBackward,
   crossEntropy,

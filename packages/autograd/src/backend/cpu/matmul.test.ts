@@ -1,7 +1,7 @@
 // Tests the blocked sgemm against the naive definition over many shapes, layouts, offsets and modes.
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { sgemm } from './matmul.js';
+import { sgemm, sgemmBatched } from './matmul.js';
 import { naiveSgemm } from './matmul-reference.js';
 
 const EPS32 = 2 ** -23;
@@ -234,5 +234,63 @@ describe('sgemm', () => {
     expect(() => sgemm(false, false, 2, 2, 3, x, 0, x, -1, c, 0, false)).toThrow(
       /bOff must be a non-negative integer, got -1/,
     );
+  });
+});
+
+describe('sgemmBatched', () => {
+  /** The batched product against one naive product per batch entry, in float64-accurate tolerance. */
+  function checkBatched(
+    transA: boolean,
+    transB: boolean,
+    [M, N, K, batch]: readonly [number, number, number, number],
+    [sa, sb, sc]: readonly [number, number, number],
+    accumulate: boolean,
+    rng: () => number,
+  ): void {
+    const a = randomArray(3 + Math.max(1, batch * sa) * M * K, rng);
+    const b = randomArray(2 + Math.max(1, batch * sb) * K * N, rng);
+    const c0 = randomArray(1 + Math.max(1, batch * sc) * M * N, rng);
+    const fast = c0.slice();
+    const ref = c0.slice();
+    sgemmBatched(transA, transB, M, N, K, batch, a, 3, sa * M * K, b, 2, sb * K * N, fast, 1, sc * M * N, accumulate);
+    for (let i = 0; i < batch; i++) {
+      const acc = accumulate || (sc === 0 && i > 0);
+      naiveSgemm(transA, transB, M, N, K, a, 3 + i * sa * M * K, b, 2 + i * sb * K * N, ref, 1 + i * sc * M * N, acc);
+    }
+    expect(fast[0]).toBe(c0[0]); // before C: untouched
+    for (let i = 1; i < fast.length; i++) {
+      const tol = 1e-5 * (K + 1) * (sc === 0 ? batch : 1);
+      if (!(Math.abs(fast[i]! - ref[i]!) <= tol)) {
+        throw new Error(
+          `${transA}/${transB} ${M}×${N}×${K}×${batch} strides ${sa},${sb},${sc}: C[${i}] ${fast[i]} vs ${ref[i]}`,
+        );
+      }
+    }
+  }
+
+  it('equals one naive product per batch entry: all four layouts, shared operands, summed results', () => {
+    const rng = seedrandom('sgemm-batched');
+    for (const [transA, transB] of LAYOUTS) {
+      for (const strides of [
+        [1, 1, 1],
+        [0, 1, 1],
+        [1, 0, 1],
+        [1, 1, 0],
+      ] as const) {
+        for (const accumulate of [false, true]) {
+          checkBatched(transA, transB, [5, 7, 3, 4], strides, accumulate, rng);
+          checkBatched(transA, transB, [16, 16, 8, 6], strides, accumulate, rng);
+        }
+      }
+    }
+  });
+
+  it('with batch 0 touches nothing, and rejects a negative stride', () => {
+    const c = Float32Array.of(1, 2);
+    sgemmBatched(false, false, 1, 2, 1, 0, new Float32Array(1), 0, 1, new Float32Array(2), 0, 2, c, 0, 2, false);
+    expect(Array.from(c)).toEqual([1, 2]);
+    expect(() =>
+      sgemmBatched(false, false, 1, 1, 1, 1, new Float32Array(1), 0, -1, new Float32Array(1), 0, 1, c, 0, 1, false),
+    ).toThrow(/aStride/);
   });
 });

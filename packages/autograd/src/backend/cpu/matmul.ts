@@ -386,3 +386,44 @@ export function sgemm(
     }
   }
 }
+
+/**
+ * `batch` products C_i (+)= op(A_i)·op(B_i), A_i at aOff + i·aStride (B_i and C_i likewise), each an
+ * `sgemm`; strides of 0 reuse one operand (or, for C, accumulate into one result in order).
+ *
+ * @example
+ * // (2, 2, 3)·(2, 3, 2): two products, operands and results packed one after the other
+ * sgemmBatched(false, false, 2, 2, 3, 2, a, 0, 6, b, 0, 6, c, 0, 4, false);
+ */
+export function sgemmBatched(
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  batch: number,
+  a: Float32Array,
+  aOff: number,
+  aStride: number,
+  b: Float32Array,
+  bOff: number,
+  bStride: number,
+  c: Float32Array,
+  cOff: number,
+  cStride: number,
+  accumulate: boolean,
+): void {
+  checkCount('batch', batch);
+  for (const [name, stride] of [
+    ['aStride', aStride],
+    ['bStride', bStride],
+    ['cStride', cStride],
+  ] as const) {
+    checkCount(name, stride);
+  }
+  for (let i = 0; i < batch; i++) {
+    // With cStride 0 every product after the first adds into the one result.
+    const acc = accumulate || (cStride === 0 && i > 0);
+    sgemm(transA, transB, M, N, K, a, aOff + i * aStride, b, bOff + i * bStride, c, cOff + i * cStride, acc);
+  }
+}

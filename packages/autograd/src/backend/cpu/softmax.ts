@@ -26,6 +26,62 @@ export function softmaxBackward(y: Float32Array, dy: Float32Array, rows: number,
   }
 }
 
+/**
+ * Attention's fused softmax: x is (rows, Tk) with rows = batch·T, row r the query r mod T, which
+ * sits at position Tk − T + (r mod T) and sees keys up to it. out row = softmax(scale·x) over the
+ * keys it sees, 0 beyond: the same bits as x·scale, masked with −∞, then `softmax`.
+ */
+export function causalSoftmax(
+  x: Float32Array,
+  rows: number,
+  T: number,
+  Tk: number,
+  scale: number,
+  out: Float32Array,
+): void {
+  const past = Tk - T;
+  const s = Math.fround(scale); // as a float32 tensor of the scale would hold it
+  for (let r = 0, o = 0; r < rows; r++, o += Tk) {
+    const n = past + (r % T) + 1;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const t = Math.fround(x[o + i]! * s);
+      if (t > max) max = t;
+    }
+    if (max === -Infinity) max = 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const e = Math.exp(Math.fround(x[o + i]! * s) - max);
+      out[o + i] = e;
+      sum += e;
+    }
+    const inv = 1 / sum;
+    for (let i = 0; i < n; i++) out[o + i] *= inv;
+    out.fill(0, o + n, o + Tk);
+  }
+}
+
+/** dx += scale·y ⊙ (dy − Σ dy ⊙ y) over the keys each row sees (dx beyond them gets nothing: y is 0 there). */
+export function causalSoftmaxBackward(
+  y: Float32Array,
+  dy: Float32Array,
+  rows: number,
+  T: number,
+  Tk: number,
+  scale: number,
+  dx: Float32Array,
+): void {
+  const past = Tk - T;
+  const s = Math.fround(scale);
+  for (let r = 0, o = 0; r < rows; r++, o += Tk) {
+    const n = past + (r % T) + 1;
+    let dot = 0;
+    for (let i = 0; i < n; i++) dot += dy[o + i]! * y[o + i]!;
+    // Rounded where the composed ops round (softmax's gradient is a float32 tensor before the scale).
+    for (let i = 0; i < n; i++) dx[o + i] += Math.fround(y[o + i]! * (dy[o + i]! - dot)) * s;
+  }
+}
+
 /** log Σ exp(x[o..o+cols)) computed as max + log Σ exp(x − max). */
 function logSumExp(x: Float32Array, o: number, cols: number): number {
   let max = -Infinity;
