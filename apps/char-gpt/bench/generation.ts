@@ -1,0 +1,192 @@
+// Measures sampling speed: tokens/s of `generate` for the baby and quick presets' models beside nanoGPT's generate() on the same weights, and the CLIs' time to first token.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Rng } from '@tinygpt/autograd';
+import type { BackendConfig } from '@tinygpt/cli-kit';
+import { DatasetError, resolveCorpus } from '@tinygpt/datasets/text';
+import { CharTokenizer } from '@tinygpt/tokenizer';
+import { modelTensors } from '../src/checkpoint/model-state.js';
+import { withBackend } from '../src/cli/backend.js';
+import { pretrainConfig } from '../src/cli/pretrain-config.js';
+import { generate, generateSamples } from '../src/generate.js';
+import { writeExchangeDir } from '../src/interop/exchange-dir.js';
+import { loadModelDir } from '../src/interop/model-dir.js';
+import { Gpt } from '../src/model/gpt.js';
+
+/** New tokens per measurement: well past the window of 64, as a user's sample is. */
+const TOKENS = 1000;
+/** Rounds over all contenders, interleaved; each keeps its best (the least disturbed on a shared machine). */
+const ROUNDS = 3;
+/** Samples of the batched-sampling row. */
+const SAMPLES = 4;
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const repoDir = join(appDir, '..', '..');
+
+/** PyTorch as the project runs it: OpenBLAS, one thread. */
+const python = '/usr/bin/python3';
+const torchEnv = {
+  ...process.env,
+  LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread',
+  OMP_NUM_THREADS: '1',
+};
+
+/** One measurement: tokens/s and the greedy tokens. */
+interface Rate {
+  tokensPerSecond: number;
+  ids: number[];
+}
+
+/** Writes the preset's model (seeded initial weights) as an exchange directory both sides load. */
+async function exportPreset(preset: string, dir: string): Promise<void> {
+  const config = pretrainConfig(['--config', preset])!;
+  let text: string;
+  try {
+    text = (await resolveCorpus(config.data)).text;
+  } catch (err) {
+    if (!(err instanceof DatasetError)) throw err;
+    text = (await resolveCorpus('moby-dick')).text; // tinyshakespeare absent: another vocabulary, the same speed
+  }
+  const tokenizer = CharTokenizer.fromText(text);
+  const model = new Gpt({ ...config, vocabSize: tokenizer.vocabSize }, { rng: new Rng(config.seed) });
+  writeExchangeDir(dir, { config: { ...model.config }, tokenizer: tokenizer.toJSON(), weights: modelTensors(model) });
+}
+
+/** Ours, in this process: greedy `generate` of TOKENS after a warm-up, or SAMPLES samples batched or one after another. */
+async function measure(dir: string, backend: BackendConfig, mode: string): Promise<Rate> {
+  return withBackend(backend, async () => {
+    const { model, tokenizer } = loadModelDir(dir);
+    const prompt = tokenizer.encode('\n');
+    const opts = { maxNewTokens: TOKENS, temperature: 0, rng: new Rng(1337) };
+    await generate(model, prompt, { ...opts, maxNewTokens: 8 });
+    if (mode === 'greedy') {
+      const t0 = performance.now();
+      const ids = await generate(model, prompt, opts);
+      return { tokensPerSecond: (TOKENS * 1000) / (performance.now() - t0), ids: Array.from(ids) };
+    }
+    const sampled = { ...opts, maxNewTokens: TOKENS / 4, temperature: 0.8, topK: 200 };
+    const t0 = performance.now();
+    if (mode === 'batched') await generateSamples(model, prompt, SAMPLES, sampled);
+    else for (let s = 0; s < SAMPLES; s++) await generate(model, prompt, sampled);
+    return { tokensPerSecond: (SAMPLES * sampled.maxNewTokens * 1000) / (performance.now() - t0), ids: [] };
+  });
+}
+
+/** {@link measure} in a fresh process running this file with `--measure`. */
+function measureInChild(dir: string, backend: BackendConfig, mode: string): Rate {
+  const args = ['--import', 'tsx', '--conditions=@tinygpt/source', fileURLToPath(import.meta.url)];
+  const child = spawnSync(
+    process.execPath,
+    [...args, '--measure', dir, backend.backend, String(backend.threads), mode],
+    { cwd: appDir, encoding: 'utf8' },
+  );
+  if (child.status !== 0) throw new Error(`measuring ${mode} on ${backend.backend} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as Rate;
+}
+
+/** nanoGPT's generate() on the exchange directory (tools/nanogpt/generate_speed.py), or null without PyTorch. */
+function measureNanoGpt(dir: string): Rate | null {
+  const script = join(appDir, 'tools', 'nanogpt', 'generate_speed.py');
+  const child = spawnSync(python, [script, dir, '--tokens', String(TOKENS)], { encoding: 'utf8', env: torchEnv });
+  if (child.status !== 0) return null;
+  const out = JSON.parse(child.stdout) as { tokensPerSecond: number[]; ids: number[] };
+  return { tokensPerSecond: out.tokensPerSecond[0]!, ids: out.ids };
+}
+
+/** Wall-clock ms of a command that prints the first token of a sample and exits. */
+function firstTokenMs(command: string, args: readonly string[]): number {
+  const t0 = performance.now();
+  const child = spawnSync(command, args, { cwd: repoDir, encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (child.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${child.stderr}`);
+  return ms;
+}
+
+const num = (value: number, width: number, digits = 0): string => value.toFixed(digits).padStart(width);
+
+async function main(): Promise<void> {
+  console.log(
+    `char-gpt sampling: ${TOKENS} new tokens after "\\n", greedy, best of ${ROUNDS} interleaved rounds, each in a fresh process; start-up not counted`,
+  );
+  console.log(
+    `CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at start`,
+  );
+  const work = mkdtempSync(join(tmpdir(), 'char-gpt-bench-generation-'));
+  try {
+    for (const preset of ['baby', 'quick']) {
+      const dir = join(work, preset);
+      await exportPreset(preset, dir);
+      const contenders = [
+        {
+          label: 'tinygpt generate, wasm 1 thread',
+          run: () => measureInChild(dir, { backend: 'wasm', threads: 1 }, 'greedy'),
+        },
+        {
+          label: 'tinygpt generate, wasm 2 threads',
+          run: () => measureInChild(dir, { backend: 'wasm', threads: 2 }, 'greedy'),
+        },
+        { label: 'nanoGPT generate(), PyTorch + OpenBLAS, 1 thread', run: () => measureNanoGpt(dir) },
+        {
+          label: `${SAMPLES} samples one after another, wasm 1 thread`,
+          run: () => measureInChild(dir, { backend: 'wasm', threads: 1 }, 'sequential'),
+        },
+        {
+          label: `${SAMPLES} samples as one batch, wasm 1 thread`,
+          run: () => measureInChild(dir, { backend: 'wasm', threads: 1 }, 'batched'),
+        },
+      ];
+      const best: (Rate | null)[] = contenders.map(() => null);
+      for (let round = 0; round < ROUNDS; round++) {
+        contenders.forEach(({ run }, i) => {
+          const rate = run();
+          if (rate && rate.tokensPerSecond > (best[i]?.tokensPerSecond ?? 0)) best[i] = rate;
+        });
+      }
+      const config = pretrainConfig(['--config', preset])!;
+      console.log();
+      console.log(
+        `${preset}: ${config.nLayer} layers, ${config.nHead} heads, ${config.nEmbd} wide, block ${config.blockSize} (seeded initial weights, exported for both sides)`,
+      );
+      console.log(`${''.padEnd(52)}${'tokens/s'.padStart(9)}${'vs nanoGPT'.padStart(12)}  greedy text`);
+      const nano = best[2];
+      contenders.forEach(({ label }, i) => {
+        const rate = best[i];
+        if (!rate) return void console.log(`${label.padEnd(52)}  skipped: PyTorch not found (${python} with torch)`);
+        const ratio = nano ? `${num(rate.tokensPerSecond / nano.tokensPerSecond, 10, 2)}×` : ''.padStart(11);
+        const same =
+          rate.ids.length === 0 || i === 2 || !nano
+            ? ''
+            : rate.ids.every((id, k) => id === nano.ids[k])
+              ? 'identical to nanoGPT'
+              : 'DIFFERS from nanoGPT';
+        console.log(`${label.padEnd(52)}${num(rate.tokensPerSecond, 9)}${ratio}  ${same}`);
+      });
+    }
+    const checkpoint = join(work, 'baby');
+    const args = ['--checkpoint', checkpoint, '--max-new-tokens', '1', '--threads', '1'];
+    const launchers = [
+      {
+        label: 'node apps/char-gpt/bin/generate.mjs',
+        command: process.execPath,
+        args: ['apps/char-gpt/bin/generate.mjs', ...args],
+      },
+      { label: 'pnpm generate', command: 'pnpm', args: ['generate', ...args] },
+    ].filter(({ command, args: a }) => command === 'pnpm' || existsSync(join(repoDir, a[0]!)));
+    const times = launchers.map(() => Infinity);
+    for (let round = 0; round < ROUNDS; round++) {
+      launchers.forEach(({ command, args: a }, i) => (times[i] = Math.min(times[i]!, firstTokenMs(command, a))));
+    }
+    console.log();
+    console.log('time to first token (whole command, --max-new-tokens 1, baby model), best of rounds:');
+    launchers.forEach(({ label }, i) => console.log(`${label.padEnd(52)}${num(times[i]!, 7)} ms`));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const [flag, dir, backend, threads, mode] = process.argv.slice(2);
+if (flag === '--measure') {
+  console.log(JSON.stringify(await measure(dir!, { backend: backend!, threads: Number(threads) }, mode!)));
+} else await main();
