@@ -70,7 +70,7 @@ export function trainReporter(
             `(${(corpus.characters / corpus.tokens).toFixed(2)} characters/token, encoded in ${(info.encodeMs / 1000).toFixed(1)} s) (${corpus.source})`,
         );
         say(
-          `vocabulary ${n(info.vocabSize)} padded to ${n(info.modelVocabSize)}; train ${n(info.trainTokens)} / val ${n(info.valTokens)} tokens`,
+          `vocabulary ${n(info.vocabSize)}${info.modelVocabSize > info.vocabSize ? ` padded to ${n(info.modelVocabSize)}` : ''}; train ${n(info.trainTokens)} / val ${n(info.valTokens)} tokens`,
         );
       }
       say(`number of parameters: ${(info.params / 1e6).toFixed(2)}M`);
