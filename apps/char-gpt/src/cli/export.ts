@@ -1,8 +1,9 @@
 // `pnpm export --checkpoint DIR --out EXDIR [--run]`: writes a checkpoint's model (or, with --run, the whole run) for PyTorch and nanoGPT.
+import { join, relative } from 'node:path';
 import { CliError, formatHelp, resolveConfig, runMain } from '@tinygpt/cli-kit';
 import { exportNanoGpt } from '../interop/export-nanogpt.js';
 import { exportRun } from '../interop/export-run.js';
-import { userCwd, userPath } from '../paths.js';
+import { appDir, userCwd, userPath } from '../paths.js';
 
 const defaults = { checkpoint: '', out: '', run: false, dataset: '' };
 
@@ -38,7 +39,7 @@ await runMain(async (argv) => {
     process.stdout.write(
       `wrote ${out}: the run at iteration ${summary.iter} (weights, AdamW moments, run.json), ` +
         `nanogpt/data/${summary.dataset}/ (train.bin ${summary.trainTokens.toLocaleString('en-US')} tokens, val.bin ${summary.valTokens.toLocaleString('en-US')}) and ${summary.configFile}\n` +
-        `next: python3 tools/nanogpt/to_nanogpt_run.py ${config.out}   (writes ckpt.pt and meta.pkl; needs torch)\n`,
+        `next: python3 ${relative(userCwd(), join(appDir, 'tools', 'nanogpt', 'to_nanogpt_run.py'))} ${config.out}   (writes ckpt.pt and meta.pkl; needs torch)\n`,
     );
     return;
   }
