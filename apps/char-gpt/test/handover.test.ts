@@ -10,7 +10,8 @@ import { pretrainConfig } from '../src/cli/pretrain-config.js';
 import { CharTokenizer } from '@tinygpt/tokenizer';
 import { splitIds } from '../src/data.js';
 import { adoptRun } from '../src/interop/adopt-run.js';
-import { exportRun } from '../src/interop/export-run.js';
+import { datasetDirName, exportRun } from '../src/interop/export-run.js';
+import { loadModelDir } from '../src/interop/model-dir.js';
 import { HANDOVER_FILES, isHandoverDir, readHandoverDir } from '../src/interop/handover-dir.js';
 import type { RunJson } from '../src/interop/run-json.js';
 import { train } from '../src/train.js';
@@ -110,6 +111,12 @@ describe('the committed fixture: char-gpt → nanoGPT ckpt.pt (torch 1.13) → c
       expect(s.exp_avg, `${name}.exp_avg`).toBe(sha(moments[`${name}.exp_avg`]!));
       expect(s.exp_avg_sq, `${name}.exp_avg_sq`).toBe(sha(moments[`${name}.exp_avg_sq`]!));
     });
+  });
+
+  it('is an exchange directory as it is: generate and eval load its model before any resume', () => {
+    const { model, tokenizer } = loadModelDir(back);
+    expect(model.config).toMatchObject({ nLayer: 2, nEmbd: 8, bias: true, vocabSize: 20 });
+    expect(tokenizer.decode(tokenizer.encode('café 😀'))).toBe('café 😀');
   });
 
   it('pnpm pretrain --init-from resume adopts the returned run as a checkpoint and continues it', async () => {
@@ -230,6 +237,15 @@ describe('pnpm export --run and the way back, without torch', () => {
       'max_iters = 5',
     ])
       expect(py).toContain(`\n${line}\n`);
+  });
+
+  it("names nanoGPT's data directory after the corpus: shakespeare_char for tinyshakespeare", () => {
+    expect(['tinyshakespeare', 'moby-dick', 'words.txt', 'my notes.md'].map(datasetDirName)).toEqual([
+      'shakespeare_char',
+      'moby-dick',
+      'words',
+      'my_notes',
+    ]);
   });
 
   it('refuses a corpus that changed since the run, naming it', async () => {

@@ -1,8 +1,9 @@
 // `pnpm export --checkpoint DIR --out EXDIR [--run]`: writes a checkpoint's model (or, with --run, the whole run) for PyTorch and nanoGPT.
+import { join, relative } from 'node:path';
 import { CliError, formatHelp, resolveConfig, runMain } from '@tinygpt/cli-kit';
 import { exportNanoGpt } from '../interop/export-nanogpt.js';
 import { exportRun } from '../interop/export-run.js';
-import { userCwd, userPath } from '../paths.js';
+import { appDir, userCwd, userPath } from '../paths.js';
 
 const defaults = { checkpoint: '', out: '', run: false, dataset: '' };
 
@@ -11,11 +12,12 @@ const spec = {
     checkpoint: 'checkpoint directory written by pnpm pretrain (its --out-dir)',
     out: 'exchange directory to write: model.safetensors and config.json (replaced if it holds only those)',
     run: 'hand the whole run over to nanoGPT: also the AdamW state, counters, schedule and the data split (see docs/cpu-to-gpu.md)',
-    dataset: "with --run: nanoGPT's data/ directory name (default: the corpus name)",
+    dataset:
+      "with --run: nanoGPT's data/ directory name (default: the corpus name; shakespeare_char for tinyshakespeare)",
   },
   usage: 'pnpm export --checkpoint DIR --out EXDIR [--run [--dataset NAME]]',
   description:
-    'Writes the model as nanoGPT\'s state dict in safetensors (float32, nanoGPT names) beside config.json (nanoGPT\'s model args and the vocabulary as "chars"); load it in PyTorch with tools/nanogpt/load_in_pytorch.py.',
+    "Writes the model as nanoGPT's state dict in safetensors (float32, nanoGPT names) beside config.json (nanoGPT's model args and the vocabulary as \"chars\"); load it in PyTorch with tools/nanogpt/load_in_pytorch.py. With --run, also what nanoGPT's train.py needs to resume the run (docs/cpu-to-gpu.md).",
   cwd: userCwd(),
 };
 
@@ -36,9 +38,9 @@ await runMain(async (argv) => {
     const dataset = config.dataset || undefined;
     const summary = await exportRun(userPath(config.checkpoint), out, { dataset });
     process.stdout.write(
-      `wrote ${out}: the run at iteration ${summary.iter} (weights, AdamW moments, run.json), ` +
+      `wrote ${config.out}: the run at iteration ${summary.iter} (weights, AdamW moments, run.json), ` +
         `nanogpt/data/${summary.dataset}/ (train.bin ${summary.trainTokens.toLocaleString('en-US')} tokens, val.bin ${summary.valTokens.toLocaleString('en-US')}) and ${summary.configFile}\n` +
-        `next: python3 tools/nanogpt/to_nanogpt_run.py ${config.out}   (writes ckpt.pt and meta.pkl; needs torch)\n`,
+        `next: python3 ${relative(userCwd(), join(appDir, 'tools', 'nanogpt', 'to_nanogpt_run.py'))} ${config.out}   (writes ckpt.pt and meta.pkl; needs torch)\n`,
     );
     return;
   }

@@ -121,8 +121,13 @@ export async function exportRun(
   return { iter: meta.iter, dataset, trainTokens: splits.train.length, valTokens: splits.val.length, configFile };
 }
 
-/** A corpus name as a nanoGPT data/ directory name: `tinyshakespeare`, or a file's base name without extension. */
+/**
+ * A corpus name as a nanoGPT data/ directory name: `shakespeare_char` for tinyshakespeare (our
+ * train.bin, val.bin and vocabulary are those of nanoGPT's data/shakespeare_char/prepare.py, byte
+ * for byte), else the name, or a file's base name without extension.
+ */
 export function datasetDirName(name: string): string {
+  if (name === 'tinyshakespeare') return 'shakespeare_char';
   const base = name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
   return base.replace(/[^\w.-]+/g, '_') || 'corpus';
 }

@@ -5,7 +5,8 @@ hands it over with `pnpm export --run`, converts that with to_nanogpt_run.py int
 and back with from_nanogpt_run.py, and writes into test/fixtures/handover/:
   corpus.txt        the text trained on;
   ours/             the handover pnpm export --run wrote (model, config, optimizer moments, run.json);
-  back/             from_nanogpt_run.py's handover of the ckpt.pt made from ours/;
+  back/             from_nanogpt_run.py's handover of the ckpt.pt made from ours/ (its names prefixed
+                    `_orig_mod.`, as a torch.compile'd nanoGPT run saves them);
   ckpt-layout.json  what that ckpt.pt holds: its keys, state-dict names and shapes, model_args, iter_num,
                     best_val_loss, config, AdamW's param_groups and, per state index, step, shape and
                     the SHA-256 of exp_avg and exp_avg_sq.
@@ -85,8 +86,13 @@ def main():
         run(['pnpm', '-s', 'export', '--checkpoint', run_dir, '--out', handover, '--run', '--dataset', DATASET])
         run([sys.executable, os.path.join(HERE, 'to_nanogpt_run.py'), handover, '--mask-buffers', 'yes'])
         ckpt_path = os.path.join(handover, 'nanogpt', f'out-{DATASET}', 'ckpt.pt')
+        # Back from the checkpoint as a torch.compile'd nanoGPT saves it: every state-dict name prefixed `_orig_mod.`.
+        compiled = torch.load(ckpt_path, map_location='cpu')
+        compiled['model'] = {f'_orig_mod.{k}': v for k, v in compiled['model'].items()}
+        compiled_path = os.path.join(tmp, 'ckpt-compiled.pt')
+        torch.save(compiled, compiled_path)
         back = os.path.join(tmp, 'back')
-        run([sys.executable, os.path.join(HERE, 'from_nanogpt_run.py'), '--ckpt', ckpt_path,
+        run([sys.executable, os.path.join(HERE, 'from_nanogpt_run.py'), '--ckpt', compiled_path,
              '--meta', os.path.join(handover, 'nanogpt', 'data', DATASET, 'meta.pkl'), '--out', back])
         ckpt = torch.load(ckpt_path, map_location='cpu')
         shutil.rmtree(OUT, ignore_errors=True)
