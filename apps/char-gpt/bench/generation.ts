@@ -57,7 +57,7 @@ async function exportPreset(preset: string, dir: string): Promise<void> {
 /** Ours, in this process: greedy `generate` of TOKENS after a warm-up, or SAMPLES samples batched or one after another. */
 async function measure(dir: string, backend: BackendConfig, mode: string): Promise<Rate> {
   return withBackend(backend, async () => {
-    const { model, tokenizer } = loadModelDir(dir);
+    const { model, tokenizer } = await loadModelDir(dir);
     const prompt = tokenizer.encode('\n');
     const opts = { maxNewTokens: TOKENS, temperature: 0, rng: new Rng(1337) };
     await generate(model, prompt, { ...opts, maxNewTokens: 8 });

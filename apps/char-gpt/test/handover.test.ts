@@ -113,8 +113,8 @@ describe('the committed fixture: char-gpt → nanoGPT ckpt.pt (torch 1.13) → c
     });
   });
 
-  it('is an exchange directory as it is: generate and eval load its model before any resume', () => {
-    const { model, tokenizer } = loadModelDir(back);
+  it('is an exchange directory as it is: generate and eval load its model before any resume', async () => {
+    const { model, tokenizer } = await loadModelDir(back);
     expect(model.config).toMatchObject({ nLayer: 2, nEmbd: 8, bias: true, vocabSize: 20 });
     expect(tokenizer.decode(tokenizer.encode('café 😀'))).toBe('café 😀');
   });

@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { loadMnist } from '@tinygpt/datasets/mnist';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -53,10 +54,37 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     expect(last[2]).toBeLessThan(first[2] - 0.3); // val loss
     await page.screenshot({ path: join(shots, 'train.png') });
 
+    // The downloaded zip is a checkpoint directory the CLI samples from.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download]')]);
+    const zip = join(scratch, download.suggestedFilename());
+    await download.saveAs(zip);
+    for (const [path, bytes] of Object.entries(unzipSync(readFileSync(zip)))) {
+      mkdirSync(join(scratch, path, '..'), { recursive: true });
+      writeFileSync(join(scratch, path), bytes);
+    }
+    const text = pnpm('generate', [
+      '--checkpoint',
+      join(scratch, 'tinygpt-run'),
+      '--prompt',
+      'The ',
+      '--max-new-tokens',
+      '40',
+    ]);
+    expect(text.startsWith('The ')).toBe(true);
+    expect(text.trimEnd().length).toBeGreaterThan(4);
+
     // Run B, same config: paused part-way, page reloaded, resumed. Every later step equals run A's.
+    await page.evaluate(() => {
+      const w = window as unknown as { tinygptPlayground: PlaygroundHooks; runA?: unknown };
+      w.runA = w.tinygptPlayground.history;
+    });
     await page.click('[data-testid=train]');
     await page.waitForFunction(
-      () => Number(document.querySelector('[data-testid=train-status]')?.getAttribute('data-iter')) >= 8,
+      () => {
+        const w = window as unknown as { tinygptPlayground: PlaygroundHooks; runA?: unknown };
+        const h = w.tinygptPlayground.history;
+        return h !== w.runA && h!.steps.length >= 8;
+      },
       null,
       { timeout: 60_000 },
     );

@@ -111,12 +111,14 @@ export function digitsTab(root: HTMLElement): void {
     acts.forEach((layer, l) => {
       const output = l === acts.length - 1;
       const row = el('div', { class: 'neurons' });
+      // Sigmoids and softmax lie in [0, 1]; ReLU activations are shown relative to the layer's largest.
+      const top = Math.max(1, ...layer);
       layer.forEach((a, i) => {
-        const shade = Math.round(255 * a);
+        const shade = Math.round((255 * a) / top);
         row.append(
           el('div', {
             class: 'neuron',
-            style: `background: rgb(${shade},${shade},${shade}); color: ${a > 0.5 ? '#000' : '#fff'}`,
+            style: `background: rgb(${shade},${shade},${shade}); color: ${a / top > 0.5 ? '#000' : '#fff'}`,
             text: output ? i : '',
             title: a.toFixed(3),
           }),

@@ -22,7 +22,8 @@ export function downloadZip(dir: string, files: DirFiles): void {
 export async function readPicked(list: FileList | File[]): Promise<{ name: string; files: DirFiles }> {
   const picked = Array.from(list);
   const files: DirFiles = {};
-  let name = picked[0]?.webkitRelativePath.split('/')[0] || picked[0]?.name || 'files';
+  // A folder's name, else (loose files) a description; a zip's name replaces either below.
+  let name = picked[0]?.webkitRelativePath.split('/')[0] || `${picked.length} picked files`;
   for (const file of picked) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     if (file.name.endsWith('.zip')) {

@@ -92,6 +92,7 @@ export function sampleTab(root: HTMLElement, client: GptClient): { setModel(info
   onKnobs();
 
   client.listen((msg: FromWorker) => {
+    if (msg.type === 'eval') void refresh(); // the model being trained has changed
     if (msg.type !== 'token') return;
     const span = el('span', {
       text: msg.char === '\n' ? '⏎\n' : msg.char,
