@@ -44,10 +44,10 @@ export const babyShape: LoopShape = {
 
 /**
  * The same code path (Gpt, trainStep, AdamW, clipping, dropout, the KV cache, sampleTokens), small
- * enough for a test: 2 layers, 2 heads, 16 wide, block 8, batch 2, dropout on.
+ * enough for a test: 1 layer, 2 heads, 8 wide, block 4, batch 2, dropout on.
  */
 export const smallShape: LoopShape = {
-  model: { vocabSize: 65, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 16, dropout: 0.1, bias: true },
+  model: { vocabSize: 65, blockSize: 4, nLayer: 1, nHead: 2, nEmbd: 8, dropout: 0.1, bias: true },
   batchSize: 2,
 };
 
