@@ -48,4 +48,4 @@ export type { OptimizerState, ParamGroup } from './optim/optimizer.js';
 
 export { setBackend, getBackend } from './backend/active.js';
 export { cpuBackend } from './backend/cpu/index.js';
-export type { Backend, BinaryOp, UnaryOp, KernelShape, AdamWStep, SgdStep } from './backend/backend.js';
+export type { Backend, BinaryOp, UnaryOp, KernelShape, AdamWParam, AdamWStep, SgdStep } from './backend/backend.js';

@@ -1,7 +1,7 @@
 // The autograd `Backend` on the WebAssembly kernels: storage in the module's memory, every kernel called on it in place.
 
 import { cpuBackend } from '@tinygpt/autograd';
-import type { AdamWStep, Backend, BinaryOp, KernelShape, SgdStep, UnaryOp } from '@tinygpt/autograd';
+import type { AdamWParam, AdamWStep, Backend, BinaryOp, KernelShape, SgdStep, UnaryOp } from '@tinygpt/autograd';
 import { binaryCodes, unaryCodes } from './generated/op-codes.js';
 import type { HeapStats } from './heap.js';
 import { broadcastLayout, forEachBlock, permuteLayout } from './layout.js';
@@ -18,6 +18,10 @@ const GRAIN_CHEAP = 1 << 17;
 const GRAIN_COSTLY = 1 << 15;
 /** Rows per thread below which a row kernel is not split, scaled by the row length. */
 const rowGrain = (cols: number): number => Math.max(1, Math.ceil(GRAIN_COSTLY / Math.max(cols, 1)));
+/** Floats per row of a fused AdamW table: a multiple of 4, so every float takes its `adamw` path. */
+const ADAMW_PIECE = 1 << 13;
+/** Floats (4-byte slots) per row of that table (assembly/elementwise.ts ADAMW_ROW). */
+const ADAMW_ROW_FLOATS = 8;
 /** Elementwise slices start at multiples of 4 floats so every slice but the last is whole vectors. */
 const VEC = 4;
 
@@ -766,6 +770,57 @@ export class WasmBackend implements Backend {
           [3, 4],
         ],
       });
+    });
+  }
+
+  adamwMany(params: readonly AdamWParam[]): void {
+    const first = params[0];
+    if (!first) return;
+    const { beta1, beta2, eps, bc1, bc2 } = first.step;
+    this.call(() => {
+      // One table row per piece of at most ADAMW_PIECE floats, so threads share big and small alike.
+      let rows = 0;
+      for (const { p } of params) rows += Math.max(1, Math.ceil(p.length / ADAMW_PIECE));
+      const heap = this.runtime.heap;
+      const block = heap.alloc(rows * ADAMW_ROW_FLOATS);
+      const table = heap.addressOf(block);
+      const ints = new Int32Array(block.buffer, block.byteOffset, block.length);
+      let r = 0;
+      for (const { p, g, m, v, step } of params) {
+        if (step.beta1 !== beta1 || step.beta2 !== beta2 || step.eps !== eps || step.bc1 !== bc1 || step.bc2 !== bc2) {
+          throw new Error('adamwMany: every entry must share beta1, beta2, eps and the bias corrections');
+        }
+        const pp = this.out(p),
+          pg = this.in(g),
+          pm = this.out(m),
+          pv = this.out(v);
+        const decay = 1 - step.lr * step.weightDecay,
+          stepSize = step.lr / bc1;
+        for (let start = 0; start < p.length || start === 0; start += ADAMW_PIECE) {
+          const at = r * ADAMW_ROW_FLOATS,
+            bytes = start * 4;
+          ints[at] = pp + bytes;
+          ints[at + 1] = pg + bytes;
+          ints[at + 2] = pm + bytes;
+          ints[at + 3] = pv + bytes;
+          ints[at + 4] = Math.min(ADAMW_PIECE, p.length - start);
+          block[at + 5] = decay;
+          block[at + 6] = stepSize;
+          r++;
+          if (p.length === 0) break;
+        }
+      }
+      try {
+        this.runtime.parallelFor('adamwMany', [table, rows, beta1, beta2, eps, Math.sqrt(bc2)], {
+          total: rows,
+          grain: Math.ceil(GRAIN_COSTLY / ADAMW_PIECE),
+          align: 1,
+          countArg: 1,
+          offsets: [[0, ADAMW_ROW_FLOATS * 4]],
+        });
+      } finally {
+        heap.free(block);
+      }
     });
   }
 
