@@ -29,6 +29,8 @@ export const defaults = {
   sampleChars: 200,
   /** One JSON object per line on stdout instead of a progress bar. */
   json: false,
+  /** At the end, print the time spent in each kind of kernel (sgemm, softmax, adamw…) and outside them. */
+  profile: false,
   // ---- model ----
   /** Transformer blocks. */
   nLayer: 6,
@@ -137,6 +139,7 @@ export const help: { readonly [K in keyof TrainConfig]: string } = {
   logInterval: 'plain log line every N iterations (when stdout is not a terminal)',
   sampleChars: 'characters sampled at each evaluation (0: none)',
   json: 'one JSON object per line on stdout instead of a progress bar',
+  profile: 'at the end, print the time per kernel kind (to stderr with --json)',
   nLayer: 'transformer blocks',
   nHead: 'attention heads per block (must divide --n-embd)',
   nEmbd: 'embedding width',

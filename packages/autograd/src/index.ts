@@ -48,4 +48,6 @@ export type { OptimizerState, ParamGroup } from './optim/optimizer.js';
 
 export { setBackend, getBackend } from './backend/active.js';
 export { cpuBackend } from './backend/cpu/index.js';
+export { profileBackend, formatProfile } from './backend/profile.js';
+export type { BackendProfile, ProfileRow } from './backend/profile.js';
 export type { Backend, BinaryOp, UnaryOp, KernelShape, AdamWParam, AdamWStep, SgdStep } from './backend/backend.js';
