@@ -1,10 +1,10 @@
 // The autograd `Backend` on the WebAssembly kernels: storage in the module's memory, every kernel called on it in place.
 
-import { cpuBackend } from '@tinygpt/autograd';
+import { broadcastLayout, cpuBackend, permuteLayout } from '@tinygpt/autograd';
 import type { AdamWParam, AdamWStep, Backend, BinaryOp, KernelShape, SgdStep, UnaryOp } from '@tinygpt/autograd';
 import { binaryCodes, unaryCodes } from './generated/op-codes.js';
 import type { HeapStats } from './heap.js';
-import { broadcastLayout, forEachBlock, permuteLayout } from './layout.js';
+import { forEachBlock } from './layout.js';
 import type { KernelExports, Ptr } from './module.js';
 import { WasmRuntime } from './runtime.js';
 import type { WasmOptions } from './runtime.js';
