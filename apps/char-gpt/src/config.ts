@@ -33,6 +33,8 @@ export const defaults = {
   sampleChars: 200,
   /** One JSON object per line on stdout instead of a progress bar. */
   json: false,
+  /** At the end, print the time spent in each kind of kernel (sgemm, softmax, adamw…) and outside them. */
+  profile: false,
   // ---- model ----
   /**
    * How text becomes token ids: `char` (one id per character of the corpus) or `gpt2` (GPT-2's
@@ -167,6 +169,7 @@ export const help: { readonly [K in keyof TrainConfig]: string } = {
   logInterval: 'plain log line every N iterations (when stdout is not a terminal)',
   sampleChars: 'characters sampled at each evaluation (0: none)',
   json: 'one JSON object per line on stdout instead of a progress bar',
+  profile: 'at the end, print the time per kernel kind (to stderr with --json)',
   nLayer: 'transformer blocks',
   nHead: 'attention heads per block (must divide --n-embd)',
   nEmbd: 'embedding width',

@@ -49,4 +49,9 @@ export type { OptimizerState, ParamGroup } from './optim/optimizer.js';
 
 export { setBackend, getBackend } from './backend/active.js';
 export { cpuBackend } from './backend/cpu/index.js';
-export type { Backend, BinaryOp, UnaryOp, KernelShape, AdamWStep, SgdStep, MemoryStats } from './backend/backend.js';
+/** Loop plans a backend's broadcasting and permuting kernels share (backend-wasm uses them too). */
+export { broadcastLayout, permuteLayout } from './backend/cpu/layout.js';
+export type { Layout } from './backend/cpu/layout.js';
+export { profileBackend, formatProfile } from './backend/profile.js';
+export type { BackendProfile, ProfileRow } from './backend/profile.js';
+export type { Backend, BinaryOp, UnaryOp, KernelShape, AdamWParam, AdamWStep, SgdStep, MemoryStats } from './backend/backend.js';

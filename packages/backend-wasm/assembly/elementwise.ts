@@ -371,6 +371,24 @@ export function adamw(
   }
 }
 
+/** Bytes of one row of the `adamwMany` table: p, g, m, v, n as i32, then decay and stepSize as f32, and a pad. */
+const ADAMW_ROW: usize = 32;
+
+/**
+ * `adamw` over `rows` rows of a table (ADAMW_ROW bytes each: p, g, m, v, n, decay, stepSize): an
+ * optimizer step over all parameters in one call. Rows cut a parameter at multiples of four
+ * floats, so every float takes the same path (vector or tail) as in one `adamw` call.
+ */
+export function adamwMany(table: usize, rows: i32, beta1: f32, beta2: f32, eps: f32, sqrtBc2: f32): void {
+  for (let r = 0; r < rows; r++) {
+    const row = table + <usize>r * ADAMW_ROW;
+    adamw(
+      <usize>load<u32>(row), <usize>load<u32>(row, 4), <usize>load<u32>(row, 8), <usize>load<u32>(row, 12),
+      load<i32>(row, 16), beta1, beta2, eps, load<f32>(row, 20), load<f32>(row, 24), sqrtBc2,
+    );
+  }
+}
+
 /** torch.optim.SGD (dampening 0) on n floats: d = g + wd·p; buf ← momentum·buf + d (if buf ≠ 0); p ← p − lr·d. */
 export function sgd(p: usize, g: usize, buf: usize, n: i32, lr: f32, momentum: f32, weightDecay: f32): void {
   const lv = f32x4.splat(lr), mv = f32x4.splat(momentum), wv = f32x4.splat(weightDecay);

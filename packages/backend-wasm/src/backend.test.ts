@@ -557,6 +557,50 @@ describe('row kernels match the CPU backend', () => {
 });
 
 describe('optimizers match the CPU backend', () => {
+  it('fused AdamW over many parameters gives the bits of adamw called on each (on one and two threads)', async () => {
+    const two = await createWasmBackend({ threads: 2, initialMemoryMiB: 16 });
+    try {
+      for (const be of [wasm, two]) {
+        const rng = new Rng('adamwMany');
+        const sizes = [3, 8192, 40000, 1, 17];
+        const make = () =>
+          sizes.map((n, i) => {
+            const [p, g, m, v] = [0, 1, 2, 3].map(() => be.alloc(n));
+            return {
+              p: p!,
+              g: g!,
+              m: m!,
+              v: v!,
+              step: {
+                lr: i === 2 ? 3e-3 : 1e-3,
+                beta1: 0.9,
+                beta2: 0.99,
+                eps: 1e-8,
+                weightDecay: i % 2 ? 0 : 0.1,
+                bc1: 0.19,
+                bc2: 0.0199,
+              },
+            };
+          });
+        const fused = make();
+        const single = make();
+        fused.forEach((e, i) => {
+          for (const k of ['p', 'g', 'm', 'v'] as const) {
+            for (let j = 0; j < e[k].length; j++) e[k][j] = k === 'v' ? Math.abs(rng.normal()) : rng.normal();
+            single[i]![k].set(e[k]);
+          }
+        });
+        be.adamwMany(fused);
+        for (const { p, g, m, v, step } of single) be.adamw(p, g, m, v, step);
+        fused.forEach((e, i) => {
+          for (const k of ['p', 'm', 'v'] as const) expect(Array.from(e[k])).toEqual(Array.from(single[i]![k]));
+        });
+      }
+    } finally {
+      two.close();
+    }
+  });
+
   it('AdamW over several steps', () => {
     const rng = new Rng('adamw');
     const n = 1003;

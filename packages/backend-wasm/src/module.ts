@@ -111,6 +111,7 @@ export interface KernelExports {
     stepSize: number,
     sqrtBc2: number,
   ): void;
+  adamwMany(table: Ptr, rows: number, beta1: number, beta2: number, eps: number, sqrtBc2: number): void;
   sgd(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, weightDecay: number): void;
   sumTo(
     x: Ptr,
@@ -214,6 +215,7 @@ export const threadedKernels = [
   'binary',
   'axpy',
   'adamw',
+  'adamwMany',
   'sgd',
   'softmax',
   'softmaxBackward',

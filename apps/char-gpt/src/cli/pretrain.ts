@@ -1,4 +1,5 @@
 // `pnpm pretrain`: trains a character-level GPT on a text corpus, as nanoGPT's train.py (Ctrl-C saves a checkpoint first).
+import { formatProfile, getBackend, profileBackend, setBackend } from '@tinygpt/autograd';
 import { onInterrupt, runMain } from '@tinygpt/cli-kit';
 import { train } from '../train.js';
 import { withBackend } from './backend.js';
@@ -11,6 +12,10 @@ await runMain(async (argv) => {
   await withBackend(config, async (backend) => {
     const reporter = trainReporter(config);
     reporter.backend(backend.describe());
+    // --profile: every kernel call timed, tallied by kind, printed after the run.
+    const profile = config.profile ? profileBackend(getBackend()) : null;
+    if (profile) setBackend(profile.backend);
+    const started = performance.now();
     let stopRequested = false;
     const running = train(config, { events: reporter, shouldStop: () => stopRequested });
     // Ctrl-C asks the loop to stop at the next iteration boundary, where it writes a checkpoint.
@@ -22,6 +27,10 @@ await runMain(async (argv) => {
       reporter.done(await running);
     } finally {
       unregister();
+      if (profile) {
+        const table = `profile (time per kernel kind over the whole run):\n${formatProfile(profile.rows(), performance.now() - started)}\n`;
+        (config.json ? process.stderr : process.stdout).write(table);
+      }
     }
   });
 });

@@ -33,6 +33,15 @@ export interface MemoryStats {
   highWaterBytes: number;
 }
 
+/** One parameter's share of a fused AdamW update: its tensors and its own hyper-parameters. */
+export interface AdamWParam {
+  p: Float32Array;
+  g: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  step: AdamWStep;
+}
+
 /** SGD hyper-parameters for one update. */
 export interface SgdStep {
   lr: number;
@@ -276,6 +285,11 @@ export interface Backend {
 
   /** One AdamW update of p in place (decoupled decay, bias-corrected moments m, v). */
   adamw(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamWStep): void;
+  /**
+   * `adamw` on every entry in one call (an optimizer step over all parameters): the same bits as
+   * calling `adamw` entry by entry. Entries must share beta1, beta2, eps and the bias corrections.
+   */
+  adamwMany(params: readonly AdamWParam[]): void;
   /** One SGD update of p in place; `buf` is the momentum buffer (null without momentum). */
   sgd(p: Float32Array, g: Float32Array, buf: Float32Array | null, step: SgdStep): void;
 }

@@ -1,6 +1,7 @@
 // AdamW (Loshchilov & Hutter 2019) exactly as torch.optim.AdamW: decoupled weight decay, bias-corrected moments.
 
 import { getBackend } from '../backend/active.js';
+import type { AdamWParam } from '../backend/backend.js';
 import { allocZeroed, freeStorage } from '../storage.js';
 import type { Tensor } from '../tensor.js';
 import type { OptimizerState, ParamGroup } from './optimizer.js';
@@ -53,12 +54,13 @@ export class AdamW {
     for (const b of this.v.splice(0)) freeStorage(b);
   }
 
-  /** One update of every parameter that has a gradient. */
+  /** One update of every parameter that has a gradient, in one backend call (`adamwMany`). */
   step(): void {
     this.steps++;
     const be = getBackend();
     const bc1 = 1 - Math.pow(this.beta1, this.steps);
     const bc2 = 1 - Math.pow(this.beta2, this.steps);
+    const updates: AdamWParam[] = [];
     let i = 0;
     for (const group of this.groups) {
       const hyper = {
@@ -71,10 +73,11 @@ export class AdamW {
         bc2,
       };
       for (const p of group.params) {
-        if (p.grad) be.adamw(p.data, p.grad, this.m[i]!, this.v[i]!, hyper);
+        if (p.grad) updates.push({ p: p.data, g: p.grad, m: this.m[i]!, v: this.v[i]!, step: hyper });
         i++;
       }
     }
+    be.adamwMany(updates);
   }
 
   /** Drops every parameter's gradient. */

@@ -1,6 +1,9 @@
 // Tests of the optimizers against hand-derived PyTorch updates, parameter groups, clipping, schedules and exact state restore.
 
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
+import { setBackend } from '../backend/active.js';
+import { cpuBackend } from '../backend/cpu/index.js';
 import { AdamW } from './adamw.js';
 import { SGD } from './sgd.js';
 import { clipGradNorm } from './clip.js';
@@ -77,6 +80,57 @@ describe('AdamW', () => {
     opt.step();
     assertClose(w.data, [0.99, 0.99], { atol: 1e-7 });
     assertClose(b.data, [0.5], { atol: 1e-6 });
+  });
+
+  it('updates every parameter in one fused call, with the bits and state of adamw applied one by one', () => {
+    const rng = seedrandom('fused-adamw');
+    const values = (n: number) => Array.from({ length: n }, () => rng() * 2 - 1);
+    const shapes = [5, 300, 1, 64];
+    const params = shapes.map((n) => param(values(n)));
+    const copies = params.map((p) => param(Array.from(p.data)));
+    const groups = (ps: Tensor[]) => [
+      { params: ps.slice(0, 2), weightDecay: 0.1 },
+      { params: ps.slice(2), weightDecay: 0, lr: 3e-3 },
+    ];
+    const opt = new AdamW(groups(params), { lr: 1e-3, betas: [0.9, 0.99] });
+    const m = copies.map((p) => new Float32Array(p.size));
+    const v = copies.map((p) => new Float32Array(p.size));
+    const calls: number[] = [];
+    const spy = {
+      ...cpuBackend,
+      adamwMany: (list: Parameters<typeof cpuBackend.adamwMany>[0]) => {
+        calls.push(list.length);
+        cpuBackend.adamwMany(list);
+      },
+    };
+    for (let step = 1; step <= 3; step++) {
+      const grads = shapes.map(values);
+      params.forEach((p, i) => setGrad(p, grads[i]!));
+      setBackend(spy);
+      try {
+        opt.step();
+      } finally {
+        setBackend(cpuBackend);
+      }
+      // The same update, parameter by parameter, through the unfused kernel.
+      copies.forEach((p, i) => {
+        const hyper = {
+          lr: i < 2 ? 1e-3 : 3e-3,
+          beta1: 0.9,
+          beta2: 0.99,
+          eps: 1e-8,
+          weightDecay: i < 2 ? 0.1 : 0,
+          bc1: 1 - 0.9 ** step,
+          bc2: 1 - 0.99 ** step,
+        };
+        cpuBackend.adamw(p.data, Float32Array.from(grads[i]!), m[i]!, v[i]!, hyper);
+      });
+    }
+    expect(calls).toEqual([4, 4, 4]);
+    params.forEach((p, i) => expect(Array.from(p.data)).toEqual(Array.from(copies[i]!.data)));
+    const state = opt.stateDict();
+    expect(state.buffers.m!.map((b) => Array.from(b))).toEqual(m.map((b) => Array.from(b)));
+    expect(state.buffers.v!.map((b) => Array.from(b))).toEqual(v.map((b) => Array.from(b)));
   });
 
   it('skips parameters without a gradient', () => {

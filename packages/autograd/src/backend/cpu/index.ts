@@ -15,7 +15,7 @@ import {
 import { layerNorm, layerNormBackward } from './layer-norm.js';
 import { BufferPool } from './pool.js';
 import { sgemm, sgemmBatched } from './matmul.js';
-import { adamw, sgd } from './optim.js';
+import { adamw, adamwMany, sgd } from './optim.js';
 import { axpy, broadcastTo, maxTo, scale, scatterAdd, sumSquares, sumTo } from './reduce.js';
 import { copyAxis, gather, gatherBackward, indexSelect, indexSelectBackward, permute } from './shape.js';
 import { powScalar, powScalarBackward, unary, unaryBackward } from './unary.js';
@@ -64,5 +64,6 @@ export const cpuBackend: Backend = {
   layerNorm,
   layerNormBackward,
   adamw,
+  adamwMany,
   sgd,
 };

@@ -1,4 +1,4 @@
-// Strided iteration plans for broadcasting kernels: operands right-aligned, size-1 axes dropped, runs merged.
+// Strided iteration plans for broadcasting and permuting kernels, shared by every backend: size-1 axes dropped, runs merged.
 
 import type { KernelShape } from '../backend.js';
 
@@ -49,6 +49,35 @@ export function broadcastLayout(shape: KernelShape, operands: readonly KernelSha
     for (const s of strides) s.push(0);
   }
   return { dims, strides };
+}
+
+/**
+ * The loop plan of `out (axis i) = x (axis dims[i])` for a contiguous x of `shape`: x's strides in
+ * out order, size-1 axes dropped and runs that stay adjacent in x merged (a transpose of the last
+ * two axes of (B, T, nh, hs) becomes three levels). A permute that keeps x's order is one level.
+ */
+export function permuteLayout(shape: KernelShape, dims: readonly number[]): Layout {
+  const xs = new Array<number>(shape.length);
+  for (let d = shape.length - 1, run = 1; d >= 0; d--) {
+    xs[d] = run;
+    run *= shape[d]!;
+  }
+  const size: number[] = [];
+  const stride: number[] = [];
+  for (const d of dims) {
+    const len = shape[d]!;
+    if (len === 1) continue;
+    const last = size.length - 1;
+    if (last >= 0 && stride[last] === xs[d]! * len) {
+      size[last] = size[last]! * len;
+      stride[last] = xs[d]!;
+    } else {
+      size.push(len);
+      stride.push(xs[d]!);
+    }
+  }
+  if (size.length === 0) return { dims: [1], strides: [[0]] };
+  return { dims: size, strides: [stride] };
 }
 
 /**

@@ -1,6 +1,6 @@
 // Optimizer updates applied in place: AdamW (Loshchilov & Hutter 2019) and SGD with momentum, as in PyTorch.
 
-import type { AdamWStep, SgdStep } from '../backend.js';
+import type { AdamWParam, AdamWStep, SgdStep } from '../backend.js';
 
 /** torch.optim.AdamW: p ← p(1 − lr·wd); m, v ← moments; p ← p − (lr/bc1)·m / (√v/√bc2 + eps). */
 export function adamw(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamWStep): void {
@@ -18,6 +18,11 @@ export function adamw(p: Float32Array, g: Float32Array, m: Float32Array, v: Floa
     v[i] = vi;
     p[i] = p[i]! * decay - (stepSize * mi) / (Math.sqrt(vi) / sqrtBc2 + eps);
   }
+}
+
+/** `adamw` over every entry, in order. */
+export function adamwMany(params: readonly AdamWParam[]): void {
+  for (const { p, g, m, v, step } of params) adamw(p, g, m, v, step);
 }
 
 /** torch.optim.SGD (dampening 0): d = g + wd·p; buf ← momentum·buf + d; p ← p − lr·buf. */

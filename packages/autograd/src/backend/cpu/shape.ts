@@ -1,17 +1,7 @@
 // Data-movement kernels: permute, copies along an axis (slice, concat), gather and index-select with adjoints.
 
 import type { KernelShape } from '../backend.js';
-
-/** Contiguous strides of a shape. */
-function stridesOf(shape: KernelShape): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    s[d] = acc;
-    acc *= shape[d]!;
-  }
-  return s;
-}
+import { permuteLayout } from './layout.js';
 
 /** out (+)= x with out axis i = x axis dims[i]. Runs that stay contiguous in x are copied as blocks. */
 export function permute(
@@ -23,23 +13,10 @@ export function permute(
 ): void {
   const n = x.length;
   if (n === 0) return;
-  const xs = stridesOf(xShape);
   // Out-side loops, dropping size-1 axes and merging axes that are adjacent in x too.
-  const size: number[] = [];
-  const stride: number[] = [];
-  for (const d of dims) {
-    const len = xShape[d]!;
-    if (len === 1) continue;
-    const last = size.length - 1;
-    if (last >= 0 && stride[last] === xs[d]! * len) {
-      size[last] = size[last]! * len;
-      stride[last] = xs[d]!;
-    } else {
-      size.push(len);
-      stride.push(xs[d]!);
-    }
-  }
-  if (size.length === 0) {
+  const { dims: size, strides } = permuteLayout(xShape, dims);
+  const stride = strides[0]!;
+  if (size.length === 1 && stride[0] === 0) {
     out[0] = acc ? out[0]! + x[0]! : x[0]!;
     return;
   }
