@@ -1,7 +1,6 @@
 // Rebuilds a trained Gpt and its tokenizer from a checkpoint directory, for sampling and evaluation.
-import { Rng } from '@tinygpt/autograd';
 import { CharTokenizer, TokenizerError } from '@tinygpt/tokenizer';
-import { Gpt } from '../model/gpt.js';
+import { Gpt, weightsToLoad } from '../model/gpt.js';
 import { readCheckpoint } from './checkpoint-files.js';
 import { CheckpointError } from './format.js';
 import type { CheckpointMeta } from './format.js';
@@ -35,7 +34,7 @@ export function loadModel(dir: string): LoadedModel {
     );
   }
   // The initial weights are overwritten at once, so any seed will do.
-  const model = new Gpt(meta.modelArgs, { rng: new Rng(0) });
+  const model = new Gpt(meta.modelArgs, { rng: weightsToLoad() });
   loadModelTensors(model, weights, `${dir}/model.safetensors`);
   model.eval();
   return { model, tokenizer, meta };

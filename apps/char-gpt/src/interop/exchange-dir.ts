@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Rng } from '@tinygpt/autograd';
 import { SafetensorsError, decodeSafetensors, encodeSafetensors } from '@tinygpt/autograd/safetensors';
 import { CharTokenizer } from '@tinygpt/tokenizer';
 import type { CharTokenizerJson } from '@tinygpt/tokenizer';
@@ -10,7 +9,7 @@ import type { GptConfig } from '../config.js';
 import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../checkpoint/format.js';
 import { loadModelTensors } from '../checkpoint/model-state.js';
-import { Gpt } from '../model/gpt.js';
+import { Gpt, weightsToLoad } from '../model/gpt.js';
 import { EXCHANGE_FILES, parseExchangeConfig, toExchangeConfig } from './exchange-config.js';
 import type { ExchangeConfig } from './exchange-config.js';
 import { fromNanoGptState } from './nanogpt-state.js';
@@ -109,7 +108,7 @@ function openExchangeDir(dir: string): { contents: ExchangeContents; model: Gpt 
     throw err;
   }
   // The initial weights are overwritten or discarded, so any seed will do.
-  const model = new Gpt(config, { rng: new Rng(0) });
+  const model = new Gpt(config, { rng: weightsToLoad() });
   const weights = fromNanoGptState(tensors, model, modelPath);
   return { contents: { config, tokenizer, weights }, model };
 }
