@@ -167,13 +167,15 @@ async function main(): Promise<void> {
     const checkpoint = join(work, 'baby');
     const args = ['--checkpoint', checkpoint, '--max-new-tokens', '1', '--threads', '1'];
     const launchers = [
+      { label: 'node -e 0 (Node alone, for scale)', command: process.execPath, args: ['-e', '0'] },
+      { label: 'pnpm -s exec true (pnpm alone, for scale)', command: 'pnpm', args: ['-s', 'exec', 'true'] },
       {
         label: 'node apps/char-gpt/bin/generate.mjs',
         command: process.execPath,
         args: ['apps/char-gpt/bin/generate.mjs', ...args],
       },
       { label: 'pnpm generate', command: 'pnpm', args: ['generate', ...args] },
-    ].filter(({ command, args: a }) => command === 'pnpm' || existsSync(join(repoDir, a[0]!)));
+    ].filter(({ args: a }) => !a[0]!.endsWith('.mjs') || existsSync(join(repoDir, a[0]!)));
     const times = launchers.map(() => Infinity);
     for (let round = 0; round < ROUNDS; round++) {
       launchers.forEach(({ command, args: a }, i) => (times[i] = Math.min(times[i]!, firstTokenMs(command, a))));

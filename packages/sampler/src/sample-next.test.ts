@@ -320,3 +320,22 @@ describe('sampleNext validation', () => {
     });
   }
 });
+
+describe('sampleNext on a view', () => {
+  it('samples a row of a (B, V) logits array through subarray, as from a copy of that row, and leaves the array as it was', () => {
+    const V = 50;
+    const batch = Float32Array.from({ length: 3 * V }, (_, i) => Math.sin(i * 1.7) * 4);
+    const before = batch.slice();
+    for (const filters of [{ temperature: 0 }, { temperature: 0.8, topK: 10 }, { temperature: 1, topP: 0.9 }, {}]) {
+      for (let row = 0; row < 3; row++) {
+        const view = batch.subarray(row * V, (row + 1) * V);
+        const a = seededRandom(row + 1);
+        const b = seededRandom(row + 1);
+        for (let n = 0; n < 20; n++) {
+          expect(sampleNext(view, { ...filters, rng: a })).toBe(sampleNext(view.slice(), { ...filters, rng: b }));
+        }
+      }
+    }
+    expect(batch).toEqual(before);
+  });
+});

@@ -1,8 +1,7 @@
 // Rebuilds a trained Gpt and its tokenizer from a checkpoint directory, for sampling and evaluation.
-import { Rng } from '@tinygpt/autograd';
 import { TokenizerError, tokenizerFromJSON } from '@tinygpt/tokenizer';
 import type { Tokenizer } from '@tinygpt/tokenizer';
-import { Gpt } from '../model/gpt.js';
+import { Gpt, weightsToLoad } from '../model/gpt.js';
 import { checkMemory, checkWeightsCover } from '../memory.js';
 import { readCheckpoint } from './checkpoint-files.js';
 import { CheckpointError } from './format.js';
@@ -45,7 +44,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   checkWeightsCover(meta.modelArgs, weights, `${dir}/model.safetensors`);
   checkMemory(meta.modelArgs, { batchSize: 1, training: false }, `the model in ${dir}`);
   // The initial weights are overwritten at once, so any seed will do.
-  const model = new Gpt(meta.modelArgs, { rng: new Rng(0) });
+  const model = new Gpt(meta.modelArgs, { rng: weightsToLoad() });
   loadModelTensors(model, weights, `${dir}/model.safetensors`);
   model.eval();
   return { model, tokenizer, meta };

@@ -1,7 +1,6 @@
 // Reads and writes a nanoGPT exchange directory: model.safetensors (nanoGPT state-dict names, float32) and config.json (model args and vocabulary).
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng } from '@tinygpt/autograd';
 import { SafetensorsError, decodeSafetensors, encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
 import { lockDir, readDirConsistent, readableDir, recoverDirSwap, replaceDirAtomic } from '@tinygpt/cli-kit';
 import { CharTokenizer } from '@tinygpt/tokenizer';
@@ -10,7 +9,7 @@ import type { GptConfig } from '../config.js';
 import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../checkpoint/format.js';
 import { loadModelTensors } from '../checkpoint/model-state.js';
-import { Gpt } from '../model/gpt.js';
+import { Gpt, weightsToLoad } from '../model/gpt.js';
 import { checkMemory, checkWeightsCover } from '../memory.js';
 import { EXCHANGE_FILES, parseExchangeConfig, toExchangeConfig } from './exchange-config.js';
 import type { ExchangeConfig } from './exchange-config.js';
@@ -126,7 +125,7 @@ function openExchangeDirAt(dir: string, at: string): { contents: ExchangeContent
   checkWeightsCover(config, tensors, modelPath);
   checkMemory(config, { batchSize: 1, training: false }, `the model in ${dir}`);
   // The initial weights are overwritten or discarded, so any seed will do.
-  const model = new Gpt(config, { rng: new Rng(0) });
+  const model = new Gpt(config, { rng: weightsToLoad() });
   const weights = fromNanoGptState(tensors, model, modelPath);
   return { contents: { config, tokenizer, weights }, model };
 }

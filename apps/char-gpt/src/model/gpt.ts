@@ -1,6 +1,6 @@
 // The GPT language model of nanoGPT's model.py (GPT-2, Radford et al. 2019): embeddings, pre-LN blocks, final LayerNorm, tied lm head.
-import { Dropout, LayerNorm, Module, crossEntropy } from '@tinygpt/autograd';
-import type { Rng, Tensor } from '@tinygpt/autograd';
+import { Dropout, LayerNorm, Module, Rng, crossEntropy } from '@tinygpt/autograd';
+import type { Tensor } from '@tinygpt/autograd';
 import { KvCache } from '@tinygpt/attention';
 import { PositionEmbedding, TokenEmbedding, Unembedding } from '@tinygpt/embedding';
 import type { GptConfig } from '../config.js';
@@ -108,4 +108,24 @@ export class Gpt extends Module {
     const total = this.parameters().reduce((n, p) => n + p.size, 0);
     return nonEmbedding ? total - this.transformer.wpe.weight.size : total;
   }
+}
+
+/** An Rng whose normal draws are all 0: see {@link weightsToLoad}. */
+class ZeroNormalRng extends Rng {
+  override normal(): number {
+    return 0;
+  }
+}
+
+/**
+ * The `rng` for a Gpt whose weights are loaded right after construction: its initial weights are
+ * zeros instead of 800 thousand normal draws (a fifth of `pnpm generate`'s start-up for the baby
+ * model), while uniform draws (dropout) stay random.
+ *
+ * @example
+ * const model = new Gpt(config, { rng: weightsToLoad() });
+ * model.loadStateDict(weights);
+ */
+export function weightsToLoad(): Rng {
+  return new ZeroNormalRng(0);
 }
