@@ -34,6 +34,10 @@ await runMain(async (argv) => {
       exitCode: 2,
     });
   const out = userPath(config.out);
+  if (config.dataset && !/^[\w.-]+$/.test(config.dataset))
+    throw new CliError(`--dataset must be a directory name (letters, digits, _ . -), got "${config.dataset}"`, {
+      exitCode: 2,
+    });
   if (config.run) {
     const dataset = config.dataset || undefined;
     const summary = await exportRun(userPath(config.checkpoint), out, { dataset });
