@@ -143,6 +143,19 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 60_000 });
     expect(await hooks(page, (h) => h.generated)).toBe(expected);
 
+    // The same model as a `pnpm export` exchange directory, opened as a folder, writes the same text.
+    const exchange = join(scratch, 'exchange');
+    pnpm('export', ['--checkpoint', dir, '--out', exchange]);
+    await page.click('[data-testid=tab-train]');
+    await page.setInputFiles('[data-testid=open-dir]', exchange);
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=train-status]')?.textContent?.includes('exchange'),
+    );
+    await page.click('[data-testid=tab-sample]');
+    await page.click('[data-testid=generate]');
+    await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 60_000 });
+    expect(await hooks(page, (h) => h.generated)).toBe(expected);
+
     const entropyAt = async (t: string): Promise<number> => {
       await page.fill('[data-testid=temperature]', t);
       await page.waitForFunction(
