@@ -42,7 +42,9 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
   test('trains in the worker, lowers the loss, and a reload resumes the run exactly', async () => {
     const query = '?preset=tiny&maxIters=30&evalInterval=15';
     const { page, errors } = await openPage(playground, query);
-    expect(await page.textContent('[data-testid=backend]')).toMatch(/wasm backend · \d+ threads? \(/);
+    expect(await page.textContent('[data-testid=backend]')).toMatch(
+      /^wasm backend · \d+ threads? \(cross-origin isolated\)$/,
+    );
     // Run A, uninterrupted: 30 steps, evaluations at 0, 15 and 30.
     await page.click('[data-testid=train]');
     await waitState(page, 'finished');
@@ -102,6 +104,17 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     const b = await hooks(page, (h) => h.history!.steps);
     expect(b.map(([i]) => i)).toEqual(a.steps.map(([i]) => i));
     expect(b.slice(pausedAt)).toEqual(a.steps.slice(pausedAt)); // bit for bit
+    expect(errors).toEqual([]);
+  });
+
+  test('without the isolation headers the page trains on one thread and says so', async () => {
+    const { page, errors } = await openPage(playground, '?preset=tiny&maxIters=6&evalInterval=6', playground.plainUrl);
+    expect(await page.textContent('[data-testid=backend]')).toBe(
+      'wasm backend · 1 thread (page not cross-origin isolated, so no SharedArrayBuffer)',
+    );
+    await page.click('[data-testid=train]');
+    await waitState(page, 'finished');
+    expect(await hooks(page, (h) => h.history!.steps.length)).toBe(6);
     expect(errors).toEqual([]);
   });
 
