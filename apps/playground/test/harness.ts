@@ -21,6 +21,8 @@ export const haveChromium = existsSync(CHROMIUM);
 /** A served build of the page and a browser to look at it with. */
 export interface Playground {
   url: string;
+  /** The same build served without COOP/COEP: not cross-origin isolated. */
+  plainUrl: string;
   browser: Browser;
   close(): Promise<void>;
 }
@@ -37,18 +39,28 @@ export async function startPlayground(): Promise<Playground> {
     preview: { port: 0, host: '127.0.0.1', strictPort: false },
     logLevel: 'warn',
   });
+  // configFile: false drops vite.config.ts and with it the isolation headers.
+  const plain: PreviewServer = await preview({
+    root: appDir,
+    configFile: false,
+    preview: { port: 0, host: '127.0.0.1', strictPort: false },
+    logLevel: 'warn',
+  });
   const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('vite preview reported no URL');
+  const plainUrl = plain.resolvedUrls?.local[0];
+  if (!url || !plainUrl) throw new Error('vite preview reported no URL');
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
   });
   return {
     url,
+    plainUrl,
     browser,
     async close() {
       await browser.close();
       await server.close();
+      await plain.close();
     },
   };
 }
@@ -57,6 +69,7 @@ export async function startPlayground(): Promise<Playground> {
 export async function openPage(
   playground: Playground,
   query = '',
+  base = playground.url,
 ): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
   const context = await playground.browser.newContext({ viewport: { width: 1100, height: 760 } });
   const page = await context.newPage();
@@ -65,7 +78,7 @@ export async function openPage(
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${playground.url}${query}`);
+  await page.goto(`${base}${query}`);
   await page.waitForSelector('body[data-ready]', { timeout: 60_000 });
   return { page, context, errors };
 }

@@ -42,7 +42,9 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
   test('trains in the worker, lowers the loss, and a reload resumes the run exactly', async () => {
     const query = '?preset=tiny&maxIters=30&evalInterval=15';
     const { page, errors } = await openPage(playground, query);
-    expect(await page.textContent('[data-testid=backend]')).toMatch(/wasm backend · \d+ threads? \(/);
+    expect(await page.textContent('[data-testid=backend]')).toMatch(
+      /^wasm backend · \d+ threads? \(cross-origin isolated\)$/,
+    );
     // Run A, uninterrupted: 30 steps, evaluations at 0, 15 and 30.
     await page.click('[data-testid=train]');
     await waitState(page, 'finished');
@@ -105,6 +107,17 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  test('without the isolation headers the page trains on one thread and says so', async () => {
+    const { page, errors } = await openPage(playground, '?preset=tiny&maxIters=6&evalInterval=6', playground.plainUrl);
+    expect(await page.textContent('[data-testid=backend]')).toBe(
+      'wasm backend · 1 thread (page not cross-origin isolated, so no SharedArrayBuffer)',
+    );
+    await page.click('[data-testid=train]');
+    await waitState(page, 'finished');
+    expect(await hooks(page, (h) => h.history!.steps.length)).toBe(6);
+    expect(errors).toEqual([]);
+  });
+
   test('a pnpm pretrain checkpoint opens; greedy text equals the CLI; temperature moves the entropy; attention is causal', async () => {
     const corpus = join(scratch, 'corpus.txt');
     writeFileSync(corpus, readFileSync(join(appDir, 'public/generated/moby-dick.txt'), 'utf8').slice(0, 40_000));
@@ -139,6 +152,19 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     await page.fill('[data-testid=prompt]', prompt);
     await page.fill('[data-testid=temperature]', '0');
     await page.fill('[data-testid=length]', '120');
+    await page.click('[data-testid=generate]');
+    await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 60_000 });
+    expect(await hooks(page, (h) => h.generated)).toBe(expected);
+
+    // The same model as a `pnpm export` exchange directory, opened as a folder, writes the same text.
+    const exchange = join(scratch, 'exchange');
+    pnpm('export', ['--checkpoint', dir, '--out', exchange]);
+    await page.click('[data-testid=tab-train]');
+    await page.setInputFiles('[data-testid=open-dir]', exchange);
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=train-status]')?.textContent?.includes('exchange'),
+    );
+    await page.click('[data-testid=tab-sample]');
     await page.click('[data-testid=generate]');
     await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 60_000 });
     expect(await hooks(page, (h) => h.generated)).toBe(expected);

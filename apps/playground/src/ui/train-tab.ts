@@ -63,6 +63,7 @@ export function trainTab(root: HTMLElement, client: GptClient, onModel: (info: M
     accept: '.json,.safetensors,.zip',
     'data-testid': 'open-files',
   });
+  const forget = el('button', { text: 'Forget the saved run', title: 'delete the checkpoint kept in this browser' });
   const openDir = el('input', { type: 'file', webkitdirectory: true, 'data-testid': 'open-dir' });
   const status = el('div', { class: 'status', 'data-testid': 'train-status', text: 'no run yet' });
   const speed = el('div', { class: 'status', 'data-testid': 'speed' });
@@ -73,7 +74,7 @@ export function trainTab(root: HTMLElement, client: GptClient, onModel: (info: M
       field('preset', preset),
       knobBox,
       corpus,
-      el('div', { class: 'row' }, Object.values(buttons)),
+      el('div', { class: 'row' }, [...Object.values(buttons), forget]),
       el('div', { class: 'row' }, [field('open checkpoint files or zip', openFiles), field('open a folder', openDir)]),
     ]),
     el('section', {}, [status, speed, chartBox, el('h3', { text: 'Samples at each evaluation' }), samples]),
@@ -169,6 +170,10 @@ export function trainTab(root: HTMLElement, client: GptClient, onModel: (info: M
     } catch (err) {
       toast((err as Error).message);
     }
+  };
+  forget.onclick = async () => {
+    await client.request<boolean>({ type: 'forget' });
+    toast('the saved run is deleted from this browser; the run in memory stays until you reload');
   };
   openFiles.onchange = () => void open(openFiles.files);
   openDir.onchange = () => void open(openDir.files);
