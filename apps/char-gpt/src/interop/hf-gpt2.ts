@@ -1,7 +1,6 @@
 // Reads a Hugging Face GPT-2 directory as published (openai-community/gpt2: config.json + model.safetensors) into our Gpt, as nanoGPT's GPT.from_pretrained does.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng } from '@tinygpt/autograd';
 import { SafetensorsError, decodeSafetensors } from '@tinygpt/autograd/safetensors';
 import { BpeTokenizer } from '@tinygpt/tokenizer';
 import type { GptConfig } from '../config.js';
@@ -9,7 +8,7 @@ import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../checkpoint/format.js';
 import { loadModelTensors } from '../checkpoint/model-state.js';
 import { toNanoGptName } from '../checkpoint/names.js';
-import { Gpt } from '../model/gpt.js';
+import { Gpt, weightsToLoad } from '../model/gpt.js';
 
 /** The activations of `transformers`' GPT-2 config and the GELU each means here. */
 const ACTIVATIONS: Readonly<Record<string, 'none' | 'tanh'>> = {
@@ -130,22 +129,6 @@ export function fromHfGpt2State(
   return out;
 }
 
-/**
- * A generator whose draws are all zero: a model about to receive its weights skips drawing 124M
- * normal numbers it would throw away (about 40 s on a busy 2-core machine; this takes well under 1).
- */
-class NoDraws extends Rng {
-  constructor() {
-    super(0);
-  }
-  override random(): number {
-    return 0;
-  }
-  override normal(): number {
-    return 0;
-  }
-}
-
 /** A model read from a Hugging Face GPT-2 directory, in eval mode, with GPT-2's tokenizer. */
 export interface HfGpt2Model {
   model: Gpt;
@@ -175,7 +158,7 @@ export async function loadHfGpt2(dir: string): Promise<HfGpt2Model> {
     if (err instanceof SafetensorsError) throw new CheckpointError(`${path} is damaged: ${err.message}`);
     throw err;
   }
-  const model = new Gpt(config, { rng: new NoDraws() }); // weights overwritten below
+  const model = new Gpt(config, { rng: weightsToLoad() }); // weights overwritten below
   const state = fromHfGpt2State(tensors, config, path);
   const expected = new Set(model.namedParameters().map(([name]) => toNanoGptName(name)));
   for (const name of Object.keys(state)) {
