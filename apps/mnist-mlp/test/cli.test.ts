@@ -187,7 +187,7 @@ describe('pnpm mnist errors', () => {
     expect([env.status, env.stdout, env.stderr]).toEqual([
       2,
       '',
-      "error: TINYGPT_BACKEND must be wasm or js, got 'gpu'\n",
+      "error: $TINYGPT_BACKEND must be one of wasm, js; got 'gpu'\n",
     ]);
   }, 60_000);
 
@@ -207,7 +207,8 @@ describe('pnpm mnist errors', () => {
     await rejects(['train', '--backend', 'gpu'], /^--backend must be one of wasm, js; got 'gpu'$/);
     await rejects(['eval', '--backend', 'cuda'], /^--backend must be one of wasm, js; got 'cuda'$/);
     await rejects(['predict', '--backend', 'webgl', 'a.png'], /^--backend must be one of wasm, js; got 'webgl'$/);
-    await rejects(['train', '--threads', '-1', '--epochs', '1'], /^--threads must be a whole number ≥ 0/);
+    await rejects(['train', '--threads', '-1', '--epochs', '1'], /^--threads expects a whole number from 0 to 255/);
+    await rejects(['eval', '--threads', '100000'], /^--threads expects a whole number from 0 to 255/);
   });
 
   it('a missing checkpoint', async () => {

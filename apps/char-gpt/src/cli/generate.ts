@@ -1,9 +1,7 @@
 // `pnpm generate --checkpoint DIR`: samples text from a trained char-gpt, streaming characters as they are produced (nanoGPT's sample.py).
 import { readFileSync } from 'node:fs';
+import { backendDefaults, backendSpec, withBackend } from '@tinygpt/backend-wasm';
 import {
-  backendChoices,
-  backendDefaults,
-  backendHelp,
   CliError,
   formatHelp,
   isNonNegative,
@@ -17,8 +15,6 @@ import { TokenizerError } from '@tinygpt/tokenizer';
 import { generate } from '../generate.js';
 import { loadModelDir } from '../interop/model-dir.js';
 import { userCwd, userPath } from '../paths.js';
-import { rewriteArgv } from './argv.js';
-import { withBackend } from './backend.js';
 
 /**
  * The command's defaults. The backend's come from `$TINYGPT_BACKEND`, read inside `runMain` so that
@@ -36,7 +32,7 @@ const commandDefaults = () => ({
   seed: 1337,
   device: 'cpu',
   compile: false,
-  ...backendDefaults(),
+  ...backendDefaults(process.env),
 });
 
 const spec = {
@@ -53,9 +49,9 @@ const spec = {
     seed: 'random seed',
     device: 'accepted for nanoGPT command lines',
     compile: 'accepted for nanoGPT command lines; ignored',
-    ...backendHelp,
+    ...backendSpec.help,
   },
-  choices: { device: ['cpu'], ...backendChoices },
+  choices: { device: ['cpu'], ...backendSpec.choices },
   validate: {
     maxNewTokens: isNonNegativeInteger,
     temperature: isNonNegative,
@@ -63,21 +59,23 @@ const spec = {
     topP: (value: number) => (value > 0 && value <= 1 ? undefined : 'a number in (0, 1]'),
     numSamples: isPositiveInteger,
     seed: (value: number) => (Number.isSafeInteger(value) ? undefined : 'an integer'),
-    threads: isNonNegativeInteger,
+    ...backendSpec.validate,
   },
+  defaultFrom: backendSpec.defaultFrom,
+  aliases: { outDir: 'checkpoint', start: 'prompt' }, // nanoGPT's sample.py: --start="FILE:prompt.txt" reads a file
   usage: 'pnpm generate --checkpoint DIR [--prompt TEXT] [options]',
   description: 'Samples from a trained char-gpt checkpoint (nanoGPT sample.py: --out_dir and --start work too).',
   cwd: userCwd(),
 };
 
 await runMain(async (argv) => {
-  const args = rewriteArgv(argv, {
-    outdir: { flag: 'checkpoint' },
-    start: { flag: 'prompt' }, // nanoGPT's --start="FILE:prompt.txt" reads the prompt from a file
-  });
   const defaults = commandDefaults();
-  const { config, help } = resolveConfig(defaults, args, spec);
+  const { config, help, sources } = resolveConfig(defaults, argv, spec);
   if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
+  if (sources.prompt === 'flag' && config.prompt === '')
+    throw new CliError('--prompt is empty: give the text to continue, or leave --prompt out to start from a newline', {
+      exitCode: 2,
+    });
   if (!config.checkpoint)
     throw new CliError(
       '--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick',

@@ -1,20 +1,16 @@
 // The subcommands of `pnpm mnist`: train, eval, predict and visualize the digit network.
 import { dirname, extname, join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { backendDefaults, backendSpec, closeBackend, selectBackend } from '@tinygpt/backend-wasm';
 import {
-  backendChoices,
-  backendDefaults,
-  backendHelp,
   CliError,
   formatCommands,
   formatHelp,
   resolveConfig,
-  selectBackend,
   selectCommand,
   USAGE_EXIT_CODE,
   writeFileAtomic,
 } from '@tinygpt/cli-kit';
-import { getBackend } from '@tinygpt/autograd';
 import { loadMnist } from '@tinygpt/datasets/mnist';
 import { loadCheckpoint } from '../checkpoint.js';
 import type { CheckpointState } from '../checkpoint.js';
@@ -54,18 +50,14 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-/** Stops the wasm backend's worker threads, which would otherwise keep the finished process alive; its kernels go on, on one thread. */
-function closeBackend(): void {
-  const backend = getBackend();
-  if ('close' in backend && typeof backend.close === 'function') backend.close();
-}
-
 async function trainCommand(argv: string[]): Promise<void> {
   const { preset: _, ...flagChoices } = choices; // an unknown preset is reported by validateConfig, without the empty choice
-  const trainDefaults = { ...defaults, ...backendDefaults() };
+  const trainDefaults = { ...defaults, ...backendDefaults(process.env) };
   const spec = {
-    help: { ...help, ...backendHelp },
-    choices: { ...flagChoices, ...backendChoices },
+    help: { ...help, ...backendSpec.help },
+    choices: { ...flagChoices, ...backendSpec.choices },
+    validate: backendSpec.validate,
+    defaultFrom: backendSpec.defaultFrom,
     cwd: base(),
     usage: 'pnpm mnist train [options]',
     description: `Trains the network by mini-batch gradient descent on real MNIST. Presets: ${presetSummary()}.`,
@@ -89,16 +81,18 @@ async function trainCommand(argv: string[]): Promise<void> {
 }
 
 async function evalCommand(argv: string[]): Promise<void> {
-  const evalDefaults = { checkpoint: defaults.outDir, testImages: 0, json: false, ...backendDefaults() };
+  const evalDefaults = { checkpoint: defaults.outDir, testImages: 0, json: false, ...backendDefaults(process.env) };
   const spec = {
     help: {
       checkpoint: 'checkpoint directory',
       testImages: 'test images to score, 0 = all 10,000',
       json: 'print one JSON object',
-      ...backendHelp,
+      ...backendSpec.help,
     },
-    choices: backendChoices,
+    choices: backendSpec.choices,
+    defaultFrom: backendSpec.defaultFrom,
     validate: {
+      ...backendSpec.validate,
       testImages: (n: number) =>
         Number.isInteger(n) && n >= 0 && n <= 10000 ? undefined : 'an integer from 0 to 10000',
     },
@@ -123,15 +117,17 @@ async function evalCommand(argv: string[]): Promise<void> {
 }
 
 async function predictCommand(argv: string[]): Promise<void> {
-  const predictDefaults = { checkpoint: defaults.outDir, center: true, json: false, ...backendDefaults() };
+  const predictDefaults = { checkpoint: defaults.outDir, center: true, json: false, ...backendDefaults(process.env) };
   const spec = {
     help: {
       checkpoint: 'checkpoint directory',
       center: 'crop, scale into 20×20 and centre by mass as MNIST did (--no-center: just scale the whole image)',
       json: 'print {"prediction", "activations"}',
-      ...backendHelp,
+      ...backendSpec.help,
     },
-    choices: backendChoices,
+    choices: backendSpec.choices,
+    validate: backendSpec.validate,
+    defaultFrom: backendSpec.defaultFrom,
     positionals: 1,
     cwd: base(),
     usage: 'pnpm mnist predict [--checkpoint DIR] IMAGE.png',

@@ -29,5 +29,3 @@ export type { AtomicData } from './files.js';
 export { onInterrupt, INTERRUPT_EXIT_CODES } from './interrupt.js';
 export type { InterruptHandler } from './interrupt.js';
 export { suggest, editDistance } from './suggest.js';
-export { BACKENDS, backendDefaults, backendHelp, backendChoices, selectBackend } from './backend.js';
-export type { ActiveBackend, BackendConfig, BackendName } from './backend.js';
