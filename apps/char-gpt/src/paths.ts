@@ -1,21 +1,9 @@
 // Where user-given paths are resolved from: the directory pnpm was started in, not this app's folder.
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/**
- * The directory the user typed the command in. `pnpm pretrain` runs this app's scripts inside
- * apps/char-gpt but sets INIT_CWD to where pnpm was started (the repo root), so `--data
- * ../corpora/x.txt` means what the user sees.
- */
-export function userCwd(): string {
-  return process.env.INIT_CWD ?? process.cwd();
-}
-
-/** A user-given path made absolute against {@link userCwd}. */
-export function userPath(path: string): string {
-  return isAbsolute(path) ? path : resolve(userCwd(), path);
-}
+export { userCwd, userPath } from '@tinygpt/cli-kit';
 
 /** This app's folder (apps/char-gpt), home of `configs/`. */
 export const appDir = fileURLToPath(new URL('..', import.meta.url));

@@ -118,7 +118,7 @@ describe('pnpm mnist, end to end on a tiny run', () => {
     expect(status).toBe(0);
     expect(stdout).toMatch(
       new RegExp(
-        `^checkpoint \\S+run: 784-32-10 relu, cross-entropy, adam, epoch 2, trained on ${WASM.source}\nbackend: ${WASM.source}\n`,
+        `^checkpoint \\S*run: 784-32-10 relu, cross-entropy, adam, epoch 2, trained on ${WASM.source}\nbackend: ${WASM.source}\n`,
       ),
     );
     expect(stdout).toMatch(/test accuracy \d+\.\d\d% \([\d,]+ of 500 correct\)/);
@@ -251,7 +251,7 @@ describe('text output', () => {
     );
     expect(lines[1]).toBe('backend: js (1 thread)');
     expect(lines[2]).toMatch(/^epoch 1 {2}loss \d\.\d{4} {2}val \d+\.\d\d% {2}test \d+\.\d\d% {2}\d+\.\d s$/);
-    expect(lines.slice(3)).toEqual([`checkpoint: ${join(work, 'run-text')}`]);
+    expect(lines.slice(3)).toEqual(['checkpoint: run-text']); // relative to where the user is
   });
 
   it('--help prints the options and the presets', async () => {

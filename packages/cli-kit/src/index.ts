@@ -29,3 +29,4 @@ export type { AtomicData } from './files.js';
 export { onInterrupt, INTERRUPT_EXIT_CODES } from './interrupt.js';
 export type { InterruptHandler } from './interrupt.js';
 export { suggest, editDistance } from './suggest.js';
+export { userCwd, userPath, shownPath } from './user-path.js';

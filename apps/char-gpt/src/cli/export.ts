@@ -1,5 +1,5 @@
 // `pnpm export --checkpoint DIR --out EXDIR`: writes a checkpoint's model as a nanoGPT exchange directory (model.safetensors + config.json) for PyTorch.
-import { CliError, formatHelp, resolveConfig, runMain } from '@tinygpt/cli-kit';
+import { CliError, formatHelp, resolveConfig, runMain, shownPath } from '@tinygpt/cli-kit';
 import { exportNanoGpt } from '../interop/export-nanogpt.js';
 import { userCwd, userPath } from '../paths.js';
 
@@ -32,7 +32,7 @@ await runMain(async (argv) => {
   const { config: args, tensors, params, bytes } = exportNanoGpt(userPath(config.checkpoint), out);
   const { nLayer, nHead, nEmbd, blockSize, vocabSize, bias } = args;
   process.stdout.write(
-    `wrote ${out}: model.safetensors (${tensors} tensors, ${params.toLocaleString('en-US')} parameters, ${bytes.toLocaleString('en-US')} bytes) ` +
+    `wrote ${shownPath(out)}: model.safetensors (${tensors} tensors, ${params.toLocaleString('en-US')} parameters, ${bytes.toLocaleString('en-US')} bytes) ` +
       `and config.json (n_layer ${nLayer}, n_head ${nHead}, n_embd ${nEmbd}, block_size ${blockSize}, vocab_size ${vocabSize}, bias ${bias})\n`,
   );
 });

@@ -1,5 +1,5 @@
 // The subcommands of `pnpm mnist`: train, eval, predict and visualize the digit network.
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { backendDefaults, backendSpec, closeBackend, selectBackend } from '@tinygpt/backend-wasm';
 import {
@@ -8,6 +8,9 @@ import {
   formatHelp,
   resolveConfig,
   selectCommand,
+  shownPath,
+  userCwd,
+  userPath,
   USAGE_EXIT_CODE,
   writeFileAtomic,
 } from '@tinygpt/cli-kit';
@@ -21,10 +24,6 @@ import { readPng, writePng } from '../png.js';
 import { formatDigit, formatPrediction, predictDigit, toMnistPixels } from '../predict.js';
 import { train } from '../train.js';
 import { curvesSvg, weightGrid } from '../visualize.js';
-
-/** `pnpm mnist` runs in the app's folder; user paths are relative to where pnpm was started. */
-const base = (): string => process.env.INIT_CWD ?? process.cwd();
-const userPath = (path: string): string => resolve(base(), path);
 
 const commands = {
   train: 'train the digit network on MNIST, checkpointing every epoch',
@@ -58,7 +57,7 @@ async function trainCommand(argv: string[]): Promise<void> {
     choices: { ...flagChoices, ...backendSpec.choices },
     validate: backendSpec.validate,
     defaultFrom: backendSpec.defaultFrom,
-    cwd: base(),
+    cwd: userCwd(),
     usage: 'pnpm mnist train [options]',
     description: `Trains the network by mini-batch gradient descent on real MNIST. Presets: ${presetSummary()}.`,
   };
@@ -77,7 +76,7 @@ async function trainCommand(argv: string[]): Promise<void> {
   const active = await selectBackend({ backend, threads }); // before the first tensor
   if (!config.json) print(`${describeRun(config)}\nbackend: ${active.describe()}`);
   await train(config, { out: process.stdout, progress: process.stderr, backend: active.describe() });
-  if (!config.json) print(`checkpoint: ${config.outDir}`);
+  if (!config.json) print(`checkpoint: ${shownPath(config.outDir)}`);
 }
 
 async function evalCommand(argv: string[]): Promise<void> {
@@ -96,7 +95,7 @@ async function evalCommand(argv: string[]): Promise<void> {
       testImages: (n: number) =>
         Number.isInteger(n) && n >= 0 && n <= 10000 ? undefined : 'an integer from 0 to 10000',
     },
-    cwd: base(),
+    cwd: userCwd(),
     usage: 'pnpm mnist eval [--checkpoint DIR]',
   };
   const { config, help: wantsHelp } = resolveConfig(evalDefaults, argv, spec);
@@ -129,7 +128,7 @@ async function predictCommand(argv: string[]): Promise<void> {
     validate: backendSpec.validate,
     defaultFrom: backendSpec.defaultFrom,
     positionals: 1,
-    cwd: base(),
+    cwd: userCwd(),
     usage: 'pnpm mnist predict [--checkpoint DIR] IMAGE.png',
     description: 'Reads a PNG (any size, colour or grayscale; a light background is inverted to MNIST white-on-black).',
   };
@@ -164,7 +163,7 @@ async function visualizeCommand(argv: string[]): Promise<void> {
     validate: {
       scale: (n: number) => (Number.isInteger(n) && n >= 0 && n <= 32 ? undefined : 'an integer from 0 to 32'),
     },
-    cwd: base(),
+    cwd: userCwd(),
     usage: 'pnpm mnist visualize [--checkpoint DIR] [--out weights.png]',
   };
   const { config, help: wantsHelp } = resolveConfig(vizDefaults, argv, spec);
@@ -210,5 +209,5 @@ function describeRun(c: MnistConfig): string {
 
 /** One line saying what a checkpoint holds, and on which kernels it was trained when it records that. */
 function describeCheckpoint(dir: string, { config: c, epoch, backend }: CheckpointState): string {
-  return `checkpoint ${dir}: ${c.arch} ${c.activation}, ${c.loss}, ${c.optimizer}, epoch ${epoch}${backend ? `, trained on ${backend}` : ''}`;
+  return `checkpoint ${shownPath(dir)}: ${c.arch} ${c.activation}, ${c.loss}, ${c.optimizer}, epoch ${epoch}${backend ? `, trained on ${backend}` : ''}`;
 }
