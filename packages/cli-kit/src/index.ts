@@ -30,3 +30,4 @@ export { onInterrupt, INTERRUPT_EXIT_CODES } from './interrupt.js';
 export type { InterruptHandler } from './interrupt.js';
 export { suggest, editDistance } from './suggest.js';
 export { userCwd, userPath, shownPath } from './user-path.js';
+export { NODE_ENGINES, nodeTooOld } from './node-floor.js';
