@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { CliError, userPath } from '@tinygpt/cli-kit';
+
 export { userCwd, userPath } from '@tinygpt/cli-kit';
 
 /** This app's folder (apps/char-gpt), home of `configs/`. */
@@ -17,4 +19,18 @@ export function presetPath(value: string): string | undefined {
   if (!/^[\w-]+(\.json)?$/.test(value)) return undefined;
   const path = join(appDir, 'configs', value.endsWith('.json') ? value : `${value}.json`);
   return existsSync(path) ? path : undefined;
+}
+
+/**
+ * The `--checkpoint DIR` of generate, eval and export, made absolute; a usage error when it is missing.
+ * @throws CliError (exit code 2) when `value` is empty.
+ */
+export function requiredCheckpoint(value: string): string {
+  if (!value) {
+    throw new CliError(
+      '--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick',
+      { exitCode: 2 },
+    );
+  }
+  return userPath(value);
 }

@@ -5,7 +5,7 @@ import { TokenizerError } from '@tinygpt/tokenizer';
 import { datasetName } from '../config.js';
 import { evaluateIds } from '../eval.js';
 import { loadModelDir } from '../interop/model-dir.js';
-import { userCwd, userPath } from '../paths.js';
+import { requiredCheckpoint, userCwd, userPath } from '../paths.js';
 import { isCorpusName, loadCorpus } from '../run.js';
 
 /**
@@ -45,18 +45,14 @@ await runMain(async (argv) => {
   const defaults = commandDefaults();
   const { config, help } = resolveConfig(defaults, argv, spec);
   if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
-  if (!config.checkpoint)
-    throw new CliError(
-      '--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick',
-      { exitCode: 2 },
-    );
+  const checkpoint = requiredCheckpoint(config.checkpoint);
   if (!config.data)
     throw new CliError(
       '--data PATH is required: the text file to score (or a corpus name: moby-dick, tinyshakespeare)',
       { exitCode: 2 },
     );
   await withBackend(config, async (backend) => {
-    const { model, tokenizer } = loadModelDir(userPath(config.checkpoint));
+    const { model, tokenizer } = loadModelDir(checkpoint);
     const data = datasetName(config.data);
     const corpus = await loadCorpus(isCorpusName(data) ? data : userPath(data));
     let ids: Int32Array;

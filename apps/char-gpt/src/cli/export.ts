@@ -1,7 +1,7 @@
 // `pnpm export --checkpoint DIR --out EXDIR`: writes a checkpoint's model as a nanoGPT exchange directory (model.safetensors + config.json) for PyTorch.
 import { CliError, formatHelp, resolveConfig, runMain, shownPath } from '@tinygpt/cli-kit';
 import { exportNanoGpt } from '../interop/export-nanogpt.js';
-import { userCwd, userPath } from '../paths.js';
+import { requiredCheckpoint, userCwd, userPath } from '../paths.js';
 
 const defaults = { checkpoint: '', out: '' };
 
@@ -19,17 +19,13 @@ const spec = {
 await runMain(async (argv) => {
   const { config, help } = resolveConfig(defaults, argv, spec);
   if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
-  if (!config.checkpoint)
-    throw new CliError(
-      '--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick',
-      { exitCode: 2 },
-    );
+  const checkpoint = requiredCheckpoint(config.checkpoint);
   if (!config.out)
     throw new CliError('--out EXDIR is required: the directory to write model.safetensors and config.json into', {
       exitCode: 2,
     });
   const out = userPath(config.out);
-  const { config: args, tensors, params, bytes } = exportNanoGpt(userPath(config.checkpoint), out);
+  const { config: args, tensors, params, bytes } = exportNanoGpt(checkpoint, out);
   const { nLayer, nHead, nEmbd, blockSize, vocabSize, bias } = args;
   process.stdout.write(
     `wrote ${shownPath(out)}: model.safetensors (${tensors} tensors, ${params.toLocaleString('en-US')} parameters, ${bytes.toLocaleString('en-US')} bytes) ` +

@@ -14,7 +14,7 @@ import { Rng } from '@tinygpt/autograd';
 import { TokenizerError } from '@tinygpt/tokenizer';
 import { generate } from '../generate.js';
 import { loadModelDir } from '../interop/model-dir.js';
-import { userCwd, userPath } from '../paths.js';
+import { requiredCheckpoint, userCwd, userPath } from '../paths.js';
 
 /**
  * The command's defaults. The backend's come from `$TINYGPT_BACKEND`, read inside `runMain` so that
@@ -76,15 +76,11 @@ await runMain(async (argv) => {
     throw new CliError('--prompt is empty: give the text to continue, or leave --prompt out to start from a newline', {
       exitCode: 2,
     });
-  if (!config.checkpoint)
-    throw new CliError(
-      '--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick',
-      { exitCode: 2 },
-    );
+  const checkpoint = requiredCheckpoint(config.checkpoint);
   if (config.prompt && config.promptFile)
     throw new CliError('give either --prompt or --prompt-file, not both', { exitCode: 2 });
   await withBackend(config, async (backend) => {
-    const { model, tokenizer } = loadModelDir(userPath(config.checkpoint));
+    const { model, tokenizer } = loadModelDir(checkpoint);
     let prompt = config.prompt;
     if (prompt.startsWith('FILE:')) prompt = readPrompt(prompt.slice(5));
     if (config.promptFile) prompt = readPrompt(config.promptFile);
