@@ -16,41 +16,47 @@ const deepImports = {
   group: ['@tinygpt/*/src', '@tinygpt/*/src/**', '@tinygpt/*/dist', '@tinygpt/*/dist/**'],
   message: "Import another package only through its exports ('@tinygpt/x'), never its files.",
 };
-/** Packages run in browsers too: files, processes and the terminal belong to apps/ and datasets/. */
+/**
+ * Packages run in browsers too: files, processes and the terminal belong to apps/, datasets/ and the
+ * packages whose package.json says `"tinygpt": { "node": true }` (Node-only libraries such as cli-kit).
+ */
 const nodeOnly = {
   group: ['node:*', ...builtinModules],
-  message: 'Packages must run in a browser: no Node built-ins under packages/.',
+  message:
+    'Packages must run in a browser: no Node built-ins under packages/ (unless marked "tinygpt": { "node": true }).',
 };
 /** The dependency direction of CONTRIBUTING.md's package template: tokenizer and sampler hold no tensor code. */
 const tensorFree = new Set(['@tinygpt/tokenizer', '@tinygpt/sampler']);
 const layer = new Set(['@tinygpt/embedding', '@tinygpt/attention', '@tinygpt/mlp', '@tinygpt/backend-wasm']);
+/** Node-only plumbing: no tensor code, so command-line helpers never load kernels. */
+const plumbing = new Set(['@tinygpt/cli-kit']);
 
 function rulesFor(dir) {
-  const { name } = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+  const { name, tinygpt } = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
   const patterns = [deepImports];
   const paths = [{ name, message: 'A package must not import itself by name; use a relative import.' }];
-  if (dir.startsWith('packages/')) patterns.push(nodeOnly);
+  if (dir.startsWith('packages/') && tinygpt?.node !== true) patterns.push(nodeOnly);
   const allowed =
-    name === '@tinygpt/autograd' || tensorFree.has(name) ? [] : layer.has(name) ? ['@tinygpt/autograd'] : null; // apps and datasets may use any package
-  if (allowed) {
-    patterns.push({
-      group: ['@tinygpt/*', ...allowed.map((a) => `!${a}`)],
-      message: `${name} may depend only on ${allowed.length ? allowed.join(', ') : 'no other @tinygpt package'} (see CONTRIBUTING.md).`,
-    });
-  }
+    name === '@tinygpt/autograd' || tensorFree.has(name) || plumbing.has(name)
+      ? []
+      : layer.has(name)
+        ? ['@tinygpt/autograd']
+        : null; // apps and datasets may use any package
+  const dependencies = (extra) => ({
+    group: ['@tinygpt/*', ...[...allowed, ...extra].map((a) => `!${a}`)],
+    message: `${name} may depend only on ${allowed.length ? allowed.join(', ') : 'no other @tinygpt package'} (see CONTRIBUTING.md).`,
+  });
   const block = (files, pats, ignores = []) => ({
     files,
     ignores,
     rules: { 'no-restricted-imports': ['error', { paths, patterns: pats }] },
   });
-  // Tests run only in Node, so they may read fixtures from disk.
+  // Tests run only in Node, so they may read fixtures from disk, and run README examples with @tinygpt/scripts.
   const tests = [`${dir}/**/*.test.ts`, `${dir}/bench/**`];
+  const forTests = ['@tinygpt/scripts', '@tinygpt/scripts/*'];
   return [
-    block([`${dir}/**/*.ts`], patterns, tests),
-    block(
-      tests,
-      patterns.filter((p) => p !== nodeOnly),
-    ),
+    block([`${dir}/**/*.ts`], allowed ? [...patterns, dependencies([])] : patterns, tests),
+    block(tests, [...patterns.filter((p) => p !== nodeOnly), ...(allowed ? [dependencies(forTests)] : [])]),
   ];
 }
 

@@ -23,12 +23,17 @@ export interface ReadmeExamplePackage {
   missing: string | null;
 }
 
-/** Every folder of `packages/` under `workspaceRoot` (a package.json beside it), and whether its README has an example. */
+/**
+ * Every folder of `packages/` under `workspaceRoot` (a package.json beside it) that must run in a
+ * browser, and whether its README has an example. Node-only packages (`"tinygpt": { "node": true }`
+ * in their package.json, e.g. cli-kit) are left out: their README examples run in Node only.
+ */
 export function readmeExamplePackages(workspaceRoot: string | URL): ReadmeExamplePackage[] {
   const root = typeof workspaceRoot === 'string' ? workspaceRoot : fileURLToPath(workspaceRoot);
   const packagesDir = join(root, 'packages');
   return readdirSync(packagesDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(packagesDir, entry.name, 'package.json')))
+    .filter((entry) => !isNodeOnly(join(packagesDir, entry.name)))
     .map((entry) => entry.name)
     .sort()
     .map((name) => {
@@ -42,6 +47,12 @@ export function readmeExamplePackages(workspaceRoot: string | URL): ReadmeExampl
         return { name, dir, missing: (error as Error).message };
       }
     });
+}
+
+/** Whether the package in `dir` says `"tinygpt": { "node": true }` in its package.json. */
+export function isNodeOnly(dir: string): boolean {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { tinygpt?: { node?: unknown } };
+  return manifest.tinygpt?.node === true;
 }
 
 /**

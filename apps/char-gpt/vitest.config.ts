@@ -1,10 +1,11 @@
 // Tests run the workspace packages from their sources, as `pnpm pretrain` does (tsx --conditions=@tinygpt/source).
 import { defineConfig } from 'vitest/config';
+import shared from '../../vitest.shared.js';
 
 const conditions = ['@tinygpt/source', 'import', 'module', 'node', 'default'];
 
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
-  test: { testTimeout: 60_000, hookTimeout: 60_000 },
+  test: { ...shared.test, testTimeout: 60_000, hookTimeout: 60_000 }, // stricter than the shared two minutes
 });

@@ -2,10 +2,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadMnist, mnistDataDir } from '../mnist/index.js';
-import { loadMobyDick } from '../moby-dick/index.js';
-import { loadTinyShakespeare } from '../tinyshakespeare/index.js';
-import { splitText, textStats } from '../text/index.js';
+import { loadMnist, mnistDataDir } from '../src/mnist/index.js';
+import { loadMobyDick } from '../src/moby-dick/index.js';
+import { loadTinyShakespeare } from '../src/tinyshakespeare/index.js';
+import { splitText, textStats } from '../src/text/index.js';
 
 const n = (x: number): string => x.toLocaleString('en-US');
 

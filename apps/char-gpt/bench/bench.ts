@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BackendConfig } from '@tinygpt/cli-kit';
+import type { BackendConfig } from '@tinygpt/backend-wasm';
 import { DatasetError, resolveCorpus } from '@tinygpt/datasets/text';
 import type { Corpus } from '@tinygpt/datasets/text';
-import { withBackend } from '../src/cli/backend.js';
+import { withBackend } from '@tinygpt/backend-wasm';
 import { pretrainConfig } from '../src/cli/pretrain-config.js';
 import { train } from '../src/train.js';
 

@@ -1,29 +1,36 @@
 // Where user-given paths are resolved from: the directory pnpm was started in, not this app's folder.
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/**
- * The directory the user typed the command in. `pnpm pretrain` runs this app's scripts inside
- * apps/char-gpt but sets INIT_CWD to where pnpm was started (the repo root), so `--data
- * ../corpora/x.txt` means what the user sees.
- */
-export function userCwd(): string {
-  return process.env.INIT_CWD ?? process.cwd();
-}
+import { CliError, userPath } from '@tinygpt/cli-kit';
 
-/** A user-given path made absolute against {@link userCwd} and normalised (`/x/runs/a/` → `/x/runs/a`). */
-export function userPath(path: string): string {
-  return resolve(userCwd(), path);
-}
+export { userCwd, userPath } from '@tinygpt/cli-kit';
 
 /** This app's folder (apps/char-gpt), home of `configs/`. */
 export const appDir = fileURLToPath(new URL('..', import.meta.url));
 
-/** A `--config` value as a file: a bare name (`quick`, `baby.json`) is one of `configs/`, anything else a path. */
-export function configPath(value: string): string {
-  if (/^[\w-]+(\.json)?$/.test(value)) {
-    const name = value.endsWith('.json') ? value : `${value}.json`;
-    return join(appDir, 'configs', name);
+/**
+ * The bundled config file a bare `--config` name means (`quick`, `baby.json` → `configs/quick.json`),
+ * or undefined: cli-kit's `resolveConfig` asks this only when no file of that name exists where the
+ * user is, so `--config quick.json` reads `./quick.json` when there is one.
+ */
+export function presetPath(value: string): string | undefined {
+  if (!/^[\w-]+(\.json)?$/.test(value)) return undefined;
+  const path = join(appDir, 'configs', value.endsWith('.json') ? value : `${value}.json`);
+  return existsSync(path) ? path : undefined;
+}
+
+/**
+ * The `--checkpoint DIR` of generate, eval and export, made absolute; a usage error when it is missing.
+ * @throws CliError (exit code 2) when `value` is empty.
+ */
+export function requiredCheckpoint(value: string): string {
+  if (!value) {
+    throw new CliError(
+      '--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick',
+      { exitCode: 2 },
+    );
   }
   return userPath(value);
 }

@@ -1,7 +1,7 @@
 // The wasm backend under the training loop: resume is exact there too, and its curve is the js backend's up to rounding.
 import { cpuBackend, getBackend, setBackend } from '@tinygpt/autograd';
 import { afterAll, describe, expect, it } from 'vitest';
-import { withBackend } from '../src/cli/backend.js';
+import { withBackend } from '@tinygpt/backend-wasm';
 import type { TrainConfig } from '../src/config.js';
 import { train } from '../src/train.js';
 import { tinyRun } from './helpers.js';

@@ -96,9 +96,21 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
       ['--checkpoint', 'ckpt', '--data', 'x.txt', '--backend', 'gpu'],
       /--backend must be one of wasm, js; got 'gpu'/,
     ],
-    ['pretrain', ['--threads', '-1'], /--threads expects an integer ≥ 0, got -1/],
+    ['pretrain', ['--threads', '-1'], /--threads expects a whole number from 0 to 255 \(0: one per core\), got -1/],
   ] as const)('%s %j', async (command, args, message) => {
     expectOneLineError(await run(command, [...args], user), message);
+  });
+
+  // Usage errors exit 2, before any work: these once exited 1 late, or were accepted.
+  it.each([
+    ['pretrain', ['--threads', '100000'], /--threads expects a whole number from 0 to 255/],
+    ['pretrain', ['--max-iters', '1e20'], /--max-iters expects an integer ≥ 0 no larger than 9007199254740991/],
+    ['generate', ['--checkpoint', 'ckpt', '--prompt='], /--prompt is empty: give the text to continue/],
+    ['generate', ['--checkpoint', 'ckpt', '--threads=100000'], /--threads expects a whole number from 0 to 255/],
+  ] as const)('%s %j is a usage error', async (command, args, message) => {
+    const result = await run(command, [...args], user);
+    expectOneLineError(result, message);
+    expect(result.code).toBe(2);
   });
 
   it.each(['pretrain', 'generate', 'eval'] as const)('%s with TINYGPT_BACKEND=gpu', async (command) => {
@@ -109,7 +121,7 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
     }[command];
     expectOneLineError(
       await run(command, args, user, undefined, { TINYGPT_BACKEND: 'gpu' }),
-      /TINYGPT_BACKEND must be wasm or js, got 'gpu'/,
+      /\$TINYGPT_BACKEND must be one of wasm, js; got 'gpu'/,
     );
   });
 });

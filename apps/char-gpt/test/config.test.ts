@@ -1,9 +1,12 @@
 // Configuration: the shipped presets parse and match nanoGPT's, nanoGPT command lines are accepted, bad values are refused.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pretrainConfig } from '../src/cli/pretrain-config.js';
 import { checkConfig, defaults } from '../src/config.js';
 import type { TrainConfig } from '../src/config.js';
 import { appDir } from '../src/paths.js';
+import { scratchDir } from './helpers.js';
 
 describe('configs', () => {
   it('quick.json parses and is valid', () => {
@@ -73,6 +76,22 @@ describe('configs', () => {
     expect(config.outDir).toBe(`${process.env.INIT_CWD ?? process.cwd()}/runs/x`.replace('//', '/'));
   });
 
+  it('reads ./quick.json when it exists, the bundled preset quick.json otherwise', () => {
+    const saved = process.env.INIT_CWD;
+    const user = scratchDir();
+    try {
+      process.env.INIT_CWD = user;
+      const preset = pretrainConfig(['--config', 'quick.json'])!;
+      writeFileSync(join(user, 'quick.json'), JSON.stringify({ maxIters: 7 }));
+      expect(pretrainConfig(['--config', 'quick.json'])!.maxIters).toBe(7);
+      expect(pretrainConfig(['--config', 'quick'])!.maxIters).toBe(preset.maxIters); // no ./quick: the preset
+      expect(preset.maxIters).not.toBe(7);
+    } finally {
+      if (saved === undefined) delete process.env.INIT_CWD;
+      else process.env.INIT_CWD = saved;
+    }
+  });
+
   it('adds the backend knobs: wasm on a thread per core by default, $TINYGPT_BACKEND, or the flags', () => {
     const saved = process.env.TINYGPT_BACKEND;
     try {
@@ -83,7 +102,7 @@ describe('configs', () => {
       expect(pretrainConfig([])).toMatchObject({ backend: 'js' });
       expect(pretrainConfig(['--backend=wasm'])).toMatchObject({ backend: 'wasm' });
       process.env.TINYGPT_BACKEND = 'gpu';
-      expect(() => pretrainConfig([])).toThrow(/TINYGPT_BACKEND must be wasm or js, got 'gpu'/);
+      expect(() => pretrainConfig([])).toThrow(/\$TINYGPT_BACKEND must be one of wasm, js; got 'gpu'/);
     } finally {
       if (saved === undefined) delete process.env.TINYGPT_BACKEND;
       else process.env.TINYGPT_BACKEND = saved;
@@ -106,7 +125,12 @@ describe('configs', () => {
     ],
     [['--batch-size', '0'], /--batch-size expects a positive integer, got 0/],
     [['--backend', 'gpu'], /--backend must be one of wasm, js; got 'gpu'/],
-    [['--threads', '1.5'], /--threads expects an integer ≥ 0, got 1.5/],
+    [['--threads', '1.5'], /--threads expects a whole number from 0 to 255 \(0: one per core\), got 1.5/],
+    [['--threads', '100000'], /--threads expects a whole number from 0 to 255 \(0: one per core\), got 100000/],
+    [
+      ['--max-iters', '1e20'],
+      /--max-iters expects an integer ≥ 0 no larger than 9007199254740991, got 100000000000000000000/,
+    ],
   ])('refuses %j', (argv, message) => {
     expect(() => pretrainConfig(argv)).toThrow(message);
   });

@@ -2,7 +2,7 @@
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { getBackend } from '@tinygpt/autograd';
-import { backendDefaults, selectBackend } from '@tinygpt/cli-kit';
+import { backendDefaults, selectBackend } from '@tinygpt/backend-wasm';
 import { defaults, presets } from '../src/config.js';
 import type { MnistConfig, PresetName } from '../src/config.js';
 import { train } from '../src/train.js';
@@ -15,7 +15,7 @@ const chosen = asked.length > 0 ? (asked as PresetName[]) : names;
 const base = process.env.INIT_CWD ?? process.cwd();
 const cpu = `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} logical cores), Node ${process.version}`;
 
-const backend = (await selectBackend(backendDefaults())).describe(); // the kernels `pnpm mnist train` runs on by default, so the numbers match it bit for bit
+const backend = (await selectBackend(backendDefaults(process.env))).describe(); // the kernels `pnpm mnist train` runs on by default, so the numbers match it bit for bit
 
 const rows: string[] = [];
 for (const name of chosen) {

@@ -2,7 +2,7 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { getBackend, setBackend } from '@tinygpt/autograd';
 import type { Backend } from '@tinygpt/autograd';
-import { selectBackend } from '@tinygpt/cli-kit';
+import { selectBackend } from '@tinygpt/backend-wasm';
 import { sliceMnist } from '@tinygpt/datasets/mnist';
 import { defaults, parseArch, presets } from '../src/config.js';
 import type { MnistConfig } from '../src/config.js';

@@ -11,6 +11,17 @@ export type { WasmOptions } from './runtime.js';
 export { WasmHeap, blockBytes } from './heap.js';
 export type { HeapStats, HeapOptions } from './heap.js';
 export { relaxedSimdSupported, sharedMemorySupported } from './module.js';
+export { MAX_THREADS } from './runtime.js';
+export {
+  BACKENDS,
+  backendDefaults,
+  backendSpec,
+  closeBackend,
+  isBackendName,
+  selectBackend,
+  withBackend,
+} from './select.js';
+export type { ActiveBackend, BackendConfig, BackendName } from './select.js';
 export type { KernelExports, Ptr } from './module.js';
 
 /**

@@ -19,7 +19,7 @@ const CONTROL_BASE = 1024;
  */
 const MIN_GEMM_CHUNK = 64;
 /** A job has at most 1022 chunks (src/worker-source.ts), and a thread takes up to four. */
-const MAX_THREADS = 255;
+export const MAX_THREADS = 255;
 
 /** Options of `WasmRuntime.create` (and of `createWasmBackend`). */
 export interface WasmOptions extends HeapOptions {

@@ -1,28 +1,24 @@
 // `pnpm eval --checkpoint DIR --data PATH`: the exact mean next-character loss of a checkpoint over a whole text, in nats and bits per character.
-import {
-  backendChoices,
-  backendDefaults,
-  backendHelp,
-  CliError,
-  formatHelp,
-  isNonNegativeInteger,
-  isPositiveInteger,
-  resolveConfig,
-  runMain,
-} from '@tinygpt/cli-kit';
+import { backendDefaults, backendSpec, withBackend } from '@tinygpt/backend-wasm';
+import { CliError, formatHelp, isPositiveInteger, resolveConfig, runMain } from '@tinygpt/cli-kit';
 import { TokenizerError } from '@tinygpt/tokenizer';
 import { datasetName } from '../config.js';
 import { evaluateIds } from '../eval.js';
 import { loadModelDir } from '../interop/model-dir.js';
-import { userCwd, userPath } from '../paths.js';
+import { requiredCheckpoint, userCwd, userPath } from '../paths.js';
 import { countCharacters, isCorpusName, loadCorpus } from '../run.js';
-import { withBackend } from './backend.js';
 
 /**
  * The command's defaults. The backend's come from `$TINYGPT_BACKEND`, read inside `runMain` so that
  * a bad value is a one-line error.
  */
-const commandDefaults = () => ({ checkpoint: '', data: '', batchSize: 16, json: false, ...backendDefaults() });
+const commandDefaults = () => ({
+  checkpoint: '',
+  data: '',
+  batchSize: 16,
+  json: false,
+  ...backendDefaults(process.env),
+});
 
 const spec = {
   help: {
@@ -31,12 +27,13 @@ const spec = {
     data: 'text to score: a UTF-8 file, or a corpus name (moby-dick, tinyshakespeare)',
     batchSize: 'windows per forward pass (changes speed, not the result)',
     json: 'print {"loss", "bpc", "tokens"} as one JSON object (GPT-2 tokens: also "bitsPerToken", "characters"; bpc stays bits per character)',
-    ...backendHelp,
+    ...backendSpec.help,
   },
-  choices: backendChoices,
+  choices: backendSpec.choices,
+  defaultFrom: backendSpec.defaultFrom,
   validate: {
     batchSize: isPositiveInteger,
-    threads: isNonNegativeInteger,
+    ...backendSpec.validate,
   },
   usage: 'pnpm eval --checkpoint DIR --data PATH [--json]',
   description:
@@ -48,18 +45,14 @@ await runMain(async (argv) => {
   const defaults = commandDefaults();
   const { config, help } = resolveConfig(defaults, argv, spec);
   if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
-  if (!config.checkpoint)
-    throw new CliError(
-      '--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick',
-      { exitCode: 2 },
-    );
+  const checkpoint = requiredCheckpoint(config.checkpoint);
   if (!config.data)
     throw new CliError(
       '--data PATH is required: the text file to score (or a corpus name: moby-dick, tinyshakespeare)',
       { exitCode: 2 },
     );
   await withBackend(config, async (backend) => {
-    const { model, tokenizer } = await loadModelDir(userPath(config.checkpoint));
+    const { model, tokenizer } = await loadModelDir(checkpoint);
     const data = datasetName(config.data);
     const corpus = await loadCorpus(isCorpusName(data) ? data : userPath(data));
     let ids: Int32Array;

@@ -1,9 +1,9 @@
 // `pnpm export --checkpoint DIR --out EXDIR [--run]`: writes a checkpoint's model (or, with --run, the whole run) for PyTorch and nanoGPT.
 import { join, relative } from 'node:path';
-import { CliError, formatHelp, resolveConfig, runMain } from '@tinygpt/cli-kit';
+import { CliError, formatHelp, resolveConfig, runMain, shownPath } from '@tinygpt/cli-kit';
 import { exportNanoGpt } from '../interop/export-nanogpt.js';
 import { exportRun } from '../interop/export-run.js';
-import { appDir, userCwd, userPath } from '../paths.js';
+import { appDir, requiredCheckpoint, userCwd, userPath } from '../paths.js';
 
 const defaults = { checkpoint: '', out: '', run: false, dataset: '' };
 
@@ -24,11 +24,7 @@ const spec = {
 await runMain(async (argv) => {
   const { config, help } = resolveConfig(defaults, argv, spec);
   if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
-  if (!config.checkpoint)
-    throw new CliError(
-      '--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick',
-      { exitCode: 2 },
-    );
+  const checkpoint = requiredCheckpoint(config.checkpoint);
   if (!config.out)
     throw new CliError('--out EXDIR is required: the directory to write model.safetensors and config.json into', {
       exitCode: 2,
@@ -40,7 +36,7 @@ await runMain(async (argv) => {
     });
   if (config.run) {
     const dataset = config.dataset || undefined;
-    const summary = await exportRun(userPath(config.checkpoint), out, { dataset });
+    const summary = await exportRun(checkpoint, out, { dataset });
     process.stdout.write(
       `wrote ${config.out}: the run at iteration ${summary.iter} (weights, AdamW moments, run.json), ` +
         `nanogpt/data/${summary.dataset}/ (train.bin ${summary.trainTokens.toLocaleString('en-US')} tokens, val.bin ${summary.valTokens.toLocaleString('en-US')}) and ${summary.configFile}\n` +
@@ -49,10 +45,10 @@ await runMain(async (argv) => {
     return;
   }
   if (config.dataset) throw new CliError('--dataset goes with --run', { exitCode: 2 });
-  const { config: args, tensors, params, bytes } = await exportNanoGpt(userPath(config.checkpoint), out);
+  const { config: args, tensors, params, bytes } = await exportNanoGpt(checkpoint, out);
   const { nLayer, nHead, nEmbd, blockSize, vocabSize, bias } = args;
   process.stdout.write(
-    `wrote ${out}: model.safetensors (${tensors} tensors, ${params.toLocaleString('en-US')} parameters, ${bytes.toLocaleString('en-US')} bytes) ` +
+    `wrote ${shownPath(out)}: model.safetensors (${tensors} tensors, ${params.toLocaleString('en-US')} parameters, ${bytes.toLocaleString('en-US')} bytes) ` +
       `and config.json (n_layer ${nLayer}, n_head ${nHead}, n_embd ${nEmbd}, block_size ${blockSize}, vocab_size ${vocabSize}, bias ${bias})\n`,
   );
 });

@@ -1,9 +1,7 @@
 // `pnpm generate --checkpoint DIR`: samples text from a trained char-gpt, streaming characters as they are produced (nanoGPT's sample.py).
 import { readFileSync } from 'node:fs';
+import { backendDefaults, backendSpec, withBackend } from '@tinygpt/backend-wasm';
 import {
-  backendChoices,
-  backendDefaults,
-  backendHelp,
   CliError,
   formatHelp,
   isNonNegative,
@@ -17,9 +15,7 @@ import { TokenizerError } from '@tinygpt/tokenizer';
 import { generateSamples, samplesPerBatch } from '../generate.js';
 import { startIds } from '../start-ids.js';
 import { loadModelDir } from '../interop/model-dir.js';
-import { userCwd, userPath } from '../paths.js';
-import { rewriteArgv } from './argv.js';
-import { withBackend } from './backend.js';
+import { requiredCheckpoint, userCwd, userPath } from '../paths.js';
 
 /**
  * The command's defaults. The backend's come from `$TINYGPT_BACKEND`, read inside `runMain` so that
@@ -37,7 +33,7 @@ const commandDefaults = () => ({
   seed: 1337,
   device: 'cpu',
   compile: false,
-  ...backendDefaults(),
+  ...backendDefaults(process.env),
 });
 
 const spec = {
@@ -54,9 +50,9 @@ const spec = {
     seed: 'random seed',
     device: 'accepted for nanoGPT command lines',
     compile: 'accepted for nanoGPT command lines; ignored',
-    ...backendHelp,
+    ...backendSpec.help,
   },
-  choices: { device: ['cpu'], ...backendChoices },
+  choices: { device: ['cpu'], ...backendSpec.choices },
   validate: {
     maxNewTokens: isNonNegativeInteger,
     temperature: isNonNegative,
@@ -64,30 +60,28 @@ const spec = {
     topP: (value: number) => (value > 0 && value <= 1 ? undefined : 'a number in (0, 1]'),
     numSamples: isPositiveInteger,
     seed: (value: number) => (Number.isSafeInteger(value) ? undefined : 'an integer'),
-    threads: isNonNegativeInteger,
+    ...backendSpec.validate,
   },
+  defaultFrom: backendSpec.defaultFrom,
+  aliases: { outDir: 'checkpoint', start: 'prompt' }, // nanoGPT's sample.py: --start="FILE:prompt.txt" reads a file
   usage: 'pnpm generate --checkpoint DIR [--prompt TEXT] [options]',
   description: 'Samples from a trained char-gpt checkpoint (nanoGPT sample.py: --out_dir and --start work too).',
   cwd: userCwd(),
 };
 
 await runMain(async (argv) => {
-  const args = rewriteArgv(argv, {
-    outdir: { flag: 'checkpoint' },
-    start: { flag: 'prompt' }, // nanoGPT's --start="FILE:prompt.txt" reads the prompt from a file
-  });
   const defaults = commandDefaults();
-  const { config, help } = resolveConfig(defaults, args, spec);
+  const { config, help, sources } = resolveConfig(defaults, argv, spec);
   if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
-  if (!config.checkpoint)
-    throw new CliError(
-      '--checkpoint DIR is required: the --out-dir of a pnpm pretrain run, e.g. --checkpoint runs/quick',
-      { exitCode: 2 },
-    );
+  if (sources.prompt === 'flag' && config.prompt === '')
+    throw new CliError('--prompt is empty: give the text to continue, or leave --prompt out to start from a newline', {
+      exitCode: 2,
+    });
+  const checkpoint = requiredCheckpoint(config.checkpoint);
   if (config.prompt && config.promptFile)
     throw new CliError('give either --prompt or --prompt-file, not both', { exitCode: 2 });
   await withBackend(config, async (backend) => {
-    const { model, tokenizer } = await loadModelDir(userPath(config.checkpoint));
+    const { model, tokenizer } = await loadModelDir(checkpoint);
     let prompt = config.prompt;
     if (prompt.startsWith('FILE:')) prompt = readPrompt(prompt.slice(5));
     if (config.promptFile) prompt = readPrompt(config.promptFile);

@@ -1,31 +1,17 @@
 // Resolves `pnpm pretrain`'s configuration: defaults (or a resumed checkpoint's config), then --config FILE.json, then flags.
 import { existsSync } from 'node:fs';
-import {
-  backendChoices,
-  backendDefaults,
-  backendHelp,
-  CliError,
-  formatHelp,
-  isNonNegativeInteger,
-  resolveConfig,
-} from '@tinygpt/cli-kit';
-import type { BackendConfig, ConfigSource } from '@tinygpt/cli-kit';
+import { backendDefaults, backendSpec } from '@tinygpt/backend-wasm';
+import type { BackendConfig } from '@tinygpt/backend-wasm';
+import { CliError, formatHelp, resolveConfig } from '@tinygpt/cli-kit';
+import type { ConfigSource } from '@tinygpt/cli-kit';
 import { choices, datasetName, defaults, flagName, help, validate } from '../config.js';
 import type { TrainConfig } from '../config.js';
 import { readCheckpointMeta } from '../checkpoint/checkpoint-files.js';
 import { adoptRun } from '../interop/adopt-run.js';
 import { isHandoverDir } from '../interop/handover-dir.js';
 import { modelDirArgs, modelDirTokenizer } from '../interop/model-dir.js';
-import { userCwd, userPath } from '../paths.js';
+import { presetPath, userCwd, userPath } from '../paths.js';
 import { isCorpusName } from '../run.js';
-import { rewriteArgv } from './argv.js';
-import type { FlagAliases } from './argv.js';
-
-/** nanoGPT's names of knobs that are spelled differently here. */
-const aliases: FlagAliases = {
-  gradientaccumulationsteps: { flag: 'grad-accum' },
-  dataset: { flag: 'data', value: datasetName },
-};
 
 /**
  * `pnpm pretrain`'s knobs: the training config, and the tensor kernels the run computes on
@@ -35,17 +21,22 @@ export type PretrainConfig = TrainConfig & Pick<BackendConfig, keyof BackendConf
 
 /** The training defaults plus the backend's (`$TINYGPT_BACKEND` or wasm, a thread per core). */
 function commandDefaults(): PretrainConfig {
-  return { ...defaults, ...backendDefaults() };
+  return { ...defaults, ...backendDefaults(process.env) };
 }
 
 const spec = {
-  help: { ...help, ...backendHelp },
-  choices: { device: [...choices.device], tokenizer: [...choices.tokenizer], ...backendChoices },
-  validate: { ...validate, threads: isNonNegativeInteger },
+  help: { ...help, ...backendSpec.help },
+  choices: { device: [...choices.device], tokenizer: [...choices.tokenizer], ...backendSpec.choices },
+  validate: { ...validate, ...backendSpec.validate },
+  defaultFrom: backendSpec.defaultFrom,
+  aliases: { gradientAccumulationSteps: 'gradAccum', dataset: 'data' }, // nanoGPT's names (its dataset names: datasetName)
+  preset: presetPath,
   usage: 'pnpm pretrain [--config baby|quick|FILE.json] [options]',
   description:
     'Pretrains a character-level GPT (nanoGPT train.py flags; --n_layer=4 spellings and nanoGPT command lines work too).',
-  cwd: userCwd(),
+  get cwd() {
+    return userCwd(); // read per call: tests move it
+  },
 };
 
 /** The `--help` text of `pnpm pretrain`. */
@@ -63,13 +54,12 @@ export function pretrainHelp(): string {
  * without a usable checkpoint).
  */
 export function pretrainConfig(argv: readonly string[]): PretrainConfig | null {
-  const args = rewriteArgv(argv, aliases);
   const start = commandDefaults();
   // Unchecked first: a resumed run's flags are checked against the checkpoint's config, not the defaults.
-  const peek = resolveConfig(start, args, { ...spec, validate: {} });
+  const peek = resolveConfig(start, argv, { ...spec, validate: {} });
   if (peek.help) return null;
   if (peek.config.initFrom !== 'resume') {
-    const first = resolveConfig(start, args, spec);
+    const first = resolveConfig(start, argv, spec);
     const config = absolutePaths(first.config);
     // nanoGPT's `--dataset=shakespeare` is its BPE variant of shakespeare_char: GPT-2's tokens.
     if (first.sources.tokenizer === 'default' && nanoGptDataset(argv) === 'shakespeare') config.tokenizer = 'gpt2';
@@ -84,7 +74,7 @@ export function pretrainConfig(argv: readonly string[]): PretrainConfig | null {
     if (typeof saved[key] === typeof start[key]) (base as Record<string, unknown>)[key] = saved[key];
   }
   if (process.env.TINYGPT_BACKEND?.trim()) base.backend = start.backend;
-  const resumed = resolveConfig({ ...base, outDir, initFrom: 'resume' }, args, spec).config;
+  const resumed = resolveConfig({ ...base, outDir, initFrom: 'resume' }, argv, spec).config;
   return absolutePaths(resumed);
 }
 

@@ -1,8 +1,8 @@
 // `pnpm pretrain`: trains a character-level GPT on a text corpus, as nanoGPT's train.py (Ctrl-C saves a checkpoint first).
 import { formatProfile, getBackend, profileBackend, setBackend } from '@tinygpt/autograd';
+import { withBackend } from '@tinygpt/backend-wasm';
 import { onInterrupt, runMain } from '@tinygpt/cli-kit';
 import { train } from '../train.js';
-import { withBackend } from './backend.js';
 import { pretrainConfig, pretrainHelp } from './pretrain-config.js';
 import { trainReporter } from './train-reporter.js';
 

@@ -1,5 +1,5 @@
 // Shows a training run: a progress bar on a terminal, nanoGPT-style log lines in a pipe, or one JSON object per line with --json.
-import { createProgress, formatDuration } from '@tinygpt/cli-kit';
+import { createProgress, formatDuration, shownPath } from '@tinygpt/cli-kit';
 import type { Progress } from '@tinygpt/cli-kit';
 import type { TrainConfig } from '../config.js';
 import type { TrainEvents } from '../events.js';
@@ -115,8 +115,8 @@ export function trainReporter(
     },
     checkpoint({ iter, dir, interrupted }) {
       if (interrupted)
-        say(`stopped: checkpoint of iteration ${iter} saved to ${dir}; continue with --init-from resume`);
-      else say(`saving checkpoint to ${dir}`);
+        say(`stopped: checkpoint of iteration ${iter} saved to ${shownPath(dir)}; continue with --init-from resume`);
+      else say(`saving checkpoint to ${shownPath(dir)}`);
     },
     done(result) {
       progress?.done();

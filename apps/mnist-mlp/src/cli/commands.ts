@@ -1,20 +1,19 @@
 // The subcommands of `pnpm mnist`: train, eval, predict and visualize the digit network.
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { backendDefaults, backendSpec, closeBackend, selectBackend } from '@tinygpt/backend-wasm';
 import {
-  backendChoices,
-  backendDefaults,
-  backendHelp,
   CliError,
   formatCommands,
   formatHelp,
   resolveConfig,
-  selectBackend,
   selectCommand,
+  shownPath,
+  userCwd,
+  userPath,
   USAGE_EXIT_CODE,
   writeFileAtomic,
 } from '@tinygpt/cli-kit';
-import { getBackend } from '@tinygpt/autograd';
 import { loadMnist } from '@tinygpt/datasets/mnist';
 import { loadCheckpoint } from '../checkpoint.js';
 import type { CheckpointState } from '../checkpoint.js';
@@ -25,10 +24,6 @@ import { readPng, writePng } from '../png.js';
 import { formatDigit, formatPrediction, predictDigit, toMnistPixels } from '../predict.js';
 import { train } from '../train.js';
 import { curvesSvg, weightGrid } from '../visualize.js';
-
-/** `pnpm mnist` runs in the app's folder; user paths are relative to where pnpm was started. */
-const base = (): string => process.env.INIT_CWD ?? process.cwd();
-const userPath = (path: string): string => resolve(base(), path);
 
 const commands = {
   train: 'train the digit network on MNIST, checkpointing every epoch',
@@ -54,19 +49,15 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-/** Stops the wasm backend's worker threads, which would otherwise keep the finished process alive; its kernels go on, on one thread. */
-function closeBackend(): void {
-  const backend = getBackend();
-  if ('close' in backend && typeof backend.close === 'function') backend.close();
-}
-
 async function trainCommand(argv: string[]): Promise<void> {
   const { preset: _, ...flagChoices } = choices; // an unknown preset is reported by validateConfig, without the empty choice
-  const trainDefaults = { ...defaults, ...backendDefaults() };
+  const trainDefaults = { ...defaults, ...backendDefaults(process.env) };
   const spec = {
-    help: { ...help, ...backendHelp },
-    choices: { ...flagChoices, ...backendChoices },
-    cwd: base(),
+    help: { ...help, ...backendSpec.help },
+    choices: { ...flagChoices, ...backendSpec.choices },
+    validate: backendSpec.validate,
+    defaultFrom: backendSpec.defaultFrom,
+    cwd: userCwd(),
     usage: 'pnpm mnist train [options]',
     description: `Trains the network by mini-batch gradient descent on real MNIST. Presets: ${presetSummary()}.`,
   };
@@ -85,24 +76,26 @@ async function trainCommand(argv: string[]): Promise<void> {
   const active = await selectBackend({ backend, threads }); // before the first tensor
   if (!config.json) print(`${describeRun(config)}\nbackend: ${active.describe()}`);
   await train(config, { out: process.stdout, progress: process.stderr, backend: active.describe() });
-  if (!config.json) print(`checkpoint: ${config.outDir}`);
+  if (!config.json) print(`checkpoint: ${shownPath(config.outDir)}`);
 }
 
 async function evalCommand(argv: string[]): Promise<void> {
-  const evalDefaults = { checkpoint: defaults.outDir, testImages: 0, json: false, ...backendDefaults() };
+  const evalDefaults = { checkpoint: defaults.outDir, testImages: 0, json: false, ...backendDefaults(process.env) };
   const spec = {
     help: {
       checkpoint: 'checkpoint directory',
       testImages: 'test images to score, 0 = all 10,000',
       json: 'print one JSON object',
-      ...backendHelp,
+      ...backendSpec.help,
     },
-    choices: backendChoices,
+    choices: backendSpec.choices,
+    defaultFrom: backendSpec.defaultFrom,
     validate: {
+      ...backendSpec.validate,
       testImages: (n: number) =>
         Number.isInteger(n) && n >= 0 && n <= 10000 ? undefined : 'an integer from 0 to 10000',
     },
-    cwd: base(),
+    cwd: userCwd(),
     usage: 'pnpm mnist eval [--checkpoint DIR]',
   };
   const { config, help: wantsHelp } = resolveConfig(evalDefaults, argv, spec);
@@ -123,17 +116,19 @@ async function evalCommand(argv: string[]): Promise<void> {
 }
 
 async function predictCommand(argv: string[]): Promise<void> {
-  const predictDefaults = { checkpoint: defaults.outDir, center: true, json: false, ...backendDefaults() };
+  const predictDefaults = { checkpoint: defaults.outDir, center: true, json: false, ...backendDefaults(process.env) };
   const spec = {
     help: {
       checkpoint: 'checkpoint directory',
       center: 'crop, scale into 20×20 and centre by mass as MNIST did (--no-center: just scale the whole image)',
       json: 'print {"prediction", "activations"}',
-      ...backendHelp,
+      ...backendSpec.help,
     },
-    choices: backendChoices,
+    choices: backendSpec.choices,
+    validate: backendSpec.validate,
+    defaultFrom: backendSpec.defaultFrom,
     positionals: 1,
-    cwd: base(),
+    cwd: userCwd(),
     usage: 'pnpm mnist predict [--checkpoint DIR] IMAGE.png',
     description: 'Reads a PNG (any size, colour or grayscale; a light background is inverted to MNIST white-on-black).',
   };
@@ -168,7 +163,7 @@ async function visualizeCommand(argv: string[]): Promise<void> {
     validate: {
       scale: (n: number) => (Number.isInteger(n) && n >= 0 && n <= 32 ? undefined : 'an integer from 0 to 32'),
     },
-    cwd: base(),
+    cwd: userCwd(),
     usage: 'pnpm mnist visualize [--checkpoint DIR] [--out weights.png]',
   };
   const { config, help: wantsHelp } = resolveConfig(vizDefaults, argv, spec);
@@ -214,5 +209,5 @@ function describeRun(c: MnistConfig): string {
 
 /** One line saying what a checkpoint holds, and on which kernels it was trained when it records that. */
 function describeCheckpoint(dir: string, { config: c, epoch, backend }: CheckpointState): string {
-  return `checkpoint ${dir}: ${c.arch} ${c.activation}, ${c.loss}, ${c.optimizer}, epoch ${epoch}${backend ? `, trained on ${backend}` : ''}`;
+  return `checkpoint ${shownPath(dir)}: ${c.arch} ${c.activation}, ${c.loss}, ${c.optimizer}, epoch ${epoch}${backend ? `, trained on ${backend}` : ''}`;
 }

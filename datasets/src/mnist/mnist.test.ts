@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DatasetError } from '../text/dataset-error.js';
 import { encodeIdx } from './idx.js';
 import { MNIST_FILES, loadMnist, mnistDataDir, sliceMnist, splitValidation } from './mnist.js';
+import { datasetErrorMessage } from '../testing.js';
 
 /** A directory with a 3-image, 2×2-pixel "train" split (optionally gzipped) and the given labels. */
 function fixture(labels: number[] = [3, 1, 4], { gzip = false, imageCount = 3 } = {}): string {
@@ -19,15 +19,7 @@ function fixture(labels: number[] = [3, 1, 4], { gzip = false, imageCount = 3 } 
   return dir;
 }
 
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DatasetError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a DatasetError, nothing was thrown');
-}
+const message = datasetErrorMessage;
 
 describe('loadMnist on generated files', () => {
   it('scales pixels to [0, 1] and returns labels, counts and image size', () => {

@@ -22,6 +22,12 @@ describe('validators', () => {
     expect([isNonNegative(0), isNonNegative(-0.1)]).toEqual([undefined, 'a number ≥ 0']);
   });
 
+  it('refuse counts beyond 2^53 - 1, where whole numbers stop being exact', () => {
+    expect(isPositiveInteger(Number.MAX_SAFE_INTEGER)).toBeUndefined();
+    expect(isNonNegativeInteger(1e20)).toBe('an integer ≥ 0 no larger than 9007199254740991');
+    expect(isPositiveInteger(2 ** 53)).toBe('a positive integer no larger than 9007199254740991');
+  });
+
   it('inRange includes its ends unless maxExclusive', () => {
     const closed = inRange(0, 1);
     const open = inRange(0, 1, { maxExclusive: true });

@@ -38,5 +38,5 @@ export type { AtomicData } from './files.js';
 export { onInterrupt, INTERRUPT_EXIT_CODES } from './interrupt.js';
 export type { InterruptHandler } from './interrupt.js';
 export { suggest, editDistance } from './suggest.js';
-export { BACKENDS, backendDefaults, backendHelp, backendChoices, selectBackend } from './backend.js';
-export type { ActiveBackend, BackendConfig, BackendName } from './backend.js';
+export { userCwd, userPath, shownPath } from './user-path.js';
+export { NODE_ENGINES, nodeTooOld } from './node-floor.js';

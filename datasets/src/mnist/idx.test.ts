@@ -1,21 +1,13 @@
 // Tests the IDX parser on small generated files: every element type, and each way a file can be wrong.
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DatasetError } from '../text/dataset-error.js';
 import { encodeIdx, IDX_DTYPES, parseIdx } from './idx.js';
 import type { IdxDtype } from './idx.js';
+import { datasetErrorMessage } from '../testing.js';
 
 const images = encodeIdx(0x08, [2, 3, 2], [0, 1, 2, 3, 4, 5, 250, 251, 252, 253, 254, 255]);
 
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DatasetError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a DatasetError, nothing was thrown');
-}
+const message = datasetErrorMessage;
 
 describe('parseIdx', () => {
   it('reads the header and data of an unsigned-byte file without copying', () => {

@@ -1,5 +1,6 @@
 // Runs a command's main function the way a command-line tool should end: one "error: …" line and a non-zero code on failure, quietly on a closed pipe.
 import { CliError } from './cli-error.js';
+import { nodeTooOld } from './node-floor.js';
 
 /** A command: receives the arguments after the script name, may return an exit code. */
 export type Main = (argv: string[]) => Promise<number | void> | number | void;
@@ -13,7 +14,8 @@ export interface RunMainOptions {
 }
 
 /**
- * Runs `main` and ends the process as a command-line tool should:
+ * Runs `main` and ends the process as a command-line tool should (on a Node older than
+ * `NODE_ENGINES`, one `error:` line and exit 1 before `main` starts):
  *
  * - `main` returns → the exit code is what it returned (default 0) and the process ends once its
  *   output is flushed;
@@ -30,6 +32,8 @@ export interface RunMainOptions {
  */
 export async function runMain(main: Main, options: RunMainOptions = {}): Promise<void> {
   const debug = options.debug ?? process.env.TINYGPT_DEBUG === '1';
+  const tooOld = nodeTooOld();
+  if (tooOld !== undefined) fail(new CliError(tooOld), debug);
   // A reader that went away (head, less quitting) makes the next write fail with EPIPE.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);

@@ -1,6 +1,6 @@
 // Runs this dataset README's example and checks it prints what the README shows.
 import { expect, it } from 'vitest';
-import { runReadmeExample } from '../../scripts/readme-example.js';
+import { runReadmeExample } from '@tinygpt/scripts/readme-example';
 
 it('README example prints what the README shows', () => {
   const { expected, actual } = runReadmeExample(new URL('.', import.meta.url));

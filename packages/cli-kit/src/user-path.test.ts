@@ -1,0 +1,26 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { shownPath, userCwd, userPath } from './user-path.js';
+
+const saved = process.env.INIT_CWD;
+afterEach(() => {
+  if (saved === undefined) delete process.env.INIT_CWD;
+  else process.env.INIT_CWD = saved;
+});
+
+describe('user paths', () => {
+  it('resolve from INIT_CWD (where pnpm was started), else the working directory', () => {
+    delete process.env.INIT_CWD;
+    expect(userCwd()).toBe(process.cwd());
+    process.env.INIT_CWD = '/home/u/tinygpt';
+    expect(userPath('runs/quick')).toBe('/home/u/tinygpt/runs/quick');
+    expect(userPath('/data/x.txt')).toBe('/data/x.txt');
+  });
+
+  it('are shown relative to the user when inside their directory, absolute otherwise', () => {
+    process.env.INIT_CWD = '/home/u/tinygpt';
+    expect(shownPath('/home/u/tinygpt/runs/quick')).toBe('runs/quick');
+    expect(shownPath('/home/u/tinygpt')).toBe('.');
+    expect(shownPath('/home/u/other/run')).toBe('/home/u/other/run');
+    expect(shownPath('/home/u/tinygpt-2/run')).toBe('/home/u/tinygpt-2/run');
+  });
+});

@@ -1,0 +1,2 @@
+// This package's tests run with the workspace's shared vitest settings.
+export { default } from '../../vitest.shared.js';
