@@ -2,8 +2,8 @@
 //   pnpm --filter @tinygpt/char-gpt bench:gpt2 [--tokens 32] [--backend wasm|js] [--threads N]
 import { loadavg } from 'node:os';
 import { Rng } from '@tinygpt/autograd';
-import { backendDefaults, backendHelp, resolveConfig, runMain } from '@tinygpt/cli-kit';
-import { withBackend } from '../src/cli/backend.js';
+import { resolveConfig, runMain } from '@tinygpt/cli-kit';
+import { backendDefaults, backendSpec, withBackend } from '@tinygpt/backend-wasm';
 import type { GptConfig } from '../src/config.js';
 import { generate } from '../src/generate.js';
 import { Gpt } from '../src/model/gpt.js';
@@ -22,9 +22,12 @@ const GPT2_124M: GptConfig = {
 };
 
 await runMain(async (argv) => {
-  const defaults = { tokens: 32, prompt: 8, ...backendDefaults() };
+  const defaults = { tokens: 32, prompt: 8, ...backendDefaults(process.env) };
   const { config } = resolveConfig(defaults, argv, {
-    help: { tokens: 'tokens to sample', prompt: 'prompt length in tokens', ...backendHelp },
+    help: { tokens: 'tokens to sample', prompt: 'prompt length in tokens', ...backendSpec.help },
+    choices: backendSpec.choices,
+    validate: backendSpec.validate,
+    defaultFrom: backendSpec.defaultFrom,
     usage: 'bench:gpt2 [--tokens N] [--prompt N] [--backend wasm|js] [--threads N]',
     cwd: userCwd(),
   });

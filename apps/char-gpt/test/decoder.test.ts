@@ -1,7 +1,7 @@
 // The sampling forward pass (GptDecoder) against Gpt.forward, bit for bit, and batched sampling against sequential sampling.
 import { Rng, cpuBackend, noGrad, setBackend } from '@tinygpt/autograd';
 import { afterAll, describe, expect, it } from 'vitest';
-import { withBackend } from '../src/cli/backend.js';
+import { withBackend } from '@tinygpt/backend-wasm';
 import { GptDecoder } from '../src/decoder.js';
 import { generate, generateSamples } from '../src/generate.js';
 import { Gpt } from '../src/model/gpt.js';

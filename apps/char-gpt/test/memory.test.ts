@@ -1,7 +1,7 @@
 // Long loops with no event-loop turn at all keep the storage high-water mark exactly where the first two steps (or tokens) left it.
 import { cpuBackend, getBackend, setBackend } from '@tinygpt/autograd';
 import type { Backend } from '@tinygpt/autograd';
-import { selectBackend } from '@tinygpt/cli-kit';
+import { selectBackend } from '@tinygpt/backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generationMemory, smallShape, trainingMemory } from '../bench/memory.js';
 import type { LoopMemory } from '../bench/memory.js';

@@ -54,4 +54,13 @@ export { broadcastLayout, permuteLayout } from './backend/cpu/layout.js';
 export type { Layout } from './backend/cpu/layout.js';
 export { profileBackend, formatProfile } from './backend/profile.js';
 export type { BackendProfile, ProfileRow } from './backend/profile.js';
-export type { Backend, BinaryOp, UnaryOp, KernelShape, AdamWParam, AdamWStep, SgdStep, MemoryStats } from './backend/backend.js';
+export type {
+  Backend,
+  BinaryOp,
+  UnaryOp,
+  KernelShape,
+  AdamWParam,
+  AdamWStep,
+  SgdStep,
+  MemoryStats,
+} from './backend/backend.js';
