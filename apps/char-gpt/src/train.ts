@@ -8,7 +8,7 @@ import type { EvalInfo, TrainEvents } from './events.js';
 import { generate } from './generate.js';
 import { LossLog } from './log-csv.js';
 import { nextTurn } from './next-turn.js';
-import { openRun, saveRun } from './run.js';
+import { loadCorpus, openRun, saveRun } from './run.js';
 import { openRunDir } from './checkpoint/checkpoint-files.js';
 import type { Run } from './run.js';
 
@@ -34,9 +34,11 @@ export async function train(
   config: TrainConfig,
   opts: { events?: TrainEvents; corpus?: Corpus; shouldStop?: (iter: number) => boolean } = {},
 ): Promise<TrainResult> {
+  // The corpus first: a bad --data is reported as such, whoever is writing the out dir.
+  const corpus = opts.corpus ?? (await loadCorpus(config.data, config.maxDataMb));
   const release = openRunDir(config.outDir);
   try {
-    return await trainLocked(config, opts);
+    return await trainLocked(config, { ...opts, corpus });
   } finally {
     release();
   }
