@@ -10,7 +10,7 @@ import { generate } from './generate.js';
 import { LossLog } from './log-csv.js';
 import type { Gpt } from './model/gpt.js';
 import { SignalWindow } from './signals.js';
-import { openRun, saveRun } from './run.js';
+import { loadCorpus, openRun, saveRun } from './run.js';
 import { openRunDir } from './checkpoint/checkpoint-files.js';
 import { startIds } from './start-ids.js';
 import type { Run } from './run.js';
@@ -38,9 +38,11 @@ export async function train(
   config: TrainConfig,
   opts: { events?: TrainEvents; corpus?: Corpus; shouldStop?: (iter: number) => boolean } = {},
 ): Promise<TrainResult> {
+  // The corpus first: a bad --data is reported as such, whoever is writing the out dir.
+  const corpus = opts.corpus ?? (await loadCorpus(config.data, config.maxDataMb));
   const release = openRunDir(config.outDir);
   try {
-    return await trainLocked(config, opts);
+    return await trainLocked(config, { ...opts, corpus });
   } finally {
     release();
   }

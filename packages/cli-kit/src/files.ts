@@ -136,8 +136,10 @@ function swapPaths(dir: string): { dir: string; next: string; prev: string; lock
 export function readableDir(dir: string): string | undefined {
   const { dir: at, next, prev } = swapPaths(dir);
   if (existsSync(at)) return at;
-  if (existsSync(prev)) return existsSync(next) ? next : prev;
-  return undefined;
+  if (!existsSync(prev)) return existsSync(at) ? at : undefined;
+  if (existsSync(next)) return next;
+  // DIR.next may have become DIR since DIR was looked at: DIR.prev is the answer only if not.
+  return existsSync(at) ? at : prev;
 }
 
 /**
@@ -204,11 +206,15 @@ function syncDirectorySync(dir: string): void {
   }
 }
 
-/** Identity of the directory at `path` (a swap puts a new one there), or undefined when none is there. */
+/**
+ * Identity of the directory at `path` (a swap puts a new one there), or undefined when none is
+ * there: device and inode, plus birth and change times, since a file system may give a new
+ * directory the inode number of one just removed (two swaps during one read).
+ */
 function identity(path: string): string | undefined {
   try {
     const s = statSync(path, { bigint: true });
-    return `${s.dev}:${s.ino}`;
+    return `${s.dev}:${s.ino}:${s.birthtimeNs}:${s.ctimeNs}`;
   } catch {
     return undefined;
   }
@@ -220,7 +226,8 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * Reads directory `dir` consistently while a writer may be replacing it: `read(at)` gets the path
  * of the last complete contents ({@link readableDir}); when a swap happened during the read (the
  * directory there is no longer the one read, or it vanished), the read is repeated, up to
- * `attempts` times with a short pause. An error from a read that no swap disturbed is the answer.
+ * `attempts` times with a short pause. An error from a read of `dir` itself that no swap disturbed
+ * is the answer at once; one from `dir.next` or `dir.prev` (names a live writer reuses) is retried.
  * Nothing on disk is changed.
  * @throws whatever `read` throws, or `missing(dir)` when there is no directory at all.
  */
@@ -230,20 +237,44 @@ export function readDirConsistent<T>(
   missing: (dir: string) => Error,
   attempts = 100,
 ): T {
+  const paths = swapPaths(dir);
   for (let attempt = 1; ; attempt++) {
-    const at = readableDir(dir);
+    // A swap can finish between readableDir's checks of DIR and DIR.prev: look twice more before
+    // concluding that there is nothing.
+    let at = readableDir(dir);
+    for (let look = 0; at === undefined && look < 2; look++) {
+      Atomics.wait(pause, 0, 0, 1);
+      at = readableDir(dir);
+    }
     if (at === undefined) throw missing(dir);
     const before = identity(at);
     let value: T;
     try {
       value = read(at);
     } catch (err) {
-      if (attempt >= attempts || identity(at) === before) throw err;
+      // A failed read of DIR that no swap disturbed is the answer; anything else is retried.
+      if (attempt >= attempts || (at === paths.dir && before !== undefined && identity(at) === before)) throw err;
       Atomics.wait(pause, 0, 0, Math.min(attempt, 20));
       continue;
     }
-    if (identity(at) === before || attempt >= attempts) return value;
+    if (settled(paths, at, before) || attempt >= attempts) return value;
   }
+}
+
+/**
+ * Whether what was read at `at` (whose identity was `before`) is still the directory's last
+ * complete contents: DIR unchanged; DIR.next that became DIR, or is still waiting between the
+ * renames (or after a crash there); DIR.prev still the only copy. DIR.next is also the name of a
+ * swap in progress, which is complete only once it is published, so it counts only in those cases.
+ */
+function settled(paths: ReturnType<typeof swapPaths>, at: string, before: string | undefined): boolean {
+  if (before === undefined) return false;
+  if (at === paths.dir) return identity(paths.dir) === before;
+  if (at === paths.next) {
+    if (identity(paths.dir) === before) return true;
+    return identity(paths.next) === before && !existsSync(paths.dir) && existsSync(paths.prev);
+  }
+  return identity(paths.prev) === before && !existsSync(paths.dir) && !existsSync(paths.next);
 }
 
 /** What a lock file holds: who writes the directory. */

@@ -79,8 +79,8 @@ export function parseCheckpointMeta(value: unknown, where: string): CheckpointMe
       `format version ${JSON.stringify(value.version)} is not ${CHECKPOINT_VERSION}, the version this tinygpt reads`,
     );
   }
-  if (typeof value.sha256 !== 'string') return fail('"sha256" (the checksum of checkpoint.json) is missing');
-  if (value.sha256 !== metaChecksum(value)) {
+  // Checkpoints written before checksums existed have none and are still read; any other value must match.
+  if (value.sha256 !== undefined && value.sha256 !== metaChecksum(value)) {
     throw new CheckpointError(`${where} is damaged: its contents do not match its "sha256" checksum`);
   }
   const args = value.modelArgs;
