@@ -231,7 +231,7 @@ describe('CLI runs', () => {
       run('generate', greedy, user),
     ]);
     expect(onJs.stderr).toBe('backend: js (1 thread)\n');
-    expect(onWasm.stderr).toMatch(/^backend: wasm \(\d threads?\)\n$/);
+    expect(onWasm.stderr).toMatch(/^backend: wasm \(\d threads?(, relaxed-simd)?\)\n$/);
     expect(onWasm.stdout).toBe(onJs.stdout);
 
     const score = ['--checkpoint', 'backend-js', '--data', data];

@@ -226,7 +226,7 @@ describe('non-finite weights are never written nor loaded', () => {
     expect(readCheckpointMeta(dir).iter).toBe(3);
   });
 
-  it('a checkpoint holding Infinity (hashes made to match) is refused on load', () => {
+  it('a checkpoint holding Infinity (hashes made to match) is refused on load', async () => {
     const dir = copy();
     const bytes = readFileSync(join(dir, 'model.safetensors'));
     const { tensors } = decodeSafetensors(new Uint8Array(bytes));
@@ -239,7 +239,9 @@ describe('non-finite weights are never written nor loaded', () => {
         sha256: createHash('sha256').update(encoded).digest('hex'),
       };
     });
-    expect(() => loadModel(dir)).toThrow(/holds Infinity in "transformer\.wpe\.weight"; refusing non-finite weights/);
+    await expect(loadModel(dir)).rejects.toThrow(
+      /holds Infinity in "transformer\.wpe\.weight"; refusing non-finite weights/,
+    );
   });
 });
 
@@ -292,10 +294,10 @@ describe('checkpoint.json is validated whole and protected by its checksum', () 
     await expect(train(tinyRun({ outDir: dir, initFrom: 'resume', maxIters: 6 }))).rejects.toThrow(/"rng"/);
   });
 
-  it('a directory with model.safetensors but neither checkpoint.json nor config.json says so', () => {
+  it('a directory with model.safetensors but neither checkpoint.json nor config.json says so', async () => {
     const dir = copy();
     renameSync(join(dir, 'checkpoint.json'), join(dir, 'other'));
-    expect(() => loadModel(dir)).toThrow(/neither checkpoint\.json .* nor config\.json/);
+    await expect(loadModel(dir)).rejects.toThrow(/neither checkpoint\.json .* nor config\.json/);
   });
 });
 

@@ -34,7 +34,7 @@ function mnist(
 }
 
 /** What `backend.describe()` prints for the wasm backend on this machine's cores. */
-const WASM = /wasm \(\d+ threads?\)/;
+const WASM = /wasm \(\d+ threads?(, relaxed-simd)?\)/;
 
 /** A real test digit as a black-on-white 56×56 PNG. */
 function digitPng(index: number): { file: string; label: number } {
@@ -264,7 +264,7 @@ describe('text output', () => {
     const { file, label } = digitPng(1);
     process.env.INIT_CWD = work;
     const text = await captureStdout(() => main(['predict', '--checkpoint', 'run', file]));
-    expect(text.split('\n')[0]).toMatch(/^backend: (js \(1 thread\)|wasm \(\d+ threads?\))$/);
+    expect(text.split('\n')[0]).toMatch(/^backend: (js \(1 thread\)|wasm \(\d+ threads?(, relaxed-simd)?\))$/);
     expect(text).toContain('what the network sees (28×28):');
     expect(text.match(/^\d {2}[█·]{40} \d\.\d{3}/gm)).toHaveLength(10);
     expect(text).toContain(`  ← ${label}\n`);

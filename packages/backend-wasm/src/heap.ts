@@ -143,8 +143,10 @@ export class WasmHeap {
     if (end > have) {
       if (end > this.maxBytes) {
         throw new RangeError(
-          `out of WebAssembly memory: ${bytes} more bytes needed, ${this.liveBytes} live of ${this.maxBytes} available. ` +
-            'Tensors dropped without dispose() are never reused: run each step inside tidy()',
+          `out of WebAssembly memory: ${mib(bytes)} more needed with ${mib(this.liveBytes)} in use, of at most ` +
+            `${mib(this.maxBytes)}. Either the work is too big for this backend (a smaller model or batch, or ` +
+            `--backend js, which is not bounded this way), or a loop keeps tensors it no longer uses ` +
+            `(run each step inside tidy(), or dispose() what it drops)`,
         );
       }
       // Grow by at least a quarter of the current size so growth happens rarely.
@@ -174,4 +176,9 @@ export class WasmHeap {
       highWaterBytes: this.top - HEAP_BASE,
     };
   }
+}
+
+/** Bytes as mebibytes with one decimal, for messages. */
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }

@@ -1,5 +1,6 @@
 // The layout of a char-gpt checkpoint directory and the checks that refuse a damaged or foreign one with one clear message.
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import type { RngState } from '@tinygpt/autograd';
 import type { GptConfig, TrainConfig } from '../config.js';
 
@@ -56,9 +57,7 @@ export function serializeMeta(meta: CheckpointMeta): string {
 /** SHA-256 of the JSON of checkpoint metadata without its own `sha256` field. */
 export function metaChecksum(meta: object): string {
   const { sha256: _, ...rest } = meta as Record<string, unknown>;
-  return createHash('sha256')
-    .update(JSON.stringify(rest, null, 1))
-    .digest('hex');
+  return bytesToHex(sha256(utf8ToBytes(JSON.stringify(rest, null, 1))));
 }
 
 type Check = [ok: boolean, what: string];
