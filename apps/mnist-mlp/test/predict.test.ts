@@ -5,7 +5,8 @@ import { defaults } from '../src/config.js';
 import { loadSplits } from '../src/data.js';
 import { ImageError, decodePng, encodePng } from '../src/png.js';
 import type { RgbaImage } from '../src/png.js';
-import { formatPrediction, predictDigit, resizeArea, toGrayscale, toMnistPixels } from '../src/predict.js';
+import { formatPrediction, predictDigit, toGrayscale, toMnistPixels } from '../src/predict.js';
+import { resizeArea } from '../src/preprocess.js';
 import { predictSet } from '../src/model.js';
 import { train } from '../src/train.js';
 

@@ -1,5 +1,5 @@
 // The Digits tab: a canvas to draw on, its MNIST-preprocessed 28 × 28 input, the hidden and output neurons lighting up, in-page training, an opened checkpoint, and the first layer's weights as pictures.
-import { SIDE, centerDigit } from '../digits/preprocess.js';
+import { SIDE, centerDigit } from '@tinygpt/mnist-mlp/preprocess';
 import {
   accuracy,
   activations,

@@ -1,12 +1,13 @@
-// MNIST's preprocessing of a drawn digit: the ink's bounding box scaled into 20 × 20 by area averaging, then placed in 28 × 28 with its centre of mass at the centre.
-//
-// The same steps as `pnpm mnist predict` (apps/mnist-mlp/src/predict.ts, which reads PNGs in Node).
+// MNIST's preprocessing of a digit image, browser-safe: the ink's bounding box scaled into 20 × 20 by area averaging, then centred by mass in 28 × 28.
 
-/** MNIST's field and the box the digit is scaled into. */
+/** MNIST's image side, and the side of the box its digits were scaled into before centring. */
 export const SIDE = 28;
 const BOX = 20;
 
-/** `gray` (width × height, ink in [0, 1]) as MNIST's 784 pixels, or null when nothing is drawn. */
+/**
+ * MNIST's own preprocessing of `gray` (width × height, ink in [0, 1]): the ink's bounding box scaled
+ * into 20×20, then centred by mass in 28×28. Null for a blank image (no ink stands out).
+ */
 export function centerDigit(gray: Float32Array, width: number, height: number): Float32Array | null {
   const max = gray.reduce((a, b) => Math.max(a, b), 0);
   const threshold = 0.1 * max;
@@ -17,7 +18,7 @@ export function centerDigit(gray: Float32Array, width: number, height: number): 
         [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
     }
   }
-  if (max < 0.05 || x1 < 0) return null;
+  if (max < 0.05 || x1 < 0) return null; // blank: no ink stands out from the background
   const [w, h] = [x1 - x0 + 1, y1 - y0 + 1];
   const crop = new Float32Array(w * h);
   for (let y = 0; y < h; y++) crop.set(gray.subarray((y + y0) * width + x0, (y + y0) * width + x0 + w), y * w);
@@ -31,6 +32,7 @@ export function centerDigit(gray: Float32Array, width: number, height: number): 
       [mass, mx, my] = [mass + v, mx + v * x, my + v * y];
     }
   }
+  // Put the centre of mass (pixel centres at i + 0.5) on the field's centre, 14.0, by whole pixels.
   const left = Math.round(SIDE / 2 - (mx / mass + 0.5));
   const top = Math.round(SIDE / 2 - (my / mass + 0.5));
   const out = new Float32Array(SIDE * SIDE);
@@ -43,7 +45,11 @@ export function centerDigit(gray: Float32Array, width: number, height: number): 
   return out;
 }
 
-/** Rescales a (sh, sw) image to (dh, dw): each output pixel is the area-weighted mean of the input it covers. */
+/**
+ * Rescales a `(sh, sw)` image to `(dh, dw)` by area averaging: output pixel (x, y) covers the
+ * input rectangle [x·sw/dw, (x+1)·sw/dw) × [y·sh/dh, (y+1)·sh/dh) and takes the mean over it,
+ * each input pixel weighted by the area it shares. Works for shrinking and enlarging.
+ */
 export function resizeArea(src: Float32Array, sw: number, sh: number, dw: number, dh: number): Float32Array {
   const out = new Float32Array(dw * dh);
   const [fx, fy] = [sw / dw, sh / dh];
