@@ -18,7 +18,10 @@ export {
   CHECKPOINT_VERSION,
   WEIGHT_FILES,
   parseCheckpointMeta,
+  sha256Hex,
 } from './checkpoint/format.js';
+export { encodeCheckpoint } from './checkpoint/encode.js';
+export type { CheckpointFiles } from './checkpoint/encode.js';
 export type { CheckpointMeta } from './checkpoint/format.js';
 export { modelTensors, loadModelTensors } from './checkpoint/model-state.js';
 export { optimizerTensors, loadOptimizerTensors } from './checkpoint/optimizer-state.js';

@@ -46,3 +46,5 @@ export { fromHfGpt2State, isHfGpt2Dir, loadHfGpt2, readHfGpt2Config } from './in
 export type { HfGpt2Model } from './interop/hf-gpt2.js';
 export { RunRng } from './run-rng.js';
 export { SignalWindow } from './signals.js';
+export { encodeCheckpoint } from './checkpoint/encode.js';
+export type { CheckpointFiles } from './checkpoint/encode.js';

@@ -1,10 +1,10 @@
 // Writes a checkpoint directory atomically (one locked writer) and reads one back consistently, verifying every file's size and SHA-256 before trusting it.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SafetensorsError, decodeSafetensors, encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
+import { SafetensorsError, decodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
 import { lockDir, readDirConsistent, recoverDirSwap, replaceDirAtomic } from '@tinygpt/cli-kit';
-import { CheckpointError, RUN_FILES, WEIGHT_FILES, parseCheckpointMeta, serializeMeta } from './format.js';
+import { CheckpointError, RUN_FILES, WEIGHT_FILES, parseCheckpointMeta, sha256Hex } from './format.js';
+import { encodeCheckpoint } from './encode.js';
 import type { CheckpointMeta } from './format.js';
 
 /** A tensor as stored: shape and float32 data. */
@@ -56,30 +56,10 @@ export function writeCheckpoint(
   dir: string,
   contents: Omit<CheckpointContents, 'meta'> & { meta: Omit<CheckpointMeta, 'files'> },
 ): void {
-  for (const [file, tensors] of [
-    ['model.safetensors', contents.model],
-    ['optimizer.safetensors', contents.optimizer],
-  ] as const) {
-    const bad = findNonFinite(tensors);
-    if (bad) {
-      throw new CheckpointError(
-        `not writing a checkpoint to ${dir}: ${file} would hold ${bad.value} in "${bad.name}"; the last checkpoint was kept`,
-      );
-    }
-  }
-  const model = encodeSafetensors(contents.model, { format: 'pt' });
-  const optimizer = encodeSafetensors(contents.optimizer);
-  const meta: CheckpointMeta = {
-    ...contents.meta,
-    files: { 'model.safetensors': describe(model), 'optimizer.safetensors': describe(optimizer) },
-  };
+  const files = encodeCheckpoint(contents, dir);
   const release = held.has(resolve(dir)) ? undefined : openRunDir(dir);
   try {
-    replaceDirAtomic(
-      dir,
-      { 'model.safetensors': model, 'optimizer.safetensors': optimizer, 'checkpoint.json': serializeMeta(meta) },
-      { carry: ['log.csv'], owned: RUN_FILES },
-    );
+    replaceDirAtomic(dir, files, { carry: ['log.csv'], owned: RUN_FILES });
   } finally {
     release?.();
   }
@@ -154,7 +134,7 @@ function readCheckpointAt(dir: string, at: string, opts: { optimizer?: boolean }
         `${path} is damaged: ${bytes.length} bytes, but checkpoint.json says ${expected.bytes} (truncated?)`,
       );
     }
-    if (sha256(bytes) !== expected.sha256)
+    if (sha256Hex(bytes) !== expected.sha256)
       throw new CheckpointError(`${path} is damaged: its SHA-256 does not match checkpoint.json`);
     let tensors: Record<string, NamedTensor>;
     try {
@@ -168,12 +148,4 @@ function readCheckpointAt(dir: string, at: string, opts: { optimizer?: boolean }
     return tensors;
   });
   return { meta, model: model!, optimizer: optimizer! };
-}
-
-function describe(bytes: Uint8Array): { bytes: number; sha256: string } {
-  return { bytes: bytes.length, sha256: sha256(bytes) };
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

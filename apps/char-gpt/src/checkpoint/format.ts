@@ -54,10 +54,15 @@ export function serializeMeta(meta: CheckpointMeta): string {
   return `${JSON.stringify({ ...meta, sha256: metaChecksum(meta) }, null, 1)}\n`;
 }
 
+/** SHA-256 of `bytes` as lowercase hex, as checkpoint.json lists each weight file's. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return bytesToHex(sha256(bytes));
+}
+
 /** SHA-256 of the JSON of checkpoint metadata without its own `sha256` field. */
 export function metaChecksum(meta: object): string {
   const { sha256: _, ...rest } = meta as Record<string, unknown>;
-  return bytesToHex(sha256(utf8ToBytes(JSON.stringify(rest, null, 1))));
+  return sha256Hex(utf8ToBytes(JSON.stringify(rest, null, 1)));
 }
 
 type Check = [ok: boolean, what: string];

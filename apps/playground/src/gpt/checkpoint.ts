@@ -1,9 +1,9 @@
 // A char-gpt checkpoint directory (checkpoint.json + model.safetensors + optimizer.safetensors) or exchange directory, built and read from bytes in the browser.
-import { decodeSafetensors, encodeSafetensors } from '@tinygpt/autograd/safetensors';
+import { decodeSafetensors } from '@tinygpt/autograd/safetensors';
 import {
-  CHECKPOINT_FORMAT,
-  CHECKPOINT_VERSION,
   CheckpointError,
+  encodeCheckpoint,
+  sha256Hex,
   WEIGHT_FILES,
   parseCheckpointMeta,
   parseExchangeConfig,
@@ -11,38 +11,17 @@ import {
 import type { CheckpointMeta, GptConfig, NamedTensor } from '@tinygpt/char-gpt/browser';
 import type { DirFiles } from './protocol.js';
 
-/** SHA-256 of `bytes` as lowercase hex (what checkpoint.json lists for each weight file). */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /**
  * The three files of a checkpoint directory, byte for byte what `pnpm pretrain` writes for the
- * same state (checkpoint.json indented by one space, weights in nanoGPT names), so
- * `pnpm generate --out-dir <dir>` and `pnpm pretrain --init-from resume` read them.
+ * same state (char-gpt's own encoder), so `pnpm generate --checkpoint <dir>` and
+ * `pnpm pretrain --init-from resume` read them.
  */
-export async function encodeCheckpoint(
+export function checkpointFiles(
   meta: Omit<CheckpointMeta, 'files'>,
   model: Record<string, NamedTensor>,
   optimizer: Record<string, NamedTensor>,
-): Promise<DirFiles> {
-  const modelBytes = encodeSafetensors(model, { format: 'pt' });
-  const optimizerBytes = encodeSafetensors(optimizer);
-  const full: CheckpointMeta = {
-    ...meta,
-    format: CHECKPOINT_FORMAT,
-    version: CHECKPOINT_VERSION,
-    files: {
-      'model.safetensors': { bytes: modelBytes.length, sha256: await sha256Hex(modelBytes) },
-      'optimizer.safetensors': { bytes: optimizerBytes.length, sha256: await sha256Hex(optimizerBytes) },
-    },
-  };
-  return {
-    'checkpoint.json': new TextEncoder().encode(`${JSON.stringify(full, null, 1)}\n`),
-    'model.safetensors': modelBytes,
-    'optimizer.safetensors': optimizerBytes,
-  };
+): DirFiles {
+  return { ...encodeCheckpoint({ meta, model, optimizer }, 'the browser') };
 }
 
 /** A directory's model, whichever kind it was. */
@@ -90,7 +69,7 @@ export async function openDirFiles(files: DirFiles, name: string): Promise<Opene
         throw new CheckpointError(
           `${name}/${file} is damaged: ${bytes.length} bytes, checkpoint.json says ${expected.bytes}`,
         );
-      if ((await sha256Hex(bytes)) !== expected.sha256)
+      if (sha256Hex(bytes) !== expected.sha256)
         throw new CheckpointError(`${name}/${file} is damaged: its SHA-256 does not match checkpoint.json`);
     }
     const optimizer = files['optimizer.safetensors'] ? tensors('optimizer.safetensors') : null;

@@ -13,7 +13,7 @@ import {
 } from '@tinygpt/char-gpt/browser';
 import type { ConfiguredOptimizer, GptConfig, Splits, TrainConfig } from '@tinygpt/char-gpt/browser';
 import { CharTokenizer } from '@tinygpt/tokenizer';
-import { encodeCheckpoint, openDirFiles } from './checkpoint.js';
+import { checkpointFiles, openDirFiles } from './checkpoint.js';
 import { BASE_CONFIG } from './presets.js';
 import type { DirFiles, ModelInfo } from './protocol.js';
 
@@ -59,9 +59,9 @@ export function newRun(config: TrainConfig, text: string, corpusName: string): P
 }
 
 /** The run's checkpoint files (what `pnpm pretrain` writes into its out dir). */
-export function saveRun(run: PlayRun): Promise<DirFiles> {
+export function saveRun(run: PlayRun): DirFiles {
   const { tensors, scalars } = optimizerTensors(run.opt);
-  return encodeCheckpoint(
+  return checkpointFiles(
     {
       format: 'tinygpt-char-gpt',
       version: 1,

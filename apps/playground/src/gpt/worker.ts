@@ -35,7 +35,7 @@ const post = (message: FromWorker): void => postMessage(message);
 
 async function save(): Promise<void> {
   if (!run) return;
-  await putRun({ files: await saveRun(run), text, name: run.corpus.name, history });
+  await putRun({ files: saveRun(run), text, name: run.corpus.name, history });
 }
 
 /** nanoGPT's loop from wherever the run stands, until paused, stopped or done. */
@@ -159,7 +159,7 @@ async function handle(msg: ToWorker): Promise<void> {
       return;
     case 'export':
       if (!run) throw new Error('there is no model to download yet');
-      post({ type: 'reply', id: msg.id, value: await saveRun(run) });
+      post({ type: 'reply', id: msg.id, value: saveRun(run) });
       return;
     case 'open': {
       if (state === 'training') throw new Error('stop the training run before opening another model');
