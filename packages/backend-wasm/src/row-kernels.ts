@@ -8,40 +8,11 @@ export class RowKernels extends ElementwiseKernels {
   // ---- rows: softmax, losses, normalisation ----
 
   softmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
-    this.call(() => {
-      const px = this.in(x),
-        po = this.out(out);
-      this.runtime.parallelFor('softmax', [px, rows, cols, po], {
-        total: rows,
-        grain: rowGrain(cols),
-        align: 1,
-        countArg: 1,
-        offsets: [
-          [0, cols * 4],
-          [3, cols * 4],
-        ],
-      });
-    });
+    this.rowwise('softmax', x, rows, cols, out);
   }
 
   softmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void {
-    this.call(() => {
-      const py = this.in(y),
-        pdy = this.in(dy),
-        pdx = this.out(dx),
-        row = cols * 4;
-      this.runtime.parallelFor('softmaxBackward', [py, pdy, rows, cols, pdx], {
-        total: rows,
-        grain: rowGrain(cols),
-        align: 1,
-        countArg: 2,
-        offsets: [
-          [0, row],
-          [1, row],
-          [4, row],
-        ],
-      });
-    });
+    this.rowwiseBackward('softmaxBackward', y, dy, rows, cols, dx);
   }
 
   causalSoftmax(x: Float32Array, rows: number, T: number, Tk: number, scale: number, out: Float32Array): void {
@@ -94,40 +65,11 @@ export class RowKernels extends ElementwiseKernels {
   }
 
   logSoftmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
-    this.call(() => {
-      const px = this.in(x),
-        po = this.out(out);
-      this.runtime.parallelFor('logSoftmax', [px, rows, cols, po], {
-        total: rows,
-        grain: rowGrain(cols),
-        align: 1,
-        countArg: 1,
-        offsets: [
-          [0, cols * 4],
-          [3, cols * 4],
-        ],
-      });
-    });
+    this.rowwise('logSoftmax', x, rows, cols, out);
   }
 
   logSoftmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void {
-    this.call(() => {
-      const py = this.in(y),
-        pdy = this.in(dy),
-        pdx = this.out(dx),
-        row = cols * 4;
-      this.runtime.parallelFor('logSoftmaxBackward', [py, pdy, rows, cols, pdx], {
-        total: rows,
-        grain: rowGrain(cols),
-        align: 1,
-        countArg: 2,
-        offsets: [
-          [0, row],
-          [1, row],
-          [4, row],
-        ],
-      });
-    });
+    this.rowwiseBackward('logSoftmaxBackward', y, dy, rows, cols, dx);
   }
 
   crossEntropy(
@@ -230,5 +172,57 @@ export class RowKernels extends ElementwiseKernels {
         this.opt(dBias, true),
       ),
     );
+  }
+
+  /** A row-by-row kernel `out = f(x)` over (rows, cols), rows shared out over the threads. */
+  private rowwise(
+    kernel: 'softmax' | 'logSoftmax',
+    x: Float32Array,
+    rows: number,
+    cols: number,
+    out: Float32Array,
+  ): void {
+    this.call(() => {
+      const px = this.in(x),
+        po = this.out(out);
+      this.runtime.parallelFor(kernel, [px, rows, cols, po], {
+        total: rows,
+        grain: rowGrain(cols),
+        align: 1,
+        countArg: 1,
+        offsets: [
+          [0, cols * 4],
+          [3, cols * 4],
+        ],
+      });
+    });
+  }
+
+  /** The backward of a {@link rowwise} kernel from its output `y` and `dy`, into `dx`. */
+  private rowwiseBackward(
+    kernel: 'softmaxBackward' | 'logSoftmaxBackward',
+    y: Float32Array,
+    dy: Float32Array,
+    rows: number,
+    cols: number,
+    dx: Float32Array,
+  ): void {
+    this.call(() => {
+      const py = this.in(y),
+        pdy = this.in(dy),
+        pdx = this.out(dx),
+        row = cols * 4;
+      this.runtime.parallelFor(kernel, [py, pdy, rows, cols, pdx], {
+        total: rows,
+        grain: rowGrain(cols),
+        align: 1,
+        countArg: 2,
+        offsets: [
+          [0, row],
+          [1, row],
+          [4, row],
+        ],
+      });
+    });
   }
 }

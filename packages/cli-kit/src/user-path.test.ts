@@ -11,16 +11,16 @@ describe('user paths', () => {
   it('resolve from INIT_CWD (where pnpm was started), else the working directory', () => {
     delete process.env.INIT_CWD;
     expect(userCwd()).toBe(process.cwd());
-    process.env.INIT_CWD = '/home/u/tinygpt';
-    expect(userPath('runs/quick')).toBe('/home/u/tinygpt/runs/quick');
+    process.env.INIT_CWD = '/srv/tinygpt';
+    expect(userPath('runs/quick')).toBe('/srv/tinygpt/runs/quick');
     expect(userPath('/data/x.txt')).toBe('/data/x.txt');
   });
 
   it('are shown relative to the user when inside their directory, absolute otherwise', () => {
-    process.env.INIT_CWD = '/home/u/tinygpt';
-    expect(shownPath('/home/u/tinygpt/runs/quick')).toBe('runs/quick');
-    expect(shownPath('/home/u/tinygpt')).toBe('.');
+    process.env.INIT_CWD = '/srv/tinygpt';
+    expect(shownPath('/srv/tinygpt/runs/quick')).toBe('runs/quick');
+    expect(shownPath('/srv/tinygpt')).toBe('.');
     expect(shownPath('/home/u/other/run')).toBe('/home/u/other/run');
-    expect(shownPath('/home/u/tinygpt-2/run')).toBe('/home/u/tinygpt-2/run');
+    expect(shownPath('/srv/tinygpt-2/run')).toBe('/srv/tinygpt-2/run');
   });
 });
