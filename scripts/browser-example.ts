@@ -162,11 +162,14 @@ async function serve(
   };
 }
 
+/** How long a page may take to load before its example starts, however short the example's own limit. */
+const pageLoadMs = 60_000;
+
 /**
  * Runs an ES module `bundle` in a fresh page of `browser` and returns what it printed with
  * console.log/info/debug, formatted exactly as Node formats them, one line per call. Fails with the
  * message of an error the module throws, an uncaught error or an unhandled rejection, and when it
- * has not finished within `timeoutMs`.
+ * has not finished within `timeoutMs` of starting (the page's own loading has a limit of its own).
  */
 export async function runBundleInBrowser(
   bundle: string,
@@ -192,13 +195,18 @@ export async function runBundleInBrowser(
             `${label} failed in Chromium: ${reason}${lines.length ? `\nIt printed before failing:\n${lines.join('\n')}` : ''}`,
           ),
         );
-      timer = setTimeout(() => failWith(`it did not finish within ${timeoutMs} ms`), timeoutMs);
+      // The page gets its own, generous limit to load; the example's limit starts when it starts.
+      timer = setTimeout(() => failWith(`the page did not load within ${pageLoadMs} ms`), pageLoadMs);
       page.on('crash', () => failWith('the page crashed'));
       page.on('pageerror', (error) => failWith(`uncaught error: ${error.name}: ${error.message}`));
       void page
         .exposeBinding(reportBinding, (_source, json: string) => {
           const message = JSON.parse(json) as PageMessage;
           switch (message.type) {
+            case 'started':
+              clearTimeout(timer);
+              timer = setTimeout(() => failWith(`it did not finish within ${timeoutMs} ms`), timeoutMs);
+              break;
             case 'stdout':
               lines.push(format(...decodeValues(message.args)));
               break;

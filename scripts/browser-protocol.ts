@@ -3,7 +3,10 @@ import type { Encoded } from './console-values.js';
 
 /** One message from the page, sent as JSON through the report binding, in the order things happened. */
 export type PageMessage =
-  { type: 'stdout' | 'stderr'; args: Encoded[] } | { type: 'done' } | { type: 'error'; error: Encoded; origin: string };
+  | { type: 'started' }
+  | { type: 'stdout' | 'stderr'; args: Encoded[] }
+  | { type: 'done' }
+  | { type: 'error'; error: Encoded; origin: string };
 
 /** The path the harness serves the bundled example at. */
 export const exampleUrl = '/example.js';
