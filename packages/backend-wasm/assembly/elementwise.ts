@@ -199,3 +199,8 @@ export function sumSquares(x: usize, n: i32): f64 {
   }
   return total;
 }
+
+/** Zeroes `bytes` bytes from `p` (bulk memory: a memset, several times faster than a typed array's fill). */
+export function zeroFill(p: usize, bytes: usize): void {
+  memory.fill(p, 0, bytes);
+}

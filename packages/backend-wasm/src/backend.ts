@@ -16,7 +16,7 @@ export class WasmBackend extends RowKernels implements Backend {
   // ---- reductions and data movement ----
 
   sumTo(x: Float32Array, xShape: KernelShape, out: Float32Array, outShape: KernelShape, accumulate: boolean): void {
-    if (!accumulate) out.fill(0);
+    if (!accumulate) this.runtime.heap.fillZero(out);
     if (x.length === 0) return;
     this.call(() => {
       const px = this.in(x),

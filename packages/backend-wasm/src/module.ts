@@ -50,6 +50,7 @@ export interface KernelExports {
     work: Ptr,
   ): void;
   sgemmWorkspaceBytes(): number;
+  zeroFill(p: Ptr, bytes: number): void;
   unary(op: number, x: Ptr, out: Ptr, n: number): void;
   unaryBackward(op: number, x: Ptr, y: Ptr, dy: Ptr, dx: Ptr, n: number): void;
   powScalar(x: Ptr, p: number, out: Ptr, n: number): void;

@@ -85,6 +85,25 @@ describe('WasmRuntime', () => {
     rt.close();
   });
 
+  it("zeroes reused blocks and fillZero targets with the kernels' bulk fill, and only those bytes", async () => {
+    const rt = await WasmRuntime.create();
+    const h = rt.heap;
+    const a = h.alloc(1001).fill(7);
+    const after = h.alloc(5).fill(9);
+    h.free(a);
+    const again = h.alloc(1001); // the block `a` had, zeroed
+    expect(h.addressOf(again)).toBe(a.byteOffset);
+    expect(again.every((v) => v === 0)).toBe(true);
+    again.fill(3);
+    h.fillZero(again);
+    expect(again.every((v) => v === 0)).toBe(true);
+    expect(Array.from(after)).toEqual([9, 9, 9, 9, 9]);
+    const foreign = new Float32Array(4).fill(2);
+    h.fillZero(foreign);
+    expect(Array.from(foreign)).toEqual([0, 0, 0, 0]);
+    rt.close();
+  });
+
   it('rejects a thread count that is not a sensible integer', async () => {
     await expect(WasmRuntime.create({ threads: 0 })).rejects.toThrow(/threads must be an integer from 1 to 255, got 0/);
     await expect(WasmRuntime.create({ threads: 1.5 })).rejects.toThrow(/threads must be an integer from 1 to 255/);

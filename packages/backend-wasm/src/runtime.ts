@@ -109,6 +109,7 @@ export class WasmRuntime {
     const module = await compileKernels(shared, relaxed);
     const kernels = await instantiateKernels(module, memory);
     const heap = new WasmHeap(memory, Math.min(maxMiB * MIB, 65536 * PAGE), options);
+    heap.useZeroFill((ptr, bytes) => kernels.zeroFill(ptr, bytes));
     const threads = shared ? asked : 1;
     const workFloats = kernels.sgemmWorkspaceBytes() / 4;
     const work = Array.from({ length: threads }, () => heap.addressOf(heap.alloc(workFloats)));
