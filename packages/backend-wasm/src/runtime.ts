@@ -36,7 +36,13 @@ export interface WasmOptions extends HeapOptions {
    * memory cannot grow under live views, so it is created at this size (default 1024 then).
    */
   maxMemoryMiB?: number;
-  /** Multiply-adds (M·N·K) from which a matmul is split across threads (default 2¹⁸). */
+  /**
+   * Multiply-adds (M·N·K) from which a matmul is split across threads (default 2²¹, about 0.1 ms on
+   * one core); each chunk gets at least half of it. Smaller products stay on one thread: a worker
+   * woken for them starts its chunk about when the calling thread could have finished it
+   * (measured: 64×128×64 and 128×128×128 products were no faster on two threads than on one, and
+   * slower at the median while other programs ran).
+   */
   parallelThreshold?: number;
   /**
    * Use a shared memory (default: whenever SharedArrayBuffer is available). `false` forces the
@@ -114,7 +120,7 @@ export class WasmRuntime {
     const workFloats = kernels.sgemmWorkspaceBytes() / 4;
     const work = Array.from({ length: threads }, () => heap.addressOf(heap.alloc(workFloats)));
     const pool = threads > 1 ? await ThreadPool.start(kernels, module, memory, CONTROL_BASE, work) : null;
-    return new WasmRuntime(kernels, heap, pool, work, options.parallelThreshold ?? 1 << 18, relaxed);
+    return new WasmRuntime(kernels, heap, pool, work, options.parallelThreshold ?? 1 << 21, relaxed);
   }
 
   /** Threads kernels run on, this one included. */
@@ -149,10 +155,18 @@ export class WasmRuntime {
       this.kernels.sgemm(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, this.work[0]!);
       return;
     }
+    // Cut the larger side of C into chunks of whole register tiles, about two per thread, each
+    // worth waking a thread for; one chunk in all runs here.
+    const side = M >= N ? M : N;
+    const tile = M >= N ? MR : NR;
+    const least = Math.max(MIN_GEMM_CHUNK, Math.ceil(this.parallelThreshold / 2 / ((M * N * K) / side)));
+    const chunk = Math.ceil(Math.max(least, side / (2 * pool.threads)) / tile) * tile;
+    if (chunk >= side) {
+      this.kernels.sgemm(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, this.work[0]!);
+      return;
+    }
     const args = [tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, 0];
-    // Cut the larger side of C into chunks of whole register tiles, about two per thread.
     if (M >= N) {
-      const chunk = Math.max(MIN_GEMM_CHUNK, Math.ceil(M / (2 * pool.threads) / MR) * MR);
       pool.run('sgemm', args, {
         total: M,
         chunk,
@@ -164,7 +178,6 @@ export class WasmRuntime {
         ],
       });
     } else {
-      const chunk = Math.max(MIN_GEMM_CHUNK, Math.ceil(N / (2 * pool.threads) / NR) * NR);
       pool.run('sgemm', args, {
         total: N,
         chunk,

@@ -1,9 +1,10 @@
 // Kernels split across two threads give exactly the bits of one thread.
 
 import { Rng } from '@tinygpt/autograd';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createWasmBackend } from './backend.js';
 import type { WasmBackend } from './backend.js';
+import { ThreadPool } from './pool.js';
 
 // Each float is computed by the same instructions however the work is split, so two threads
 // must give exactly the bits one thread gives.
@@ -100,6 +101,35 @@ describe('two threads give the bits of one', () => {
           expectSameBits(c1, c2);
         }
       }
+    }
+  });
+
+  it('keeps a product too small to be worth a worker on this thread, and splits a large one in chunks of at least 2²⁰ multiply-adds', () => {
+    const run = vi.spyOn(ThreadPool.prototype, 'run');
+    try {
+      const rng = new Rng('threads-small');
+      for (const [M, N, K] of [
+        [64, 128, 64], // MNIST's hidden layer: 2¹⁹ multiply-adds
+        [128, 128, 128], // 2²¹: two chunks of 64 rows
+        [784, 128, 64], // MNIST's first weight gradient, 6.3·2²⁰: four chunks
+      ] as const) {
+        const [, a] = both(M * K, rng);
+        const [, b] = both(K * N, rng);
+        const c = two.alloc(M * N);
+        run.mockClear();
+        two.sgemm(false, false, M, N, K, a, 0, b, 0, c, 0, false);
+        const plans = run.mock.calls.map((call) => call[2]);
+        if (M * N * K < 1 << 21) expect(plans).toEqual([]);
+        else {
+          expect(plans).toHaveLength(1);
+          const plan = plans[0]!;
+          expect(plan.total).toBe(M);
+          expect(plan.chunk * N * K).toBeGreaterThanOrEqual(1 << 20);
+          expect(Math.ceil(plan.total / plan.chunk)).toBeGreaterThanOrEqual(2);
+        }
+      }
+    } finally {
+      run.mockRestore();
     }
   });
 
