@@ -370,7 +370,7 @@ describe('pnpm export', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /^wrote .*exported: model\.safetensors \(\d+ tensors, [\d,]+ parameters, [\d,]+ bytes\) and config\.json \(n_layer 2, n_head 2, n_embd 16, block_size 8, vocab_size \d+, bias true\)\n$/,
+      /^wrote .*exported: model\.safetensors \(\d+ tensors, [\d,]+ parameters, [\d,]+ bytes\) and config\.json \(n_layer 2, n_head 2, n_embd 16, block_size 8, vocab_size \d+, bias true, tokenizer char\)\n$/,
     );
     expect(readFileSync(join(user, 'exported', 'model.safetensors'))).toEqual(
       readFileSync(join(exchange, 'model.safetensors')),

@@ -15,6 +15,8 @@ export interface ExportSummary {
   params: number;
   /** Size of model.safetensors in bytes. */
   bytes: number;
+  /** config.json's `tokenizer`: the checkpoint's characters, or GPT-2's BPE. */
+  tokenizer: 'char' | 'gpt2';
 }
 
 /**
@@ -35,11 +37,13 @@ export interface ExportSummary {
 export async function exportNanoGpt(checkpointDir: string, outDir: string): Promise<ExportSummary> {
   const { model, tokenizer } = await loadModel(checkpointDir);
   const weights = modelTensors(model);
-  writeExchangeDir(outDir, { config: { ...model.config }, tokenizer: tokenizer.toJSON(), weights });
+  const json = tokenizer.toJSON();
+  writeExchangeDir(outDir, { config: { ...model.config }, tokenizer: json, weights });
   return {
     config: { ...model.config },
     tensors: Object.keys(weights).length,
     params: model.numParams(false),
     bytes: statSync(join(outDir, 'model.safetensors')).size,
+    tokenizer: json.type,
   };
 }
