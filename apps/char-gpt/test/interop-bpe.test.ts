@@ -1,9 +1,10 @@
-// nanoGPT interop of a GPT-2-token model: export → read and export --run → adopt are bit-exact with the same logits, config.json says "tokenizer": "gpt2", and (with torch) nanoGPT's GPT in PyTorch gives the same logits.
+// nanoGPT interop of a GPT-2-token model: export → read and export --run → adopt are bit-exact with the same logits, config.json says "tokenizer": "gpt2", --init-from crops the context as nanoGPT does, and (with torch) nanoGPT's GPT in PyTorch gives the same logits.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { noGrad } from '@tinygpt/autograd';
+import { pretrainConfig } from '../src/cli/pretrain-config.js';
 import { readCheckpoint } from '../src/checkpoint/checkpoint-files.js';
 import type { NamedTensor } from '../src/checkpoint/checkpoint-files.js';
 import { loadModel } from '../src/checkpoint/load-model.js';
@@ -200,5 +201,29 @@ describe.skipIf(!PYTHON)("nanoGPT's GPT in PyTorch and a GPT-2-token model", () 
     expectSameBits(after.model, before.model);
     expectSameBits(after.optimizer, before.optimizer);
     expect(after.meta.tokenizer).toEqual({ type: 'gpt2' });
+  });
+});
+
+describe('--init-from with a shorter --block-size', () => {
+  it("crops the position embedding, as nanoGPT's crop_block_size: the same logits over the shorter context", async () => {
+    expect(pretrainConfig(['--init-from', exchange, '--block-size', '4'])?.blockSize).toBe(4);
+    expect(() => pretrainConfig(['--init-from', exchange, '--block-size', '16'])).toThrow(
+      /--block-size 16 differs from the model in .* \(8\); --init-from takes the model's shape from it \(a smaller --block-size crops it\)/,
+    );
+    const config = tinyRun({
+      initFrom: exchange,
+      tokenizer: 'gpt2',
+      blockSize: 4,
+      maxIters: 0,
+      bias: true,
+      sampleChars: 0,
+    });
+    await train(config);
+    const cropped = await loadModel(config.outDir);
+    expect(cropped.model.config.blockSize).toBe(4);
+    expect(cropped.model.transformer.wpe.weight.shape).toEqual([4, 16]);
+    const { model } = await loadExchangeModel(exchange);
+    const ids = cropped.tokenizer.encode(PROMPT).slice(0, 4);
+    expect(logitsOf(cropped.model, ids)).toEqual(logitsOf(model, ids));
   });
 });

@@ -250,6 +250,20 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     expect(await hooks(page, (h) => h.generated)).toBe(expected);
     expect(await hooks(page, (h) => h.generatedIds!.length)).toBe(30);
 
+    // Its `pnpm export` (config.json: "tokenizer": "gpt2"), opened as a folder, writes the same text.
+    const exchange = join(scratch, 'exchange-bpe');
+    pnpm('export', ['--checkpoint', dir, '--out', exchange]);
+    await page.click('[data-testid=tab-train]');
+    await page.setInputFiles('[data-testid=open-dir]', exchange);
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=train-status]')?.textContent?.includes('exchange-bpe'),
+    );
+    expect(await page.textContent('[data-testid=train-status]')).toContain('vocabulary 50304 (GPT-2 tokens)');
+    await page.click('[data-testid=tab-sample]');
+    await page.click('[data-testid=generate]');
+    await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 60_000 });
+    expect(await hooks(page, (h) => h.generated)).toBe(expected);
+
     // Sampling draws pieces of multi-byte characters too: the streamed text is still exactly the
     // decoding of the whole sequence.
     await page.fill('[data-testid=temperature]', '1');
