@@ -123,7 +123,7 @@ class CharText:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('source', help="exchange directory (model.safetensors + config.json), or nanoGPT's ckpt.pt")
-    parser.add_argument('--meta', help="with a ckpt.pt: the dataset's meta.pkl (default: data/<dataset>/meta.pkl, as sample.py)")
+    parser.add_argument('--meta', help="with a ckpt.pt: the dataset's meta.pkl (default: data/<dataset>/meta.pkl, as sample.py; none there: GPT-2's tokens)")
     parser.add_argument('--prompt', default='\n', help='text to score (default: a newline)')
     parser.add_argument('--ids', help='token ids to score instead of --prompt, comma-separated')
     parser.add_argument('--nanogpt', help="a nanoGPT checkout: use its model.py's GPT instead of tools/nanogpt/model.py")
@@ -136,7 +136,10 @@ def main():
     if a.compare:
         with open(a.compare, encoding='utf-8') as f:
             ours = json.load(f)
-    given = [int(i) for i in a.ids.split(',')] if a.ids else None
+    try:
+        given = [int(i) for i in a.ids.split(',')] if a.ids else None
+    except ValueError:
+        raise SystemExit(f'error: --ids must be token ids separated by commas, got {a.ids!r}') from None
     if given is None and ours is not None and gpt2 and text.enc is None:
         if ours['prompt'] != a.prompt:
             raise SystemExit('error: the compared logits are for another prompt')
