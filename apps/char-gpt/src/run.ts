@@ -143,7 +143,8 @@ export async function openRun(
 /**
  * A new run from the model in directory `config.initFrom` (an exchange directory of `pnpm export`
  * or export_from_nanogpt.py, or a checkpoint): its weights, shape and vocabulary, this run's
- * dropout, a fresh optimizer, iteration 0 — nanoGPT's fine-tuning from a checkpoint.
+ * dropout, a fresh optimizer, iteration 0 — nanoGPT's fine-tuning from a checkpoint. A
+ * `blockSize` below the model's crops its position embedding, as nanoGPT's `crop_block_size`.
  */
 async function startFromModel(
   config: TrainConfig,
@@ -169,6 +170,7 @@ async function startFromModel(
   const encodeMs = performance.now() - t0;
   const args = modelArgs(config, source.config.vocabSize, source.config.gelu);
   for (const key of ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const) {
+    if (key === 'blockSize' && args.blockSize < source.config.blockSize) continue; // cropped below
     if (args[key] !== source.config[key]) {
       throw new CheckpointError(
         `${flagName(key)} ${args[key]} differs from the ${source.config[key]} of the model in ${config.initFrom}`,
@@ -178,7 +180,12 @@ async function startFromModel(
   checkMemory(args, { ...config, training: true }, 'this run');
   checkOutDir(config);
   const model = new Gpt(args, { rng });
-  loadModelTensors(model, modelTensors(source), config.initFrom);
+  const weights = modelTensors(source);
+  // nanoGPT's crop_block_size: a shorter context keeps the first blockSize rows of the position embedding.
+  const wpe = weights['transformer.wpe.weight']!;
+  const C = wpe.shape[1]!;
+  weights['transformer.wpe.weight'] = { shape: [args.blockSize, C], data: wpe.data.slice(0, args.blockSize * C) };
+  loadModelTensors(model, weights, config.initFrom);
   const splits = splitIds(ids, config.blockSize);
   const corpus = { name: text.name, source: text.source, characters: countCharacters(text.text), tokens: ids.length };
   return {

@@ -82,7 +82,7 @@ function logitsOf(model: Gpt, ids: Int32Array): Float32Array {
 }
 
 describe('export → read round trip', () => {
-  it('writes exactly model.safetensors (float32, nanoGPT names, lm_head tied) and config.json (model args + chars)', () => {
+  it('writes exactly model.safetensors (float32, nanoGPT names, lm_head tied) and config.json (model args, tokenizer + chars)', () => {
     expect(readdirSync(exchange).sort()).toEqual(['config.json', 'model.safetensors']);
     const { meta } = readCheckpoint(checkpoint, { optimizer: false });
     const config = JSON.parse(readFileSync(join(exchange, 'config.json'), 'utf8')) as Record<string, unknown>;
@@ -95,6 +95,7 @@ describe('export → read round trip', () => {
       vocab_size: vocabSize,
       bias,
       dropout,
+      tokenizer: 'char',
       chars: (meta.tokenizer as { chars: string[] }).chars,
     });
     const bytes = new Uint8Array(readFileSync(join(exchange, 'model.safetensors')));
@@ -127,7 +128,7 @@ describe('export → read round trip', () => {
 
   it('the exchange directory loaded into a Gpt gives the same logits as the checkpoint', async () => {
     const original = await loadModel(checkpoint);
-    const loaded = loadExchangeModel(exchange);
+    const loaded = await loadExchangeModel(exchange);
     const ids = original.tokenizer.encode('the cat'); // blockSize 8
     expect(loaded.tokenizer.toJSON()).toEqual(original.tokenizer.toJSON());
     expect(loaded.model.training).toBe(false);
@@ -328,8 +329,8 @@ describe('a model trained in PyTorch (tools/nanogpt/make_nanogpt_fixture.py)', (
   it.each([
     ['exchange', 'converted by export_from_nanogpt.py'],
     ['state-dict', "nanoGPT's raw state dict: _orig_mod. names, mask buffers, lm_head and wte"],
-  ])("%s/ (%s) gives PyTorch's logits to 1e-4 relative", (name) => {
-    const { model, tokenizer, config } = loadExchangeModel(new URL(name, fixture).pathname);
+  ])("%s/ (%s) gives PyTorch's logits to 1e-4 relative", async (name) => {
+    const { model, tokenizer, config } = await loadExchangeModel(new URL(name, fixture).pathname);
     expect(config.bias).toBe(false);
     const ids = tokenizer.encode(expected.prompt); // accented and astral characters, as nanoGPT's chars
     expect(Array.from(ids)).toEqual(expected.ids);
@@ -369,7 +370,7 @@ describe('pnpm export', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /^wrote .*exported: model\.safetensors \(\d+ tensors, [\d,]+ parameters, [\d,]+ bytes\) and config\.json \(n_layer 2, n_head 2, n_embd 16, block_size 8, vocab_size \d+, bias true\)\n$/,
+      /^wrote .*exported: model\.safetensors \(\d+ tensors, [\d,]+ parameters, [\d,]+ bytes\) and config\.json \(n_layer 2, n_head 2, n_embd 16, block_size 8, vocab_size \d+, bias true, tokenizer char\)\n$/,
     );
     expect(readFileSync(join(user, 'exported', 'model.safetensors'))).toEqual(
       readFileSync(join(exchange, 'model.safetensors')),

@@ -335,7 +335,7 @@ describe('sizes are checked before anything is allocated', () => {
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
     config.n_layer = 200_000;
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-    expect(() => loadExchangeModel(dir)).toThrow(
+    await expect(loadExchangeModel(dir)).rejects.toThrow(
       /holds [\d,]+ weights, but the model its config describes needs 620,800,544 \(2\.3 GB\)/,
     );
     expect(() => readExchangeDir(dir)).toThrow(/the config does not match the weights/);

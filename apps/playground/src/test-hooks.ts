@@ -5,11 +5,13 @@ import type { ModelInfo, RunHistory } from './gpt/protocol.js';
 export interface PlaygroundHooks {
   history?: RunHistory;
   info?: ModelInfo;
-  attention?: { ids: Int32Array; maps: Float32Array[] };
+  attention?: { ids: Int32Array; tokens: string[]; maps: Float32Array[] };
   /** Wall time of each training step this page has seen, in ms (the bench reads it). */
   stepMs?: number[];
-  /** The characters generated so far by the Sample tab's last Generate (without the prompt). */
+  /** The text generated so far by the Sample tab's last Generate (without the prompt), as streamed. */
   generated?: string;
+  /** The token ids of that text. */
+  generatedIds?: number[];
 }
 
 /** The one hooks object, also reachable as `window.tinygptPlayground`. */

@@ -1,10 +1,11 @@
-// The playground in real Chromium: it loads cleanly, trains in its worker, matches the CLI's greedy text, sharpens with temperature, draws causal attention, reads a real MNIST digit, and resumes a run after a reload.
+// The playground in real Chromium: it loads cleanly, trains in its worker, matches the CLI's greedy text (characters and GPT-2 tokens), sharpens with temperature, draws causal attention, reads a real MNIST digit, and resumes a run after a reload.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { loadMnist } from '@tinygpt/datasets/mnist';
+import { BpeTokenizer } from '@tinygpt/tokenizer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PlaygroundHooks } from '../src/test-hooks.js';
 import { appDir, haveChromium, openPage, pnpm, startPlayground } from './harness.js';
@@ -204,6 +205,87 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     await page.hover('[data-testid=head-0-0]', { position: { x: 100, y: 150 } });
     expect(await page.textContent('[data-testid=attention-readout]')).toMatch(/attends to .* with weight 0\.\d{4}/);
     await page.screenshot({ path: join(shots, 'attention.png') });
+    expect(errors).toEqual([]);
+  });
+
+  test("a GPT-2-token checkpoint samples with GPT-2's tokenizer: the CLI's greedy text, whole characters streamed, no pad row", async () => {
+    // Moby Dick with an emoji and a curly quote on every line: GPT-2 splits each into two tokens that
+    // are not UTF-8 on their own (' 😀' = 30325 + 222, '’' = 447 + 247), so samples hold such pieces.
+    const moby = readFileSync(join(appDir, 'public/generated/moby-dick.txt'), 'utf8').slice(0, 20_000);
+    const corpus = join(scratch, 'corpus-bpe.txt');
+    writeFileSync(corpus, moby.replace(/\n/g, ' 😀’\n'));
+    const dir = join(scratch, 'ckpt-bpe');
+    // prettier-ignore
+    pnpm('pretrain', ['--data', corpus, '--tokenizer', 'gpt2', '--out-dir', dir, '--n-layer', '1', '--n-head', '2', '--n-embd', '16',
+      '--block-size', '16', '--batch-size', '4', '--max-iters', '20', '--eval-interval', '20', '--eval-iters', '1', '--sample-chars', '0', '--json']);
+    const prompt = 'Call me Ishmael. ';
+    const cli = pnpm('generate', [
+      '--checkpoint',
+      dir,
+      '--prompt',
+      prompt,
+      '--temperature',
+      '0',
+      '--max-new-tokens',
+      '30',
+    ]);
+    expect(cli.startsWith(prompt)).toBe(true);
+    const expected = cli.slice(prompt.length).replace(/\n$/, '');
+
+    const { page, errors } = await openPage(playground, '?tab=sample');
+    await page.setInputFiles(
+      '[data-testid=open-files]',
+      ['checkpoint.json', 'model.safetensors'].map((f) => join(dir, f)),
+    );
+    await page.waitForFunction(
+      () => (window as unknown as { tinygptPlayground: PlaygroundHooks }).tinygptPlayground.info,
+    );
+    expect(await hooks(page, (h) => [h.info!.tokenizer, h.info!.vocabSize])).toEqual(['gpt2', 50304]);
+    await page.click('[data-testid=tab-sample]');
+    await page.fill('[data-testid=prompt]', prompt);
+    await page.fill('[data-testid=temperature]', '0');
+    await page.fill('[data-testid=length]', '30');
+    await page.click('[data-testid=generate]');
+    await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 60_000 });
+    expect(await hooks(page, (h) => h.generated)).toBe(expected);
+    expect(await hooks(page, (h) => h.generatedIds!.length)).toBe(30);
+
+    // Its `pnpm export` (config.json: "tokenizer": "gpt2"), opened as a folder, writes the same text.
+    const exchange = join(scratch, 'exchange-bpe');
+    pnpm('export', ['--checkpoint', dir, '--out', exchange]);
+    await page.click('[data-testid=tab-train]');
+    await page.setInputFiles('[data-testid=open-dir]', exchange);
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=train-status]')?.textContent?.includes('exchange-bpe'),
+    );
+    expect(await page.textContent('[data-testid=train-status]')).toContain('vocabulary 50304 (GPT-2 tokens)');
+    await page.click('[data-testid=tab-sample]');
+    await page.click('[data-testid=generate]');
+    await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 60_000 });
+    expect(await hooks(page, (h) => h.generated)).toBe(expected);
+
+    // Sampling draws pieces of multi-byte characters too: the streamed text is still exactly the
+    // decoding of the whole sequence.
+    await page.fill('[data-testid=temperature]', '1');
+    await page.fill('[data-testid=length]', '300');
+    await page.click('[data-testid=generate]');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=generated][data-done]'));
+    await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 120_000 });
+    const { text, ids } = await hooks(page, (h) => ({ text: h.generated!, ids: h.generatedIds! }));
+    expect(ids).toHaveLength(300);
+    expect(ids.every((id) => id >= 0 && id < 50257)).toBe(true);
+    const gpt2 = await BpeTokenizer.load();
+    const strict = new TextDecoder('utf-8', { fatal: true });
+    const partial = ids.filter((id) => {
+      try {
+        strict.decode(gpt2.decodeBytes([id]));
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(partial.length).toBeGreaterThan(0); // the case the stream decoder exists for
+    expect(text).toBe(gpt2.decode(ids));
     expect(errors).toEqual([]);
   });
 

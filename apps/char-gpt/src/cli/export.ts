@@ -40,15 +40,15 @@ await runMain(async (argv) => {
     process.stdout.write(
       `wrote ${config.out}: the run at iteration ${summary.iter} (weights, AdamW moments, run.json), ` +
         `nanogpt/data/${summary.dataset}/ (train.bin ${summary.trainTokens.toLocaleString('en-US')} tokens, val.bin ${summary.valTokens.toLocaleString('en-US')}) and ${summary.configFile}\n` +
-        `next: python3 ${relative(userCwd(), join(appDir, 'tools', 'nanogpt', 'to_nanogpt_run.py'))} ${config.out}   (writes ckpt.pt and meta.pkl; needs torch)\n`,
+        `next: python3 ${relative(userCwd(), join(appDir, 'tools', 'nanogpt', 'to_nanogpt_run.py'))} ${config.out}   (writes ckpt.pt, and meta.pkl for a character model; needs torch)\n`,
     );
     return;
   }
   if (config.dataset) throw new CliError('--dataset goes with --run', { exitCode: 2 });
-  const { config: args, tensors, params, bytes } = await exportNanoGpt(checkpoint, out);
+  const { config: args, tensors, params, bytes, tokenizer } = await exportNanoGpt(checkpoint, out);
   const { nLayer, nHead, nEmbd, blockSize, vocabSize, bias } = args;
   process.stdout.write(
     `wrote ${shownPath(out)}: model.safetensors (${tensors} tensors, ${params.toLocaleString('en-US')} parameters, ${bytes.toLocaleString('en-US')} bytes) ` +
-      `and config.json (n_layer ${nLayer}, n_head ${nHead}, n_embd ${nEmbd}, block_size ${blockSize}, vocab_size ${vocabSize}, bias ${bias})\n`,
+      `and config.json (n_layer ${nLayer}, n_head ${nHead}, n_embd ${nEmbd}, block_size ${blockSize}, vocab_size ${vocabSize}, bias ${bias}, tokenizer ${tokenizer})\n`,
   );
 });

@@ -104,9 +104,11 @@ function initFromModel(
   }
   const out = { ...config, initFrom, tokenizer };
   for (const key of ['nLayer', 'nHead', 'nEmbd', 'blockSize', 'bias'] as const) {
+    // A shorter context crops the position embedding, as nanoGPT's crop_block_size (GPT-2's 1024 → 64).
+    if (key === 'blockSize' && sources[key] !== 'default' && config.blockSize < args.blockSize) continue;
     if (sources[key] !== 'default' && config[key] !== args[key]) {
       throw new CliError(
-        `${flagName(key)} ${config[key]} differs from the model in ${config.initFrom} (${args[key]}); --init-from takes the model's shape from it`,
+        `${flagName(key)} ${config[key]} differs from the model in ${config.initFrom} (${args[key]}); --init-from takes the model's shape from it${key === 'blockSize' ? ' (a smaller --block-size crops it)' : ''}`,
         { exitCode: 2 },
       );
     }

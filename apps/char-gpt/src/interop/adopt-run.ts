@@ -57,6 +57,7 @@ export function adoptRun(dir: string, opts: { seed?: number } = {}): AdoptSummar
     ...base,
     ...pick(args, ['nLayer', 'nHead', 'nEmbd', 'blockSize', 'bias']),
     data: corpusData(run),
+    tokenizer: tokenizer.type,
     outDir: dir,
     initFrom: 'resume',
     seed: opts.seed ?? defaults.seed,

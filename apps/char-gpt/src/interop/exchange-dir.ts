@@ -1,10 +1,10 @@
-// Reads and writes a nanoGPT exchange directory: model.safetensors (nanoGPT state-dict names, float32) and config.json (model args and vocabulary).
+// Reads and writes a nanoGPT exchange directory: model.safetensors (nanoGPT state-dict names, float32) and config.json (model args and tokenizer).
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SafetensorsError, decodeSafetensors, encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
 import { lockDir, readDirConsistent, readableDir, recoverDirSwap, replaceDirAtomic } from '@tinygpt/cli-kit';
-import { CharTokenizer } from '@tinygpt/tokenizer';
-import type { CharTokenizerJson } from '@tinygpt/tokenizer';
+import { TokenizerError, tokenizerFromJSON } from '@tinygpt/tokenizer';
+import type { Tokenizer, TokenizerJson } from '@tinygpt/tokenizer';
 import type { GptConfig } from '../config.js';
 import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../checkpoint/format.js';
@@ -19,8 +19,8 @@ import { fromNanoGptState } from './nanogpt-state.js';
 export interface ExchangeContents {
   /** The model's shape (from config.json's nanoGPT model args). */
   config: GptConfig;
-  /** The tokenizer's JSON, `{ type: 'char', chars }` (config.json's `chars`). */
-  tokenizer: CharTokenizerJson;
+  /** The tokenizer's JSON: `{ type: 'char', chars }` (config.json's `chars`) or `{ type: 'gpt2' }`. */
+  tokenizer: TokenizerJson;
   /**
    * Weights by nanoGPT name, exactly the model's parameters plus `lm_head.weight` (the same
    * numbers as `transformer.wte.weight`): what `loadModelTensors` takes.
@@ -31,7 +31,8 @@ export interface ExchangeContents {
 /** A model read from an exchange directory, in eval mode. */
 export interface ExchangeModel {
   model: Gpt;
-  tokenizer: CharTokenizer;
+  /** Characters, or GPT-2's BPE (whose 50,257 ids may be fewer than the model's padded vocabulary). */
+  tokenizer: Tokenizer;
   config: GptConfig;
 }
 
@@ -62,14 +63,21 @@ export function readExchangeDir(dir: string): ExchangeContents {
  * @throws CheckpointError as {@link readExchangeDir}.
  *
  * @example
- * const { model, tokenizer } = loadExchangeModel('out/exchange');
+ * const { model, tokenizer } = await loadExchangeModel('out/exchange');
  * const ids = await generate(model, tokenizer.encode('\n'), { maxNewTokens: 100, temperature: 0.8, rng });
  */
-export function loadExchangeModel(dir: string): ExchangeModel {
+export async function loadExchangeModel(dir: string): Promise<ExchangeModel> {
   const { contents, model } = openExchangeDir(dir);
   loadModelTensors(model, contents.weights, join(dir, 'model.safetensors'));
   model.eval();
-  return { model, tokenizer: CharTokenizer.fromJSON(contents.tokenizer), config: contents.config };
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = await tokenizerFromJSON(contents.tokenizer);
+  } catch (err) {
+    if (err instanceof TokenizerError) throw new CheckpointError(`${join(dir, 'config.json')}: ${err.message}`);
+    throw err;
+  }
+  return { model, tokenizer, config: contents.config };
 }
 
 /**
@@ -150,7 +158,7 @@ export function writeExchangeDir(dir: string, contents: ExchangeContents): void 
   }
   const bad = findNonFinite(contents.weights);
   if (bad) throw new CheckpointError(`not exporting to ${dir}: "${bad.name}" holds ${bad.value}`);
-  const config = toExchangeConfig(contents.config, contents.tokenizer.chars);
+  const config = toExchangeConfig(contents.config, contents.tokenizer);
   const model = encodeSafetensors(contents.weights, { format: 'pt' });
   const release = lockDir(dir, 'exchange directory');
   try {

@@ -2,7 +2,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GptConfig } from '../config.js';
-import { CheckpointError } from '../checkpoint/format.js';
 import { loadModel } from '../checkpoint/load-model.js';
 import { modelTensors } from '../checkpoint/model-state.js';
 import { writeExchangeDir } from './exchange-dir.js';
@@ -16,13 +15,17 @@ export interface ExportSummary {
   params: number;
   /** Size of model.safetensors in bytes. */
   bytes: number;
+  /** config.json's `tokenizer`: the checkpoint's characters, or GPT-2's BPE. */
+  tokenizer: 'char' | 'gpt2';
 }
 
 /**
  * Writes the model of char-gpt checkpoint `checkpointDir` to `outDir` as an exchange directory:
  * model.safetensors with nanoGPT's state-dict names and layouts in float32 (`lm_head.weight`
  * included, equal to `transformer.wte.weight`, as nanoGPT's `state_dict()` lists it) and
- * config.json with nanoGPT's model args and the vocabulary as `chars`. The checkpoint is verified
+ * config.json with nanoGPT's model args and the tokenizer (`"tokenizer": "char"` and the vocabulary
+ * as `chars`, or `"tokenizer": "gpt2"` for GPT-2's BPE, which nanoGPT reads with tiktoken's `gpt2`
+ * encoding). The checkpoint is verified
  * (sizes, hashes, shapes) on the way; the optimizer state is not exported. `outDir` is replaced
  * atomically (see `writeExchangeDir`).
  * @throws CheckpointError for a missing or damaged checkpoint, or an `outDir` holding other files.
@@ -35,16 +38,12 @@ export async function exportNanoGpt(checkpointDir: string, outDir: string): Prom
   const { model, tokenizer } = await loadModel(checkpointDir);
   const weights = modelTensors(model);
   const json = tokenizer.toJSON();
-  if (json.type !== 'char') {
-    throw new CheckpointError(
-      `${checkpointDir} uses GPT-2's tokenizer; an exchange directory holds a character vocabulary, so export a character model (pnpm pretrain --tokenizer char)`,
-    );
-  }
   writeExchangeDir(outDir, { config: { ...model.config }, tokenizer: json, weights });
   return {
     config: { ...model.config },
     tensors: Object.keys(weights).length,
     params: model.numParams(false),
     bytes: statSync(join(outDir, 'model.safetensors')).size,
+    tokenizer: json.type,
   };
 }

@@ -1,16 +1,18 @@
 // Hands a char-gpt run over to nanoGPT: weights, AdamW moments, counters, schedule and the tokenized corpus split, written without torch.
 import { Rng } from '@tinygpt/autograd';
 import { encodeSafetensors } from '@tinygpt/autograd/safetensors';
-import { CharTokenizer, TokenizerError } from '@tinygpt/tokenizer';
+import { TokenizerError, tokenizerFromJSON } from '@tinygpt/tokenizer';
+import type { Tokenizer } from '@tinygpt/tokenizer';
 import type { TrainConfig } from '../config.js';
 import { readCheckpoint } from '../checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../checkpoint/format.js';
 import { loadModelTensors } from '../checkpoint/model-state.js';
 import { toNanoGptName } from '../checkpoint/names.js';
 import { splitIds } from '../data.js';
+import { encodeCorpus } from '../encode-corpus.js';
 import { Gpt } from '../model/gpt.js';
 import { configureOptimizer } from '../optimizer.js';
-import { loadCorpus } from '../run.js';
+import { countCharacters, loadCorpus } from '../run.js';
 import { toExchangeConfig } from './exchange-config.js';
 import { writeHandoverDir } from './handover-dir.js';
 import { RUN_FORMAT, RUN_VERSION, toNanoGptConfig } from './run-json.js';
@@ -34,7 +36,8 @@ export interface ExportRunSummary {
  * - run.json: `iter_num`, `best_val_loss`, nanoGPT's train.py knobs, AdamW's step, betas, eps and
  *   the two parameter groups in nanoGPT's `configure_optimizers` order;
  * - nanogpt/data/DATASET/{train.bin,val.bin,meta.json}: the same 90/10 split of the same corpus
- *   as uint16 token ids, and the vocabulary;
+ *   as uint16 token ids, and the vocabulary (a GPT-2-token run has no meta.json: nanoGPT, finding
+ *   no meta.pkl, uses tiktoken's `gpt2` encoding, as for its data/shakespeare);
  * - nanogpt/config/resume_DATASET.py: a train.py config file that resumes the run.
  * tools/nanogpt/to_nanogpt_run.py then adds nanogpt/out-DATASET/ckpt.pt and meta.pkl (they need torch).
  * @throws CheckpointError for a damaged checkpoint, a corpus that is no longer the one trained on,
@@ -50,8 +53,18 @@ export async function exportRun(
 ): Promise<ExportRunSummary> {
   const { meta, model: weights, optimizer: moments } = readCheckpoint(checkpointDir);
   const config: TrainConfig = meta.config;
-  const tokenizer = CharTokenizer.fromJSON(meta.tokenizer);
-  const dataset = opts.dataset ?? datasetDirName(meta.corpus.name);
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = await tokenizerFromJSON(meta.tokenizer);
+  } catch (err) {
+    if (err instanceof TokenizerError)
+      throw new CheckpointError(`${checkpointDir}/checkpoint.json has a damaged tokenizer: ${err.message}`);
+    throw err;
+  }
+  const tokenizerJson = tokenizer.toJSON();
+  // tinyshakespeare in GPT-2 tokens is nanoGPT's data/shakespeare (BPE, no meta.pkl).
+  const gpt2Shakespeare = tokenizerJson.type === 'gpt2' && meta.corpus.name === 'tinyshakespeare';
+  const dataset = opts.dataset ?? (gpt2Shakespeare ? 'shakespeare' : datasetDirName(meta.corpus.name));
   if (!/^[\w.-]+$/.test(dataset))
     throw new CheckpointError(`--dataset must be a directory name (letters, digits, _ . -), got "${dataset}"`);
   // The model and optimizer of this shape fix the parameter names and groups; the weights are checked against them.
@@ -65,18 +78,19 @@ export async function exportRun(
       if (!moments[key]) throw new CheckpointError(`${checkpointDir}/optimizer.safetensors lacks "${key}"`);
   }
   const corpus = await loadCorpus(config.data);
+  const characters = countCharacters(corpus.text);
+  if (characters !== meta.corpus.characters) {
+    throw new CheckpointError(
+      `${config.data} has ${characters} characters but the run trained on ${meta.corpus.characters}; the corpus changed, so its split would not be the run's`,
+    );
+  }
   let ids: Int32Array;
   try {
-    ids = tokenizer.encode(corpus.text);
+    ids = await encodeCorpus(tokenizer, corpus.text); // the ids pnpm pretrain trained on
   } catch (err) {
     if (err instanceof TokenizerError)
       throw new CheckpointError(`${config.data} no longer fits the run's vocabulary: ${err.message}`);
     throw err;
-  }
-  if (ids.length !== meta.corpus.characters) {
-    throw new CheckpointError(
-      `${config.data} has ${ids.length} characters but the run trained on ${meta.corpus.characters}; the corpus changed, so its split would not be the run's`,
-    );
   }
   if (tokenizer.vocabSize > 65536)
     throw new CheckpointError(`a vocabulary of ${tokenizer.vocabSize} does not fit nanoGPT's uint16 .bin files`);
@@ -107,15 +121,19 @@ export async function exportRun(
     optimizer[`${name}.exp_avg_sq`] = moments[`${name}.exp_avg_sq`]!;
   }
   const configFile = `nanogpt/config/resume_${dataset}.py`;
-  const chars = tokenizer.chars;
   writeHandoverDir(outDir, {
     'model.safetensors': encodeSafetensors(weights, { format: 'pt' }),
-    'config.json': `${JSON.stringify(toExchangeConfig(meta.modelArgs, chars), null, 1)}\n`,
+    'config.json': `${JSON.stringify(toExchangeConfig(meta.modelArgs, tokenizerJson), null, 1)}\n`,
     'optimizer.safetensors': encodeSafetensors(optimizer),
     'run.json': `${JSON.stringify(run, null, 1)}\n`,
     [`nanogpt/data/${dataset}/train.bin`]: uint16Bytes(splits.train),
     [`nanogpt/data/${dataset}/val.bin`]: uint16Bytes(splits.val),
-    [`nanogpt/data/${dataset}/meta.json`]: `${JSON.stringify({ vocab_size: chars.length, itos: chars })}\n`,
+    // nanoGPT's character datasets have meta.pkl (to_nanogpt_run.py writes it from this); GPT-2's have none.
+    ...(tokenizerJson.type === 'char'
+      ? {
+          [`nanogpt/data/${dataset}/meta.json`]: `${JSON.stringify({ vocab_size: tokenizerJson.chars.length, itos: tokenizerJson.chars })}\n`,
+        }
+      : {}),
     [configFile]: nanoGptConfigFile(run, checkpointDir),
   });
   return { iter: meta.iter, dataset, trainTokens: splits.train.length, valTokens: splits.val.length, configFile };

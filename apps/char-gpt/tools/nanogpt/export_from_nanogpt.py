@@ -1,20 +1,23 @@
-"""Converts a nanoGPT checkpoint (ckpt.pt + meta.pkl) into an exchange directory that tinygpt's char-gpt loads.
+"""Converts a nanoGPT checkpoint (ckpt.pt, with meta.pkl for a character model) into an exchange directory that tinygpt's char-gpt loads.
 
 nanoGPT's train.py saves out_dir/ckpt.pt = {'model': state_dict, 'model_args': {...}, 'optimizer': ...,
 'iter_num', 'best_val_loss', 'config'}; its data/shakespeare_char/prepare.py saves meta.pkl =
 {'vocab_size', 'itos', 'stoi'}. This writes EXDIR/model.safetensors (the state dict in float32 under
 nanoGPT's names, written by hand: no safetensors package needed) and EXDIR/config.json (model_args
-plus the vocabulary as "chars", itos in id order). On the way it strips torch.compile's `_orig_mod.`
-prefix and drops the causal-mask buffers `transformer.h.N.attn.bias` that nanoGPT registers when
-flash attention is unavailable; the tied lm_head.weight is written beside transformer.wte.weight, as
-state_dict() lists it. The optimizer state is not converted (the exchange directory holds a model).
+plus "tokenizer": "char" and the vocabulary as "chars", itos in id order). On the way it strips
+torch.compile's `_orig_mod.` prefix and drops the causal-mask buffers `transformer.h.N.attn.bias` that
+nanoGPT registers when flash attention is unavailable; the tied lm_head.weight is written beside
+transformer.wte.weight, as state_dict() lists it. The optimizer state is not converted (the exchange
+directory holds a model).
 
     python3 apps/char-gpt/tools/nanogpt/export_from_nanogpt.py --ckpt out-shakespeare-char/ckpt.pt \\
         --meta data/shakespeare_char/meta.pkl --out exchange/shakespeare-char
     pnpm generate --checkpoint exchange/shakespeare-char
 
 Without --meta, meta.pkl is looked for where nanoGPT's sample.py looks: data/<dataset>/meta.pkl with
-the dataset of the checkpoint's config, from the current directory.
+the dataset of the checkpoint's config, from the current directory. When there is none, the model is
+taken to use GPT-2's tokens, as sample.py then assumes (data/shakespeare, data/openwebtext, a run
+started from GPT-2): config.json says "tokenizer": "gpt2" and holds no "chars".
 """
 import argparse
 import json
@@ -30,6 +33,8 @@ from safetensors_io import write_safetensors  # noqa: E402
 
 COMPILE_PREFIX = '_orig_mod.'
 MODEL_ARGS = ('n_layer', 'n_head', 'n_embd', 'block_size', 'vocab_size', 'bias', 'dropout')
+# GPT-2's BPE (tiktoken's gpt2 encoding): 50,257 tokens; nanoGPT pads a model's vocabulary to 50,304.
+GPT2_TOKENS = 50257
 
 
 def load_checkpoint(path):
@@ -60,18 +65,41 @@ def vocabulary(meta, vocab_size):
     if len(chars) != vocab_size:
         raise SystemExit(
             f'error: the model has vocab_size {vocab_size} but meta.pkl holds {len(chars)} characters; '
-            'tinygpt reads character-level models only (a padded GPT-2 vocabulary such as 50304 does not fit)')
+            'a character model has one id per character (a GPT-2-token model has no meta.pkl: leave out --meta)')
     return chars
 
 
+def find_meta(ckpt, meta_path=None):
+    """meta.pkl's contents, or None for GPT-2's tokens: sample.py's rule (data/<dataset>/meta.pkl, else GPT-2)."""
+    if meta_path is None:
+        meta_path = os.path.join('data', ckpt.get('config', {}).get('dataset', ''), 'meta.pkl')
+        if not os.path.exists(meta_path):
+            print(f'no meta.pkl at {meta_path}: assuming GPT-2 encodings, as nanoGPT\'s sample.py does')
+            return None
+    elif not os.path.exists(meta_path):
+        raise SystemExit(f'error: no meta.pkl at {meta_path} (leave out --meta for a GPT-2-token model)')
+    with open(meta_path, 'rb') as f:
+        return pickle.load(f)
+
+
+def tokenizer_config(meta, vocab_size):
+    """config.json's tokenizer keys: "char" and the vocabulary from meta.pkl, or "gpt2" when there is no meta.pkl."""
+    if meta is not None:
+        return {'tokenizer': 'char', 'chars': vocabulary(meta, vocab_size)}
+    if vocab_size < GPT2_TOKENS:
+        raise SystemExit(f'error: the model has vocab_size {vocab_size}, fewer than GPT-2\'s {GPT2_TOKENS} tokens, '
+                         'and no meta.pkl was found: pass --meta PATH (the character vocabulary of the dataset)')
+    return {'tokenizer': 'gpt2'}
+
+
 def export(ckpt, meta, out_dir):
-    """Writes the exchange directory for a loaded checkpoint dict and meta dict; returns its config.json contents."""
+    """Writes the exchange directory for a loaded checkpoint dict and meta dict (None: GPT-2's tokens); returns its config.json contents."""
     args = ckpt['model_args']
     missing = [k for k in MODEL_ARGS if k != 'dropout' and k not in args]
     if missing:
         raise SystemExit(f'error: the checkpoint\'s model_args lack {", ".join(missing)}')
     config = {k: args[k] for k in MODEL_ARGS if k in args}
-    config['chars'] = vocabulary(meta, args['vocab_size'])
+    config.update(tokenizer_config(meta, args['vocab_size']))
     state = clean_state_dict(ckpt['model'])
     os.makedirs(out_dir, exist_ok=True)
     write_safetensors(os.path.join(out_dir, 'model.safetensors'), state, metadata={'format': 'pt'})
@@ -84,20 +112,16 @@ def export(ckpt, meta, out_dir):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--ckpt', required=True, help="nanoGPT's checkpoint (out_dir/ckpt.pt)")
-    parser.add_argument('--meta', help="the dataset's meta.pkl (default: data/<dataset>/meta.pkl, as sample.py)")
+    parser.add_argument('--meta', help="the dataset's meta.pkl (default: data/<dataset>/meta.pkl, as sample.py; none there: GPT-2's tokens)")
     parser.add_argument('--out', required=True, help='exchange directory to write (model.safetensors + config.json)')
     a = parser.parse_args()
     ckpt = load_checkpoint(a.ckpt)
-    meta_path = a.meta or os.path.join('data', ckpt.get('config', {}).get('dataset', ''), 'meta.pkl')
-    if not os.path.exists(meta_path):
-        raise SystemExit(f'error: no meta.pkl at {meta_path}; pass --meta PATH (the character vocabulary of the dataset)')
-    with open(meta_path, 'rb') as f:
-        meta = pickle.load(f)
-    config, state = export(ckpt, meta, a.out)
+    config, state = export(ckpt, find_meta(ckpt, a.meta), a.out)
     params = sum(t.numel() for n, t in state.items() if n != 'lm_head.weight')
     print(f'wrote {a.out}: model.safetensors ({len(state)} tensors, {params:,} parameters) and config.json '
           f'(n_layer {config["n_layer"]}, n_head {config["n_head"]}, n_embd {config["n_embd"]}, '
-          f'block_size {config["block_size"]}, vocab_size {config["vocab_size"]}, bias {config["bias"]})')
+          f'block_size {config["block_size"]}, vocab_size {config["vocab_size"]}, bias {config["bias"]}, '
+          f'tokenizer {config["tokenizer"]})')
 
 
 if __name__ == '__main__':

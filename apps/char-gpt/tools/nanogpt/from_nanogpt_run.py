@@ -1,4 +1,4 @@
-"""Turns a nanoGPT run (ckpt.pt + meta.pkl) into a run handover directory that `pnpm pretrain --init-from resume` continues.
+"""Turns a nanoGPT run (ckpt.pt, and meta.pkl for a character model) into a run handover directory that `pnpm pretrain --init-from resume` continues.
 
 Writes OUT/model.safetensors and OUT/config.json (as export_from_nanogpt.py: nanoGPT's names, the
 `_orig_mod.` prefix stripped, the mask buffers dropped, the tied lm_head written beside wte), plus
@@ -11,18 +11,20 @@ builds for this model, so its indices map to names exactly as in train.py.
         --meta data/shakespeare_char/meta.pkl --out runs/back
     pnpm pretrain --init-from resume --out-dir runs/back --data tinyshakespeare --max-iters 5100
 
+Without meta.pkl (none given and none at data/<dataset>/meta.pkl) the run is taken to use GPT-2's
+tokens, as nanoGPT's sample.py assumes.
+
 OUT is also an exchange directory (pnpm generate --checkpoint OUT samples from it); the first
 `--init-from resume` turns it into a char-gpt checkpoint in place.
 """
 import argparse
 import os
-import pickle
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from export_from_nanogpt import clean_state_dict, export, load_checkpoint  # noqa: E402
+from export_from_nanogpt import clean_state_dict, export, find_meta, load_checkpoint  # noqa: E402
 from run_handover import (  # noqa: E402
     CONFIG_KEYS, NO_VAL_LOSS, RUN_FORMAT, RUN_VERSION, adamw, model_params, nanogpt_groups, write_json)
 from safetensors_io import write_safetensors  # noqa: E402
@@ -72,18 +74,14 @@ def run_state(ckpt, dataset):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--ckpt', required=True, help="nanoGPT's checkpoint (out_dir/ckpt.pt)")
-    parser.add_argument('--meta', help="the dataset's meta.pkl (default: data/<dataset>/meta.pkl, as sample.py)")
+    parser.add_argument('--meta', help="the dataset's meta.pkl (default: data/<dataset>/meta.pkl, as sample.py; none there: GPT-2's tokens)")
     parser.add_argument('--out', required=True, help='the directory to write (new, or empty)')
     a = parser.parse_args()
     if os.path.exists(a.out) and os.listdir(a.out):
         raise SystemExit(f'error: {a.out} is not empty; choose a new directory')
     ckpt = load_checkpoint(a.ckpt)
     dataset = ckpt.get('config', {}).get('dataset', 'corpus')
-    meta_path = a.meta or os.path.join('data', dataset, 'meta.pkl')
-    if not os.path.exists(meta_path):
-        raise SystemExit(f'error: no meta.pkl at {meta_path}; pass --meta PATH (the character vocabulary of the dataset)')
-    with open(meta_path, 'rb') as f:
-        meta = pickle.load(f)
+    meta = find_meta(ckpt, a.meta)
     run, moments = run_state(ckpt, dataset)
     export(ckpt, meta, a.out)
     write_safetensors(os.path.join(a.out, 'optimizer.safetensors'), moments)

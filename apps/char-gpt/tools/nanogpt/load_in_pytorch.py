@@ -11,6 +11,10 @@ must be in the file under nanoGPT's name with nanoGPT's shape; only the causal-m
 The source may also be nanoGPT's own ckpt.pt (with --meta meta.pkl for the vocabulary), loaded as
 nanoGPT's sample.py loads it: the reference for a model converted with export_from_nanogpt.py.
 
+A GPT-2-token model (config.json's "tokenizer": "gpt2", or a ckpt.pt without meta.pkl) encodes the
+prompt as sample.py does, with tiktoken's gpt2 encoding. Without the tiktoken package, give the ids
+instead: --ids, or --compare, whose file holds the prompt's ids as tinygpt encoded them.
+
 With --compare FILE (the JSON of tools/nanogpt/logits.ts for the same prompt), prints the largest
 difference between these logits and tinygpt's.
 """
@@ -18,13 +22,12 @@ import argparse
 import importlib.util
 import json
 import os
-import pickle
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from export_from_nanogpt import COMPILE_PREFIX, load_checkpoint, vocabulary  # noqa: E402
+from export_from_nanogpt import COMPILE_PREFIX, find_meta, load_checkpoint, tokenizer_config  # noqa: E402
 from model import GPT, MASK_BUFFER  # noqa: E402
 from safetensors_io import read_safetensors  # noqa: E402
 
@@ -33,7 +36,9 @@ def build_model(config, nanogpt_dir=None):
     """nanoGPT's GPT for config.json's model args: our restatement, or the class in nanogpt_dir/model.py."""
     args = {k: config[k] for k in ('n_layer', 'n_head', 'n_embd', 'block_size', 'vocab_size', 'bias')}
     if nanogpt_dir is None:
-        return GPT(args), 'tools/nanogpt/model.py'
+        return GPT(dict(args, gelu=config.get('gelu', 'none'))), 'tools/nanogpt/model.py'
+    if config.get('gelu') == 'tanh':
+        print("note: config.json asks for GPT-2's tanh GELU; nanoGPT's model.py has the exact one, so its logits differ slightly")
     path = os.path.join(nanogpt_dir, 'model.py')
     spec = importlib.util.spec_from_file_location('nanogpt_model', path)
     module = importlib.util.module_from_spec(spec)
@@ -42,17 +47,15 @@ def build_model(config, nanogpt_dir=None):
 
 
 def read_source(source, meta_path=None):
-    """config.json's contents and the state dict: of an exchange directory, or of nanoGPT's ckpt.pt plus its meta.pkl."""
+    """config.json's contents and the state dict: of an exchange directory, or of nanoGPT's ckpt.pt plus its meta.pkl (none: GPT-2's tokens)."""
     if os.path.isdir(source):
         with open(os.path.join(source, 'config.json'), encoding='utf-8') as f:
             config = json.load(f)
         state = read_safetensors(os.path.join(source, 'model.safetensors'))
     else:
         ckpt = load_checkpoint(source)
-        meta_path = meta_path or os.path.join('data', ckpt.get('config', {}).get('dataset', ''), 'meta.pkl')
-        with open(meta_path, 'rb') as f:
-            meta = pickle.load(f)
-        config = dict(ckpt['model_args'], chars=vocabulary(meta, ckpt['model_args']['vocab_size']))
+        meta = find_meta(ckpt, meta_path)
+        config = dict(ckpt['model_args'], **tokenizer_config(meta, ckpt['model_args']['vocab_size']))
         state = ckpt['model']
     # As nanoGPT's sample.py: strip torch.compile's prefix, keep everything else.
     state = {k[len(COMPILE_PREFIX):] if k.startswith(COMPILE_PREFIX) else k: v for k, v in state.items()}
@@ -76,34 +79,86 @@ def load(source, nanogpt_dir=None, meta_path=None):
     return model, config, origin
 
 
+class Gpt2Text:
+    """GPT-2's tokens as sample.py reads them (tiktoken's gpt2 encoding), or, without tiktoken, given ids only."""
+
+    def __init__(self):
+        try:
+            import tiktoken
+            self.enc = tiktoken.get_encoding('gpt2')
+        except ImportError:
+            self.enc = None
+
+    def encode(self, prompt, ids):
+        if ids is not None:
+            return ids
+        if self.enc is None:
+            raise SystemExit("error: this model uses GPT-2's tokens; encoding the prompt needs the tiktoken package "
+                             '(pip install tiktoken), or pass the ids with --ids or --compare')
+        return self.enc.encode(prompt, allowed_special={'<|endoftext|>'})  # as sample.py
+
+    def show(self, token):
+        return repr(self.enc.decode([token])) if self.enc is not None else f'token {token}'
+
+
+class CharText:
+    """A character vocabulary (config.json's chars, meta.pkl's itos)."""
+
+    def __init__(self, chars):
+        self.chars = chars
+        self.stoi = {ch: i for i, ch in enumerate(chars)}
+
+    def encode(self, prompt, ids):
+        if ids is not None:
+            return ids
+        missing = sorted({ch for ch in prompt if ch not in self.stoi})
+        if missing:
+            raise SystemExit(f'error: the prompt has characters outside the vocabulary: {missing!r}')
+        return [self.stoi[ch] for ch in prompt]
+
+    def show(self, token):
+        return repr(self.chars[token])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('source', help="exchange directory (model.safetensors + config.json), or nanoGPT's ckpt.pt")
-    parser.add_argument('--meta', help="with a ckpt.pt: the dataset's meta.pkl (default: data/<dataset>/meta.pkl, as sample.py)")
+    parser.add_argument('--meta', help="with a ckpt.pt: the dataset's meta.pkl (default: data/<dataset>/meta.pkl, as sample.py; none there: GPT-2's tokens)")
     parser.add_argument('--prompt', default='\n', help='text to score (default: a newline)')
+    parser.add_argument('--ids', help='token ids to score instead of --prompt, comma-separated')
     parser.add_argument('--nanogpt', help="a nanoGPT checkout: use its model.py's GPT instead of tools/nanogpt/model.py")
     parser.add_argument('--compare', help='JSON of tools/nanogpt/logits.ts for the same prompt: print the largest difference')
     a = parser.parse_args()
     model, config, origin = load(a.source, a.nanogpt, a.meta)
-    chars = config['chars']
-    stoi = {ch: i for i, ch in enumerate(chars)}
-    missing = sorted({ch for ch in a.prompt if ch not in stoi})
-    if missing:
-        raise SystemExit(f'error: the prompt has characters outside the vocabulary: {missing!r}')
-    ids = torch.tensor([[stoi[ch] for ch in a.prompt]], dtype=torch.long)
+    gpt2 = config.get('tokenizer', 'char') == 'gpt2'
+    text = Gpt2Text() if gpt2 else CharText(config['chars'])
+    ours = None
+    if a.compare:
+        with open(a.compare, encoding='utf-8') as f:
+            ours = json.load(f)
+    try:
+        given = [int(i) for i in a.ids.split(',')] if a.ids else None
+    except ValueError:
+        raise SystemExit(f'error: --ids must be token ids separated by commas, got {a.ids!r}') from None
+    if given is None and ours is not None and gpt2 and text.enc is None:
+        if ours['prompt'] != a.prompt:
+            raise SystemExit('error: the compared logits are for another prompt')
+        given = ours['ids']  # tinygpt's encoding of the same prompt (checked against tiktoken's ids by its tests)
+    ids = torch.tensor([text.encode(a.prompt, given)], dtype=torch.long)
+    if int(ids.max()) >= config['vocab_size'] or int(ids.min()) < 0:
+        raise SystemExit(f'error: a token id is outside the vocabulary [0, {config["vocab_size"]})')
     with torch.no_grad():
         # Targets make nanoGPT's forward return logits at every position, not only the last.
         logits, _ = model(ids, torch.zeros_like(ids))
     logits = logits[0]  # (T, vocab_size)
     print(f'loaded {a.source} into GPT of {origin} with load_state_dict(strict=True): '
           f'{sum(p.numel() for p in model.parameters()):,} parameters')
-    print(f'prompt {a.prompt!r}: {ids.size(1)} tokens; logits ({ids.size(1)}, {logits.size(1)})')
+    shown = f'ids {a.ids}' if a.ids else f'prompt {a.prompt!r}'
+    print(f'{shown}: {ids.size(1)} tokens ({"gpt2" if gpt2 else "characters"}); logits ({ids.size(1)}, {logits.size(1)})')
     last = logits[-1]
     print('logits at the last position, first 6:', ' '.join(f'{v:.6f}' for v in last[:6].tolist()))
-    print(f'most likely next character: {chars[int(last.argmax())]!r}')
-    if a.compare:
-        with open(a.compare, encoding='utf-8') as f:
-            ours = json.load(f)
+    print(f'most likely next {"token" if gpt2 else "character"}: {text.show(int(last.argmax()))}')
+    if ours is not None:
         if ours['ids'] != ids[0].tolist():
             raise SystemExit('error: the compared logits are for another prompt')
         theirs = torch.tensor(ours['logits'], dtype=torch.float32)

@@ -8,7 +8,8 @@ explicit mask buffer `attn.bias` that nanoGPT registers when flash attention is 
 identity at dropout=0 and in eval mode), generate(), from_pretrained() and configure_optimizers()
 (tools/parity/make_fixture.py builds the same AdamW groups).
 
-The config is nanoGPT's model_args as a dict: n_layer, n_head, n_embd, block_size, vocab_size, bias.
+The config is nanoGPT's model_args as a dict: n_layer, n_head, n_embd, block_size, vocab_size, bias, and
+optionally gelu ('tanh' for GPT-2's approximation, which OpenAI's weights were trained with; default exact).
 """
 import math
 import re
@@ -59,7 +60,8 @@ class MLP(nn.Module):
     def __init__(self, c):
         super().__init__()
         self.c_fc = nn.Linear(c['n_embd'], 4 * c['n_embd'], bias=c['bias'])
-        self.gelu = nn.GELU()
+        # nanoGPT's exact GELU; config.json's "gelu": "tanh" (a model started from OpenAI's GPT-2) asks for GPT-2's own.
+        self.gelu = nn.GELU(approximate=c.get('gelu', 'none'))
         self.c_proj = nn.Linear(4 * c['n_embd'], c['n_embd'], bias=c['bias'])
 
     def forward(self, x):

@@ -2,7 +2,7 @@
 
 A run handover directory (written by `pnpm export --run`, or by from_nanogpt_run.py) holds
   model.safetensors      weights under nanoGPT's state-dict names (lm_head.weight beside transformer.wte.weight)
-  config.json            nanoGPT's model_args and the vocabulary as "chars" (meta.pkl's itos)
+  config.json            nanoGPT's model_args and the tokenizer: "chars" (meta.pkl's itos), or "tokenizer": "gpt2"
   optimizer.safetensors  AdamW's moments: <name>.exp_avg and <name>.exp_avg_sq, one pair per parameter
   run.json               iter_num, best_val_loss, dataset, train.py knobs (config), AdamW step/lr/betas/eps/groups
 PyTorch numbers an optimizer's parameters across its groups in order; nanoGPT's configure_optimizers

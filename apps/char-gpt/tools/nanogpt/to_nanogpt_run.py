@@ -5,6 +5,7 @@ DIR/nanogpt/data/DATASET/meta.json, and writes, beside the train.bin, val.bin an
 pnpm export already put under DIR/nanogpt/:
   DIR/nanogpt/out-DATASET/ckpt.pt      {'model', 'optimizer', 'model_args', 'iter_num', 'best_val_loss', 'config'}
   DIR/nanogpt/data/DATASET/meta.pkl    {'vocab_size', 'itos', 'stoi'}, as data/shakespeare_char/prepare.py
+                                       (none for a GPT-2-token run: nanoGPT then uses tiktoken's gpt2, as for data/shakespeare)
 'optimizer' is the state_dict() of the AdamW nanoGPT's configure_optimizers builds (two groups, PyTorch's
 layout of the running torch: exp_avg, exp_avg_sq and step per parameter). Copy the tree into a nanoGPT
 checkout and resume:
@@ -33,7 +34,7 @@ MODEL_ARGS = ('n_layer', 'n_head', 'n_embd', 'block_size', 'bias', 'vocab_size',
 
 
 def nanogpt_checkpoint(handover, masks):
-    """The ckpt.pt dict of the run in `handover`, and its dataset name and vocabulary."""
+    """The ckpt.pt dict of the run in `handover`, its dataset name and its character vocabulary (None: GPT-2's tokens)."""
     args = read_json(os.path.join(handover, 'config.json'))
     run = read_run_json(os.path.join(handover, 'run.json'))
     weights = read_safetensors(os.path.join(handover, 'model.safetensors'))
@@ -76,7 +77,7 @@ def nanogpt_checkpoint(handover, masks):
         'best_val_loss': NO_VAL_LOSS if best is None else torch.tensor(best, dtype=torch.float64),  # exact
         'config': config,
     }
-    return ckpt, dataset, args['chars']
+    return ckpt, dataset, (None if args.get('tokenizer') == 'gpt2' else args['chars'])
 
 
 def main():
@@ -97,11 +98,15 @@ def main():
     path = os.path.join(out_dir, 'ckpt.pt')
     torch.save(ckpt, path + '.tmp')
     os.replace(path + '.tmp', path)
-    meta = {'vocab_size': len(chars), 'itos': dict(enumerate(chars)), 'stoi': {ch: i for i, ch in enumerate(chars)}}
-    with open(os.path.join(data_dir, 'meta.pkl'), 'wb') as f:
-        pickle.dump(meta, f)
+    if chars is None:
+        vocab = f'no meta.pkl: GPT-2 tokens, vocab_size {ckpt["model_args"]["vocab_size"]}'
+    else:
+        meta = {'vocab_size': len(chars), 'itos': dict(enumerate(chars)), 'stoi': {ch: i for i, ch in enumerate(chars)}}
+        with open(os.path.join(data_dir, 'meta.pkl'), 'wb') as f:
+            pickle.dump(meta, f)
+        vocab = f'{data_dir}/meta.pkl (vocab_size {len(chars)})'
     print(f'wrote {path} (iter_num {ckpt["iter_num"]}, {len(ckpt["optimizer"]["state"])} AdamW states, '
-          f'mask buffers {"in" if masks else "out"}) and {data_dir}/meta.pkl (vocab_size {len(chars)})')
+          f'mask buffers {"in" if masks else "out"}) and {vocab}')
     print(f'next: cp -r {root}/. <nanoGPT checkout>/ and there: python train.py config/resume_{dataset}.py')
 
 

@@ -29,16 +29,28 @@ export type ToWorker =
   | { type: 'stopGenerate' }
   | { type: 'attention'; id: number; prompt: string };
 
+/** A next-token distribution as the page draws it (the worker, which has the tokenizer, labels it). */
+export interface Distribution {
+  /** The most probable tokens, most probable first. */
+  bars: { id: number; label: string; p: number }[];
+  /** The probability of every other token. */
+  rest: number;
+  /** In nats, over the whole distribution. */
+  entropy: number;
+}
+
 /** What the page knows about the model the worker holds. */
 export interface ModelInfo {
   iter: number;
   maxIters: number;
   params: number;
+  /** The model's vocabulary (GPT-2's 50,257 tokens padded to 50,304 for a model pretrained here). */
   vocabSize: number;
   blockSize: number;
   nLayer: number;
   nHead: number;
-  chars: string[];
+  /** `char` (the corpus's characters) or `gpt2` (GPT-2's byte-pair tokens). */
+  tokenizer: 'char' | 'gpt2';
   source: string;
   /** Whether training can continue (a run with its corpus). */
   trainable: boolean;
@@ -59,7 +71,12 @@ export type FromWorker =
   | { type: 'eval'; iter: number; train: number; val: number }
   | { type: 'sample'; iter: number; text: string }
   | { type: 'state'; state: RunState; iter: number; saved: boolean }
-  | { type: 'token'; id: number; char: string; probs: Float32Array }
+  /**
+   * One generated token: `text` is what it completes (possibly '' while a multi-byte character is
+   * split across tokens), `label` the token itself, `dist` the distribution it was drawn from. The
+   * generate request's reply is the text still held back at the end.
+   */
+  | { type: 'token'; id: number; token: number; text: string; label: string; dist: Distribution }
   | { type: 'error'; message: string; id?: number }
   | { type: 'reply'; id: number; value: unknown };
 

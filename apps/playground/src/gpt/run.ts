@@ -12,7 +12,8 @@ import {
   splitIds,
 } from '@tinygpt/char-gpt/browser';
 import type { ConfiguredOptimizer, GptConfig, Splits, TrainConfig } from '@tinygpt/char-gpt/browser';
-import { CharTokenizer } from '@tinygpt/tokenizer';
+import { CharTokenizer, TokenizerError, tokenizerFromJSON } from '@tinygpt/tokenizer';
+import type { Tokenizer } from '@tinygpt/tokenizer';
 import { checkpointFiles, openDirFiles } from './checkpoint.js';
 import { BASE_CONFIG } from './presets.js';
 import type { DirFiles, ModelInfo } from './protocol.js';
@@ -23,7 +24,8 @@ export interface PlayRun {
   model: Gpt;
   opt: ConfiguredOptimizer;
   rng: RunRng;
-  tokenizer: CharTokenizer;
+  /** Characters (a run trained here), or GPT-2's BPE (a `pnpm pretrain --tokenizer gpt2` checkpoint). */
+  tokenizer: Tokenizer;
   /** Null for a model opened without its corpus: it samples but does not train. */
   splits: Splits | null;
   corpus: { name: string; source: string; characters: number };
@@ -88,11 +90,11 @@ export function saveRun(run: PlayRun): DirFiles {
 export async function openRun(files: DirFiles, name: string, text: string | null): Promise<PlayRun> {
   const dir = await openDirFiles(files, name);
   if (dir.kind === 'exchange') {
-    const tokenizer = CharTokenizer.fromJSON(dir.tokenizer);
+    const tokenizer = await openTokenizer(dir.tokenizer, dir.config, `${name}/config.json`);
     const rng = new RunRng(0);
     const model = new Gpt(dir.config, { rng });
     loadModelTensors(model, fromNanoGptState(dir.model, model, `${name}/model.safetensors`), name);
-    const config = exchangeTrainConfig(dir.config);
+    const config: TrainConfig = { ...exchangeTrainConfig(dir.config), tokenizer: tokenizer.toJSON().type };
     return {
       config,
       model,
@@ -107,7 +109,7 @@ export async function openRun(files: DirFiles, name: string, text: string | null
     };
   }
   const { meta } = dir;
-  const tokenizer = CharTokenizer.fromJSON(meta.tokenizer);
+  const tokenizer = await openTokenizer(meta.tokenizer, meta.modelArgs, `${name}/checkpoint.json`);
   const rng = new RunRng(meta.config.seed);
   const model = new Gpt(meta.modelArgs, { rng });
   loadModelTensors(model, dir.model, `${name}/model.safetensors`);
@@ -143,10 +145,33 @@ export function runInfo(run: PlayRun): ModelInfo {
     blockSize: config.blockSize,
     nLayer: config.nLayer,
     nHead: config.nHead,
-    chars: [...run.tokenizer.chars],
+    tokenizer: run.tokenizer.toJSON().type,
     source: run.corpus.name,
     trainable: run.splits !== null,
   };
+}
+
+/**
+ * The tokenizer a checkpoint or exchange directory names (GPT-2's is loaded on first use), checked
+ * against the model: a character model has one row per character, a GPT-2 model at least 50,257.
+ */
+async function openTokenizer(json: unknown, config: GptConfig, where: string): Promise<Tokenizer> {
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = await tokenizerFromJSON(json);
+  } catch (err) {
+    if (err instanceof TokenizerError) throw new CheckpointError(`${where}: ${err.message}`);
+    throw err;
+  }
+  const fits =
+    tokenizer.toJSON().type === 'char'
+      ? tokenizer.vocabSize === config.vocabSize
+      : tokenizer.vocabSize <= config.vocabSize;
+  if (!fits)
+    throw new CheckpointError(
+      `${where}: the tokenizer has ${tokenizer.vocabSize} tokens but the model ${config.vocabSize}`,
+    );
+  return tokenizer;
 }
 
 /** A training config for a model that came without one (an exchange directory): its shape, the playground's other defaults. */

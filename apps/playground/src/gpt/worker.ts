@@ -2,8 +2,9 @@
 import { Rng, clipGradNorm, constantLr, cosineLr } from '@tinygpt/autograd';
 import { useWasmBackend } from '@tinygpt/backend-wasm';
 import { estimateLoss, generate, getBatch } from '@tinygpt/char-gpt/browser';
+import { describeDistribution, tokenLabel } from './distribution.js';
 import { attentionMaps, filteredProbs, nextLogits } from './model-views.js';
-import type { FromWorker, RunHistory, RunState, ToWorker } from './protocol.js';
+import type { Distribution, FromWorker, RunHistory, RunState, SampleKnobs, ToWorker } from './protocol.js';
 import { newRun, openRun, runInfo, saveRun } from './run.js';
 import type { PlayRun } from './run.js';
 import { deleteRun, getRun, putRun } from './store.js';
@@ -33,6 +34,24 @@ let stopGeneration = false;
 
 const post = (message: FromWorker): void => postMessage(message);
 
+/**
+ * The distribution of the next token after `context` under `knobs`, over the tokenizer's ids only:
+ * the pad rows of a padded GPT-2 vocabulary (50,304 rows for 50,257 tokens) are never offered.
+ */
+function nextDistribution(r: PlayRun, context: ArrayLike<number>, knobs: SampleKnobs): Distribution {
+  const logits = nextLogits(r.model, context).subarray(0, r.tokenizer.vocabSize);
+  return describeDistribution(filteredProbs(logits, knobs), r.tokenizer);
+}
+
+/** Where a sample starts: a newline, or a character run's first character when its text has none. */
+function sampleStart(r: PlayRun): Int32Array {
+  try {
+    return r.tokenizer.encode('\n');
+  } catch {
+    return Int32Array.of(0);
+  }
+}
+
 async function save(): Promise<void> {
   if (!run) return;
   await putRun({ files: saveRun(run), text, name: run.corpus.name, history });
@@ -55,12 +74,12 @@ async function trainLoop(): Promise<void> {
       r.bestValLoss = Math.min(losses.val, r.bestValLoss ?? Infinity);
       history.evals.push([r.iter, losses.train, losses.val]);
       post({ type: 'eval', iter: r.iter, train: losses.train, val: losses.val });
-      const start = r.tokenizer.chars.includes('\n') ? '\n' : r.tokenizer.chars[0]!;
-      const ids = await generate(r.model, r.tokenizer.encode(start), {
+      const ids = await generate(r.model, sampleStart(r), {
         maxNewTokens: config.sampleChars,
         temperature: 0.8,
         topK: 200,
         rng: r.rng,
+        sampleableIds: r.tokenizer.vocabSize,
       });
       const sample = r.tokenizer.decode(ids);
       history.samples.push([r.iter, sample]);
@@ -174,7 +193,7 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'dist': {
       if (!run) throw new Error('there is no model yet: train one or open a checkpoint');
       const context = run.tokenizer.encode(msg.prompt || '\n');
-      post({ type: 'reply', id: msg.id, value: filteredProbs(nextLogits(run.model, context), msg.knobs) });
+      post({ type: 'reply', id: msg.id, value: nextDistribution(run, context, msg.knobs) });
       return;
     }
     case 'generate': {
@@ -183,6 +202,8 @@ async function handle(msg: ToWorker): Promise<void> {
       const r = run;
       const prompt = r.tokenizer.encode(msg.prompt || '\n');
       const context = Array.from(prompt);
+      // Text is released as characters complete: a GPT-2 token may end inside a multi-byte one.
+      const stream = r.tokenizer.streamDecoder();
       generating = true;
       stopGeneration = false;
       try {
@@ -192,12 +213,14 @@ async function handle(msg: ToWorker): Promise<void> {
           topK: msg.knobs.topK > 0 ? msg.knobs.topK : undefined,
           topP: msg.knobs.topP < 1 ? msg.knobs.topP : undefined,
           rng: new Rng(msg.seed),
+          sampleableIds: r.tokenizer.vocabSize, // never a pad row of a padded vocabulary
           onToken: (id) => {
             if (stopGeneration) throw new GenerationStopped();
             // The distribution this token was drawn from, for the page to show when it is clicked.
-            const probs = filteredProbs(nextLogits(r.model, context), msg.knobs);
+            const dist = nextDistribution(r, context, msg.knobs);
             context.push(id);
-            post({ type: 'token', id: msg.id, char: r.tokenizer.chars[id] ?? '', probs });
+            const label = tokenLabel(r.tokenizer, id);
+            post({ type: 'token', id: msg.id, token: id, text: stream.write(id), label, dist });
           },
         });
       } catch (err) {
@@ -205,7 +228,7 @@ async function handle(msg: ToWorker): Promise<void> {
       } finally {
         generating = false;
       }
-      post({ type: 'reply', id: msg.id, value: null });
+      post({ type: 'reply', id: msg.id, value: stream.end() });
       return;
     }
     case 'stopGenerate':
@@ -214,7 +237,8 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'attention': {
       if (!run) throw new Error('there is no model yet: train one or open a checkpoint');
       const ids = run.tokenizer.encode(msg.prompt || '\n').slice(-run.model.config.blockSize);
-      post({ type: 'reply', id: msg.id, value: { ids, maps: attentionMaps(run.model, ids) } });
+      const tokens = Array.from(ids, (id) => tokenLabel(run!.tokenizer, id));
+      post({ type: 'reply', id: msg.id, value: { ids, tokens, maps: attentionMaps(run.model, ids) } });
       return;
     }
   }

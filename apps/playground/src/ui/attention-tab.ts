@@ -5,9 +5,10 @@ import { showChar } from './bars.js';
 import { el, field, settings, toast } from './dom.js';
 import { hooks } from '../test-hooks.js';
 
-/** The maps the worker returns: the prompt's ids and, per layer, (nHead, T, T) weights. */
+/** The maps the worker returns: the prompt's ids, their tokens as text and, per layer, (nHead, T, T) weights. */
 export interface AttentionResult {
   ids: Int32Array;
+  tokens: string[];
   maps: Float32Array[];
 }
 
@@ -27,9 +28,9 @@ export function attentionTab(root: HTMLElement, client: GptClient): { setModel(i
   );
   let info: ModelInfo | null = null;
 
-  const draw = ({ ids, maps }: AttentionResult): void => {
+  const draw = ({ ids, maps, ...result }: AttentionResult): void => {
     const T = ids.length;
-    const tokens = Array.from(ids, (id) => showChar(info?.chars[id] ?? '?'));
+    const tokens = result.tokens.map(showChar);
     grid.replaceChildren();
     maps.forEach((layer, l) => {
       const nHead = layer.length / (T * T);

@@ -1,20 +1,17 @@
 // A bar chart of a next-token distribution: the 20 most probable tokens and the rest, drawn on a canvas.
-import { entropy } from '@tinygpt/sampler';
+import type { Distribution } from '../gpt/protocol.js';
 
-/** Shown character for a token (whitespace made visible). */
-export function showChar(ch: string): string {
-  return ch === '\n' ? '⏎' : ch === ' ' ? '␣' : ch === '\t' ? '⇥' : ch;
+/** Shown text of a token (whitespace made visible). */
+export function showChar(text: string): string {
+  return text.replace(/\n/g, '⏎').replace(/ /g, '␣').replace(/\t/g, '⇥');
 }
 
-/** Draws `probs` (by id, over `chars`) into `canvas`; returns the distribution's entropy in nats. */
-export function drawBars(canvas: HTMLCanvasElement, probs: Float32Array, chars: readonly string[]): number {
+/** Draws `dist` into `canvas`; returns the distribution's entropy in nats. */
+export function drawBars(canvas: HTMLCanvasElement, dist: Distribution): number {
   const ctx = canvas.getContext('2d')!;
-  const order = Array.from(probs.keys()).sort((a, b) => probs[b]! - probs[a]! || a - b);
-  const top = order.slice(0, 20);
-  const rest = order.slice(20).reduce((s, i) => s + probs[i]!, 0);
   const bars: [string, number][] = [
-    ...top.map((i): [string, number] => [showChar(chars[i] ?? '?'), probs[i]!]),
-    ['rest', rest],
+    ...dist.bars.map(({ label, p }): [string, number] => [showChar(label), p]),
+    ['rest', dist.rest],
   ];
   const { width, height } = canvas;
   ctx.clearRect(0, 0, width, height);
@@ -26,8 +23,10 @@ export function drawBars(canvas: HTMLCanvasElement, probs: Float32Array, chars: 
     ctx.fillStyle = label === 'rest' ? '#999' : '#1f6feb';
     ctx.fillRect(i * w + 2, height - 20 - h, w - 4, h);
     ctx.fillStyle = '#222';
-    ctx.fillText(label, i * w + w / 2, height - 5);
+    // A GPT-2 token can be long: the label is cut to the bar's width.
+    const fits = Math.max(4, Math.floor(w / 7));
+    ctx.fillText(label.length > fits ? `${label.slice(0, fits - 1)}…` : label, i * w + w / 2, height - 5);
     if (p >= 0.005) ctx.fillText(p.toFixed(2), i * w + w / 2, height - 24 - h);
   });
-  return entropy(probs);
+  return dist.entropy;
 }

@@ -1,6 +1,6 @@
 // The Sample tab: temperature, top-k and top-p; streaming text whose characters show the distribution they were drawn from; the live next-token bar chart.
 import type { GptClient } from '../gpt/client.js';
-import type { FromWorker, ModelInfo, SampleKnobs } from '../gpt/protocol.js';
+import type { Distribution, FromWorker, ModelInfo, SampleKnobs } from '../gpt/protocol.js';
 import { drawBars, showChar } from './bars.js';
 import { el, field, settings, toast } from './dom.js';
 import { hooks } from '../test-hooks.js';
@@ -43,9 +43,9 @@ export function sampleTab(root: HTMLElement, client: GptClient): { setModel(info
     ]),
     el('section', {}, [output, caption, canvas]),
   );
-  let chars: string[] = [];
-  /** The character whose distribution is shown, or null for the next one after the prompt. */
-  let picked: { span: HTMLElement; probs: Float32Array } | null = null;
+  let info: ModelInfo | null = null;
+  /** The token whose distribution is shown, or null for the next one after the prompt. */
+  let picked: { span: HTMLElement; dist: Distribution } | null = null;
   let asking = false;
   let again = false;
 
@@ -54,22 +54,22 @@ export function sampleTab(root: HTMLElement, client: GptClient): { setModel(info
     topK: Math.max(0, Math.round(Number(topK.value))),
     topP: Number(topP.value),
   });
-  const show = (probs: Float32Array, what: string): void => {
-    const h = drawBars(canvas, probs, chars);
+  const show = (dist: Distribution, what: string): void => {
+    const h = drawBars(canvas, dist);
     caption.dataset.entropy = String(h);
     caption.textContent = `${what} · entropy ${h.toFixed(3)} nats · temperature ${knobs().temperature}`;
   };
   /** Asks the worker for the next-token distribution after the prompt, coalescing slider moves. */
   const refresh = async (): Promise<void> => {
-    if (picked || chars.length === 0) return;
+    if (picked || !info) return;
     if (asking) {
       again = true;
       return;
     }
     asking = true;
     try {
-      const probs = await client.request<Float32Array>({ type: 'dist', prompt: prompt.value, knobs: knobs() });
-      show(probs, 'next character after the prompt');
+      const dist = await client.request<Distribution>({ type: 'dist', prompt: prompt.value, knobs: knobs() });
+      show(dist, `next ${info.tokenizer === 'gpt2' ? 'token' : 'character'} after the prompt`);
     } catch (err) {
       caption.textContent = (err as Error).message;
     } finally {
@@ -94,34 +94,42 @@ export function sampleTab(root: HTMLElement, client: GptClient): { setModel(info
   client.listen((msg: FromWorker) => {
     if (msg.type === 'eval') void refresh(); // the model being trained has changed
     if (msg.type !== 'token') return;
+    // A GPT-2 token that ends inside a multi-byte character shows nothing until a later one completes it.
     const span = el('span', {
-      text: msg.char === '\n' ? '⏎\n' : msg.char,
-      title: 'click: the distribution it was drawn from',
+      text: msg.text.replace(/\n/g, '⏎\n'),
+      title: `token ${msg.token} "${showChar(msg.label)}": click for the distribution it was drawn from`,
     });
-    const { probs } = msg;
+    const { dist } = msg;
     span.onclick = () => {
       picked?.span.classList.remove('picked');
-      picked = { span, probs };
+      picked = { span, dist };
       span.classList.add('picked');
-      show(probs, `distribution "${showChar(msg.char)}" was drawn from`);
+      show(dist, `distribution "${showChar(msg.label)}" was drawn from`);
     };
     output.append(span);
-    hooks.generated = (hooks.generated ?? '') + msg.char;
+    hooks.generated = (hooks.generated ?? '') + msg.text;
+    (hooks.generatedIds ??= []).push(msg.token);
   });
   go.onclick = async () => {
     output.replaceChildren(el('span', { class: 'prompt', text: prompt.value }));
     hooks.generated = '';
+    hooks.generatedIds = [];
     delete output.dataset.done;
     go.disabled = true;
     stop.disabled = false;
     try {
-      await client.request({
+      // The reply is what the stream decoder still held (an unfinished character: U+FFFD).
+      const tail = await client.request<string>({
         type: 'generate',
         prompt: prompt.value,
         maxNewTokens: Math.max(1, Math.round(Number(length.value))),
         knobs: knobs(),
         seed: Number(seed.value),
       });
+      if (tail) {
+        output.append(el('span', { text: tail }));
+        hooks.generated += tail;
+      }
     } catch (err) {
       toast((err as Error).message);
     } finally {
@@ -132,8 +140,9 @@ export function sampleTab(root: HTMLElement, client: GptClient): { setModel(info
   };
   stop.onclick = () => client.send({ type: 'stopGenerate' });
   return {
-    setModel(info: ModelInfo) {
-      chars = info.chars;
+    setModel(next: ModelInfo) {
+      info = next;
+      length.previousSibling!.textContent = next.tokenizer === 'gpt2' ? 'tokens' : 'characters';
       picked = null;
       void refresh();
     },
