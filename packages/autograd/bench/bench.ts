@@ -216,7 +216,7 @@ function mlpRow(): void {
   console.log(`| ${MLP_KERNELS.sgemm.label} | ${fmt(fast)} | ${fmt(naive / fast, 1)}× |`);
   console.log(`| ${MLP_KERNELS.naive.label} | ${fmt(naive)} | 1.0× |`);
   console.log(
-    `(${[...callsPerStep][0]} sgemm calls per step, counted on each kernel; median of ${MLP_ROUNDS} processes per kernel, ` +
+    `\n(${[...callsPerStep][0]} sgemm calls per step, counted on each kernel; median of ${MLP_ROUNDS} processes per kernel, ` +
       `taken in turn: ${medians.sgemm.map((m) => fmt(m)).join(', ')} and ${medians.naive.map((m) => fmt(m)).join(', ')} ms.)`,
   );
 }
