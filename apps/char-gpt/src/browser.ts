@@ -20,8 +20,8 @@ export {
   parseCheckpointMeta,
   sha256Hex,
 } from './checkpoint/format.js';
-export { encodeCheckpoint } from './checkpoint/encode.js';
-export type { CheckpointFiles } from './checkpoint/encode.js';
+export { encodeCheckpoint, runCheckpoint } from './checkpoint/encode.js';
+export type { CheckpointFiles, CheckpointParts, RunState } from './checkpoint/encode.js';
 export type { CheckpointMeta } from './checkpoint/format.js';
 export { modelTensors, loadModelTensors } from './checkpoint/model-state.js';
 export { optimizerTensors, loadOptimizerTensors } from './checkpoint/optimizer-state.js';

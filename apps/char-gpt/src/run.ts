@@ -12,9 +12,10 @@ import { splitIds } from './data.js';
 import { encodeCorpus } from './encode-corpus.js';
 import type { Splits } from './data.js';
 import { readCheckpoint, readCheckpointMeta, writeCheckpoint } from './checkpoint/checkpoint-files.js';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, RUN_FILES } from './checkpoint/format.js';
+import { runCheckpoint } from './checkpoint/encode.js';
+import { CheckpointError, RUN_FILES } from './checkpoint/format.js';
 import { loadModelTensors, modelTensors } from './checkpoint/model-state.js';
-import { loadOptimizerTensors, optimizerTensors } from './checkpoint/optimizer-state.js';
+import { loadOptimizerTensors } from './checkpoint/optimizer-state.js';
 import { loadModelDir } from './interop/model-dir.js';
 import { Gpt } from './model/gpt.js';
 import { checkMemory } from './memory.js';
@@ -205,24 +206,7 @@ async function startFromModel(
 
 /** Writes the run's checkpoint into `config.outDir`, atomically (see writeCheckpoint). */
 export function saveRun(run: Run): void {
-  const { tensors, scalars } = optimizerTensors(run.opt);
-  writeCheckpoint(run.config.outDir, {
-    meta: {
-      format: CHECKPOINT_FORMAT,
-      version: CHECKPOINT_VERSION,
-      iter: run.iter,
-      evaluated: run.evaluated,
-      bestValLoss: run.bestValLoss,
-      config: run.config,
-      modelArgs: { ...run.model.config },
-      tokenizer: run.tokenizer.toJSON(),
-      rng: run.rng.state(),
-      optimizer: scalars,
-      corpus: run.corpus,
-    },
-    model: modelTensors(run.model),
-    optimizer: tensors,
-  });
+  writeCheckpoint(run.config.outDir, runCheckpoint(run));
 }
 
 /**

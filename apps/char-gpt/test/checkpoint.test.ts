@@ -1,33 +1,19 @@
 // Checkpoints: round trip, refusal of truncated or corrupt files with one clear message, recovery from an interrupted directory swap.
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recoverDirSwap, replaceDirAtomic } from '@tinygpt/cli-kit';
 import { readCheckpoint } from '../src/checkpoint/checkpoint-files.js';
 import { CheckpointError, RUN_FILES } from '../src/checkpoint/format.js';
 import { loadModel } from '../src/checkpoint/load-model.js';
-import { train } from '../src/train.js';
-import { scratchDir, tinyRun } from './helpers.js';
+import { scratchDir, trainedCheckpoint } from './helpers.js';
 
-let saved: string;
-
-beforeAll(async () => {
-  const config = tinyRun({ maxIters: 3, evalInterval: 3 });
-  await train(config);
-  saved = config.outDir;
-});
-
-/** A copy of the saved checkpoint to damage. */
-function copy(): string {
-  const dir = join(scratchDir(), 'ckpt');
-  cpSync(saved, dir, { recursive: true });
-  return dir;
-}
+const { dir: savedDir, copy } = trainedCheckpoint(); // a copy() is a fresh copy of the saved checkpoint to damage
 
 describe('checkpoint', () => {
   it('round-trips: the loaded model has the saved weights, names as nanoGPT, lm_head stored too', async () => {
-    const { model, tokenizer, meta } = await loadModel(saved);
-    const { model: tensors } = readCheckpoint(saved);
+    const { model, tokenizer, meta } = await loadModel(savedDir());
+    const { model: tensors } = readCheckpoint(savedDir());
     expect(tensors['transformer.h.0.attn.c_attn.weight']!.shape).toEqual([48, 16]);
     expect(tensors['lm_head.weight']!.data).toEqual(tensors['transformer.wte.weight']!.data);
     expect(model.transformer.h[1]!.mlp.cFc.weight.data).toEqual(tensors['transformer.h.1.mlp.c_fc.weight']!.data);

@@ -1,10 +1,11 @@
 // Shared fixtures of the char-gpt tests: tiny configs, a tiny corpus, scratch directories.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import type { GptConfig, TrainConfig } from '../src/config.js';
 import { defaults } from '../src/config.js';
+import { train } from '../src/train.js';
 
 /** A model small enough to train in milliseconds. */
 export const tinyModel: GptConfig = {
@@ -60,4 +61,23 @@ export function tinyRun(overrides: Partial<TrainConfig> = {}): TrainConfig {
     sampleChars: 10,
     ...overrides,
   };
+}
+
+/**
+ * Trains a 3-step tiny run once, before the calling file's tests, and gives its checkpoint
+ * directory (to read, never to change) and `copy()`, a fresh copy of it to damage.
+ */
+export function trainedCheckpoint(): { dir: () => string; copy: () => string } {
+  let saved = '';
+  beforeAll(async () => {
+    const config = tinyRun({ maxIters: 3, evalInterval: 3 });
+    await train(config);
+    saved = config.outDir;
+  });
+  const copy = (): string => {
+    const dir = join(scratchDir(), 'ckpt');
+    cpSync(saved, dir, { recursive: true });
+    return dir;
+  };
+  return { dir: () => saved, copy };
 }

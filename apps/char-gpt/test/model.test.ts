@@ -71,6 +71,37 @@ describe('Gpt', () => {
     }
   });
 
+  it("keeps every block's attention weights with returnAttention, and the same logits", () => {
+    const model = new Gpt(tinyModel, { rng: new Rng(5) });
+    model.eval();
+    const T = tinyModel.blockSize;
+    const ids = randomIds(T, tinyModel.vocabSize, new Rng(6));
+    const plain = noGrad(() => model.forward(ids, [1, T]).logits.toArray());
+    expect(model.transformer.h.map((block) => block.attn.lastAttention)).toEqual([null, null]);
+    const logits = noGrad(() => model.forward(ids, [1, T], { returnAttention: true }).logits.toArray());
+    expect(logits).toEqual(plain);
+    const maps = model.transformer.h.map((block) => block.attn.lastAttention!);
+    expect(maps.map((m) => m.shape)).toEqual([
+      [1, tinyModel.nHead, T, T],
+      [1, tinyModel.nHead, T, T],
+    ]);
+    const first = maps[0]!.toArray();
+    for (let row = 0; row < tinyModel.nHead * T; row++) {
+      const t = row % T; // query position: weights on keys 0..t sum to 1, later keys get 0
+      const weights = first.slice(row * T, (row + 1) * T);
+      expect(weights.slice(0, t + 1).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(weights.slice(t + 1).every((w) => w === 0)).toBe(true);
+    }
+    const { wte, wpe } = model.transformer;
+    const block0 = model.transformer.h[0]!;
+    noGrad(() =>
+      block0.attn.forward(block0.ln1.forward(wte.forward(ids, [1, T]).add(wpe.forward(T, 0))), {
+        returnAttention: true,
+      }),
+    );
+    expect(block0.attn.lastAttention!.toArray()).toEqual(first); // block 0's maps are its attention over the embeddings
+  });
+
   it('same seed ⇒ the same weights, bit for bit', () => {
     const a = new Gpt(tinyModel, { rng: new Rng(42) }).parameters().map((p) => p.toArray());
     const b = new Gpt(tinyModel, { rng: new Rng(42) }).parameters().map((p) => p.toArray());

@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, w
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors } from '@tinygpt/autograd/safetensors';
 import { lockDir } from '@tinygpt/cli-kit';
 import { openRunDir, readCheckpoint, readCheckpointMeta, writeCheckpoint } from '../src/checkpoint/checkpoint-files.js';
@@ -18,21 +18,9 @@ import { Rng } from '@tinygpt/autograd';
 import type { CharTokenizerJson } from '@tinygpt/tokenizer';
 import { appDir, userPath } from '../src/paths.js';
 import { train } from '../src/train.js';
-import { scratchDir, textFile, tinyModel, tinyRun } from './helpers.js';
+import { scratchDir, textFile, tinyModel, tinyRun, trainedCheckpoint } from './helpers.js';
 
-let saved: string;
-
-beforeAll(async () => {
-  const config = tinyRun({ maxIters: 3, evalInterval: 3 });
-  await train(config);
-  saved = config.outDir;
-});
-
-function copy(): string {
-  const dir = join(scratchDir(), 'ckpt');
-  cpSync(saved, dir, { recursive: true });
-  return dir;
-}
+const { dir: savedDir, copy } = trainedCheckpoint(); // a copy() is a fresh copy of the saved checkpoint to damage
 
 /** Rewrites checkpoint.json of `dir` after `edit`, with a correct checksum (what a careless tool would do). */
 function editMeta(dir: string, edit: (meta: Record<string, unknown>) => void, checksum = true): void {
@@ -326,11 +314,11 @@ describe('sizes are checked before anything is allocated', () => {
 
   it('an exchange config.json with n_layer 200000 is refused at once', async () => {
     const dir = join(scratchDir(), 'exchange');
-    const { tokenizer, meta } = await loadModel(saved);
+    const { tokenizer, meta } = await loadModel(savedDir());
     writeExchangeDir(dir, {
       config: meta.modelArgs,
       tokenizer: tokenizer.toJSON() as CharTokenizerJson,
-      weights: readExchangeable(saved),
+      weights: readExchangeable(savedDir()),
     });
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
     config.n_layer = 200_000;

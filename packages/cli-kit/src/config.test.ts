@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError } from './cli-error.js';
-import { formatHelp, resolveConfig } from './config.js';
+import { resolveConfig } from './config.js';
+import { formatHelp } from './help.js';
 import type { ConfigSpec } from './config.js';
 import { inRange, isPositiveInteger } from './validators.js';
 
@@ -272,6 +273,90 @@ describe('resolveConfig: positionals and help', () => {
     expect(help).toBe(true);
     expect(config).toEqual(defaults);
     expect(resolved(['--', '--help'], { positionals: 1 })).toMatchObject({ help: false, positionals: ['--help'] });
+  });
+});
+
+describe('resolveConfig: aliases, presets, defaults from elsewhere, and parseArgs edges', () => {
+  const aliases = { depth: 'nLayer', gradientAccumulationSteps: 'nHead', loud: 'bias' };
+
+  it('reads an alias in every spelling a key has, as a flag and in a file', () => {
+    expect(resolved(['--depth=6', '--gradient_accumulation_steps', '2'], { aliases }).config).toMatchObject({
+      nLayer: 6,
+      nHead: 2,
+    });
+    expect(resolved(['--loud'], { aliases }).config.bias).toBe(true);
+    expect(resolved(['--bias', '--no-loud'], { aliases }).config.bias).toBe(false);
+    json('alias.json', { depth: 2, 'gradient-accumulation-steps': 1 });
+    expect(resolved(['--config', 'alias.json'], { aliases }).config).toMatchObject({ nLayer: 2, nHead: 1 });
+    expect(() => resolved([], { aliases: { depth: 'nLayers' } })).toThrow(
+      "alias 'depth' names no config key: 'nLayers'",
+    );
+    expect(() => resolved([], { aliases: { nlayer: 'nHead' } })).toThrow(
+      "config keys 'nLayer' and 'nHead' are both spelled 'nlayer'",
+    );
+  });
+
+  it('takes a bare --config name as a preset unless a file of that name is where the user is', () => {
+    const preset = json('preset-quick.json', { nLayer: 2 });
+    const presets = { preset: (name: string) => (name === 'quick' || name === 'local.json' ? preset : undefined) };
+    expect(resolved(['--config', 'quick'], presets)).toMatchObject({ config: { nLayer: 2 }, configFiles: [preset] });
+    const local = json('local.json', { nLayer: 8 });
+    expect(resolved(['--config', 'local.json'], presets)).toMatchObject({
+      config: { nLayer: 8 },
+      configFiles: [local],
+    });
+    expect(failure(['--config', 'slow'], presets).message).toBe(`config file not found: ${join(dir, 'slow')}`);
+  });
+
+  it('names where a default came from when it is wrong', () => {
+    const bad = { ...defaults, nLayer: 0 };
+    expect(() => resolveConfig(bad, [], { ...spec, defaultFrom: { nLayer: '$N_LAYER' } })).toThrow(
+      '$N_LAYER expects a positive integer, got 0',
+    );
+  });
+
+  it('reads the separator-free spelling, negative numbers as values and positionals, and -h', () => {
+    expect(resolved(['--nlayer=6', '--learningrate', '0.1']).config).toMatchObject({ nLayer: 6, learningRate: 0.1 });
+    expect(resolved(['--beta2', '-0.5']).config.beta2).toBe(-0.5);
+    expect(resolved(['-0.5', '-1e3'], { positionals: 2 }).positionals).toEqual(['-0.5', '-1e3']);
+    expect(resolved(['-h']).help).toBe(true);
+    expect(resolved(['a', 'b', '--help'])).toMatchObject({ help: true, positionals: ['a', 'b'] });
+  });
+
+  it('rejects the words a boolean does not know, however JavaScript objects spell them', () => {
+    for (const word of ['constructor', '__proto__', 'toString', 'yes', '']) {
+      expect(failure([`--bias=${word}`]).message).toBe(`--bias expects a boolean (true, false, 1 or 0), got '${word}'`);
+    }
+  });
+
+  it('ends every usage error with exit code 2 and one line', () => {
+    json('empty.json', ' ');
+    const bad = [
+      ['--n-layr=4'],
+      ['-n', '4'],
+      ['--n-layer'],
+      ['--n-layer', 'x'],
+      ['--no-out-dir'],
+      ['--no-bias=1'],
+      ['--bias=yes'],
+      ['--init-from=gpt2'],
+      ['--n-layer=0'],
+      ['train'],
+      ['--bias', 'false'],
+      ['--config'],
+      ['--config', 'missing.json'],
+      ['--config', 'empty.json'],
+      ['--config', '.'],
+      ['--config', 'broken.json'],
+      ['--config', 'typo.json'],
+      ['--no-config'],
+    ];
+    json('broken.json', '{"nLayer": 4,}');
+    json('typo.json', { n_layr: 4 });
+    for (const argv of bad) {
+      const err = failure(argv);
+      expect([argv, err.exitCode, err.message.includes('\n')]).toEqual([argv, 2, false]);
+    }
   });
 });
 

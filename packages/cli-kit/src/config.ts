@@ -1,4 +1,4 @@
-// nanoGPT-style configuration, typed: defaults, then --config FILE.json files, then flags (node:util parseArgs) parsed by each default's type.
+// nanoGPT-style configuration, typed: defaults, then --config FILE.json files, then flags (node:util parseArgs) read by each default's type.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +23,7 @@ export type Validator<T, C = Record<string, ConfigValue>> = (value: T, config: C
 /** Where a value came from. */
 export type ConfigSource = 'default' | 'file' | 'flag';
 
-/** What {@link resolveConfig} and {@link formatHelp} need besides the defaults. */
+/** What {@link resolveConfig} and `formatHelp` need besides the defaults. */
 export interface ConfigSpec<D extends ConfigDefaults> {
   /** One line of help for every key (a key without help does not compile). */
   readonly help: { readonly [K in keyof D]: string };
@@ -33,7 +33,7 @@ export interface ConfigSpec<D extends ConfigDefaults> {
   readonly validate?: { readonly [K in keyof D]?: Validator<Config<D>[K], Config<D>> };
   /** Where a default that is not built in came from, for error messages: `{ backend: '$TINYGPT_BACKEND' }`. */
   readonly defaultFrom?: { readonly [K in keyof D]?: string };
-  /** More names of some keys, in any spelling: nanoGPT's `{ gradient_accumulation_steps: 'gradAccum' }`. */
+  /** More camelCase names of some keys, spelled every way a key is: nanoGPT's `{ gradientAccumulationSteps: 'gradAccum' }`. */
   readonly aliases?: { readonly [name: string]: string };
   /** A named config file (`--config quick`) → its path, or undefined. A file of that name where the user is wins. */
   readonly preset?: (name: string) => string | undefined;
@@ -52,7 +52,7 @@ export interface ResolvedConfig<D extends ConfigDefaults> {
   readonly config: Config<D>;
   /** Arguments that were not flags, in order (everything after `--` included). */
   readonly positionals: string[];
-  /** `--help` or `-h` was given: print {@link formatHelp} and stop. Nothing else was checked. */
+  /** `--help` or `-h` was given: print `formatHelp` and stop. Nothing else was checked. */
   readonly help: boolean;
   /** Where each key's value came from. */
   readonly sources: { [K in keyof D]: ConfigSource };
@@ -62,17 +62,13 @@ export interface ResolvedConfig<D extends ConfigDefaults> {
 
 /**
  * Resolves a command's configuration as nanoGPT's `configurator.py` does, with types: `defaults`,
- * then each `--config FILE.json` (keys in camelCase, kebab-case or snake_case), then the flags,
- * wherever they stand. A flag is parsed by its default's type and may be spelled `--n-layer 4`,
- * `--n-layer=4`, `--nLayer=4` or nanoGPT's `--n_layer=4`; booleans `--bias`, `--no-bias`,
- * `--bias=true|false|1|0|True|False`. Any mistake throws one {@link CliError} with exit code 2,
- * naming the flag or file key and what was expected (an unknown key: the valid ones and the
- * closest). `--help` short-circuits every check.
- *
+ * then each `--config FILE.json` (keys in any spelling), then the flags, wherever they stand. A flag
+ * is read by its default's type and may be spelled `--n-layer 4`, `--n-layer=4`, `--nLayer=4` or
+ * nanoGPT's `--n_layer=4`; booleans `--bias`, `--no-bias`, `--bias=true|false|1|0|True|False`. Any
+ * mistake throws one {@link CliError} with exit code 2 naming the flag or file key and what was
+ * expected (an unknown key: the valid ones and the closest). `--help` short-circuits every check.
  * @example
- * const defaults = { nLayer: 4, initFrom: 'scratch', bias: false };
- * resolveConfig(defaults, ['--n_layer=6', '--bias', '--init-from', 'resume'], { help }).config;
- * // { nLayer: 6, initFrom: 'resume', bias: true }
+ * resolveConfig({ nLayer: 4, bias: false }, ['--n_layer=6', '--bias'], { help }).config; // { nLayer: 6, bias: true }
  */
 export function resolveConfig<D extends ConfigDefaults>(
   defaults: D,
@@ -81,157 +77,103 @@ export function resolveConfig<D extends ConfigDefaults>(
 ): ResolvedConfig<D> {
   const keys = Object.keys(defaults) as (keyof D & string)[];
   const names = nameTable(keys, spec.aliases ?? {});
-  const options = Object.fromEntries(
-    [...names].map(([name, key]) => [name, { type: typeof defaults[key] === 'boolean' ? 'boolean' : 'string' }]),
-  ) as Record<string, { type: 'boolean' | 'string' }>;
-  Object.assign(options, { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
-  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
-  const end = tokens.findIndex((t) => t.kind === 'option-terminator');
-  const config = { ...defaults } as Record<string, ConfigValue>;
-  const sources = Object.fromEntries(keys.map((key) => [key, 'default'])) as { [K in keyof D]: ConfigSource };
-  const origin = new Map<string, string>(Object.entries(spec.defaultFrom ?? {}) as [string, string][]);
-  const positionals: string[] = [];
-  const files: [typed: string, path: string][] = [];
-  const help = tokens.some((t, i) => t.kind === 'option' && t.name === 'help' && (end === -1 || i < end));
-  const result = () => ({
-    config: config as Config<D>,
-    positionals,
-    help,
-    sources,
-    configFiles: files.map((f) => f[1]),
-  });
-  const set = (key: string, value: ConfigValue, source: ConfigSource, where: string) => {
-    [config[key], sources[key as keyof D]] = [value, source];
-    origin.set(key, where);
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    config: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   };
-  const flags: [string, ConfigValue, string][] = [];
+  for (const [name, key] of names) options[name] = { type: typeof defaults[key] === 'boolean' ? 'boolean' : 'string' };
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  const help = tokens.some((t) => t.kind === 'option' && t.name === 'help'); // after `--` every token is positional
+  const [positionals, configFiles]: string[][] = [[], []];
+  const [fromFiles, fromFlags]: [key: string, value: ConfigValue, source: ConfigSource, where: string][][] = [[], []];
   for (const [i, t] of tokens.entries()) {
-    const raw = argv[t.index] ?? '';
-    if (t.kind === 'positional' || (t.kind === 'option' && !raw.startsWith('--') && isNumber(raw))) {
-      if (t.kind === 'option' && tokens[i - 1]?.index === t.index) continue; // '-0.5' was split into '-0', '-.', '-5'
-      const before = tokens[i - 1];
-      const boolean =
-        before?.kind === 'option' && before.value === undefined && options[before.name]?.type === 'boolean';
-      positionals.push(raw);
-      if (!help && positionals.length > (spec.positionals ?? 0))
-        throw unexpected(raw, spec.positionals ?? 0, boolean ? before.rawName : undefined);
-      continue;
+    const [raw, before] = [argv[t.index]!, tokens[i - 1]];
+    if (t.kind === 'option-terminator' || t.index === before?.index) continue; // `-0.5` gives a token per character
+    if (t.kind === 'positional' || (!raw.startsWith('--') && isNumber(raw))) {
+      const max = spec.positionals ?? 0;
+      if (positionals.push(raw) <= max || help) continue;
+      const boolean = before?.kind === 'option' && !before.value && options[before.name]?.type === 'boolean';
+      const hint = boolean
+        ? `a boolean flag takes its value after '=': ${before.rawName}=${raw}`
+        : `this command takes ${max ? `at most ${max}` : 'only --flags'}`;
+      throw usageError(`unexpected argument '${raw}' (${hint})`);
     }
-    if (t.kind !== 'option' || help) continue;
+    if (help) continue;
     const { name, rawName: flag, value, inlineValue } = t;
+    const negated = !names.has(name) && /^no[-_]/.test(name);
+    const key = names.get(negated ? name.slice(3) : name);
+    if (key === undefined && name !== 'config') throw unknownKey(`unknown option ${flag}`, name, keys, 'flag');
+    const wanted = key === undefined ? 'a path to a JSON file' : article(defaults[key]!);
+    if (negated && typeof defaults[key!] !== 'boolean') {
+      throw usageError(`${flag}: only boolean options have a --no- form, and --${kebab(key!)} takes ${wanted}`);
+    }
+    if (negated && inlineValue) throw usageError(`${flag} takes no value; write --${name.slice(3)}=${value} instead`);
     if (value === undefined ? options[name]?.type === 'string' : !inlineValue && /^--./.test(value)) {
-      throw usageError(
-        `${flag} needs a value (${name === 'config' ? 'a path to a JSON file' : article(defaults[names.get(name)!]!)})`,
-      );
+      throw usageError(`${flag} needs a value (${wanted})`);
     }
-    if (name === 'config') files.push([value!, configPath(value!, spec.cwd, spec.preset)]);
-    else if (names.has(name))
-      flags.push([names.get(name)!, parseValue(value, defaults[names.get(name)!]!, flag), flag]);
+    if (key !== undefined) fromFlags.push([key, !negated && parseValue(value, defaults[key]!, flag), 'flag', flag]);
     else {
-      const positive = /^no[-_]/.test(name) ? names.get(name.slice(3)) : undefined;
-      if (positive === undefined) throw unknownKey(`unknown option ${flag}`, name, keys, 'flag');
-      if (typeof defaults[positive] !== 'boolean') {
-        throw usageError(
-          `${flag}: only boolean options have a --no- form, and --${kebab(positive)} takes ${article(defaults[positive]!)}`,
-        );
+      const path = resolve(spec.cwd ?? process.cwd(), value!); // a file of that name where the user is wins over a preset
+      configFiles.push(existsSync(path) ? path : (spec.preset?.(value!) ?? path));
+      const content = readJsonFile(configFiles.at(-1)!, 'config file', USAGE_EXIT_CODE);
+      if (content === null || typeof content !== 'object' || Array.isArray(content)) {
+        throw usageError(`config file ${value} must hold a JSON object of settings, e.g. {"nLayer": 4}`);
       }
-      if (inlineValue) throw usageError(`${flag} takes no value; write --${name.slice(3)}=${value} instead`);
-      flags.push([positive, false, flag]);
+      for (const [setting, v] of Object.entries(content)) {
+        const k = names.get(normalize(setting));
+        if (k === undefined) throw unknownKey(`${value}: unknown setting "${setting}"`, setting, keys, 'file');
+        if (typeof v !== typeof defaults[k] || (typeof v === 'number' && !Number.isFinite(v))) {
+          throw usageError(`${value}: "${setting}" expects ${article(defaults[k]!)}, got ${JSON.stringify(v)}`);
+        }
+        fromFiles.push([k, v as ConfigValue, 'file', `${value}: "${setting}"`]);
+      }
     }
   }
-  if (help) return result();
-
-  for (const [shown, file] of files) {
-    const content = readJsonFile(file, 'config file');
-    if (content === null || typeof content !== 'object' || Array.isArray(content)) {
-      throw usageError(`config file ${shown} must hold a JSON object of settings, e.g. {"nLayer": 4}`);
-    }
-    for (const [name, value] of Object.entries(content as Record<string, unknown>)) {
-      const key = names.get(name) ?? names.get(normalize(name));
-      if (key === undefined) throw unknownKey(`${shown}: unknown setting "${name}"`, name, keys, 'file');
-      if (typeof value !== typeof defaults[key] || (typeof value === 'number' && !Number.isFinite(value))) {
-        throw usageError(`${shown}: "${name}" expects ${article(defaults[key]!)}, got ${JSON.stringify(value)}`);
-      }
-      set(key, value as ConfigValue, 'file', `${shown}: "${name}"`);
-    }
-  }
-  for (const [key, value, flag] of flags) set(key, value, 'flag', flag);
-
-  for (const key of keys) {
-    const value = config[key]!;
-    const where = origin.get(key) ?? `the default of ${key}`;
-    const allowed = spec.choices?.[key] as readonly ConfigValue[] | undefined;
-    if (allowed && !allowed.includes(value)) {
-      throw usageError(`${where} must be one of ${allowed.join(', ')}; got ${show(value)}`);
-    }
+  const set = new Map([...fromFiles, ...fromFlags].map((setting) => [setting[0], setting])); // the last one wins
+  const config: Record<string, ConfigValue> = { ...defaults, ...Object.fromEntries([...set.values()]) };
+  const sources = Object.fromEntries(
+    keys.map((k) => [k, set.get(k)?.[2] ?? 'default']),
+  ) as ResolvedConfig<D>['sources'];
+  for (const key of help ? [] : keys) {
+    const [value, where] = [config[key]!, set.get(key)?.[3] ?? spec.defaultFrom?.[key] ?? `the default of ${key}`];
+    const allowed = (spec.choices?.[key] ?? [value]) as readonly ConfigValue[];
+    if (!allowed.includes(value)) throw usageError(`${where} must be one of ${allowed.join(', ')}; got ${show(value)}`);
     const expected = (spec.validate?.[key] as Validator<ConfigValue> | undefined)?.(value, config);
     if (expected !== undefined) throw usageError(`${where} expects ${expected}, got ${show(value)}`);
   }
-  return result();
+  return { config: config as Config<D>, positionals, help, sources, configFiles };
 }
 
-/** `--config NAME`: a file NAME where the user is wins over the preset of that name. */
-function configPath(value: string, cwd = process.cwd(), preset?: (name: string) => string | undefined): string {
-  const path = resolve(cwd, value);
-  return existsSync(path) ? path : (preset?.(value) ?? path);
-}
-
-/** Every accepted spelling of every key (`nLayer`, `n-layer`, `n_layer`) and alias → the key. */
+/** Every accepted spelling of every key and alias (`nLayer`, `n-layer`, `n_layer`, `nlayer`) → the key. */
 function nameTable(keys: readonly string[], aliases: Readonly<Record<string, string>>): Map<string, string> {
   const names = new Map<string, string>();
-  const entries = keys.map((key) => [key, key]).concat(Object.entries(aliases).map(([a, key]) => [camel(a), key]));
-  for (const [name, key] of entries as [string, string][]) {
+  for (const [name, key] of [...keys.map((k) => [k, k]), ...Object.entries(aliases)] as [string, string][]) {
+    const other = names.get(normalize(name)) ?? key;
     if (!keys.includes(key)) throw new TypeError(`alias '${name}' names no config key: '${key}'`);
-    if (!/^[a-z][a-zA-Z0-9]*$/.test(name))
-      throw new TypeError(`config key '${name}' must be camelCase (letters and digits)`);
-    for (const spelling of [name, kebab(name), kebab(name).replaceAll('-', '_')]) {
-      const clash = names.has(spelling) ? spelling : normalize(spelling);
-      const other = names.get(clash);
-      if (other !== undefined && other !== key)
-        throw new TypeError(`config keys '${other}' and '${key}' are both spelled '${clash}'`);
-      names.set(spelling, key);
-    }
-    names.set(normalize(name), key); // `--nlayer`, and `N_Layer` in a file
+    if (!/^[a-z][a-zA-Z0-9]*$/.test(name)) throw new TypeError(`config key '${name}' must be camelCase`);
+    if (other !== key) throw new TypeError(`config keys '${other}' and '${key}' are both spelled '${normalize(name)}'`);
+    for (const s of [name, kebab(name), kebab(name).replaceAll('-', '_'), normalize(name)]) names.set(s, key);
   }
   return names;
 }
 
 /** `nLayer` → `n-layer`, `lrDecayIters` → `lr-decay-iters`, `beta2` → `beta2`. */
-export function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
+export const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-const camel = (name: string) => name.replace(/[-_]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const normalize = (name: string) => name.replace(/[-_]/g, '').toLowerCase();
 /** Decimal numbers as people type them: `4`, `-1`, `.5`, `6e-4`. Not hex, not `NaN`, not `Infinity`, not empty. */
-const isNumber = (text: string) =>
-  /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) && Number.isFinite(Number(text));
+const isNumber = (s: string) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) && Number.isFinite(Number(s));
 const article = (value: ConfigValue) => (typeof value === 'number' ? 'a number' : `a ${typeof value}`);
 const show = (value: ConfigValue) => (typeof value === 'string' ? `'${value}'` : String(value));
-const booleans = new Map([
-  ['true', true],
-  ['1', true],
-  ['false', false],
-  ['0', false],
-]);
 const usageError = (message: string) => new CliError(message, { exitCode: USAGE_EXIT_CODE });
 
 function parseValue(text: string | undefined, like: ConfigValue, flag: string): ConfigValue {
   if (typeof like === 'string') return text!;
-  if (typeof like === 'number') {
-    if (!isNumber(text!)) throw usageError(`${flag} expects a number, got '${text}'`);
-    return Number(text);
-  }
-  const bool = text === undefined ? true : booleans.get(text.toLowerCase());
+  if (typeof like === 'number' && isNumber(text!)) return Number(text);
+  if (typeof like === 'number') throw usageError(`${flag} expects a number, got '${text}'`);
+  const bool = text === undefined || /^(true|1)$/i.test(text) ? true : /^(false|0)$/i.test(text) ? false : undefined;
   if (bool === undefined) throw usageError(`${flag} expects a boolean (true, false, 1 or 0), got '${text}'`);
   return bool;
-}
-
-function unexpected(extra: string, max: number, booleanFlag: string | undefined): CliError {
-  const hint = booleanFlag
-    ? ` (a boolean flag takes its value after '=': ${booleanFlag}=${extra})`
-    : ` (this command takes ${max === 0 ? 'only --flags' : `at most ${max}`})`;
-  return usageError(`unexpected argument '${extra}'${hint}`);
 }
 
 function unknownKey(what: string, typed: string, keys: readonly string[], kind: 'flag' | 'file'): CliError {
@@ -240,32 +182,4 @@ function unknownKey(what: string, typed: string, keys: readonly string[], kind: 
   const hint = closeKey === undefined ? '' : ` (did you mean ${kind === 'flag' ? `--${close}` : closeKey}?)`;
   const valid = keys.map((key) => (kind === 'flag' ? `--${kebab(key)}` : key)).join(', ');
   return usageError(`${what}${hint}; valid ${kind === 'flag' ? 'options' : 'settings'}: ${valid}`);
-}
-
-/**
- * The text of `--help`: the usage line, then every key as its flag, type, default and help (and
- * choices), in columns, then `--config` and `--help` themselves.
- * @example
- * console.log(formatHelp(defaults, { help, usage: 'pnpm pretrain [options]' }));
- * // Usage: pnpm pretrain [options]  …  --n-layer <number>   4   transformer blocks
- */
-export function formatHelp<D extends ConfigDefaults>(defaults: D, spec: ConfigSpec<D>): string {
-  const rows = (Object.keys(defaults) as (keyof D & string)[]).map((key) => {
-    const [value, choices] = [defaults[key]!, spec.choices?.[key]];
-    const flag =
-      typeof value === 'boolean' ? `--${kebab(key)}, --no-${kebab(key)}` : `--${kebab(key)} <${typeof value}>`;
-    return [
-      flag,
-      typeof value === 'string' ? JSON.stringify(value) : String(value),
-      `${spec.help[key]}${choices ? ` (${choices.join(' | ')})` : ''}`,
-    ];
-  });
-  rows.push(
-    ['--config <FILE.json>', '', 'read settings from a JSON file; flags override it'],
-    ['--help, -h', '', 'show this help'],
-  );
-  const [w0, w1] = [0, 1].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
-  const lines = [`Usage: ${spec.usage ?? '[options]'}`, ...(spec.description ? ['', spec.description] : [])];
-  lines.push('', 'Options (also --snake_case; a --config FILE.json may set them, flags win):');
-  return [...lines, ...rows.map(([f, v, h]) => `  ${f!.padEnd(w0!)}  ${v!.padEnd(w1!)}  ${h}`.trimEnd())].join('\n');
 }

@@ -88,29 +88,31 @@ async function syncDirectory(dir: string): Promise<void> {
 
 /**
  * Reads and parses a JSON file, failing with one {@link CliError} sentence that uses `what` to say
- * which file it is when the file is missing, a directory, empty, or not valid JSON.
+ * which file it is when the file is missing, a directory, empty, or not valid JSON; the error's
+ * exit code is `exitCode` (a file the user named on the command line: 2, a usage error).
  *
  * @returns the parsed value, `unknown` until the caller checks its shape
  * @example
  * const settings = readJsonFile('config/small.json', 'config file');
  * // missing → "config file not found: config/small.json"
  */
-export function readJsonFile(path: string, what = 'JSON file'): unknown {
+export function readJsonFile(path: string, what = 'JSON file', exitCode = 1): unknown {
   let text: string;
   try {
-    if (statSync(path).isDirectory()) throw new CliError(`${what} ${path} is a directory, not a JSON file`);
+    if (statSync(path).isDirectory())
+      throw new CliError(`${what} ${path} is a directory, not a JSON file`, { exitCode });
     text = readFileSync(path, 'utf8').replace(/^\uFEFF/, ''); // a byte-order mark is not JSON
   } catch (err) {
     if (err instanceof CliError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliError(`${what} not found: ${path}`, { cause: err });
-    throw new CliError(`cannot read ${what} ${path}: ${describeFsError(err)}`, { cause: err });
+    if (code === 'ENOENT') throw new CliError(`${what} not found: ${path}`, { cause: err, exitCode });
+    throw new CliError(`cannot read ${what} ${path}: ${describeFsError(err)}`, { cause: err, exitCode });
   }
-  if (text.trim() === '') throw new CliError(`${what} ${path} is empty`);
+  if (text.trim() === '') throw new CliError(`${what} ${path} is empty`, { exitCode });
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new CliError(`${what} ${path} is not valid JSON (${(err as Error).message})`, { cause: err });
+    throw new CliError(`${what} ${path} is not valid JSON (${(err as Error).message})`, { cause: err, exitCode });
   }
 }
 

@@ -1,5 +1,6 @@
 // Public surface of @tinygpt/cli-kit: what the char-gpt and mnist-mlp command lines share.
-export { resolveConfig, formatHelp, kebab } from './config.js';
+export { resolveConfig, kebab } from './config.js';
+export { formatHelp } from './help.js';
 export type {
   Config,
   ConfigDefaults,

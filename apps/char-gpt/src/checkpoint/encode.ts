@@ -1,8 +1,54 @@
 // The bytes of a checkpoint directory, browser-safe: what `pnpm pretrain` writes and the playground downloads are one encoding.
 import { encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
+import type { TrainConfig } from '../config.js';
+import type { Gpt } from '../model/gpt.js';
+import type { ConfiguredOptimizer } from '../optimizer.js';
+import type { RunRng } from '../run-rng.js';
 import type { CheckpointContents } from './checkpoint-files.js';
-import { CheckpointError, serializeMeta, sha256Hex } from './format.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, serializeMeta, sha256Hex } from './format.js';
 import type { CheckpointMeta } from './format.js';
+import { modelTensors } from './model-state.js';
+import { optimizerTensors } from './optimizer-state.js';
+
+/** What a checkpoint is made of, before the weight files' sizes and hashes are known. */
+export type CheckpointParts = Omit<CheckpointContents, 'meta'> & { meta: Omit<CheckpointMeta, 'files'> };
+
+/** The parts of a training run its checkpoint keeps: char-gpt's `Run`, the playground's run. */
+export interface RunState {
+  config: TrainConfig;
+  model: Gpt;
+  opt: ConfiguredOptimizer;
+  rng: RunRng;
+  tokenizer: { toJSON(): unknown };
+  corpus: CheckpointMeta['corpus'];
+  iter: number;
+  evaluated: boolean;
+  bestValLoss: number | null;
+}
+
+/**
+ * The checkpoint of `run`: checkpoint.json's fields, the weights and AdamW's moments, as
+ * `pnpm pretrain` writes them and the playground downloads them (one definition for both).
+ * @example
+ * const files = encodeCheckpoint(runCheckpoint(run), 'runs/quick');
+ */
+export function runCheckpoint(run: RunState): CheckpointParts {
+  const { tensors, scalars } = optimizerTensors(run.opt);
+  const meta: CheckpointParts['meta'] = {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    iter: run.iter,
+    evaluated: run.evaluated,
+    bestValLoss: run.bestValLoss,
+    config: run.config,
+    modelArgs: { ...run.model.config },
+    tokenizer: run.tokenizer.toJSON(),
+    rng: run.rng.state(),
+    optimizer: scalars,
+    corpus: run.corpus,
+  };
+  return { meta, model: modelTensors(run.model), optimizer: tensors };
+}
 
 /** The three files of a checkpoint directory, by name. */
 export type CheckpointFiles = Record<'checkpoint.json' | 'model.safetensors' | 'optimizer.safetensors', Uint8Array>;
@@ -15,10 +61,7 @@ export type CheckpointFiles = Record<'checkpoint.json' | 'model.safetensors' | '
  * @example
  * const files = encodeCheckpoint({ meta, model: modelTensors(model), optimizer: tensors }, 'runs/quick');
  */
-export function encodeCheckpoint(
-  contents: Omit<CheckpointContents, 'meta'> & { meta: Omit<CheckpointMeta, 'files'> },
-  where: string,
-): CheckpointFiles {
+export function encodeCheckpoint(contents: CheckpointParts, where: string): CheckpointFiles {
   for (const [file, tensors] of [
     ['model.safetensors', contents.model],
     ['optimizer.safetensors', contents.optimizer],

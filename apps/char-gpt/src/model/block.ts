@@ -31,9 +31,12 @@ export class Block extends Module {
     this.mlp = new FeedForward(config, { rng: opts.rng, gelu: config.gelu ?? 'none' });
   }
 
-  /** (B, T, C) → (B, T, C); with `cache`, x holds only the new positions (see KvCache). */
-  forward(x: Tensor, cache?: KvCache): Tensor {
-    x = x.add(this.attn.forward(this.ln1.forward(x), cache ? { cache } : {})); // (B, T, C)
+  /**
+   * (B, T, C) → (B, T, C); with `cache`, x holds only the new positions (see KvCache). With
+   * `returnAttention`, the attention weights (B, nHead, T, T) are kept in `attn.lastAttention`.
+   */
+  forward(x: Tensor, opts: { cache?: KvCache; returnAttention?: boolean } = {}): Tensor {
+    x = x.add(this.attn.forward(this.ln1.forward(x), opts)); // (B, T, C)
     return x.add(this.mlp.forward(this.ln2.forward(x))); // (B, T, C)
   }
 }

@@ -64,13 +64,14 @@ export class Gpt extends Module {
    * Logits for every position of a (B, T) batch of ids (row-major), and the loss when `targets`
    * (B·T ids, -1 = ignore) are given. With `caches` (one KvCache per block), `ids` are only the
    * new positions and continue the cached ones; with `lastOnly`, only the last position is scored
-   * (generation needs nothing else).
+   * (generation needs nothing else); with `returnAttention`, each block keeps its attention weights
+   * (B, nHead, T, T) in `transformer.h[i].attn.lastAttention` (the playground draws them).
    * @throws RangeError when the positions would pass blockSize.
    */
   forward(
     ids: Int32Array,
     shape: readonly [B: number, T: number],
-    opts: { targets?: Int32Array; caches?: readonly KvCache[]; lastOnly?: boolean } = {},
+    opts: { targets?: Int32Array; caches?: readonly KvCache[]; lastOnly?: boolean; returnAttention?: boolean } = {},
   ): GptOutput {
     const [B, T] = shape;
     const { caches, targets } = opts;
@@ -83,7 +84,7 @@ export class Gpt extends Module {
     const posEmb = transformer.wpe.forward(T, offset); // (T, C), broadcast over B
     let x = transformer.drop.forward(tokEmb.add(posEmb)); // (B, T, C)
     transformer.h.forEach((block, i) => {
-      x = block.forward(x, caches?.[i]); // (B, T, C)
+      x = block.forward(x, { cache: caches?.[i], returnAttention: opts.returnAttention }); // (B, T, C)
     });
     x = transformer.lnF.forward(x); // (B, T, C)
     if (opts.lastOnly) x = x.slice(1, T - 1, T); // (B, 1, C)

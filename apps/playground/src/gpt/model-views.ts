@@ -53,24 +53,14 @@ export function filteredProbs(logits: Float32Array, knobs: SampleKnobs): Float32
 
 /**
  * Every block's attention weights for `ids` (one sequence of T ≤ blockSize), each (nHead, T, T)
- * row-major: row t is how position t spreads its attention over positions 0..t. This is Gpt.forward
- * with each block's attention asked for its maps (Block.forward does not pass that option on).
+ * row-major: row t is how position t spreads its attention over positions 0..t.
  */
 export function attentionMaps(model: Gpt, ids: Int32Array): Float32Array[] {
-  const T = ids.length;
-  const { transformer } = model;
   const wasTraining = model.training;
   model.eval();
   try {
-    return noGrad(() => {
-      let x = transformer.wte.forward(ids, [1, T]).add(transformer.wpe.forward(T, 0)); // (1, T, C)
-      return transformer.h.map((block) => {
-        x = x.add(block.attn.forward(block.ln1.forward(x), { returnAttention: true })); // (1, T, C)
-        const maps = block.attn.lastAttention!.data.slice(); // (1, nHead, T, T)
-        x = x.add(block.mlp.forward(block.ln2.forward(x))); // (1, T, C)
-        return maps;
-      });
-    });
+    noGrad(() => model.forward(ids, [1, ids.length], { lastOnly: true, returnAttention: true }));
+    return model.transformer.h.map((block) => block.attn.lastAttention!.data.slice()); // each (1, nHead, T, T)
   } finally {
     model.train(wasTraining);
   }

@@ -7,8 +7,7 @@ import {
   fromNanoGptState,
   loadModelTensors,
   loadOptimizerTensors,
-  modelTensors,
-  optimizerTensors,
+  runCheckpoint,
   splitIds,
 } from '@tinygpt/char-gpt/browser';
 import type { ConfiguredOptimizer, GptConfig, Splits, TrainConfig } from '@tinygpt/char-gpt/browser';
@@ -62,24 +61,8 @@ export function newRun(config: TrainConfig, text: string, corpusName: string): P
 
 /** The run's checkpoint files (what `pnpm pretrain` writes into its out dir). */
 export function saveRun(run: PlayRun): DirFiles {
-  const { tensors, scalars } = optimizerTensors(run.opt);
-  return checkpointFiles(
-    {
-      format: 'tinygpt-char-gpt',
-      version: 1,
-      iter: run.iter,
-      evaluated: run.evaluated,
-      bestValLoss: run.bestValLoss,
-      config: run.config,
-      modelArgs: { ...run.model.config },
-      tokenizer: run.tokenizer.toJSON(),
-      rng: run.rng.state(),
-      optimizer: scalars,
-      corpus: run.corpus,
-    },
-    modelTensors(run.model),
-    tensors,
-  );
+  const { meta, model, optimizer } = runCheckpoint(run);
+  return checkpointFiles(meta, model, optimizer);
 }
 
 /**
