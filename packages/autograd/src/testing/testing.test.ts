@@ -12,7 +12,7 @@ import type { Tensor } from '../tensor.js';
 function badSquare(x: Tensor): Tensor {
   const out = empty(x.shape);
   x.data.forEach((v, i) => (out.data[i] = v * v));
-  return record(out, 'pow', [x], (g) => g.forEach((gi, i) => (gradOf(x)[i] += gi * x.data[i]!)));
+  return record(out, 'pow', [x], (g) => g.forEach((gi, i) => (gradOf(x)[i]! += gi * x.data[i]!)));
 }
 
 describe('assertClose', () => {
