@@ -1,4 +1,5 @@
-// Tests that writeFileAtomic and replaceDirAtomic replace files whole or not at all, the one-writer lock, consistent reads, and readJsonFile's messages.
+// Tests that writeFileAtomic and replaceDirAtomic replace files whole or not at all, the one-writer lock, consistent
+// reads, and readJsonFile's messages.
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
