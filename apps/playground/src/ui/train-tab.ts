@@ -96,7 +96,8 @@ export function trainTab(root: HTMLElement, client: GptClient, onModel: (info: M
     status.dataset.iter = String(iter);
     const last = history.steps.at(-1);
     status.textContent = info
-      ? `${state} · iteration ${iter} / ${info.maxIters} · ${info.params.toLocaleString()} parameters · vocabulary ${info.vocabSize} · ${info.source}` +
+      ? `${state} · iteration ${iter} / ${info.maxIters} · ${info.params.toLocaleString()} parameters · ` +
+        `vocabulary ${info.vocabSize} · ${info.source}` +
         (last ? ` · loss ${last[1].toFixed(4)}` : '')
       : 'no run yet';
   };
