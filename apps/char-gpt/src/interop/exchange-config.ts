@@ -1,4 +1,5 @@
-// The config.json of a nanoGPT exchange directory: nanoGPT's `model_args` plus the character vocabulary of its `meta.pkl`, checked field by field.
+// The config.json of a nanoGPT exchange directory: nanoGPT's `model_args` plus the character vocabulary of its
+// `meta.pkl`, checked field by field.
 import { CharTokenizer, TokenizerError } from '@tinygpt/tokenizer';
 import type { CharTokenizerJson } from '@tinygpt/tokenizer';
 import type { GptConfig } from '../config.js';

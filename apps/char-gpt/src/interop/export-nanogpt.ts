@@ -37,7 +37,8 @@ export async function exportNanoGpt(checkpointDir: string, outDir: string): Prom
   const json = tokenizer.toJSON();
   if (json.type !== 'char') {
     throw new CheckpointError(
-      `${checkpointDir} uses GPT-2's tokenizer; an exchange directory holds a character vocabulary, so export a character model (pnpm pretrain --tokenizer char)`,
+      `${checkpointDir} uses GPT-2's tokenizer; an exchange directory holds a character vocabulary, so export a ` +
+        `character model (pnpm pretrain --tokenizer char)`,
     );
   }
   writeExchangeDir(outDir, { config: { ...model.config }, tokenizer: json, weights });

@@ -75,7 +75,8 @@ export async function exportRun(
   }
   if (ids.length !== meta.corpus.characters) {
     throw new CheckpointError(
-      `${config.data} has ${ids.length} characters but the run trained on ${meta.corpus.characters}; the corpus changed, so its split would not be the run's`,
+      `${config.data} has ${ids.length} characters but the run trained on ${meta.corpus.characters}; the corpus ` +
+        `changed, so its split would not be the run's`,
     );
   }
   if (tokenizer.vocabSize > 65536)
