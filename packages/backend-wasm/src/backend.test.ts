@@ -173,13 +173,13 @@ describe('elementwise kernels match the CPU backend', () => {
     [[2, 1, 3, 1, 2, 1], [2, 2, 3, 2, 2, 3], [1], [2, 2, 3, 2, 2, 3]],
   ])('where broadcasts %j, %j, %j to %j', (cShape, aShape, bShape, outShape) => {
     const rng = new Rng(`where-${cShape}`);
-    const [c, wc] = pair(size(cShape!), () => (rng.random() < 0.5 ? 0 : rng.random() < 0.5 ? 1 : -0.5));
-    const [a, wa] = pair(size(aShape!), normal(rng));
-    const [b, wb] = pair(size(bShape!), normal(rng));
-    const out = new Float32Array(size(outShape!)),
+    const [c, wc] = pair(size(cShape), () => (rng.random() < 0.5 ? 0 : rng.random() < 0.5 ? 1 : -0.5));
+    const [a, wa] = pair(size(aShape), normal(rng));
+    const [b, wb] = pair(size(bShape), normal(rng));
+    const out = new Float32Array(size(outShape)),
       wout = wasm.alloc(out.length);
-    cpuBackend.where(c, cShape!, a, aShape!, b, bShape!, out, outShape!);
-    wasm.where(wc, cShape!, wa, aShape!, wb, bShape!, wout, outShape!);
+    cpuBackend.where(c, cShape, a, aShape, b, bShape, out, outShape);
+    wasm.where(wc, cShape, wa, aShape, wb, bShape, wout, outShape);
     assertClose(wout, out, { atol: 0, rtol: 0 });
   });
 
