@@ -156,7 +156,7 @@ describe('one writer per run directory', () => {
 
   it("a crashed writer's lock does not stay stuck", () => {
     const dir = join(scratchDir(), 'run');
-    const dead = spawnSync(process.execPath, ['-e', '']).pid!; // has exited
+    const dead = spawnSync(process.execPath, ['-e', '']).pid; // has exited
     writeFileSync(`${dir}.lock`, JSON.stringify({ pid: dead, host: hostname(), started: 'then' }));
     const release = lockDir(dir);
     expect(JSON.parse(readFileSync(`${dir}.lock`, 'utf8')).pid).toBe(process.pid);

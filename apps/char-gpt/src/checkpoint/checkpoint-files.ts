@@ -149,5 +149,5 @@ function readCheckpointAt(dir: string, at: string, opts: { optimizer?: boolean }
     if (bad) throw new CheckpointError(`${path} holds ${bad.value} in "${bad.name}"; refusing non-finite weights`);
     return tensors;
   });
-  return { meta, model: model!, optimizer: optimizer! };
+  return { meta, model: model!, optimizer: optimizer };
 }

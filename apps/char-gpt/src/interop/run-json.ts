@@ -85,7 +85,7 @@ export function fromNanoGptConfig(config: Partial<Record<NanoGptKey, number | bo
     const value = config[theirs];
     if (value !== undefined) out[ours] = value;
   }
-  return out as Partial<TrainConfig>;
+  return out;
 }
 
 /**

@@ -29,7 +29,7 @@ export function trainTab(root: HTMLElement, client: GptClient, onModel: (info: M
         knobInputs.set(key, input);
         knobBox.append(field(key, input));
       }
-      input.value = String(settings.number(key, config[key] as number));
+      input.value = String(settings.number(key, config[key]));
     }
   };
   preset.onchange = () => {
