@@ -1,5 +1,6 @@
 // Matrix–vector products on Float32Array (the M = 1 and N = 1 cases of sgemm): dot products four rows at a
-// time, or row-by-row axpy into a float64 chunk of sums, without packing.
+// time, or row-by-row axpy into a float64 chunk of sums, without packing. Callers (sgemm) check the spans, so
+// the typed-array reads carry a `!`.
 
 /** Column sums of a matrix–vector product, accumulated in float64, one chunk of columns at a time. */
 const GEMV_CHUNK = 512;

@@ -17,6 +17,9 @@
 //
 // A product with M = 1 or N = 1 is a matrix–vector product and takes a path without packing (a packed 4×4
 // tile would be three-quarters padding); that path lives in gemv.ts.
+//
+// Every index stays inside its array because `sgemm` checks each operand's span on entry, so the typed-array
+// reads below carry a `!` (a type assertion only: the emitted JavaScript has no check per element).
 
 import { gemvAxpy, gemvDot } from './gemv.js';
 
