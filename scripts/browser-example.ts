@@ -1,4 +1,5 @@
-// Runs the example a package's README shows in headless Chromium, to prove the package works in a browser and computes the same output as in Node.
+// Runs the example a package's README shows in headless Chromium, to prove the package works in a browser and
+// computes the same output as in Node.
 /// <reference types="node" />
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -175,7 +176,9 @@ export async function runBundleInBrowser(
   bundle: string,
   { browser, timeoutMs = 60_000, label = 'The example' }: { browser: Browser; timeoutMs?: number; label?: string },
 ): Promise<string> {
-  const html = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>tinygpt example</title><script src="${pageScriptUrl}"></script>`;
+  const html =
+    '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>tinygpt example</title>' +
+    `<script src="${pageScriptUrl}"></script>`;
   const server = await serve(
     new Map([
       ['/', { type: 'text/html; charset=utf-8', body: html }],

@@ -1,4 +1,5 @@
-// Runs in the browser page before a README example: captures its console output, catches its errors, imports it and reports when it has finished.
+// Runs in the browser page before a README example: captures its console output, catches its errors, imports it and
+// reports when it has finished.
 //
 // esbuild bundles this file into a classic script (see browser-example.ts); it talks to Node only
 // through the `__tinygptReport` binding that Playwright exposes before the page loads.

@@ -1,4 +1,5 @@
-// Runs every package's README example in headless Chromium and checks it prints exactly what the README shows; then tests the harness itself.
+// Runs every package's README example in headless Chromium and checks it prints exactly what the README shows; then
+// tests the harness itself.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +73,8 @@ inBrowser(`README examples in Chromium${installed ? '' : ` (skipped: ${missingBr
 const loop: { name: string; self?: unknown } = { name: 'loop' };
 loop.self = loop;
 console.log('numbers', 1 / 3, -0, NaN, -Infinity, 2n ** 70n, 1e21, 5e-7, Math.fround(0.1));
-console.log('typed', Float32Array.of(0.1, -0, NaN, 1e-45), Int32Array.of(-1, 2 ** 31 - 1), new Uint8Array(4).subarray(1), new BigInt64Array(2));
+console.log('typed', Float32Array.of(0.1, -0, NaN, 1e-45), Int32Array.of(-1, 2 ** 31 - 1),
+  new Uint8Array(4).subarray(1), new BigInt64Array(2));
 console.log('nested', { a: [1, 'two', { three: [3, [4, [5]]] }], s: "it's", u: undefined, n: null });
 console.log(new Point(1, 2), [new Point(3, 4)], Object.create(null), new (class extends Point {})(5, 6));
 console.log(new Map([['k', { v: 1 }]]), new Set([1, 'a']), loop, [1, , 3], Object.assign([1, 2], { extra: true }));
@@ -107,7 +109,8 @@ console.log('second', await Promise.resolve(2));`,
         'isolated',
         `console.log(crossOriginIsolated, typeof SharedArrayBuffer);
 // (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
-const wasm = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 7, 7, 1, 3, 97, 100, 100, 0, 0, 10, 9, 1, 7, 0, 32, 0, 32, 1, 106, 11);
+const wasm = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 7, 7, 1, 3,
+  97, 100, 100, 0, 0, 10, 9, 1, 7, 0, 32, 0, 32, 1, 106, 11);
 const { instance } = await WebAssembly.instantiate(wasm);
 console.log('wasm add', (instance.exports.add as (a: number, b: number) => number)(2, 3));
 const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
@@ -146,7 +149,8 @@ console.log('worker added to shared memory', shared[0]);`,
     it('fails on an unhandled promise rejection, even one the module does not wait for', async () => {
       const dir = fixture(
         'rejection',
-        `void (async () => { await null; await null; throw new Error('nobody caught me'); })();\nconsole.log('the module itself finished');`,
+        `void (async () => { await null; await null; throw new Error('nobody caught me'); })();\n` +
+          `console.log('the module itself finished');`,
       );
       await expect(runReadmeExampleInBrowser(dir, { browser })).rejects.toThrow(
         /unhandled promise rejection: Error: nobody caught me/,

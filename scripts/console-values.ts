@@ -1,4 +1,5 @@
-// Carries console.log arguments from a browser page to Node as JSON, rebuilding them so Node's util.format prints them exactly as `console.log` in Node would.
+// Carries console.log arguments from a browser page to Node as JSON, rebuilding them so Node's util.format prints
+// them exactly as `console.log` in Node would.
 //
 // The page encodes what Node's `util.inspect` looks at — own enumerable properties in order, the
 // constructor's name, typed-array bytes, -0, NaN, sparse arrays, shared and circular references —
@@ -168,7 +169,8 @@ export function encodeValues(values: readonly unknown[]): Encoded[] {
     ids.set(obj, id);
     if (nodeCustomInspect in obj) {
       throw new Error(
-        `console.log got a ${constructorName(obj) ?? 'value'} with a Node custom inspect method; the browser cannot reproduce its Node output: log a string instead`,
+        `console.log got a ${constructorName(obj) ?? 'value'} with a Node custom inspect method; the browser ` +
+          `cannot reproduce its Node output: log a string instead`,
       );
     }
 

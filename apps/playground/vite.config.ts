@@ -1,4 +1,5 @@
-// Vite serves and builds the playground from the workspace packages' TypeScript sources, cross-origin isolated so the wasm backend can use every core.
+// Vite serves and builds the playground from the workspace packages' TypeScript sources, cross-origin isolated so the
+// wasm backend can use every core.
 import { defineConfig } from 'vite';
 
 /** COOP + COEP make the page cross-origin isolated: SharedArrayBuffer, hence wasm worker threads. */

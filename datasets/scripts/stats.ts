@@ -1,4 +1,5 @@
-// Prints the figures the dataset READMEs quote (sizes, vocabularies, splits, label counts, checksums): `pnpm --filter @tinygpt/datasets run stats`.
+// Prints the figures the dataset READMEs quote (sizes, vocabularies, splits, label counts, checksums):
+// `pnpm --filter @tinygpt/datasets run stats`.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

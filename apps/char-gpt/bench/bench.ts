@@ -1,4 +1,5 @@
-// Measures ms per training iteration (forward, backward, clipping, AdamW — real steps of the training loop) of the baby and quick presets on every backend, side by side.
+// Measures ms per training iteration (forward, backward, clipping, AdamW — real steps of the training loop) of the
+// baby and quick presets on every backend, side by side.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -107,10 +108,12 @@ const num = (value: number, width: number, digits = 1): string => value.toFixed(
 async function main(): Promise<void> {
   const corpus = await benchCorpus();
   console.log(
-    `char-gpt training step: median of ${TIMED} iterations after ${WARMUP} warm-up, best of ${ROUNDS} interleaved rounds, each in a fresh process`,
+    `char-gpt training step: median of ${TIMED} iterations after ${WARMUP} warm-up, best of ${ROUNDS} interleaved ` +
+      `rounds, each in a fresh process`,
   );
   console.log(
-    `CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at start; corpus ${corpus.name}`,
+    `CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), Node ${process.version}, load average ` +
+      `${loadavg()[0]!.toFixed(1)} at start; corpus ${corpus.name}`,
   );
   for (const preset of ['baby', 'quick']) {
     const config = pretrainConfig(['--config', preset])!;
@@ -128,7 +131,8 @@ async function main(): Promise<void> {
     const js = best[0]!;
     console.log();
     console.log(
-      `${preset}: ${(params / 1e6).toFixed(2)}M params, ${config.nLayer} layers, ${config.nHead} heads, ${config.nEmbd} wide, block ${config.blockSize}, batch ${config.batchSize}: ${tokens} tokens/iter`,
+      `${preset}: ${(params / 1e6).toFixed(2)}M params, ${config.nLayer} layers, ${config.nHead} heads, ` +
+        `${config.nEmbd} wide, block ${config.blockSize}, batch ${config.batchSize}: ${tokens} tokens/iter`,
     );
     console.log(
       `${pad('', 50)}${'ms/iter'.padStart(9)}${'tok/s'.padStart(8)}${'GFLOP/s'.padStart(9)}${'vs js'.padStart(9)}`,
@@ -143,12 +147,14 @@ async function main(): Promise<void> {
       const wasm2 = best[2]!;
       for (const { label, ms } of nanoGpt) {
         console.log(
-          `${pad(label, 50)}${num(ms, 9, 0)}${num((tokens * 1000) / ms, 8, 0)}${num(flops / ms / 1e6, 9, 2)}${num(js / ms, 8, 2)}×  wasm 2 threads: ${(ms / wasm2).toFixed(2)}× its speed`,
+          `${pad(label, 50)}${num(ms, 9, 0)}${num((tokens * 1000) / ms, 8, 0)}${num(flops / ms / 1e6, 9, 2)}${num(js / ms, 8, 2)}× ` +
+            ` wasm 2 threads: ${(ms / wasm2).toFixed(2)}× its speed`,
         );
       }
       const minutes = (ms: number): string => `${((config.maxIters * ms) / 60_000).toFixed(1)} min`;
       console.log(
-        `${config.maxIters} iterations: js ${minutes(js)}, wasm 2 threads ${minutes(wasm2)}, nanoGPT + OpenBLAS ${minutes(61)} (steps only, no evaluations)`,
+        `${config.maxIters} iterations: js ${minutes(js)}, wasm 2 threads ${minutes(wasm2)}, nanoGPT + OpenBLAS ` +
+          `${minutes(61)} (steps only, no evaluations)`,
       );
     }
   }

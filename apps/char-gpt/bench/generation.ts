@@ -1,4 +1,5 @@
-// Measures sampling speed: tokens/s of `generate` for the baby and quick presets' models beside nanoGPT's generate() on the same weights, and the CLIs' time to first token.
+// Measures sampling speed: tokens/s of `generate` for the baby and quick presets' models beside nanoGPT's generate()
+// on the same weights, and the CLIs' time to first token.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -108,10 +109,12 @@ const num = (value: number, width: number, digits = 0): string => value.toFixed(
 
 async function main(): Promise<void> {
   console.log(
-    `char-gpt sampling: ${TOKENS} new tokens after "\\n", greedy, best of ${ROUNDS} interleaved rounds, each in a fresh process; start-up not counted`,
+    `char-gpt sampling: ${TOKENS} new tokens after "\\n", greedy, best of ${ROUNDS} interleaved rounds, each in a ` +
+      `fresh process; start-up not counted`,
   );
   console.log(
-    `CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at start`,
+    `CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), Node ${process.version}, load average ` +
+      `${loadavg()[0]!.toFixed(1)} at start`,
   );
   const work = mkdtempSync(join(tmpdir(), 'char-gpt-bench-generation-'));
   try {
@@ -147,7 +150,8 @@ async function main(): Promise<void> {
       const config = pretrainConfig(['--config', preset])!;
       console.log();
       console.log(
-        `${preset}: ${config.nLayer} layers, ${config.nHead} heads, ${config.nEmbd} wide, block ${config.blockSize} (seeded initial weights, exported for both sides)`,
+        `${preset}: ${config.nLayer} layers, ${config.nHead} heads, ${config.nEmbd} wide, block ` +
+          `${config.blockSize} (seeded initial weights, exported for both sides)`,
       );
       console.log(`${''.padEnd(52)}${'tokens/s'.padStart(9)}${'vs nanoGPT'.padStart(12)}  greedy text`);
       const nano = best[2];

@@ -1,4 +1,5 @@
-// Measures sampling speed (tokens/s, KV cache) of a GPT-2 124M-shaped model with random weights: what `pnpm generate --checkpoint gpt2-dir` costs per token here.
+// Measures sampling speed (tokens/s, KV cache) of a GPT-2 124M-shaped model with random weights: what
+// `pnpm generate --checkpoint gpt2-dir` costs per token here.
 //   pnpm --filter @tinygpt/char-gpt bench:gpt2 [--tokens 32] [--backend wasm|js] [--threads N]
 import { loadavg } from 'node:os';
 import { Rng } from '@tinygpt/autograd';
@@ -65,9 +66,11 @@ await runMain(async (argv) => {
     const rss = process.memoryUsage().rss / 2 ** 20;
     const lines = [
       `backend: ${backend.describe()}; load average ${loadavg()[0]!.toFixed(2)} (a shared machine: figures vary)`,
-      `GPT-2 124M shape, RANDOM weights (no download here): ${(params / 1e6).toFixed(1)}M parameters, built in ${(initMs / 1000).toFixed(1)} s, RSS ${rss.toFixed(0)} MiB`,
+      `GPT-2 124M shape, RANDOM weights (no download here): ${(params / 1e6).toFixed(1)}M parameters, built in ` +
+        `${(initMs / 1000).toFixed(1)} s, RSS ${rss.toFixed(0)} MiB`,
       `prefill of ${config.prompt} tokens + 1 sampled: ${prefillMs.toFixed(0)} ms`,
-      `sampling with the KV cache: ${decode.length} tokens, median ${median.toFixed(0)} ms/token = ${(1000 / median).toFixed(2)} tokens/s ` +
+      `sampling with the KV cache: ${decode.length} tokens, median ${median.toFixed(0)} ms/token = ` +
+        `${(1000 / median).toFixed(2)} tokens/s ` +
         `(mean ${(1000 / mean).toFixed(2)} tokens/s), ${gflops.toFixed(1)} GFLOP/s`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

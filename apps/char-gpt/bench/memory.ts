@@ -1,4 +1,5 @@
-// Memory under long synchronous loops: the storage high-water mark after the first two steps (or tokens) and after all of them, with no event-loop turn.
+// Memory under long synchronous loops: the storage high-water mark after the first two steps (or tokens) and after
+// all of them, with no event-loop turn.
 import { getBackend, Rng } from '@tinygpt/autograd';
 import type { MemoryStats } from '@tinygpt/autograd';
 import type { GptConfig } from '../src/config.js';

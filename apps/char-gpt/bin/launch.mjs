@@ -1,4 +1,5 @@
-// Starts a char-gpt command from its bundled JavaScript (dist/<command>.mjs), rebuilding the bundle when a source it was made from changed, and from the TypeScript sources through tsx when it cannot.
+// Starts a char-gpt command from its bundled JavaScript (dist/<command>.mjs), rebuilding the bundle when a source it
+// was made from changed, and from the TypeScript sources through tsx when it cannot.
 import { spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,5 @@
-// The browser-safe part of the char-gpt library (no `node:` imports anywhere below): the model, batches, optimizer, sampling and the checkpoint formats.
+// The browser-safe part of the char-gpt library (no `node:` imports anywhere below): the model, batches, optimizer,
+// sampling and the checkpoint formats.
 export { Gpt, GptTransformer } from './model/gpt.js';
 export type { GptOutput } from './model/gpt.js';
 export { Block } from './model/block.js';

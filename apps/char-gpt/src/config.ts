@@ -161,7 +161,8 @@ export const help: { readonly [K in keyof TrainConfig]: string } = {
   tokenizer: "char (the corpus's characters) or gpt2 (GPT-2's BPE, vocabulary 50,257 padded to 50,304)",
   outDir: 'directory for checkpoints and log.csv',
   initFrom:
-    'scratch (a new model), resume (the checkpoint in --out-dir, exactly), or a model directory to start from (an exchange directory or a checkpoint)',
+    'scratch (a new model), resume (the checkpoint in --out-dir, exactly), or a model directory to start from (an ' +
+    'exchange directory or a checkpoint)',
   overwrite: 'let a new run replace the run already in --out-dir (otherwise refused)',
   maxDataMb: 'largest corpus file read, in megabytes',
   evalInterval: 'evaluate, print a sample and checkpoint every N iterations',

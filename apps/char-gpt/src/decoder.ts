@@ -1,4 +1,5 @@
-// A Gpt's forward pass for sampling only: straight onto the backend's kernels, into buffers reused from step to step, no graph and no tensors.
+// A Gpt's forward pass for sampling only: straight onto the backend's kernels, into buffers reused from step to step,
+// no graph and no tensors.
 import { getBackend } from '@tinygpt/autograd';
 import type { Backend } from '@tinygpt/autograd';
 import type { Gpt } from './model/gpt.js';

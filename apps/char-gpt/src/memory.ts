@@ -79,10 +79,14 @@ export function checkMemory(
   const estimate = estimateMemory(config, batch);
   if (!(estimate.total <= budget)) {
     const detail = batch.training
-      ? `${formatBytes(estimate.training)} for weights, gradients and AdamW moments + ${formatBytes(estimate.activations)} of activations for batch ${batch.batchSize} × block ${config.blockSize}`
+      ? `${formatBytes(estimate.training)} for weights, gradients and AdamW moments + ` +
+        `${formatBytes(estimate.activations)} of activations for batch ${batch.batchSize} × block ` +
+        `${config.blockSize}`
       : `${formatBytes(estimate.weights)} of weights + ${formatBytes(estimate.activations)} for a forward pass`;
     throw new CheckpointError(
-      `${what} needs about ${formatBytes(estimate.total)} (${detail}), more than the ${formatBytes(budget)} available to the ${backendName()} backend; make it smaller (--n-layer, --n-embd, --block-size, --batch-size)`,
+      `${what} needs about ${formatBytes(estimate.total)} (${detail}), more than the ${formatBytes(budget)} ` +
+        `available to the ${backendName()} backend; make it smaller (--n-layer, --n-embd, --block-size, ` +
+        `--batch-size)`,
     );
   }
   return estimate;
@@ -106,7 +110,8 @@ export function checkWeightsCover(
   // either name); a missing or misshapen tensor gets its own message when the weights are loaded.
   if (needed > 2 * held) {
     throw new CheckpointError(
-      `${where} holds ${held.toLocaleString('en-US')} weights, but the model its config describes needs ${needed.toLocaleString('en-US')} (${formatBytes(4 * needed)}); the config does not match the weights`,
+      `${where} holds ${held.toLocaleString('en-US')} weights, but the model its config describes needs ` +
+        `${needed.toLocaleString('en-US')} (${formatBytes(4 * needed)}); the config does not match the weights`,
     );
   }
 }

@@ -233,7 +233,8 @@ function checkOutDir(config: TrainConfig): void {
   const foreign = names.filter((name) => !(RUN_FILES as readonly string[]).includes(name));
   if (foreign.length > 0) {
     throw new CheckpointError(
-      `--out-dir ${dir} holds files that are not part of a char-gpt run (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose a new or empty directory`,
+      `--out-dir ${dir} holds files that are not part of a char-gpt run ` +
+        `(${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose a new or empty directory`,
     );
   }
   if (names.length > 0 && !config.overwrite) {
@@ -244,7 +245,8 @@ function checkOutDir(config: TrainConfig): void {
       // a damaged or partial run is still a run
     }
     throw new CliError(
-      `--out-dir ${dir} already holds ${what}; continue it with --init-from resume, choose another --out-dir, or pass --overwrite to start over in it`,
+      `--out-dir ${dir} already holds ${what}; continue it with --init-from resume, choose another --out-dir, or ` +
+        `pass --overwrite to start over in it`,
       { exitCode: 2 },
     );
   }

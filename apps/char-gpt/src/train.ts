@@ -178,7 +178,8 @@ export function trainStep(
 /** Stops the run before a diverged model can overwrite the last checkpoint. */
 function notFinite(loss: number, iter: number, outDir: string): never {
   throw new Error(
-    `the loss became ${loss} at iteration ${iter}; training stopped and the last checkpoint in ${outDir} was kept (try a lower --learning-rate)`,
+    `the loss became ${loss} at iteration ${iter}; training stopped and the last checkpoint in ${outDir} was kept ` +
+      `(try a lower --learning-rate)`,
   );
 }
 

@@ -1,4 +1,5 @@
-// Tests of GPT-2-token pretraining: the corpus encoded in pieces as in one call, a run whose loss starts near ln 50,257 and falls, a padded vocabulary whose pad rows are never sampled.
+// Tests of GPT-2-token pretraining: the corpus encoded in pieces as in one call, a run whose loss starts near ln
+// 50,257 and falls, a padded vocabulary whose pad rows are never sampled.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@tinygpt/autograd';

@@ -63,7 +63,7 @@ describe('checkpoint', () => {
 
 function flipByte(path: string): void {
   const bytes = readFileSync(path);
-  bytes[bytes.length - 3] ^= 0xff;
+  bytes[bytes.length - 3]! ^= 0xff;
   writeFileSync(path, bytes);
 }
 

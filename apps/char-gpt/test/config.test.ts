@@ -45,10 +45,10 @@ describe('configs', () => {
   });
 
   it("accepts nanoGPT's CPU-config command line as is", () => {
-    const argv =
-      '--device=cpu --compile=False --eval_iters=20 --log_interval=1 --block_size=64 --batch_size=12 --n_layer=4 --n_head=4 --n_embd=128 --max_iters=2000 --lr_decay_iters=2000 --dropout=0.0'.split(
-        ' ',
-      );
+    const argv = (
+      '--device=cpu --compile=False --eval_iters=20 --log_interval=1 --block_size=64 --batch_size=12 ' +
+      '--n_layer=4 --n_head=4 --n_embd=128 --max_iters=2000 --lr_decay_iters=2000 --dropout=0.0'
+    ).split(' ');
     const config = pretrainConfig([
       ...argv,
       '--dataset=shakespeare_char',

@@ -1,4 +1,5 @@
-// Tests of GPT-2 weights: a tiny GPT-2 in Hugging Face's published layout loads and gives PyTorch's logits and greedy continuation (tools/gpt2/make_tiny_gpt2.py).
+// Tests of GPT-2 weights: a tiny GPT-2 in Hugging Face's published layout loads and gives PyTorch's logits and greedy
+// continuation (tools/gpt2/make_tiny_gpt2.py).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,5 @@
-// A run handed to nanoGPT's own train.py resumes where it stood (same val loss, the loss curve goes on), and comes back the same way; needs torch and a nanoGPT checkout.
+// A run handed to nanoGPT's own train.py resumes where it stood (same val loss, the loss curve goes on), and comes
+// back the same way; needs torch and a nanoGPT checkout.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

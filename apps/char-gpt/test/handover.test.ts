@@ -1,4 +1,5 @@
-// Run handover to nanoGPT and back: export → adopt is bit-exact, the committed torch fixture round-trips bit for bit in nanoGPT's layout, bad handovers are one clear error.
+// Run handover to nanoGPT and back: export → adopt is bit-exact, the committed torch fixture round-trips bit for bit
+// in nanoGPT's layout, bad handovers are one clear error.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,88 +1,37 @@
-// nanoGPT interop: export → read is bit-exact, a malformed exchange directory is one clear error, nanoGPT's own state dicts load, and PyTorch's logits are reproduced.
+// nanoGPT interop: export → read is bit-exact, nanoGPT's own state dicts load, PyTorch's logits are reproduced, and
+// the commands take an exchange directory for a checkpoint (malformed directories: interop-malformed.test.ts).
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { noGrad } from '@tinygpt/autograd';
-import { decodeSafetensors, encodeSafetensors } from '@tinygpt/autograd/safetensors';
+import { decodeSafetensors } from '@tinygpt/autograd/safetensors';
 import { readCheckpoint } from '../src/checkpoint/checkpoint-files.js';
 import type { NamedTensor } from '../src/checkpoint/checkpoint-files.js';
-import { CheckpointError } from '../src/checkpoint/format.js';
 import { loadModel } from '../src/checkpoint/load-model.js';
 import { isExchangeDir, loadExchangeModel, readExchangeDir } from '../src/interop/exchange-dir.js';
 import { pretrainConfig } from '../src/cli/pretrain-config.js';
 import { exportNanoGpt } from '../src/interop/export-nanogpt.js';
-import type { Gpt } from '../src/model/gpt.js';
 import { appDir } from '../src/paths.js';
 import { train } from '../src/train.js';
 import { scratchDir, tinyRun } from './helpers.js';
+import {
+  bytesOf,
+  copyExchange,
+  editConfig,
+  editTensors,
+  logitsOf,
+  renamed,
+  trainAndExport,
+} from './interop-helpers.js';
 
 let checkpoint: string; // a trained char-gpt checkpoint, bias=True (so attn.c_attn.bias exists beside the mask buffers' names)
 let exchange: string; // its export
-
-beforeAll(async () => {
-  const config = tinyRun({ maxIters: 3, evalInterval: 3, bias: true, sampleChars: 0 });
-  await train(config);
-  checkpoint = config.outDir;
-  exchange = join(scratchDir(), 'exchange');
-  await exportNanoGpt(checkpoint, exchange);
-});
-
+beforeAll(async () => ({ checkpoint, exchange } = await trainAndExport()));
 /** A copy of the exported exchange directory to damage. */
-function copy(): string {
-  const dir = join(scratchDir(), 'exchange');
-  cpSync(exchange, dir, { recursive: true });
-  return dir;
-}
-
-/** Rewrites model.safetensors of `dir` through `edit` on its tensors. */
-function editTensors(dir: string, edit: (tensors: Record<string, NamedTensor>) => Record<string, NamedTensor>): void {
-  const path = join(dir, 'model.safetensors');
-  writeFileSync(path, encodeSafetensors(edit(decodeSafetensors(new Uint8Array(readFileSync(path))).tensors)));
-}
-
-/** Rewrites the JSON header of model.safetensors of `dir`, keeping its data section. */
-function editHeader(
-  dir: string,
-  edit: (header: Record<string, { dtype: string; shape: number[]; data_offsets: number[] }>) => void,
-): void {
-  const path = join(dir, 'model.safetensors');
-  const bytes = new Uint8Array(readFileSync(path));
-  const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Parameters<typeof edit>[0];
-  edit(header);
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + json.length + bytes.length - 8 - n);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(bytes.subarray(8 + n), 8 + json.length);
-  writeFileSync(path, out);
-}
-
-/** Rewrites config.json of `dir` through `edit`. */
-function editConfig(dir: string, edit: (config: Record<string, unknown>) => void): void {
-  const path = join(dir, 'config.json');
-  const config = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  edit(config);
-  writeFileSync(path, JSON.stringify(config));
-}
-
-/** A copy of `tensors` with each name passed through `rename`. */
-function renamed(tensors: Record<string, NamedTensor>, rename: (name: string) => string): Record<string, NamedTensor> {
-  return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [rename(name), t]));
-}
-
-function bytesOf(t: NamedTensor): Uint8Array {
-  return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-}
-
-/** The logits of `model` for a fixed batch of ids below `vocabSize`. */
-function logitsOf(model: Gpt, ids: Int32Array): Float32Array {
-  return noGrad(() => model.forward(ids, [1, ids.length]).logits.data);
-}
+const copy = (): string => copyExchange(exchange);
 
 describe('export → read round trip', () => {
-  it('writes exactly model.safetensors (float32, nanoGPT names, lm_head tied) and config.json (model args, tokenizer + chars)', () => {
+  it('writes exactly model.safetensors (float32, nanoGPT names, lm_head tied) and config.json (args, tokenizer, chars)', () => {
     expect(readdirSync(exchange).sort()).toEqual(['config.json', 'model.safetensors']);
     const { meta } = readCheckpoint(checkpoint, { optimizer: false });
     const config = JSON.parse(readFileSync(join(exchange, 'config.json'), 'utf8')) as Record<string, unknown>;
@@ -153,122 +102,6 @@ describe('export → read round trip', () => {
   });
 });
 
-describe('a malformed exchange directory is one clear error', () => {
-  const cases: [string, (dir: string) => void, RegExp][] = [
-    ['an empty config.json', (dir) => writeFileSync(join(dir, 'config.json'), ''), /config\.json is not valid JSON/],
-    [
-      'a truncated file',
-      (dir) => truncateSync(join(dir, 'model.safetensors'), 200),
-      /model\.safetensors is damaged: .*(runs past the end|ends at byte).*\(truncated\?\)/,
-    ],
-    [
-      'a header pointing past the end',
-      (dir) =>
-        editHeader(
-          dir,
-          (h) =>
-            (h['transformer.wpe.weight']!.data_offsets = [
-              1 << 20,
-              (1 << 20) + 4 * h['transformer.wpe.weight']!.shape.reduce((a, b) => a * b),
-            ]),
-        ),
-      /model\.safetensors is damaged: tensor 'transformer\.wpe\.weight' ends at byte \d+ of a \d+-byte data section/,
-    ],
-    [
-      'a wrong dtype',
-      (dir) => editHeader(dir, (h) => (h['transformer.ln_f.weight']!.dtype = 'I64')),
-      /model\.safetensors is damaged: tensor 'transformer\.ln_f\.weight' has dtype I64/,
-    ],
-    [
-      'a missing tensor',
-      (dir) =>
-        editTensors(dir, (t) =>
-          Object.fromEntries(Object.entries(t).filter(([name]) => name !== 'transformer.h.1.mlp.c_proj.bias')),
-        ),
-      /model\.safetensors lacks "transformer\.h\.1\.mlp\.c_proj\.bias" of shape \(16\), a parameter of the model config\.json describes \(config\.json says "bias": true\)/,
-    ],
-    [
-      'an unexpected tensor',
-      (dir) => editTensors(dir, (t) => ({ ...t, 'transformer.h.2.ln_1.weight': t['transformer.h.0.ln_1.weight']! })),
-      /holds "transformer\.h\.2\.ln_1\.weight", which is not a parameter of the model config\.json describes \(config\.json says "n_layer": 2\)/,
-    ],
-    [
-      'a shape mismatch (a transposed Linear weight)',
-      (dir) =>
-        editTensors(dir, (t) => ({
-          ...t,
-          'transformer.h.0.mlp.c_fc.weight': { shape: [16, 64], data: t['transformer.h.0.mlp.c_fc.weight']!.data },
-        })),
-      /"transformer\.h\.0\.mlp\.c_fc\.weight" has shape \(16, 64\), but the model config\.json describes needs \(64, 16\) \(transposed: nanoGPT's Linear weights are \(out, in\)\)/,
-    ],
-    [
-      'an untied lm_head',
-      (dir) =>
-        editTensors(dir, (t) => ({
-          ...t,
-          'lm_head.weight': { shape: t['lm_head.weight']!.shape, data: t['lm_head.weight']!.data.map((v) => v + 1) },
-        })),
-      /"lm_head\.weight" differs from "transformer\.wte\.weight", but nanoGPT ties the two/,
-    ],
-    [
-      'vocab_size ≠ the number of chars (a padded vocabulary)',
-      (dir) => editConfig(dir, (c) => (c.vocab_size = 50304)),
-      /"vocab_size" is 50304 but "chars" holds \d+ characters/,
-    ],
-    [
-      'n_embd not divisible by n_head',
-      (dir) => editConfig(dir, (c) => (c.n_head = 3)),
-      /"n_embd" 16 is not a multiple of "n_head" 3/,
-    ],
-    ['a zero n_layer', (dir) => editConfig(dir, (c) => (c.n_layer = 0)), /"n_layer" must be a positive integer, got 0/],
-    ['a missing block_size', (dir) => editConfig(dir, (c) => delete c.block_size), /"block_size" is missing/],
-    [
-      'a bias that is not a boolean',
-      (dir) => editConfig(dir, (c) => (c.bias = 'True')),
-      /"bias" must be true or false, got "True"/,
-    ],
-    [
-      'a dropout of 1.5',
-      (dir) => editConfig(dir, (c) => (c.dropout = 1.5)),
-      /"dropout" must be a number in \[0, 1\), got 1\.5/,
-    ],
-    [
-      'an unknown key',
-      (dir) => editConfig(dir, (c) => (c.n_layers = 2)),
-      /unknown key "n_layers"; the keys are n_layer, n_head/,
-    ],
-    [
-      'a repeated character',
-      (dir) => editConfig(dir, (c) => ((c.chars as string[])[1] = (c.chars as string[])[0]!)),
-      /"chars" is not a usable vocabulary: vocabulary entries 0 and 1 are both/,
-    ],
-    ['chars missing', (dir) => editConfig(dir, (c) => delete c.chars), /"chars" must be the vocabulary/],
-  ];
-
-  it.each(cases)('refuses %s', (_, damage, message) => {
-    const dir = copy();
-    damage(dir);
-    expect(() => readExchangeDir(dir)).toThrow(CheckpointError);
-    expect(() => readExchangeDir(dir)).toThrow(message);
-  });
-
-  it.each(['config.json', 'model.safetensors'])('refuses a directory without %s', (name) => {
-    const dir = join(scratchDir(), 'partial');
-    mkdirSync(dir);
-    const other = name === 'config.json' ? 'model.safetensors' : 'config.json';
-    cpSync(join(exchange, other), join(dir, other));
-    expect(() => readExchangeDir(dir)).toThrow(
-      new RegExp(`exchange directory .* is incomplete: ${name.replace('.', '\\.')} is missing`),
-    );
-  });
-
-  it('says so when there is no directory at all', () => {
-    expect(() => readExchangeDir(join(scratchDir(), 'nothing'))).toThrow(
-      /no exchange directory at .*nothing: the directory does not exist/,
-    );
-  });
-});
-
 describe('what real nanoGPT checkpoints hold', () => {
   const original = (): Record<string, NamedTensor> => readExchangeDir(exchange).weights;
 
@@ -302,7 +135,8 @@ describe('what real nanoGPT checkpoints hold', () => {
       'transformer.h.0.attn.bias': { shape: [1, 1, 4, 4], data: new Float32Array(16) },
     }));
     expect(() => readExchangeDir(dir)).toThrow(
-      /"transformer\.h\.0\.attn\.bias" has shape \(1, 1, 4, 4\), but nanoGPT's causal-mask buffer is \(1, 1, block_size, block_size\) = \(1, 1, 8, 8\)/,
+      '"transformer.h.0.attn.bias" has shape (1, 1, 4, 4), ' +
+        "but nanoGPT's causal-mask buffer is (1, 1, block_size, block_size) = (1, 1, 8, 8)",
     );
   });
 
@@ -370,7 +204,11 @@ describe('pnpm export', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /^wrote .*exported: model\.safetensors \(\d+ tensors, [\d,]+ parameters, [\d,]+ bytes\) and config\.json \(n_layer 2, n_head 2, n_embd 16, block_size 8, vocab_size \d+, bias true, tokenizer char\)\n$/,
+      new RegExp(
+        String.raw`^wrote .*exported: model\.safetensors \(\d+ tensors, [\d,]+ parameters, [\d,]+ bytes\) and ` +
+          String.raw`config\.json \(n_layer 2, n_head 2, n_embd 16, block_size 8, vocab_size \d+, bias true, ` +
+          String.raw`tokenizer char\)\n$`,
+      ),
     );
     expect(readFileSync(join(user, 'exported', 'model.safetensors'))).toEqual(
       readFileSync(join(exchange, 'model.safetensors')),

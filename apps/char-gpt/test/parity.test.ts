@@ -1,4 +1,5 @@
-// PyTorch parity (llm.c's test_gpt2 idea): our Gpt reproduces nanoGPT's logits, loss, every gradient and 10 AdamW steps, from the fixtures of tools/parity/make_fixture.py.
+// PyTorch parity (llm.c's test_gpt2 idea): our Gpt reproduces nanoGPT's logits, loss, every gradient and 10 AdamW
+// steps, from the fixtures of tools/parity/make_fixture.py.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Rng, clipGradNorm } from '@tinygpt/autograd';

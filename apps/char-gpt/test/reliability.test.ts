@@ -1,4 +1,5 @@
-// Issue 12's cases: run directories that readers never change and one writer owns, refusals that protect a trained run, validated checkpoint.json, sizes checked before allocating, exact extension.
+// Issue 12's cases: run directories that readers never change and one writer owns, refusals that protect a trained
+// run, validated checkpoint.json, sizes checked before allocating, exact extension.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -143,7 +144,7 @@ describe('one writer per run directory', () => {
 
   it("a crashed writer's lock does not stay stuck", () => {
     const dir = join(scratchDir(), 'run');
-    const dead = spawnSync(process.execPath, ['-e', '']).pid!; // has exited
+    const dead = spawnSync(process.execPath, ['-e', '']).pid; // has exited
     writeFileSync(`${dir}.lock`, JSON.stringify({ pid: dead, host: hostname(), started: 'then' }));
     const release = lockDir(dir);
     expect(JSON.parse(readFileSync(`${dir}.lock`, 'utf8')).pid).toBe(process.pid);

@@ -1,4 +1,5 @@
-// A tiny GPT-2 (2 layers, 64 wide, GPT-2's real 50,257-token vocabulary) in Hugging Face's published layout, computed from a formula that tools/gpt2/make_tiny_gpt2.py computes identically.
+// A tiny GPT-2 (2 layers, 64 wide, GPT-2's real 50,257-token vocabulary) in Hugging Face's published layout, computed
+// from a formula that tools/gpt2/make_tiny_gpt2.py computes identically.
 import type { NamedTensor } from '../src/checkpoint/checkpoint-files.js';
 
 /** config.json of the tiny model, with the keys (and the defaults) of openai-community/gpt2's. */

@@ -1,4 +1,6 @@
-// Seconds per training epoch of the presets and of the MNIST reference table's networks (root README, Reference figures) on every backend, side by side in one run: a timed slice of an epoch through the real training loop, scaled to a whole epoch.
+// Seconds per training epoch of the presets and of the MNIST reference table's networks (root README, Reference
+// figures) on every backend, side by side in one run: a timed slice of an epoch through the real training loop,
+// scaled to a whole epoch.
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { getBackend, setBackend } from '@tinygpt/autograd';
 import type { Backend } from '@tinygpt/autograd';
@@ -117,11 +119,13 @@ for (const run of runs) {
 console.log('');
 console.log('beside the reference figures: seconds per epoch of 60,000 images, batch 64, Adam');
 console.log(
-  '(TensorFlow.js and PyTorch measured on a 2-vCPU Intel Xeon KVM guest, root README, Reference figures; ours in this run; ratio > 1: ours is faster)',
+  '(TensorFlow.js and PyTorch measured on a 2-vCPU Intel Xeon KVM guest, root README, Reference figures; ours in ' +
+    'this run; ratio > 1: ours is faster)',
 );
 console.log('');
 console.log(
-  '| network | TF.js pure JS | TF.js WASM | PyTorch + OpenBLAS | ours js | ours wasm 1T | ours wasm 2T | TF.js WASM ÷ wasm 2T | PyTorch ÷ wasm 2T |',
+  '| network | TF.js pure JS | TF.js WASM | PyTorch + OpenBLAS | ours js | ours wasm 1T | ours wasm 2T | TF.js ' +
+    'WASM ÷ wasm 2T | PyTorch ÷ wasm 2T |',
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const [name, ref] of Object.entries(REFERENCE)) {
@@ -141,4 +145,5 @@ for (const [name, ref] of Object.entries(REFERENCE)) {
   console.log(`| ${row.join(' | ')} |`);
 }
 
-for (const { backend } of backends) if ('close' in backend && typeof backend.close === 'function') backend.close(); // stop the worker threads
+// Stop the worker threads.
+for (const { backend } of backends) if ('close' in backend && typeof backend.close === 'function') backend.close();

@@ -9,7 +9,10 @@ export type MnistConfig = {
   arch: string;
   /** Nonlinearity of the hidden neurons. */
   activation: Activation;
-  /** `mse`: Σᵢ (aᵢ − yᵢ)² over the 10 sigmoid outputs against the one-hot label (the series' cost); `cross-entropy`: softmax cross-entropy on the logits. */
+  /**
+   * `mse`: Σᵢ (aᵢ − yᵢ)² over the 10 sigmoid outputs against the one-hot label (the series' cost); `cross-entropy`:
+   * softmax cross-entropy on the logits.
+   */
   loss: 'mse' | 'cross-entropy';
   /** `sgd`: w ← w − η·∇C; `momentum`: SGD with a velocity (see `momentum`); `adam`: Adam (AdamW with `weightDecay`). */
   optimizer: 'sgd' | 'momentum' | 'adam';
@@ -23,7 +26,10 @@ export type MnistConfig = {
   momentum: number;
   /** Decoupled weight decay of `adam`, L2 decay of `sgd`/`momentum`; 0 = none. */
   weightDecay: number;
-  /** Weight init: `default` = weights and biases uniform ±1/√fanIn (PyTorch's Linear); `normal` = weights N(0, 1/√fanIn), biases N(0, 1) (Nielsen's network2.py). */
+  /**
+   * Weight init: `default` = weights and biases uniform ±1/√fanIn (PyTorch's Linear);
+   * `normal` = weights N(0, 1/√fanIn), biases N(0, 1) (Nielsen's network2.py).
+   */
   init: 'default' | 'normal';
   /** Images per gradient step. */
   batchSize: number;

@@ -42,7 +42,8 @@ export function decodePng(bytes: Uint8Array, file = 'image'): RgbaImage {
   if (width === 0 || height === 0) throw new ImageError(`${file} is an empty PNG image (${width}×${height})`);
   if (width * height > MAX_PNG_PIXELS) {
     throw new ImageError(
-      `${file} is ${width}×${height} pixels, more than the ${MAX_PNG_PIXELS.toLocaleString('en-US')} read here; scale it down first (a digit needs about 28×28)`,
+      `${file} is ${width}×${height} pixels, more than the ${MAX_PNG_PIXELS.toLocaleString('en-US')} read here; ` +
+        `scale it down first (a digit needs about 28×28)`,
     );
   }
   try {

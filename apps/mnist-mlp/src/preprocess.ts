@@ -1,4 +1,5 @@
-// MNIST's preprocessing of a digit image, browser-safe: the ink's bounding box scaled into 20 × 20 by area averaging, then centred by mass in 28 × 28.
+// MNIST's preprocessing of a digit image, browser-safe: the ink's bounding box scaled into 20 × 20 by area averaging,
+// then centred by mass in 28 × 28.
 
 /** MNIST's image side, and the side of the box its digits were scaled into before centring. */
 export const SIDE = 28;

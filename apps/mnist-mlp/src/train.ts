@@ -159,5 +159,8 @@ export function shuffle(order: Int32Array, rng: Rng): void {
 /** One readable line per epoch: `epoch 3  loss 0.1234  val 95.12%  test 94.87%  12.3 s`. */
 export function formatEpoch(m: EpochMetrics): string {
   const pct = (a: number): string => `${(100 * a).toFixed(2)}%`;
-  return `epoch ${m.epoch}  loss ${m.trainLoss.toFixed(4)}  val ${pct(m.valAccuracy)}  test ${pct(m.testAccuracy)}  ${m.seconds.toFixed(1)} s`;
+  return (
+    `epoch ${m.epoch}  loss ${m.trainLoss.toFixed(4)}  val ${pct(m.valAccuracy)}  test ` +
+    `${pct(m.testAccuracy)}  ${m.seconds.toFixed(1)} s`
+  );
 }

@@ -276,8 +276,8 @@ describe('text output', () => {
 async function captureStdout(fn: () => Promise<void>): Promise<string> {
   const chunks: string[] = [];
   const [write, writeErr] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)];
-  process.stdout.write = ((chunk: string) => chunks.push(chunk) > 0) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
+  process.stdout.write = (chunk: string) => chunks.push(chunk) > 0;
+  process.stderr.write = () => true;
   try {
     await fn();
   } finally {

@@ -24,7 +24,10 @@ const config: MnistConfig = {
   epochs: 5,
   seed: 42,
 };
-/** This seed reaches 84.4% test and 89.6% validation accuracy after 5 epochs on both backends; the floor leaves room for kernels that round differently. */
+/**
+ * This seed reaches 84.4% test and 89.6% validation accuracy after 5 epochs on both backends; the floor leaves room
+ * for kernels that round differently.
+ */
 const FLOOR = 0.8;
 const data = loadSplits(config);
 const withoutTime = (history: EpochMetrics[]): Omit<EpochMetrics, 'seconds'>[] =>

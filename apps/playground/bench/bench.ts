@@ -1,4 +1,5 @@
-// Training throughput of the same GPT in the browser page (wasm backend in the worker) and in `pnpm pretrain` (Node), measured in one run, side by side.
+// Training throughput of the same GPT in the browser page (wasm backend in the worker) and in `pnpm pretrain` (Node),
+// measured in one run, side by side.
 //
 // pnpm --filter @tinygpt/playground bench   (needs Debian's chromium; the machine may be shared: the figures are a ratio)
 import { execFileSync } from 'node:child_process';
@@ -50,7 +51,8 @@ if (!haveChromium) {
     console.log(
       `GPT training throughput, browser vs Node: nLayer ${MODEL.nLayer}, nHead ${MODEL.nHead}, nEmbd ${MODEL.nEmbd}, ` +
         `blockSize ${MODEL.blockSize}, batchSize ${MODEL.batchSize} (${TOKENS_PER_STEP} tokens/step), ` +
-        `median of ${TIMED} steps after ${WARMUP}, best of ${ROUNDS} rounds; ${cpus().length} CPUs, load ${loadavg()[0]!.toFixed(2)} (machine may be shared)`,
+        `median of ${TIMED} steps after ${WARMUP}, best of ${ROUNDS} rounds; ${cpus().length} CPUs, load ` +
+        `${loadavg()[0]!.toFixed(2)} (machine may be shared)`,
     );
     const best = { cli: Infinity, page: Infinity };
     for (let round = 0; round < ROUNDS; round++) {

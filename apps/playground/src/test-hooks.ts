@@ -1,4 +1,5 @@
-// What the page keeps on `window.tinygptPlayground` for its browser tests and for poking at in the console: the run's history and the last attention maps.
+// What the page keeps on `window.tinygptPlayground` for its browser tests and for poking at in the console: the run's
+// history and the last attention maps.
 import type { ModelInfo, RunHistory } from './gpt/protocol.js';
 
 /** The live objects the views draw from (the test reads numbers here rather than from pixels). */

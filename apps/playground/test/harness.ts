@@ -1,4 +1,5 @@
-// Builds the playground, serves it as `vite preview` does (cross-origin isolated), and opens pages in headless Chromium that record every console error.
+// Builds the playground, serves it as `vite preview` does (cross-origin isolated), and opens pages in headless
+// Chromium that record every console error.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

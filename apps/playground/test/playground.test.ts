@@ -1,4 +1,6 @@
-// The playground in real Chromium: it loads cleanly, trains in its worker, matches the CLI's greedy text (characters and GPT-2 tokens), sharpens with temperature, draws causal attention, reads a real MNIST digit, and resumes a run after a reload.
+// The playground in real Chromium: it loads cleanly, trains in its worker, matches the CLI's greedy text (characters
+// and GPT-2 tokens), sharpens with temperature, draws causal attention, reads a real MNIST digit, and resumes a run
+// after a reload.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,5 @@
-// Parses the IDX format MNIST is published in (http://yann.lecun.com/exdb/mnist/, "FILE FORMATS"), checking every header field against the file's length.
+// Parses the IDX format MNIST is published in (http://yann.lecun.com/exdb/mnist/, "FILE FORMATS"), checking every
+// header field against the file's length.
 
 import { DatasetError } from '../text/dataset-error.js';
 
@@ -78,7 +79,8 @@ export function parseIdx(bytes: Uint8Array, file = 'IDX data', expect: { magic?:
     throw new DatasetError(
       bytes.length < expected
         ? `${file} is truncated: its header promises ${what}, the file has ${bytes.length.toLocaleString('en-US')}`
-        : `${file} has ${(bytes.length - expected).toLocaleString('en-US')} extra bytes: its header promises ${what}, the file has ${bytes.length.toLocaleString('en-US')}`,
+        : `${file} has ${(bytes.length - expected).toLocaleString('en-US')} extra bytes: its header promises ` +
+            `${what}, the file has ${bytes.length.toLocaleString('en-US')}`,
     );
   }
   return { dtype: dtype as IdxDtype, shape, data: readElements(view, dtype as IdxDtype, headerBytes, count) };

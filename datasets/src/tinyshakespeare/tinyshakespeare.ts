@@ -1,4 +1,5 @@
-// Finds Karpathy's tinyshakespeare (char-rnn's input.txt): an explicit path, $TINYSHAKESPEARE_PATH, the user's cache, or a one-time download into it.
+// Finds Karpathy's tinyshakespeare (char-rnn's input.txt): an explicit path, $TINYSHAKESPEARE_PATH, the user's cache,
+// or a one-time download into it.
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -72,7 +73,8 @@ export async function loadTinyShakespeare(options: TinyShakespeareOptions = {}):
   const bytes = await download(url, options.fetch ?? globalThis.fetch, options.timeoutMs ?? 60_000);
   if (bytes.length !== TINYSHAKESPEARE_BYTES) {
     throw new DatasetError(
-      `downloaded ${bytes.length.toLocaleString('en-US')} bytes from ${url}, but tinyshakespeare is ${TINYSHAKESPEARE_BYTES.toLocaleString('en-US')}; pass a copy with --data PATH`,
+      `downloaded ${bytes.length.toLocaleString('en-US')} bytes from ${url}, but tinyshakespeare is ` +
+        `${TINYSHAKESPEARE_BYTES.toLocaleString('en-US')}; pass a copy with --data PATH`,
     );
   }
   let text: string;
@@ -96,7 +98,8 @@ function loadChecked(path: string, origin: string): string {
   const size = Buffer.byteLength(text, 'utf8');
   if (size !== TINYSHAKESPEARE_BYTES) {
     throw new DatasetError(
-      `${path} (from ${origin}) has ${size.toLocaleString('en-US')} bytes, but tinyshakespeare's input.txt has ${TINYSHAKESPEARE_BYTES.toLocaleString('en-US')}; for another text pass it as a plain corpus path`,
+      `${path} (from ${origin}) has ${size.toLocaleString('en-US')} bytes, but tinyshakespeare's input.txt has ` +
+        `${TINYSHAKESPEARE_BYTES.toLocaleString('en-US')}; for another text pass it as a plain corpus path`,
     );
   }
   return text;
@@ -109,7 +112,8 @@ async function download(url: string, fetchFn: typeof globalThis.fetch, timeoutMs
     return new Uint8Array(await response.arrayBuffer());
   } catch (err) {
     throw new DatasetError(
-      `tinyshakespeare is not on this machine and downloading ${url} failed (${reason(err)}); download input.txt yourself and pass --data PATH (or set TINYSHAKESPEARE_PATH)`,
+      `tinyshakespeare is not on this machine and downloading ${url} failed (${reason(err)}); download input.txt ` +
+        `yourself and pass --data PATH (or set TINYSHAKESPEARE_PATH)`,
       { cause: err },
     );
   }

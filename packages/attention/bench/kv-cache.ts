@@ -13,12 +13,19 @@ class Stack extends Module {
     this.ln = this.h.map(() => new LayerNorm(config.nEmbd));
   }
   forward(x: Tensor, caches?: KvCache[]): Tensor {
-    this.h.forEach((attn, i) => (x = x.add(attn.forward(this.ln[i].forward(x), { cache: caches?.[i] }))));
+    this.h.forEach((attn, i) => (x = x.add(attn.forward(this.ln[i]!.forward(x), { cache: caches?.[i] }))));
     return x;
   }
 }
 
-const [blockSize, nEmbd, nHead, nLayer] = (process.argv[2] ?? '256,128,4,4').split(',').map(Number);
+const dims = (process.argv[2] ?? '256,128,4,4').split(',').map(Number);
+if (dims.length !== 4 || !dims.every((d) => Number.isInteger(d) && d > 0)) {
+  console.error(
+    'usage: tsx bench/kv-cache.ts [blockSize,nEmbd,nHead,nLayer] (four positive integers, default 256,128,4,4)',
+  );
+  process.exit(2);
+}
+const [blockSize, nEmbd, nHead, nLayer] = dims as [number, number, number, number];
 const config = { blockSize, nEmbd, nHead, nLayer, dropout: 0, bias: true };
 const model = new Stack(config, new Rng(1337)).eval();
 const x = randn([1, blockSize, nEmbd], new Rng(0)); // the input vector of every position
@@ -38,7 +45,7 @@ const cached = time(() => Array.from({ length: blockSize }, (_, t) => model.forw
 
 let maxDiff = 0;
 uncached.out.forEach((u, t) =>
-  u.data.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - cached.out[t].data[i])))),
+  u.data.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - cached.out[t]!.data[i]!)))),
 );
 console.log(
   `attention stack: blockSize ${blockSize}, nEmbd ${nEmbd}, nHead ${nHead}, nLayer ${nLayer}; ${blockSize} generation steps`,

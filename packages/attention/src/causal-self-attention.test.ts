@@ -19,22 +19,25 @@ function randomizeBiases(attn: CausalSelfAttention, rng: Rng): void {
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
 
 /** Attention written as plain loops in float64, straight from the formula: the reference. */
 function naiveAttention(attn: CausalSelfAttention, x: Tensor): { y: number[]; att: number[] } {
-  const [B, T, C] = x.shape;
+  const [B, T, C] = x.shape as [number, number, number];
   const nh = attn.nHead;
   const hs = C / nh;
-  const [Wa, ba, Wp, bp] = [attn.cAttn.weight, attn.cAttn.bias!, attn.cProj.weight, attn.cProj.bias!].map((t) =>
-    t.toArray(),
-  );
+  const [Wa, ba, Wp, bp] = [
+    attn.cAttn.weight.toArray(),
+    attn.cAttn.bias!.toArray(),
+    attn.cProj.weight.toArray(),
+    attn.cProj.bias!.toArray(),
+  ];
   const xs = x.toArray();
   const qkv = (b: number, t: number, j: number) => {
-    let s = ba[j];
-    for (let c = 0; c < C; c++) s += xs[(b * T + t) * C + c] * Wa[j * C + c];
+    let s = ba[j]!;
+    for (let c = 0; c < C; c++) s += xs[(b * T + t) * C + c]! * Wa[j * C + c]!;
     return s;
   };
   const att = new Array<number>(B * nh * T * T).fill(0);
@@ -54,7 +57,7 @@ function naiveAttention(attn: CausalSelfAttention, x: Tensor): { y: number[]; at
         exps.forEach((e, j) => (att[((b * nh + h) * T + i) * T + j] = e / total));
         for (let d = 0; d < hs; d++) {
           let s = 0;
-          for (let j = 0; j <= i; j++) s += att[((b * nh + h) * T + i) * T + j] * qkv(b, j, 2 * C + h * hs + d);
+          for (let j = 0; j <= i; j++) s += att[((b * nh + h) * T + i) * T + j]! * qkv(b, j, 2 * C + h * hs + d);
           heads[(b * T + i) * C + h * hs + d] = s;
         }
       }
@@ -63,8 +66,8 @@ function naiveAttention(attn: CausalSelfAttention, x: Tensor): { y: number[]; at
   const y: number[] = [];
   for (let n = 0; n < B * T; n++) {
     for (let o = 0; o < C; o++) {
-      let s = bp[o];
-      for (let c = 0; c < C; c++) s += heads[n * C + c] * Wp[o * C + c];
+      let s = bp[o]!;
+      for (let c = 0; c < C; c++) s += heads[n * C + c]! * Wp[o * C + c]!;
       y.push(s);
     }
   }
@@ -126,7 +129,7 @@ describe('CausalSelfAttention', () => {
     const y = attn.forward(x).toArray();
     for (let t = 0; t + 1 < 6; t++) {
       const changed = tensor(x.toArray(), x.shape);
-      for (let b = 0; b < 2; b++) for (let c = 0; c < 8; c++) changed.data[(b * 6 + t + 1) * 8 + c] += 1;
+      for (let b = 0; b < 2; b++) for (let c = 0; c < 8; c++) changed.data[(b * 6 + t + 1) * 8 + c]! += 1;
       const y2 = attn.forward(changed).toArray();
       for (let b = 0; b < 2; b++) {
         const upTo = (v: number[]) => v.slice(b * 48, b * 48 + (t + 1) * 8);

@@ -74,7 +74,7 @@ export class CausalSelfAttention extends Module {
    * @throws RangeError when the cached plus new positions would exceed blockSize.
    */
   forward(x: Tensor, opts: { cache?: KvCache; returnAttention?: boolean } = {}): Tensor {
-    const [B, T, C] = x.shape;
+    const [B, T, C] = x.shape as [number, number, number]; // checked just below
     if (x.ndim !== 3 || C !== this.nEmbd) {
       throw new Error(`CausalSelfAttention: expected x of shape (B, T, ${this.nEmbd}), got (${x.shape.join(', ')})`);
     }

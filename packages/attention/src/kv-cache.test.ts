@@ -10,7 +10,7 @@ const config = { vocabSize: 13, blockSize: 8, nLayer: 2, nHead: 4, nEmbd: 16, dr
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
 
@@ -51,7 +51,7 @@ class TinyGpt extends Module {
     this.lnF = new LayerNorm(config.nEmbd);
   }
   forward(ids: Int32Array, B: number, T: number, caches?: KvCache[]): Tensor {
-    const past = caches?.[0].length ?? 0;
+    const past = caches?.[0]!.length ?? 0;
     let x = indexSelect(this.wte, ids, [B, T]).add(this.wpe.slice(0, past, past + T)); // (B, T, C)
     this.h.forEach((block, i) => (x = block.forward(x, caches?.[i])));
     return linear(this.lnF.forward(x), this.wte); // (B, T, vocabSize)
@@ -60,7 +60,7 @@ class TinyGpt extends Module {
 
 /** Column t of a row-major (B, T) id batch. */
 const column = (ids: Int32Array, B: number, T: number, t: number) =>
-  Int32Array.from({ length: B }, (_, b) => ids[b * T + t]);
+  Int32Array.from({ length: B }, (_, b) => ids[b * T + t]!);
 
 describe('KvCache', () => {
   it('gives the attention layer the same outputs token by token as over the whole sequence', () => {
@@ -117,7 +117,7 @@ describe('KvCache', () => {
 
   it('generates the same tokens with the same logits as re-running the whole context', () => {
     const model = new TinyGpt(new Rng(7));
-    const argmax = (v: Float32Array) => v.reduce((best, x, i) => (x > v[best] ? i : best), 0);
+    const argmax = (v: Float32Array) => v.reduce((best, x, i) => (x > v[best]! ? i : best), 0);
     noGrad(() => {
       const uncached = [3, 1];
       const cached = [3, 1];

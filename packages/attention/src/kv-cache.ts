@@ -32,7 +32,7 @@ export class KvCache {
 
   /** Number of positions cached. */
   get length(): number {
-    return this.#keys === null ? 0 : this.#keys.shape[2];
+    return this.#keys === null ? 0 : this.#keys.shape[2]!;
   }
 
   /** Cached keys (B, nHead, length, headSize), or null when empty. */

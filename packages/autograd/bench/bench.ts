@@ -31,7 +31,7 @@ function ikjMatmul(M: number, N: number, K: number, a: Float32Array, b: Float32A
       const aik = a[i * K + k]!;
       const bRow = k * N;
       const cRow = i * N;
-      for (let j = 0; j < N; j++) c[cRow + j] += aik * b[bRow + j]!;
+      for (let j = 0; j < N; j++) c[cRow + j]! += aik * b[bRow + j]!;
     }
   }
 }

@@ -122,7 +122,7 @@ export function backward(root: Tensor, seed?: Tensor): void {
   const order = topoSort(root);
   const g = gradOf(root);
   if (seed) getBackend().axpy(1, seed.data, g);
-  else g[0] += 1;
+  else g[0]! += 1;
   for (let i = order.length - 1; i >= 0; i--) {
     const t = order[i]!;
     const node = t.node;

@@ -53,7 +53,7 @@ export class Rng {
   /** The generator's exact state. */
   state(): RngState {
     const { c, s0, s1, s2 } = this.prng.state();
-    return { alea: { c: c!, s0: s0!, s1: s1!, s2: s2! }, spare: this.spare };
+    return { alea: { c: c, s0: s0, s1: s1, s2: s2 }, spare: this.spare };
   }
 
   /** A generator that continues exactly where the one that produced `state` stood. */

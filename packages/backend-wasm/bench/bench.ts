@@ -255,7 +255,8 @@ await tf.ready();
 const one = await createWasmBackend({ threads: 1 });
 const many = await createWasmBackend({ threads });
 console.log(
-  `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.versions.node}, load ${os.loadavg()[0]!.toFixed(1)}`,
+  `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.versions.node}, ` +
+    `load ${os.loadavg()[0]!.toFixed(1)}`,
 );
 console.log(
   `ours: ${many.threads} thread(s) (asked ${threads}); tfjs-backend-wasm ${tf.version_core}: ` +

@@ -1,4 +1,5 @@
-// Runs in a browser page (bundled by bench/browser-check.ts): trains on the WebAssembly backend and the CPU backend, posts both results back.
+// Runs in a browser page (bundled by bench/browser-check.ts): trains on the WebAssembly backend and the CPU backend,
+// posts both results back.
 import { AdamW, cpuBackend, crossEntropy, Linear, Rng, setBackend, tensor } from '@tinygpt/autograd';
 import { createWasmBackend, sharedMemorySupported } from '../src/index.js';
 

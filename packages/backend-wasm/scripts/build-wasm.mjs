@@ -1,4 +1,5 @@
-// Compiles assembly/ with AssemblyScript into four WebAssembly modules (shared or plain memory, SIMD or relaxed SIMD), embeds their bytes in src/generated/kernels.ts, and numbers the op codes for both languages.
+// Compiles assembly/ with AssemblyScript into four WebAssembly modules (shared or plain memory, SIMD or relaxed
+// SIMD), embeds their bytes in src/generated/kernels.ts, and numbers the op codes for both languages.
 import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,5 +120,6 @@ export const plainRelaxedKernelsBase64 =
 `,
 );
 console.log(
-  `kernels.wasm: ${shared.length} bytes (shared), ${plain.length} bytes (plain), ${sharedRelaxed.length} (shared, relaxed SIMD), ${plainRelaxed.length} (plain, relaxed SIMD)`,
+  `kernels.wasm: ${shared.length} bytes (shared), ${plain.length} bytes (plain), ${sharedRelaxed.length} (shared, ` +
+    `relaxed SIMD), ${plainRelaxed.length} (plain, relaxed SIMD)`,
 );

@@ -1,4 +1,5 @@
-// Cuts autograd's strided loop plans (broadcastLayout, permuteLayout: one implementation for every backend) into calls of at most four levels.
+// Cuts autograd's strided loop plans (broadcastLayout, permuteLayout: one implementation for every backend) into
+// calls of at most four levels.
 
 import type { Layout } from '@tinygpt/autograd';
 

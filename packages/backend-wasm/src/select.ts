@@ -1,4 +1,5 @@
-// Chooses the tensor kernels a program runs on by name — WebAssembly SIMD on N threads, or autograd's pure-TypeScript reference — and releases them when it is done.
+// Chooses the tensor kernels a program runs on by name — WebAssembly SIMD on N threads, or autograd's pure-TypeScript
+// reference — and releases them when it is done.
 import { cpuBackend, getBackend, setBackend } from '@tinygpt/autograd';
 import { createWasmBackend } from './backend.js';
 import { MAX_THREADS } from './runtime.js';

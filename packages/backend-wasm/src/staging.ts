@@ -1,4 +1,5 @@
-// The WebAssembly backend's base: storage in the module's memory, addresses for kernels (staging arrays that live elsewhere), and how finely work is split.
+// The WebAssembly backend's base: storage in the module's memory, addresses for kernels (staging arrays that live
+// elsewhere), and how finely work is split.
 
 import type { HeapStats } from './heap.js';
 import type { KernelExports, Ptr } from './module.js';

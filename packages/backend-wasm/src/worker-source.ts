@@ -1,4 +1,5 @@
-// The job protocol of the thread pool and the script each worker runs: claim chunks of a kernel from shared memory, run them, count them done.
+// The job protocol of the thread pool and the script each worker runs: claim chunks of a kernel from shared memory,
+// run them, count them done.
 
 /**
  * Int32 offsets in the control block the main thread and the workers share. One job at a time:

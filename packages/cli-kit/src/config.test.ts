@@ -188,7 +188,8 @@ describe('resolveConfig: errors', () => {
 
   it('rejects an unknown flag with the valid ones and the closest match', () => {
     expect(failure(['--n-layr=4']).message).toBe(
-      'unknown option --n-layr (did you mean --n-layer?); valid options: --n-layer, --n-head, --n-embd, --learning-rate, --dropout, --init-from, --out-dir, --bias, --compile, --beta2',
+      'unknown option --n-layr (did you mean --n-layer?); valid options: --n-layer, --n-head, --n-embd, ' +
+        '--learning-rate, --dropout, --init-from, --out-dir, --bias, --compile, --beta2',
     );
     expect(failure(['--learning_rat=1']).message).toMatch(
       /^unknown option --learning_rat \(did you mean --learning-rate\?\); valid options: /,
@@ -229,7 +230,8 @@ describe('resolveConfig: errors', () => {
     );
     json('typo.json', { n_layr: 4 });
     expect(failure(['--config', 'typo.json']).message).toBe(
-      'typo.json: unknown setting "n_layr" (did you mean nLayer?); valid settings: nLayer, nHead, nEmbd, learningRate, dropout, initFrom, outDir, bias, compile, beta2',
+      'typo.json: unknown setting "n_layr" (did you mean nLayer?); valid settings: nLayer, nHead, nEmbd, ' +
+        'learningRate, dropout, initFrom, outDir, bias, compile, beta2',
     );
     json('string.json', { nLayer: '4' });
     expect(failure(['--config', 'string.json']).message).toBe('string.json: "nLayer" expects a number, got "4"');

@@ -1,4 +1,5 @@
-// nanoGPT-style configuration, typed: defaults, then --config FILE.json files, then flags (node:util parseArgs) read by each default's type.
+// nanoGPT-style configuration, typed: defaults, then --config FILE.json files, then flags (node:util parseArgs)
+// read by each default's type.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -1,4 +1,5 @@
-// Tests that writeFileAtomic and replaceDirAtomic replace files whole or not at all, the one-writer lock, consistent reads, and readJsonFile's messages.
+// Tests that writeFileAtomic and replaceDirAtomic replace files whole or not at all, the one-writer lock, consistent
+// reads, and readJsonFile's messages.
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
@@ -186,7 +187,7 @@ describe('whole-directory swaps: one locked writer, consistent readers', () => {
     expect(() => lockDir(dir, 'run directory')).toThrow(
       new RegExp(`run directory .* is being written by process ${process.ppid}`),
     );
-    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
     writeFileSync(`${dir}.lock`, JSON.stringify({ pid: dead, host: hostname(), started: 'x' }));
     lockDir(dir)();
     writeFileSync(`${dir}.lock`, 'half-written');

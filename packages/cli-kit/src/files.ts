@@ -1,4 +1,5 @@
-// Files and directories a run must not corrupt: atomic file writes, whole-directory swaps with one locked writer and consistent readers, JSON reads with clear errors.
+// Files and directories a run must not corrupt: atomic file writes, whole-directory swaps with one locked writer and
+// consistent readers, JSON reads with clear errors.
 import {
   closeSync,
   copyFileSync,

@@ -1,4 +1,5 @@
-// Ctrl-C that does not lose work: the first SIGINT/SIGTERM runs the registered handlers (e.g. save a checkpoint) and exits; a second exits at once.
+// Ctrl-C that does not lose work: the first SIGINT/SIGTERM runs the registered handlers (e.g. save a checkpoint) and
+// exits; a second exits at once.
 import { errorMessage } from './run-main.js';
 
 /** Runs on the first interrupt; may be async (it is awaited before the process exits). */

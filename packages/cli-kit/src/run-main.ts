@@ -1,4 +1,5 @@
-// Runs a command's main function the way a command-line tool should end: one "error: …" line and a non-zero code on failure, quietly on a closed pipe.
+// Runs a command's main function the way a command-line tool should end: one "error: …" line and a non-zero code on
+// failure, quietly on a closed pipe.
 import { CliError } from './cli-error.js';
 import { nodeTooOld } from './node-floor.js';
 

@@ -39,7 +39,7 @@ describe('TokenEmbedding', () => {
       .backward();
     const expected = new Array<number>(15).fill(0);
     ids.forEach((id, t) => {
-      for (let c = 0; c < 3; c++) expected[id * 3 + c] += g[t * 3 + c];
+      for (let c = 0; c < 3; c++) expected[id * 3 + c]! += g[t * 3 + c]!;
     });
     expect(Array.from(wte.weight.grad!)).toEqual(expected);
   });

@@ -46,7 +46,7 @@ export class TokenEmbedding extends Module {
     }
     const V = this.vocabSize;
     for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
+      const id = ids[i]!;
       if (id < 0 || id >= V) {
         const where = `(b=${Math.floor(i / T)}, t=${i % T})`;
         throw new RangeError(`TokenEmbedding: token id ${id} at position ${where} is outside the vocabulary [0, ${V})`);

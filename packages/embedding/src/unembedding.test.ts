@@ -37,9 +37,9 @@ describe('Unembedding', () => {
     const expected: number[] = [];
     for (let n = 0; n < 4; n++) {
       for (let v = 0; v < 7; v++)
-        expected.push(xs[n * 3] * w[v * 3] + xs[n * 3 + 1] * w[v * 3 + 1] + xs[n * 3 + 2] * w[v * 3 + 2]);
+        expected.push(xs[n * 3]! * w[v * 3]! + xs[n * 3 + 1]! * w[v * 3 + 1]! + xs[n * 3 + 2]! * w[v * 3 + 2]!);
     }
-    logits.toArray().forEach((value, i) => expect(value).toBeCloseTo(expected[i], 6));
+    logits.toArray().forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 6));
     expect(() => head.forward(tensor([1, 2, 3, 4], [1, 1, 4]))).toThrow('Unembedding: x is (1, 1, 4) but nEmbd is 3');
     expect(() => head.forward(tensor([1, 2, 3], [1, 3]))).toThrow('expected x of shape (B, T, C), got (1, 3)');
   });
@@ -79,8 +79,8 @@ describe('Unembedding', () => {
     crossEntropy(untied.forward(ids, 2, 3), targets).backward();
     model.zeroGrad();
     crossEntropy(model.forward(ids, 2, 3), targets).backward();
-    const sum = untied.wte.weight.grad!.map((g, i) => g + untied.lmHead.weight.grad![i]);
-    Array.from(model.wte.weight.grad!).forEach((g, i) => expect(g).toBeCloseTo(sum[i], 6));
+    const sum = untied.wte.weight.grad!.map((g, i) => g + untied.lmHead.weight.grad![i]!);
+    Array.from(model.wte.weight.grad!).forEach((g, i) => expect(g).toBeCloseTo(sum[i]!, 6));
   });
 
   it('passes a gradient check untied, through the whole embed → unembed forward', () => {
@@ -100,8 +100,8 @@ describe('Unembedding', () => {
   it('gives bit-identical weights and logits for the same seed', () => {
     const [a, b] = [new Bigram(config, new Rng(99), false), new Bigram(config, new Rng(99), false)];
     a.namedParameters().forEach(([name, p], i) => {
-      expect(b.namedParameters()[i][0]).toBe(name);
-      expect(b.namedParameters()[i][1].data).toEqual(p.data);
+      expect(b.namedParameters()[i]![0]).toBe(name);
+      expect(b.namedParameters()[i]![1].data).toEqual(p.data);
     });
     expect(b.forward(ids, 2, 3).data).toEqual(a.forward(ids, 2, 3).data);
     expect(new Bigram(config, new Rng(100), false).lmHead.weight.data).not.toEqual(a.lmHead.weight.data);

@@ -12,7 +12,7 @@ const make = (overrides: Partial<FeedForwardConfig> = {}, seed = 1337, gelu?: Ge
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
 
@@ -30,18 +30,23 @@ const geluTanh = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) 
 /** cProj(gelu(cFc(x))) as loops in float64. */
 function naiveFeedForward(ff: FeedForward, x: Tensor, gelu: (v: number) => number): number[] {
   const C = ff.nEmbd;
-  const [W1, b1, W2, b2] = [ff.cFc.weight, ff.cFc.bias!, ff.cProj.weight, ff.cProj.bias!].map((t) => t.toArray());
+  const [W1, b1, W2, b2] = [
+    ff.cFc.weight.toArray(),
+    ff.cFc.bias!.toArray(),
+    ff.cProj.weight.toArray(),
+    ff.cProj.bias!.toArray(),
+  ];
   const xs = x.toArray();
   const out: number[] = [];
   for (let n = 0; n < xs.length / C; n++) {
     const h = Array.from({ length: 4 * C }, (_, j) => {
-      let s = b1[j];
-      for (let c = 0; c < C; c++) s += xs[n * C + c] * W1[j * C + c];
+      let s = b1[j]!;
+      for (let c = 0; c < C; c++) s += xs[n * C + c]! * W1[j * C + c]!;
       return gelu(s);
     });
     for (let o = 0; o < C; o++) {
-      let s = b2[o];
-      for (let j = 0; j < 4 * C; j++) s += h[j] * W2[o * 4 * C + j];
+      let s = b2[o]!;
+      for (let j = 0; j < 4 * C; j++) s += h[j]! * W2[o * 4 * C + j]!;
       out.push(s);
     }
   }
@@ -52,7 +57,7 @@ function naiveFeedForward(ff: FeedForward, x: Tensor, gelu: (v: number) => numbe
 function spread(ff: FeedForward, seed: number): FeedForward {
   const rng = new Rng(seed);
   for (const p of ff.parameters())
-    p.data.set(randn(p.shape, rng, { std: p.ndim === 2 ? 1 / Math.sqrt(p.shape[1]) : 0.5 }).data);
+    p.data.set(randn(p.shape, rng, { std: p.ndim === 2 ? 1 / Math.sqrt(p.shape[1]!) : 0.5 }).data);
   return ff;
 }
 

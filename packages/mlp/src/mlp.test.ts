@@ -8,7 +8,7 @@ import type { Activation } from './mlp.js';
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
 
@@ -22,16 +22,16 @@ const fns: Record<Activation | 'none', (v: number) => number> = {
 /** Every layer's output of `net` on x, as loops in float64. */
 function naiveActivations(net: Mlp, x: Tensor): number[][] {
   let h = x.toArray();
-  const N = x.shape[0];
+  const N = x.shape[0]!;
   return net.layers.map((layer, i) => {
-    const [out, inp] = layer.weight.shape;
+    const [out, inp] = layer.weight.shape as [number, number];
     const [W, b] = [layer.weight.toArray(), layer.bias!.toArray()];
     const f = fns[i === net.layers.length - 1 ? net.outputActivation : net.activation];
     const next: number[] = [];
     for (let n = 0; n < N; n++) {
       for (let o = 0; o < out; o++) {
-        let s = b[o];
-        for (let k = 0; k < inp; k++) s += h[n * inp + k] * W[o * inp + k];
+        let s = b[o]!;
+        for (let k = 0; k < inp; k++) s += h[n * inp + k]! * W[o * inp + k]!;
         next.push(f(s));
       }
     }
@@ -77,13 +77,13 @@ describe('Mlp', () => {
         const net = new Mlp([6, 5, 4, 3], { activation, outputActivation, rng: new Rng(3) });
         const acts = net.activations(x);
         const ref = naiveActivations(net, x);
-        acts.forEach((a, i) => expect(maxAbsDiff(a.data, ref[i])).toBeLessThan(1e-6));
-        expect(net.forward(x).data).toEqual(acts[2].data);
+        acts.forEach((a, i) => expect(maxAbsDiff(a.data, ref[i]!)).toBeLessThan(1e-6));
+        expect(net.forward(x).data).toEqual(acts[2]!.data);
       }
     }
     // The activation really is applied: sigmoid outputs lie in (0, 1), relu outputs are ≥ 0 with zeros.
     const hidden = (a: Activation) =>
-      new Mlp([6, 50, 3], { activation: a, rng: new Rng(4) }).activations(x)[0].toArray();
+      new Mlp([6, 50, 3], { activation: a, rng: new Rng(4) }).activations(x)[0]!.toArray();
     expect(hidden('sigmoid').every((v) => v > 0 && v < 1)).toBe(true);
     expect(hidden('relu').some((v) => v === 0) && hidden('relu').every((v) => v >= 0)).toBe(true);
     expect(hidden('tanh').some((v) => v < 0)).toBe(true);
@@ -100,22 +100,22 @@ describe('Mlp', () => {
   it("initialises as PyTorch's nn.Linear by default: weights and biases uniform(±1/sqrt(fanIn))", () => {
     const net = new Mlp([784, 64, 10], { activation: 'relu', rng: new Rng(7) });
     const bound = 1 / Math.sqrt(784);
-    const w = stats(net.layers[0].weight);
+    const w = stats(net.layers[0]!.weight);
     expect(w.maxAbs).toBeLessThanOrEqual(bound);
     expect(w.maxAbs).toBeGreaterThan(0.99 * bound);
     expect(Math.abs(w.mean)).toBeLessThan(bound / 50);
     expect(w.std / (bound / Math.sqrt(3))).toBeCloseTo(1, 1); // a uniform's std is its half-width / sqrt(3)
-    const b = stats(net.layers[0].bias!);
+    const b = stats(net.layers[0]!.bias!);
     expect(b.maxAbs).toBeLessThanOrEqual(bound);
     expect(b.std).toBeGreaterThan(bound / 4);
-    expect(stats(net.layers[1].weight).maxAbs).toBeLessThanOrEqual(1 / Math.sqrt(64));
+    expect(stats(net.layers[1]!.weight).maxAbs).toBeLessThanOrEqual(1 / Math.sqrt(64));
   });
 
   it("initialises as Nielsen's network2.py with init 'normal': weights normal(0, 1/sqrt(fanIn)), biases normal(0, 1)", () => {
     const net = new Mlp([400, 500, 10], { activation: 'sigmoid', rng: new Rng(8), init: 'normal' });
-    expect(stats(net.layers[0].weight).std * Math.sqrt(400)).toBeCloseTo(1, 1);
-    expect(stats(net.layers[0].bias!).std).toBeCloseTo(1, 0);
-    expect(stats(net.layers[0].weight).maxAbs).toBeGreaterThan(3 / Math.sqrt(400));
+    expect(stats(net.layers[0]!.weight).std * Math.sqrt(400)).toBeCloseTo(1, 1);
+    expect(stats(net.layers[0]!.bias!).std).toBeCloseTo(1, 0);
+    expect(stats(net.layers[0]!.weight).maxAbs).toBeGreaterThan(3 / Math.sqrt(400));
   });
 
   it('learns XOR, which no single layer can, with plain SGD', () => {
@@ -133,7 +133,7 @@ describe('Mlp', () => {
     }
     expect(loss).toBeLessThan(0.05);
     const logits = net.forward(x).toArray();
-    expect([0, 1, 2, 3].map((n) => (logits[2 * n + 1] > logits[2 * n] ? 1 : 0))).toEqual([0, 1, 1, 0]);
+    expect([0, 1, 2, 3].map((n) => (logits[2 * n + 1]! > logits[2 * n]! ? 1 : 0))).toEqual([0, 1, 1, 0]);
   });
 
   it('rejects bad sizes, activations and inputs with clear errors', () => {

@@ -67,7 +67,7 @@ export class Mlp extends Module {
     if (init !== 'default' && init !== 'normal')
       throw new Error(`Mlp: init must be 'default' or 'normal', got '${String(init)}'`);
     this.layers = sizes.slice(1).map((fanOut, i) => {
-      const fanIn = sizes[i];
+      const fanIn = sizes[i]!;
       const bound = 1 / Math.sqrt(fanIn);
       if (init === 'normal') {
         const layer = new Linear(fanIn, fanOut, { bias: true, rng, std: bound });

@@ -51,7 +51,8 @@ const rows: [string, number][] = [
   ['BpeTokenizer.decode (GPT-2)', time(() => gpt2.decode(gptIds))],
 ];
 console.log(
-  `${megabytes.toFixed(2)} MB of text: ${charIds.length.toLocaleString('en')} characters, ${gptIds.length.toLocaleString('en')} GPT-2 tokens`,
+  `${megabytes.toFixed(2)} MB of text: ${charIds.length.toLocaleString('en')} characters, ` +
+    `${gptIds.length.toLocaleString('en')} GPT-2 tokens`,
 );
 console.log(`BpeTokenizer.load() (first import of r50k_base): ${loadMs.toFixed(0)} ms\n`);
 console.log('| operation | ms | MB/s |');

@@ -77,7 +77,7 @@ export class CharTokenizer implements Tokenizer {
     codePoints.forEach((code, id) => {
       const first = this.idOf(code);
       if (first >= 0) {
-        throw new TokenizerError(`vocabulary entries ${first} and ${id} are both ${describeCharacter(chars[id]!)}`);
+        throw new TokenizerError(`vocabulary entries ${first} and ${id} are both ${describeCharacter(chars[id])}`);
       }
       if (code <= 0xffff) this.bmpIds[code] = id;
       else this.astralIds.set(code, id);

@@ -1,4 +1,5 @@
-// Writes a checkpoint directory atomically (one locked writer) and reads one back consistently, verifying every file's size and SHA-256 before trusting it.
+// Writes a checkpoint directory atomically (one locked writer) and reads one back consistently, verifying every
+// file's size and SHA-256 before trusting it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SafetensorsError, decodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
@@ -108,7 +109,8 @@ function readMetaAt(dir: string, at: string): CheckpointMeta {
       exchange
         ? `${dir} is an exchange directory (config.json, no checkpoint.json), not a training checkpoint`
         : existsSync(join(at, 'model.safetensors'))
-          ? `${dir} is incomplete: it holds model.safetensors but neither checkpoint.json (a pnpm pretrain checkpoint) nor config.json (an exchange directory)`
+          ? `${dir} is incomplete: it holds model.safetensors but neither checkpoint.json (a pnpm pretrain ` +
+            `checkpoint) nor config.json (an exchange directory)`
           : `no checkpoint at ${dir}: checkpoint.json is missing`,
     );
   }
@@ -147,5 +149,5 @@ function readCheckpointAt(dir: string, at: string, opts: { optimizer?: boolean }
     if (bad) throw new CheckpointError(`${path} holds ${bad.value} in "${bad.name}"; refusing non-finite weights`);
     return tensors;
   });
-  return { meta, model: model!, optimizer: optimizer! };
+  return { meta, model: model!, optimizer: optimizer };
 }

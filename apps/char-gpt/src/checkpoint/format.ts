@@ -113,7 +113,7 @@ export function parseCheckpointMeta(value: unknown, where: string): CheckpointMe
   ];
   if (isObject(args)) {
     for (const key of ['vocabSize', 'blockSize', 'nLayer', 'nHead', 'nEmbd'] as const) {
-      checks.push([isCount(args[key]) && (args[key] as number) > 0, `"modelArgs.${key}" must be a positive integer`]);
+      checks.push([isCount(args[key]) && args[key] > 0, `"modelArgs.${key}" must be a positive integer`]);
     }
     checks.push([
       isFiniteNumber(args.dropout) && args.dropout >= 0 && args.dropout < 1,

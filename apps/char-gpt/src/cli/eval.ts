@@ -1,4 +1,5 @@
-// `pnpm eval --checkpoint DIR --data PATH`: the exact mean next-character loss of a checkpoint over a whole text, in nats and bits per character.
+// `pnpm eval --checkpoint DIR --data PATH`: the exact mean next-character loss of a checkpoint over a whole text, in
+// nats and bits per character.
 import { backendDefaults, backendSpec, withBackend } from '@tinygpt/backend-wasm';
 import { CliError, formatHelp, isPositiveInteger, resolveConfig, runMain } from '@tinygpt/cli-kit';
 import { TokenizerError } from '@tinygpt/tokenizer';
@@ -23,10 +24,13 @@ const commandDefaults = () => ({
 const spec = {
   help: {
     checkpoint:
-      'checkpoint directory written by pnpm pretrain (its --out-dir), an exchange directory (pnpm export, export_from_nanogpt.py), or a Hugging Face GPT-2 directory',
+      'checkpoint directory written by pnpm pretrain (its --out-dir), an exchange directory (pnpm export, ' +
+      'export_from_nanogpt.py), or a Hugging Face GPT-2 directory',
     data: 'text to score: a UTF-8 file, or a corpus name (moby-dick, tinyshakespeare)',
     batchSize: 'windows per forward pass (changes speed, not the result)',
-    json: 'print {"loss", "bpc", "tokens"} as one JSON object (GPT-2 tokens: also "bitsPerToken", "characters"; bpc stays bits per character)',
+    json:
+      'print {"loss", "bpc", "tokens"} as one JSON object ' +
+      '(GPT-2 tokens: also "bitsPerToken", "characters"; bpc stays bits per character)',
     ...backendSpec.help,
   },
   choices: backendSpec.choices,
@@ -37,7 +41,8 @@ const spec = {
   },
   usage: 'pnpm eval --checkpoint DIR --data PATH [--json]',
   description:
-    'Mean next-character cross-entropy over the whole text, read in windows of blockSize + 1 characters starting every blockSize characters: every character after the first is predicted exactly once.',
+    'Mean next-character cross-entropy over the whole text, read in windows of blockSize + 1 characters starting ' +
+    'every blockSize characters: every character after the first is predicted exactly once.',
   cwd: userCwd(),
 };
 
@@ -81,7 +86,8 @@ await runMain(async (argv) => {
     } else if (config.json) process.stdout.write(`${JSON.stringify({ loss, bpc, tokens })}\n`);
     else
       process.stdout.write(
-        `${corpus.name}: loss ${loss.toFixed(4)} nats/char, ${bpc.toFixed(4)} bits/char over ${tokens.toLocaleString('en-US')} predicted characters\n`,
+        `${corpus.name}: loss ${loss.toFixed(4)} nats/char, ${bpc.toFixed(4)} bits/char over ` +
+          `${tokens.toLocaleString('en-US')} predicted characters\n`,
       );
   });
 });

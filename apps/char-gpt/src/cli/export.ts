@@ -17,7 +17,9 @@ const spec = {
   },
   usage: 'pnpm export --checkpoint DIR --out EXDIR [--run [--dataset NAME]]',
   description:
-    "Writes the model as nanoGPT's state dict in safetensors (float32, nanoGPT names) beside config.json (nanoGPT's model args and the vocabulary as \"chars\"); load it in PyTorch with tools/nanogpt/load_in_pytorch.py. With --run, also what nanoGPT's train.py needs to resume the run (docs/cpu-to-gpu.md).",
+    "Writes the model as nanoGPT's state dict in safetensors (float32, nanoGPT names) beside config.json " +
+    '(nanoGPT\'s model args and the vocabulary as "chars"); load it in PyTorch with tools/nanogpt/load_in_pytorch.py. ' +
+    "With --run, also what nanoGPT's train.py needs to resume the run (docs/cpu-to-gpu.md).",
   cwd: userCwd(),
 };
 
@@ -39,8 +41,10 @@ await runMain(async (argv) => {
     const summary = await exportRun(checkpoint, out, { dataset });
     process.stdout.write(
       `wrote ${config.out}: the run at iteration ${summary.iter} (weights, AdamW moments, run.json), ` +
-        `nanogpt/data/${summary.dataset}/ (train.bin ${summary.trainTokens.toLocaleString('en-US')} tokens, val.bin ${summary.valTokens.toLocaleString('en-US')}) and ${summary.configFile}\n` +
-        `next: python3 ${relative(userCwd(), join(appDir, 'tools', 'nanogpt', 'to_nanogpt_run.py'))} ${config.out}   (writes ckpt.pt, and meta.pkl for a character model; needs torch)\n`,
+        `nanogpt/data/${summary.dataset}/ (train.bin ${summary.trainTokens.toLocaleString('en-US')} tokens, ` +
+        `val.bin ${summary.valTokens.toLocaleString('en-US')}) and ${summary.configFile}\n` +
+        `next: python3 ${relative(userCwd(), join(appDir, 'tools', 'nanogpt', 'to_nanogpt_run.py'))} ` +
+        `${config.out}   (writes ckpt.pt, and meta.pkl for a character model; needs torch)\n`,
     );
     return;
   }
@@ -48,7 +52,9 @@ await runMain(async (argv) => {
   const { config: args, tensors, params, bytes, tokenizer } = await exportNanoGpt(checkpoint, out);
   const { nLayer, nHead, nEmbd, blockSize, vocabSize, bias } = args;
   process.stdout.write(
-    `wrote ${shownPath(out)}: model.safetensors (${tensors} tensors, ${params.toLocaleString('en-US')} parameters, ${bytes.toLocaleString('en-US')} bytes) ` +
-      `and config.json (n_layer ${nLayer}, n_head ${nHead}, n_embd ${nEmbd}, block_size ${blockSize}, vocab_size ${vocabSize}, bias ${bias}, tokenizer ${tokenizer})\n`,
+    `wrote ${shownPath(out)}: model.safetensors (${tensors} tensors, ${params.toLocaleString('en-US')} ` +
+      `parameters, ${bytes.toLocaleString('en-US')} bytes) ` +
+      `and config.json (n_layer ${nLayer}, n_head ${nHead}, n_embd ${nEmbd}, block_size ${blockSize}, vocab_size ` +
+      `${vocabSize}, bias ${bias}, tokenizer ${tokenizer})\n`,
   );
 });

@@ -39,7 +39,8 @@ const commandDefaults = () => ({
 const spec = {
   help: {
     checkpoint:
-      'checkpoint directory written by pnpm pretrain (its --out-dir), an exchange directory (pnpm export, export_from_nanogpt.py), or a Hugging Face GPT-2 directory (config.json + model.safetensors)',
+      'checkpoint directory written by pnpm pretrain (its --out-dir), an exchange directory (pnpm export, ' +
+      'export_from_nanogpt.py), or a Hugging Face GPT-2 directory (config.json + model.safetensors)',
     prompt: 'text to continue (default: a newline, as nanoGPT)',
     promptFile: 'read the prompt from this file',
     maxNewTokens: 'tokens to generate per sample (characters for a character model)',

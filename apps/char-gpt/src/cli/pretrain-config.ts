@@ -98,7 +98,8 @@ function initFromModel(
   const tokenizer = modelDirTokenizer(initFrom);
   if (sources.tokenizer !== 'default' && config.tokenizer !== tokenizer) {
     throw new CliError(
-      `--tokenizer ${config.tokenizer} differs from the model in ${config.initFrom} (${tokenizer}); --init-from takes the tokenizer from it`,
+      `--tokenizer ${config.tokenizer} differs from the model in ${config.initFrom} (${tokenizer}); --init-from ` +
+        `takes the tokenizer from it`,
       { exitCode: 2 },
     );
   }
@@ -108,7 +109,8 @@ function initFromModel(
     if (key === 'blockSize' && sources[key] !== 'default' && config.blockSize < args.blockSize) continue;
     if (sources[key] !== 'default' && config[key] !== args[key]) {
       throw new CliError(
-        `${flagName(key)} ${config[key]} differs from the model in ${config.initFrom} (${args[key]}); --init-from takes the model's shape from it${key === 'blockSize' ? ' (a smaller --block-size crops it)' : ''}`,
+        `${flagName(key)} ${config[key]} differs from the model in ${config.initFrom} (${args[key]}); --init-from ` +
+          `takes the model's shape from it${key === 'blockSize' ? ' (a smaller --block-size crops it)' : ''}`,
         { exitCode: 2 },
       );
     }

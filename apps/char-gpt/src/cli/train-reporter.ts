@@ -67,10 +67,13 @@ export function trainReporter(
       } else {
         say(
           `corpus ${corpus.name}: ${n(corpus.characters)} characters → ${n(corpus.tokens)} ${info.tokenizer} tokens ` +
-            `(${(corpus.characters / corpus.tokens).toFixed(2)} characters/token, encoded in ${(info.encodeMs / 1000).toFixed(1)} s) (${corpus.source})`,
+            `(${(corpus.characters / corpus.tokens).toFixed(2)} characters/token, encoded in ` +
+            `${(info.encodeMs / 1000).toFixed(1)} s) (${corpus.source})`,
         );
         say(
-          `vocabulary ${n(info.vocabSize)}${info.modelVocabSize > info.vocabSize ? ` padded to ${n(info.modelVocabSize)}` : ''}; train ${n(info.trainTokens)} / val ${n(info.valTokens)} tokens`,
+          `vocabulary ` +
+            `${n(info.vocabSize)}${info.modelVocabSize > info.vocabSize ? ` padded to ${n(info.modelVocabSize)}` : ''}; ` +
+            `train ${n(info.trainTokens)} / val ${n(info.valTokens)} tokens`,
         );
       }
       say(`number of parameters: ${(info.params / 1e6).toFixed(2)}M`);
@@ -78,7 +81,8 @@ export function trainReporter(
       const pct = (v: number): string => `${((100 * v) / total).toFixed(0)}%`;
       say(
         `parameters: token embedding = lm head (tied) ${(split.embedding / 1e6).toFixed(2)}M (${pct(split.embedding)}), ` +
-          `position embedding ${(split.position / 1e6).toFixed(2)}M (${pct(split.position)}), blocks ${(split.blocks / 1e6).toFixed(2)}M (${pct(split.blocks)}); ` +
+          `position embedding ${(split.position / 1e6).toFixed(2)}M (${pct(split.position)}), blocks ` +
+          `${(split.blocks / 1e6).toFixed(2)}M (${pct(split.blocks)}); ` +
           `the lm head is ${(100 * split.lmHeadShare).toFixed(0)}% of a token's matmul work`,
       );
       say(`tokens per iteration will be: ${info.tokensPerIter.toLocaleString('en-US')}`);

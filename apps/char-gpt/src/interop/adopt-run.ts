@@ -1,4 +1,5 @@
-// Takes a run back from nanoGPT: turns a run handover directory (from_nanogpt_run.py) into a char-gpt checkpoint in place, so `--init-from resume` continues it.
+// Takes a run back from nanoGPT: turns a run handover directory (from_nanogpt_run.py) into a char-gpt checkpoint in
+// place, so `--init-from resume` continues it.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -39,7 +40,8 @@ export function adoptRun(dir: string, opts: { seed?: number } = {}): AdoptSummar
   const foreign = readdirSync(dir).filter((name) => !(HANDOVER_FILES as readonly string[]).includes(name));
   if (foreign.length > 0) {
     throw new CheckpointError(
-      `${dir} holds files besides a run handover (${foreign.slice(0, 3).join(', ')}); resume from a directory written by from_nanogpt_run.py alone`,
+      `${dir} holds files besides a run handover (${foreign.slice(0, 3).join(', ')}); resume from a directory ` +
+        `written by from_nanogpt_run.py alone`,
     );
   }
   const { config: args, tokenizer, weights, moments, run } = readHandoverDir(dir);
@@ -108,7 +110,10 @@ export function adoptRun(dir: string, opts: { seed?: number } = {}): AdoptSummar
   return { iter: run.iter_num, writer: run.writer, dataset: run.dataset };
 }
 
-/** `--data` of an adopted run: the corpus it came from when it started here, else nanoGPT's dataset name (shakespeare_char → tinyshakespeare). */
+/**
+ * `--data` of an adopted run: the corpus it came from when it started here, else nanoGPT's dataset name
+ * (shakespeare_char → tinyshakespeare).
+ */
 function corpusData(run: { corpus?: { name: string; source: string }; dataset: string }): string {
   if (run.corpus && isCorpusName(run.corpus.name)) return run.corpus.name;
   if (run.corpus && existsSync(run.corpus.source)) return run.corpus.source;

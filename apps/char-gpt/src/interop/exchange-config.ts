@@ -1,4 +1,5 @@
-// The config.json of a nanoGPT exchange directory: nanoGPT's `model_args` plus the tokenizer (the character vocabulary of its `meta.pkl`, or GPT-2's BPE), checked field by field.
+// The config.json of a nanoGPT exchange directory: nanoGPT's `model_args` plus the tokenizer (the character
+// vocabulary of its `meta.pkl`, or GPT-2's BPE), checked field by field.
 import { CharTokenizer, TokenizerError } from '@tinygpt/tokenizer';
 import type { TokenizerJson } from '@tinygpt/tokenizer';
 import type { GptConfig } from '../config.js';

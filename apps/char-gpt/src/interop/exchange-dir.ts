@@ -1,4 +1,5 @@
-// Reads and writes a nanoGPT exchange directory: model.safetensors (nanoGPT state-dict names, float32) and config.json (model args and tokenizer).
+// Reads and writes a nanoGPT exchange directory: model.safetensors (nanoGPT state-dict names, float32) and
+// config.json (model args and tokenizer).
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SafetensorsError, decodeSafetensors, encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
@@ -152,7 +153,8 @@ export function writeExchangeDir(dir: string, contents: ExchangeContents): void 
     const foreign = readdirSync(dir).filter((name) => !(EXCHANGE_FILES as readonly string[]).includes(name));
     if (foreign.length > 0) {
       throw new CheckpointError(
-        `${dir} holds files that are not part of an exchange directory (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose a new or empty directory`,
+        `${dir} holds files that are not part of an exchange directory ` +
+          `(${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose a new or empty directory`,
       );
     }
   }

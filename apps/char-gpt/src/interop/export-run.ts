@@ -81,7 +81,8 @@ export async function exportRun(
   const characters = countCharacters(corpus.text);
   if (characters !== meta.corpus.characters) {
     throw new CheckpointError(
-      `${config.data} has ${characters} characters but the run trained on ${meta.corpus.characters}; the corpus changed, so its split would not be the run's`,
+      `${config.data} has ${characters} characters but the run trained on ${meta.corpus.characters}; the corpus ` +
+        `changed, so its split would not be the run's`,
     );
   }
   let ids: Int32Array;

@@ -91,7 +91,8 @@ export function writeHandoverDir(dir: string, files: Record<string, Uint8Array |
     const foreign = readdirSync(dir).filter((name) => !allowed.includes(name));
     if (foreign.length > 0) {
       throw new CheckpointError(
-        `${dir} holds files that are not part of a run handover (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose a new or empty directory`,
+        `${dir} holds files that are not part of a run handover ` +
+          `(${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose a new or empty directory`,
       );
     }
   }

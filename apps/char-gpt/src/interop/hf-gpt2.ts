@@ -1,4 +1,5 @@
-// Reads a Hugging Face GPT-2 directory as published (openai-community/gpt2: config.json + model.safetensors) into our Gpt, as nanoGPT's GPT.from_pretrained does.
+// Reads a Hugging Face GPT-2 directory as published (openai-community/gpt2: config.json + model.safetensors) into our
+// Gpt, as nanoGPT's GPT.from_pretrained does.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SafetensorsError, decodeSafetensors } from '@tinygpt/autograd/safetensors';

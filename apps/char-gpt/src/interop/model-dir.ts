@@ -1,4 +1,5 @@
-// Opens any kind of model directory — a char-gpt checkpoint, a nanoGPT exchange directory, or a Hugging Face GPT-2 — for commands that only need the model.
+// Opens any kind of model directory — a char-gpt checkpoint, a nanoGPT exchange directory, or a Hugging Face GPT-2 —
+// for commands that only need the model.
 import type { Tokenizer } from '@tinygpt/tokenizer';
 import type { GptConfig, TrainConfig } from '../config.js';
 import { readCheckpointMeta } from '../checkpoint/checkpoint-files.js';

@@ -1,4 +1,5 @@
-// Brings a nanoGPT state dict to exactly the tensors our Gpt holds: torch.compile's prefix stripped, causal-mask buffers dropped, a lone tied head accepted, every name and shape checked.
+// Brings a nanoGPT state dict to exactly the tensors our Gpt holds: torch.compile's prefix stripped, causal-mask
+// buffers dropped, a lone tied head accepted, every name and shape checked.
 import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../checkpoint/format.js';
 import { toNanoGptName } from '../checkpoint/names.js';
@@ -41,7 +42,8 @@ export function fromNanoGptState(
       const T = config.blockSize;
       if (!sameShape(t.shape, [1, 1, T, T])) {
         throw new CheckpointError(
-          `${where}: "${name}" has shape ${showShape(t.shape)}, but nanoGPT's causal-mask buffer is (1, 1, block_size, block_size) = ${showShape([1, 1, T, T])}`,
+          `${where}: "${name}" has shape ${showShape(t.shape)}, but nanoGPT's causal-mask buffer is (1, 1, ` +
+            `block_size, block_size) = ${showShape([1, 1, T, T])}`,
         );
       }
       continue; // a constant of the architecture, not a weight

@@ -1,4 +1,5 @@
-// run.json of a run handover directory: the counters, schedule, AdamW scalars and parameter groups of a run travelling between char-gpt and nanoGPT.
+// run.json of a run handover directory: the counters, schedule, AdamW scalars and parameter groups of a run
+// travelling between char-gpt and nanoGPT.
 import type { TrainConfig } from '../config.js';
 import { CheckpointError } from '../checkpoint/format.js';
 
@@ -84,7 +85,7 @@ export function fromNanoGptConfig(config: Partial<Record<NanoGptKey, number | bo
     const value = config[theirs];
     if (value !== undefined) out[ours] = value;
   }
-  return out as Partial<TrainConfig>;
+  return out;
 }
 
 /**
@@ -98,7 +99,8 @@ export function parseRunJson(value: unknown, where: string): RunJson {
   if (!isObject(value)) return fail('expected a JSON object');
   if (value.format !== RUN_FORMAT || value.version !== RUN_VERSION)
     fail(
-      `not a run handover file (format "${String(value.format)}" version ${String(value.version)}; expected "${RUN_FORMAT}" ${RUN_VERSION})`,
+      `not a run handover file (format "${String(value.format)}" version ${String(value.version)}; expected ` +
+        `"${RUN_FORMAT}" ${RUN_VERSION})`,
     );
   if (value.writer !== 'tinygpt' && value.writer !== 'nanogpt') fail('"writer" must be "tinygpt" or "nanogpt"');
   if (!isCount(value.iter_num)) fail('"iter_num" must be a non-negative integer');

@@ -43,7 +43,8 @@ export interface GptOutput {
  * shares its weight with `transformer.wte` (weight tying), so the parameters list it once.
  *
  * @example
- * const model = new Gpt({ vocabSize: 65, blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, bias: false }, { rng: new Rng(1337) });
+ * const config = { vocabSize: 65, blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, bias: false };
+ * const model = new Gpt(config, { rng: new Rng(1337) });
  * const { logits, loss } = model.forward(x, [12, 64], { targets: y }); // logits (12, 64, 65); loss ≈ ln 65 at init
  */
 export class Gpt extends Module {

@@ -57,7 +57,8 @@ def read_safetensors(path):
             raise SafetensorsError(f'{path}: tensor {name!r} is {dtype}; only F32 is read')
         count = math.prod(shape)
         if end - begin != 4 * count or not 0 <= begin <= end <= len(body):
-            raise SafetensorsError(f'{path}: tensor {name!r} of shape {shape} has offsets [{begin}, {end}) outside the data or of the wrong size')
+            raise SafetensorsError(f'{path}: tensor {name!r} of shape {shape} has offsets [{begin}, {end}) '
+                                   'outside the data or of the wrong size')
         flat = torch.frombuffer(bytearray(body[begin:end]), dtype=torch.float32)
         tensors[name] = flat.view(shape)
     return tensors

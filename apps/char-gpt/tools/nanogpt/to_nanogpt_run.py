@@ -84,7 +84,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('handover', help='the directory pnpm export --run wrote')
     parser.add_argument('--mask-buffers', choices=('auto', 'yes', 'no'), default='auto',
-                        help="include nanoGPT's causal-mask buffers (needed by nanoGPT on PyTorch < 2.0); auto: when this torch lacks flash attention")
+                        help="include nanoGPT's causal-mask buffers (needed by nanoGPT on PyTorch < 2.0); "
+                             'auto: when this torch lacks flash attention')
     a = parser.parse_args()
     masks = a.mask_buffers == 'yes' or (
         a.mask_buffers == 'auto' and not hasattr(torch.nn.functional, 'scaled_dot_product_attention'))

@@ -202,12 +202,16 @@ function describeRun(c: MnistConfig): string {
   const params = sizes.slice(1).reduce((n, out, i) => n + out * sizes[i]! + out, 0);
   const lr = c.lrSchedule === 'cosine' ? `η ${c.learningRate} → ${c.minLearningRate} (cosine)` : `η ${c.learningRate}`;
   return [
-    `${c.preset ? `preset ${c.preset}: ` : ''}${c.arch} ${c.activation} (${params.toLocaleString('en-US')} parameters), ${c.loss}, ${c.optimizer} ${lr},`,
+    `${c.preset ? `preset ${c.preset}: ` : ''}${c.arch} ${c.activation} (${params.toLocaleString('en-US')} ` +
+      `parameters), ${c.loss}, ${c.optimizer} ${lr},`,
     `batch ${c.batchSize}, ${c.epochs} epoch${c.epochs === 1 ? '' : 's'}, seed ${c.seed}`,
   ].join(' ');
 }
 
 /** One line saying what a checkpoint holds, and on which kernels it was trained when it records that. */
 function describeCheckpoint(dir: string, { config: c, epoch, backend }: CheckpointState): string {
-  return `checkpoint ${shownPath(dir)}: ${c.arch} ${c.activation}, ${c.loss}, ${c.optimizer}, epoch ${epoch}${backend ? `, trained on ${backend}` : ''}`;
+  return (
+    `checkpoint ${shownPath(dir)}: ${c.arch} ${c.activation}, ${c.loss}, ${c.optimizer}, epoch ` +
+    `${epoch}${backend ? `, trained on ${backend}` : ''}`
+  );
 }

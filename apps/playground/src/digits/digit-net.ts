@@ -1,4 +1,5 @@
-// The series' digit network in the page: build or load a 784-16-16-10 Mlp, train it with SGD on the shipped digits, and read every layer's activations.
+// The series' digit network in the page: build or load a 784-16-16-10 Mlp, train it with SGD on the shipped digits,
+// and read every layer's activations.
 import { AdamW, Rng, cosineLr, crossEntropy, noGrad, tensor } from '@tinygpt/autograd';
 import type { Tensor } from '@tinygpt/autograd';
 import { decodeSafetensors } from '@tinygpt/autograd/safetensors';

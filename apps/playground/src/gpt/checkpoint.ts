@@ -1,4 +1,5 @@
-// A char-gpt checkpoint directory (checkpoint.json + model.safetensors + optimizer.safetensors) or exchange directory, built and read from bytes in the browser.
+// A char-gpt checkpoint directory (checkpoint.json + model.safetensors + optimizer.safetensors) or exchange
+// directory, built and read from bytes in the browser.
 import { decodeSafetensors } from '@tinygpt/autograd/safetensors';
 import {
   CheckpointError,

@@ -1,4 +1,5 @@
-// A training run held by the worker — model, optimizer, generator, data, counters — started fresh, restored from checkpoint files, or saved to them.
+// A training run held by the worker — model, optimizer, generator, data, counters — started fresh, restored from
+// checkpoint files, or saved to them.
 import {
   CheckpointError,
   Gpt,

@@ -1,4 +1,5 @@
-// The GPT worker: owns the wasm backend and the run, trains it step by step (nanoGPT's loop), and answers the page's sampling and attention questions between steps.
+// The GPT worker: owns the wasm backend and the run, trains it step by step (nanoGPT's loop), and answers the page's
+// sampling and attention questions between steps.
 import { Rng, clipGradNorm, constantLr, cosineLr } from '@tinygpt/autograd';
 import { useWasmBackend } from '@tinygpt/backend-wasm';
 import { estimateLoss, generate, getBatch } from '@tinygpt/char-gpt/browser';

@@ -56,7 +56,9 @@ export function attentionTab(root: HTMLElement, client: GptClient): { setModel(i
           const i = Math.min(T - 1, Math.floor(e.offsetY / CELL));
           const j = Math.min(T - 1, Math.floor(e.offsetX / CELL));
           const w = layer[(h * T + i) * T + j]!;
-          readout.textContent = `layer ${l} head ${h}: "${tokens[i]}" (position ${i}) attends to "${tokens[j]}" (position ${j}) with weight ${w.toFixed(4)}`;
+          readout.textContent =
+            `layer ${l} head ${h}: "${tokens[i]}" (position ${i}) attends to "${tokens[j]}" (position ${j}) ` +
+            `with weight ${w.toFixed(4)}`;
         };
         row.append(el('figure', {}, [canvas, el('figcaption', { text: `head ${h}` })]));
       }

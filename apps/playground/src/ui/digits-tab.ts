@@ -1,4 +1,5 @@
-// The Digits tab: a canvas to draw on, its MNIST-preprocessed 28 × 28 input, the hidden and output neurons lighting up, in-page training, an opened checkpoint, and the first layer's weights as pictures.
+// The Digits tab: a canvas to draw on, its MNIST-preprocessed 28 × 28 input, the hidden and output neurons lighting
+// up, in-page training, an opened checkpoint, and the first layer's weights as pictures.
 import { SIDE, centerDigit } from '@tinygpt/mnist-mlp/preprocess';
 import {
   accuracy,
@@ -182,7 +183,10 @@ export function digitsTab(root: HTMLElement): void {
         },
       });
       const secs = (performance.now() - t0) / 1000;
-      status.textContent = `trained on ${data.count} digits in ${secs.toFixed(1)} s · test accuracy ${(accuracy(net, test) * 100).toFixed(1)} % on ${test.count} test digits`;
+      const percent = (accuracy(net, test) * 100).toFixed(1);
+      status.textContent =
+        `trained on ${data.count} digits in ${secs.toFixed(1)} s · ` +
+        `test accuracy ${percent} % on ${test.count} test digits`;
       update();
     } catch (err) {
       toast((err as Error).message);

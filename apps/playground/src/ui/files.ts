@@ -7,7 +7,7 @@ export function downloadZip(dir: string, files: DirFiles): void {
   const entries: Record<string, Uint8Array> = {};
   for (const [name, bytes] of Object.entries(files)) entries[`${dir}/${name}`] = bytes;
   const zip = zipSync(entries, { level: 6 });
-  const url = URL.createObjectURL(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+  const url = URL.createObjectURL(new Blob([zip], { type: 'application/zip' }));
   const a = document.createElement('a');
   a.href = url;
   a.download = `${dir}.zip`;

@@ -1,4 +1,5 @@
-// The Sample tab: temperature, top-k and top-p; streaming text whose characters show the distribution they were drawn from; the live next-token bar chart.
+// The Sample tab: temperature, top-k and top-p; streaming text whose characters show the distribution they were drawn
+// from; the live next-token bar chart.
 import type { GptClient } from '../gpt/client.js';
 import type { Distribution, FromWorker, ModelInfo, SampleKnobs } from '../gpt/protocol.js';
 import { drawBars, showChar } from './bars.js';

@@ -29,7 +29,7 @@ export function trainTab(root: HTMLElement, client: GptClient, onModel: (info: M
         knobInputs.set(key, input);
         knobBox.append(field(key, input));
       }
-      input.value = String(settings.number(key, config[key] as number));
+      input.value = String(settings.number(key, config[key]));
     }
   };
   preset.onchange = () => {
@@ -96,7 +96,8 @@ export function trainTab(root: HTMLElement, client: GptClient, onModel: (info: M
     status.dataset.iter = String(iter);
     const last = history.steps.at(-1);
     status.textContent = info
-      ? `${state} · iteration ${iter} / ${info.maxIters} · ${info.params.toLocaleString()} parameters · vocabulary ${info.vocabSize}${info.tokenizer === 'gpt2' ? ' (GPT-2 tokens)' : ''} · ${info.source}` +
+      ? `${state} · iteration ${iter} / ${info.maxIters} · ${info.params.toLocaleString()} parameters · ` +
+        `vocabulary ${info.vocabSize}${info.tokenizer === 'gpt2' ? ' (GPT-2 tokens)' : ''} · ${info.source}` +
         (last ? ` · loss ${last[1].toFixed(4)}` : '')
       : 'no run yet';
   };

@@ -35,7 +35,7 @@ export abstract class Module {
       } else if (value instanceof Module) {
         modules.push([key, value]);
       } else if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Module)) {
-        (value as Module[]).forEach((m, i) => modules.push([`${key}.${i}`, m]));
+        value.forEach((m, i) => modules.push([`${key}.${i}`, m]));
       }
     }
     return { params, modules };

@@ -46,7 +46,7 @@ describe('causalSoftmax', () => {
       testOp({
         op: 'causalSoftmax',
         inputs: [input(shape, { seed: 7 })],
-        forward: (x) => causalSoftmax(x!, scale),
+        forward: (x) => causalSoftmax(x, scale),
         reference: naive(scale),
         shape,
       });

@@ -1,4 +1,5 @@
-// Attention's scale + causal mask + softmax in one kernel: y = softmax(scale·x) over the keys each query sees, dx = scale·y ⊙ (dy − Σ dy ⊙ y).
+// Attention's scale + causal mask + softmax in one kernel: y = softmax(scale·x) over the keys each query sees,
+// dx = scale·y ⊙ (dy − Σ dy ⊙ y).
 
 import { getBackend } from '../backend/active.js';
 import { empty } from '../creation.js';

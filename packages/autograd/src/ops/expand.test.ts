@@ -27,7 +27,7 @@ describe('expand', () => {
       testOp({
         op: 'expand',
         inputs: [input(from, { seed: 23 })],
-        forward: (x) => expand(x!, to),
+        forward: (x) => expand(x, to),
         reference: (x) =>
           elementwise(
             [x, { data: new Float64Array(target.reduce((a: number, b: number) => a * b, 1)), shape: target }],

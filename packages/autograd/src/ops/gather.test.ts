@@ -12,7 +12,7 @@ describe('gather', () => {
     testOp({
       op: 'gather',
       inputs: [input([3, 4], { seed: 32 })],
-      forward: (x) => gather(x!, 1, index),
+      forward: (x) => gather(x, 1, index),
       reference: (x) => Array.from(index, (t, r) => x.data[r * 4 + t]!),
       shape: [3, 1],
     });
@@ -24,7 +24,7 @@ describe('gather', () => {
     testOp({
       op: 'gather',
       inputs: [input(shape, { seed: 33 })],
-      forward: (x) => gather(x!, 0, index),
+      forward: (x) => gather(x, 0, index),
       reference: (x) =>
         Array.from(index, (t, i) => {
           const idx = unravel(i, [2, 3, 2]);

@@ -10,7 +10,7 @@ describe('indexSelect', () => {
     testOp({
       op: 'indexSelect',
       inputs: [input([5, 3], { seed: 34 })],
-      forward: (x) => indexSelect(x!, ids, [2, 3]),
+      forward: (x) => indexSelect(x, ids, [2, 3]),
       reference: (x) => Array.from(ids).flatMap((id) => Array.from(x.data.subarray(id * 3, id * 3 + 3))),
       shape: [2, 3, 3],
     });
@@ -21,7 +21,7 @@ describe('indexSelect', () => {
     testOp({
       op: 'indexSelect',
       inputs: [input([2, 2, 2], { seed: 35 })],
-      forward: (x) => indexSelect(x!, ids),
+      forward: (x) => indexSelect(x, ids),
       reference: (x) => [...x.data.subarray(4, 8), ...x.data.subarray(0, 4)],
       shape: [2, 2, 2],
     });

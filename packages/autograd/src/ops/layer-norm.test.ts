@@ -21,8 +21,8 @@ describe('layerNorm', () => {
     testOp({
       op: 'layerNorm',
       inputs: [input([2, 3, 6], { seed: 53 }), input([6], { seed: 54 }), input([6], { seed: 55 })],
-      forward: (x, w, b) => layerNorm(x!, w!, b!),
-      reference: (x, w, b) => naive(x!, w!, b!),
+      forward: (x, w, b) => layerNorm(x, w, b),
+      reference: (x, w, b) => naive(x, w, b),
       atol: 1e-5,
     });
   });
@@ -31,14 +31,14 @@ describe('layerNorm', () => {
     testOp({
       op: 'layerNorm',
       inputs: [input([4, 5], { seed: 56 }), input([5], { seed: 57 })],
-      forward: (x, w) => layerNorm(x!, w!, null),
-      reference: (x, w) => naive(x!, w!, null),
+      forward: (x, w) => layerNorm(x, w, null),
+      reference: (x, w) => naive(x, w, null),
     });
     testOp({
       op: 'layerNorm',
       inputs: [input([4, 5], { seed: 58 })],
-      forward: (x) => layerNorm(x!, null, null),
-      reference: (x) => naive(x!, null, null),
+      forward: (x) => layerNorm(x, null, null),
+      reference: (x) => naive(x, null, null),
     });
   });
 

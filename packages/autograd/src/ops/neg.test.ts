@@ -10,7 +10,7 @@ describe('neg', () => {
       testOp({
         op: 'neg',
         inputs: [input(shape, { seed: 3 })],
-        forward: (x) => neg(x!),
+        forward: (x) => neg(x),
         reference: (x) => x.data.map((v) => -v),
         shape,
       });

@@ -32,7 +32,7 @@ describe('permute', () => {
       testOp({
         op: 'permute',
         inputs: [input([2, 3, 4], { seed: 19 })],
-        forward: (x) => permute(x!, dims),
+        forward: (x) => permute(x, dims),
         reference: (x) => naivePermute(x, dims),
         shape: dims.map((d) => [2, 3, 4][d]!),
       });
@@ -43,7 +43,7 @@ describe('permute', () => {
     testOp({
       op: 'permute',
       inputs: [input([2, 3, 2, 4], { seed: 20 })],
-      forward: (x) => permute(x!, [0, 2, 1, 3]),
+      forward: (x) => permute(x, [0, 2, 1, 3]),
       reference: (x) => naivePermute(x, [0, 2, 1, 3]),
     });
   });
@@ -67,7 +67,7 @@ describe('permute', () => {
     testOp({
       op: 'permute',
       inputs: [input([2, 3, 5], { seed: 22 })],
-      forward: (x) => transpose(x!, -1, -2),
+      forward: (x) => transpose(x, -1, -2),
       reference: (x) => naivePermute(x, [0, 2, 1]),
     });
   });

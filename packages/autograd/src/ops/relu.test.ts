@@ -18,7 +18,7 @@ describe('relu', () => {
       testOp({
         op: 'relu',
         inputs: [awayFromZero(shape, 4)],
-        forward: (x) => relu(x!),
+        forward: (x) => relu(x),
         reference: (x) => x.data.map((v) => Math.max(v, 0)),
       });
     });

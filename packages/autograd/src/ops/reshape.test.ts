@@ -18,7 +18,7 @@ describe('reshape', () => {
       testOp({
         op: 'reshape',
         inputs: [input(from, { seed: 18 })],
-        forward: (x) => reshape(x!, to),
+        forward: (x) => reshape(x, to),
         reference: (x) => x.data,
       });
     });

@@ -26,7 +26,7 @@ describe('slice', () => {
       testOp({
         op: 'slice',
         inputs: [input([3, 2, 5], { seed: 24 })],
-        forward: (x) => slice(x!, axis, s, e),
+        forward: (x) => slice(x, axis, s, e),
         reference: (x) => naiveSlice(x, axis, s, e),
       });
     });
@@ -36,7 +36,7 @@ describe('slice', () => {
     testOp({
       op: 'slice',
       inputs: [input([3, 5], { seed: 25 })],
-      forward: (x) => slice(x!, -1, -3, -1),
+      forward: (x) => slice(x, -1, -3, -1),
       reference: (x) => naiveSlice(x, 1, 2, 4),
       shape: [3, 2],
     });

@@ -21,7 +21,7 @@ describe('softmax', () => {
       testOp({
         op: 'softmax',
         inputs: [input(shape, { seed: 43 })],
-        forward: (x) => softmaxLast(x!),
+        forward: (x) => softmaxLast(x),
         reference: naive,
       });
     });

@@ -28,7 +28,7 @@ describe('sum', () => {
         testOp({
           op: 'sum',
           inputs: [input(shape, { seed: 10 })],
-          forward: (x) => sum(x!, axis, keepdim),
+          forward: (x) => sum(x, axis, keepdim),
           reference: (x) => reduce(x, axes, 0, (a, v) => a + v),
           shape: shape.map((s, d) => (axes.includes(d) ? 1 : s)).filter((_, d) => keepdim || !axes.includes(d)),
         });

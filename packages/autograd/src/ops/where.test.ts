@@ -29,8 +29,8 @@ describe('where', () => {
       testOp({
         op: 'where',
         inputs: [mask([...sc], 37), input(sa, { seed: 38 }), input(sb, { seed: 39 })],
-        forward: (c, a, b) => where(c!, a!, b!),
-        reference: (c, a, b) => elementwise([c!, a!, b!], (cv, av, bv) => (cv !== 0 ? av : bv)),
+        forward: (c, a, b) => where(c, a, b),
+        reference: (c, a, b) => elementwise([c, a, b], (cv, av, bv) => (cv !== 0 ? av : bv)),
       });
     });
   }
@@ -40,7 +40,7 @@ describe('where', () => {
     testOp({
       op: 'where',
       inputs: [input([2, 3, 3], { seed: 40 })],
-      forward: (x) => maskedFill(x!, causal, -1e9),
+      forward: (x) => maskedFill(x, causal, -1e9),
       reference: (x) =>
         elementwise([x, { data: Float64Array.from(causal.data), shape: [3, 3] }], (v, m) => (m ? -1e9 : v)),
     });

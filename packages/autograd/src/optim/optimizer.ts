@@ -26,7 +26,7 @@ export interface OptimizerState {
 /** The groups as given, or one group holding a plain list of tensors. */
 export function toGroups(params: Tensor[] | ParamGroup[]): ParamGroup[] {
   if (params.length === 0) return [];
-  return params.every((p): p is ParamGroup => 'params' in p) ? params : [{ params: params as Tensor[] }];
+  return params.every((p): p is ParamGroup => 'params' in p) ? params : [{ params: params }];
 }
 
 /** Copies of the buffers, so later steps cannot change a saved state. */

@@ -12,7 +12,7 @@ import type { Tensor } from '../tensor.js';
 function badSquare(x: Tensor): Tensor {
   const out = empty(x.shape);
   x.data.forEach((v, i) => (out.data[i] = v * v));
-  return record(out, 'pow', [x], (g) => g.forEach((gi, i) => (gradOf(x)[i] += gi * x.data[i]!)));
+  return record(out, 'pow', [x], (g) => g.forEach((gi, i) => (gradOf(x)[i]! += gi * x.data[i]!)));
 }
 
 describe('assertClose', () => {
@@ -31,8 +31,8 @@ describe('assertClose', () => {
 
 describe('gradcheck and testOp', () => {
   it('pass a correct gradient and fail a wrong one', () => {
-    expect(() => gradcheck((x) => x!.pow(2), [input([5])])).not.toThrow();
-    expect(() => gradcheck((x) => badSquare(x!), [input([5])])).toThrow(/gradcheck: gradient of input 0/);
+    expect(() => gradcheck((x) => x.pow(2), [input([5])])).not.toThrow();
+    expect(() => gradcheck((x) => badSquare(x), [input([5])])).toThrow(/gradcheck: gradient of input 0/);
   });
 
   it('testOp fails a wrong reference, a wrong gradient, and an output from another op', () => {
@@ -41,9 +41,9 @@ describe('gradcheck and testOp', () => {
       inputs: [input([4])],
       reference: (x: { data: Float64Array }) => x.data.map((v) => v * v),
     };
-    expect(() => testOp({ ...base, forward: (x) => x!.pow(2) })).not.toThrow();
-    expect(() => testOp({ ...base, forward: (x) => x!.pow(2), reference: (x) => x.data })).toThrow(/forward/);
-    expect(() => testOp({ ...base, forward: (x) => badSquare(x!) })).toThrow(/gradcheck/);
-    expect(() => testOp({ ...base, forward: (x) => x!.mul(x!) })).toThrow(/expected an output of op 'pow', got 'mul'/);
+    expect(() => testOp({ ...base, forward: (x) => x.pow(2) })).not.toThrow();
+    expect(() => testOp({ ...base, forward: (x) => x.pow(2), reference: (x) => x.data })).toThrow(/forward/);
+    expect(() => testOp({ ...base, forward: (x) => badSquare(x) })).toThrow(/gradcheck/);
+    expect(() => testOp({ ...base, forward: (x) => x.mul(x) })).toThrow(/expected an output of op 'pow', got 'mul'/);
   });
 });

@@ -19,19 +19,19 @@ function row(
 ): void {
   switch (op) {
     case 'add':
-      if (acc) for (let i = 0; i < len; i++) out[io + i] += a[ia + i * sa]! + b[ib + i * sb]!;
+      if (acc) for (let i = 0; i < len; i++) out[io + i]! += a[ia + i * sa]! + b[ib + i * sb]!;
       else for (let i = 0; i < len; i++) out[io + i] = a[ia + i * sa]! + b[ib + i * sb]!;
       return;
     case 'sub':
-      if (acc) for (let i = 0; i < len; i++) out[io + i] += a[ia + i * sa]! - b[ib + i * sb]!;
+      if (acc) for (let i = 0; i < len; i++) out[io + i]! += a[ia + i * sa]! - b[ib + i * sb]!;
       else for (let i = 0; i < len; i++) out[io + i] = a[ia + i * sa]! - b[ib + i * sb]!;
       return;
     case 'mul':
-      if (acc) for (let i = 0; i < len; i++) out[io + i] += a[ia + i * sa]! * b[ib + i * sb]!;
+      if (acc) for (let i = 0; i < len; i++) out[io + i]! += a[ia + i * sa]! * b[ib + i * sb]!;
       else for (let i = 0; i < len; i++) out[io + i] = a[ia + i * sa]! * b[ib + i * sb]!;
       return;
     case 'div':
-      if (acc) for (let i = 0; i < len; i++) out[io + i] += a[ia + i * sa]! / b[ib + i * sb]!;
+      if (acc) for (let i = 0; i < len; i++) out[io + i]! += a[ia + i * sa]! / b[ib + i * sb]!;
       else for (let i = 0; i < len; i++) out[io + i] = a[ia + i * sa]! / b[ib + i * sb]!;
       return;
   }

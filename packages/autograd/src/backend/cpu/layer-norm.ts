@@ -60,8 +60,8 @@ export function layerNormBackward(
       const g = weight ? d * weight[i]! : d;
       sumG += g;
       sumGX += g * xh;
-      if (dWeight) dWeight[i] += d * xh;
-      if (dBias) dBias[i] += d;
+      if (dWeight) dWeight[i]! += d * xh;
+      if (dBias) dBias[i]! += d;
     }
     if (!dx) continue;
     const mg = sumG / cols;
@@ -69,7 +69,7 @@ export function layerNormBackward(
     for (let i = 0; i < cols; i++) {
       const xh = (x[o + i]! - mu) * rs;
       const g = weight ? dy[o + i]! * weight[i]! : dy[o + i]!;
-      dx[o + i] += rs * (g - mg - xh * mgx);
+      dx[o + i]! += rs * (g - mg - xh * mgx);
     }
   }
 }

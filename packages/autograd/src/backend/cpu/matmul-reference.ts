@@ -23,12 +23,12 @@ export function naiveSgemm(
     for (let j = 0; j < N; j++) {
       let s = 0;
       for (let k = 0; k < K; k++) {
-        const av = transA ? a[aOff + k * M + i] : a[aOff + i * K + k];
-        const bv = transB ? b[bOff + j * K + k] : b[bOff + k * N + j];
+        const av = transA ? a[aOff + k * M + i]! : a[aOff + i * K + k]!;
+        const bv = transB ? b[bOff + j * K + k]! : b[bOff + k * N + j]!;
         s += av * bv;
       }
       const at = cOff + i * N + j;
-      c[at] = accumulate ? c[at] + s : s;
+      c[at] = accumulate ? c[at]! + s : s;
     }
   }
 }

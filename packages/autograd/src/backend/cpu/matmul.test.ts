@@ -141,7 +141,7 @@ describe('sgemm', () => {
       [13, 10, 1],
       [64, 64, 32],
       [70, 45, 260],
-    ])
+    ] as const)
       for (const [transA, transB] of LAYOUTS)
         for (const accumulate of [false, true]) check({ transA, transB, M, N, K, accumulate, offsets: true }, rng);
   });
@@ -154,7 +154,7 @@ describe('sgemm', () => {
       [130, 20, 257],
       [6, 261, 300],
       [67, 259, 260],
-    ])
+    ] as const)
       for (const [transA, transB] of LAYOUTS)
         for (const accumulate of [false, true]) check({ transA, transB, M, N, K, accumulate }, rng);
   });
@@ -168,7 +168,7 @@ describe('sgemm', () => {
       [37, 1, 1100],
       [1, 5, 3],
       [7, 1, 2],
-    ])
+    ] as const)
       for (const [transA, transB] of LAYOUTS)
         for (const accumulate of [false, true]) check({ transA, transB, M, N, K, accumulate, offsets: true }, rng);
   });

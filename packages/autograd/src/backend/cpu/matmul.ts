@@ -16,7 +16,12 @@
 // when the module loads, and reused by every call.
 //
 // A product with M = 1 or N = 1 is a matrix–vector product and takes a path without packing (a packed 4×4
-// tile would be three-quarters padding).
+// tile would be three-quarters padding); that path lives in gemv.ts.
+//
+// Every index stays inside its array because `sgemm` checks each operand's span on entry, so the typed-array
+// reads below carry a `!` (a type assertion only: the emitted JavaScript has no check per element).
+
+import { gemvAxpy, gemvDot } from './gemv.js';
 
 /** Rows of C per micro-kernel call (register tile height). */
 const MR = 4;
@@ -37,9 +42,6 @@ const packedB = new Float64Array(KC * NC);
 const B_MASK = KC * NC - 1;
 /** A finished tile that only partly fits inside C (at the bottom or right edge). */
 const edgeTile = new Float64Array(MR * NR);
-/** Column sums of a matrix–vector product, accumulated in float64, one chunk of columns at a time. */
-const GEMV_CHUNK = 512;
-const gemvSums = new Float64Array(GEMV_CHUNK);
 
 /**
  * Packs the mc×kc block of A at `base` (element (i, k) at base + i·si + k·sk) into `packedA` as row panels
@@ -52,14 +54,14 @@ function packA(a: Float32Array, base: number, si: number, sk: number, mc: number
     let s = base + ir * si;
     if (rows === MR) {
       for (let k = 0; k < kc; k++, s += sk, p += MR) {
-        packedA[p] = a[s];
-        packedA[p + 1] = a[s + si];
-        packedA[p + 2] = a[s + 2 * si];
-        packedA[p + 3] = a[s + 3 * si];
+        packedA[p] = a[s]!;
+        packedA[p + 1] = a[s + si]!;
+        packedA[p + 2] = a[s + 2 * si]!;
+        packedA[p + 3] = a[s + 3 * si]!;
       }
     } else {
       for (let k = 0; k < kc; k++, s += sk, p += MR) {
-        for (let r = 0; r < MR; r++) packedA[p + r] = r < rows ? a[s + r * si] : 0;
+        for (let r = 0; r < MR; r++) packedA[p + r] = r < rows ? a[s + r * si]! : 0;
       }
     }
   }
@@ -76,14 +78,14 @@ function packB(b: Float32Array, base: number, sk: number, sj: number, kc: number
     let s = base + jr * sj;
     if (cols === NR) {
       for (let k = 0; k < kc; k++, s += sk, p += NR) {
-        packedB[p] = b[s];
-        packedB[p + 1] = b[s + sj];
-        packedB[p + 2] = b[s + 2 * sj];
-        packedB[p + 3] = b[s + 3 * sj];
+        packedB[p] = b[s]!;
+        packedB[p + 1] = b[s + sj]!;
+        packedB[p + 2] = b[s + 2 * sj]!;
+        packedB[p + 3] = b[s + 3 * sj]!;
       }
     } else {
       for (let k = 0; k < kc; k++, s += sk, p += NR) {
-        for (let q = 0; q < NR; q++) packedB[p + q] = q < cols ? b[s + q * sj] : 0;
+        for (let q = 0; q < NR; q++) packedB[p + q] = q < cols ? b[s + q * sj]! : 0;
       }
     }
   }
@@ -121,14 +123,14 @@ function kernel4x4(
     c32 = 0,
     c33 = 0;
   for (let k = 0; k < kc; k++) {
-    const a0 = packedA[ai & A_MASK],
-      a1 = packedA[(ai + 1) & A_MASK];
-    const a2 = packedA[(ai + 2) & A_MASK],
-      a3 = packedA[(ai + 3) & A_MASK];
-    const b0 = packedB[bi & B_MASK],
-      b1 = packedB[(bi + 1) & B_MASK];
-    const b2 = packedB[(bi + 2) & B_MASK],
-      b3 = packedB[(bi + 3) & B_MASK];
+    const a0 = packedA[ai & A_MASK]!,
+      a1 = packedA[(ai + 1) & A_MASK]!;
+    const a2 = packedA[(ai + 2) & A_MASK]!,
+      a3 = packedA[(ai + 3) & A_MASK]!;
+    const b0 = packedB[bi & B_MASK]!,
+      b1 = packedB[(bi + 1) & B_MASK]!;
+    const b2 = packedB[(bi + 2) & B_MASK]!,
+      b3 = packedB[(bi + 3) & B_MASK]!;
     c00 += a0 * b0;
     c01 += a0 * b1;
     c02 += a0 * b2;
@@ -153,22 +155,22 @@ function kernel4x4(
       r2 = r1 + ldc,
       r3 = r2 + ldc;
     if (add) {
-      c[co] += c00;
-      c[co + 1] += c01;
-      c[co + 2] += c02;
-      c[co + 3] += c03;
-      c[r1] += c10;
-      c[r1 + 1] += c11;
-      c[r1 + 2] += c12;
-      c[r1 + 3] += c13;
-      c[r2] += c20;
-      c[r2 + 1] += c21;
-      c[r2 + 2] += c22;
-      c[r2 + 3] += c23;
-      c[r3] += c30;
-      c[r3 + 1] += c31;
-      c[r3 + 2] += c32;
-      c[r3 + 3] += c33;
+      c[co]! += c00;
+      c[co + 1]! += c01;
+      c[co + 2]! += c02;
+      c[co + 3]! += c03;
+      c[r1]! += c10;
+      c[r1 + 1]! += c11;
+      c[r1 + 2]! += c12;
+      c[r1 + 3]! += c13;
+      c[r2]! += c20;
+      c[r2 + 1]! += c21;
+      c[r2 + 2]! += c22;
+      c[r2 + 3]! += c23;
+      c[r3]! += c30;
+      c[r3 + 1]! += c31;
+      c[r3 + 2]! += c32;
+      c[r3 + 3]! += c33;
     } else {
       c[co] = c00;
       c[co + 1] = c01;
@@ -207,95 +209,7 @@ function kernel4x4(
   edgeTile[15] = c33;
   for (let r = 0; r < rows; r++) {
     const o = co + r * ldc;
-    for (let q = 0; q < cols; q++) c[o + q] = add ? c[o + q] + edgeTile[r * NR + q] : edgeTile[r * NR + q];
-  }
-}
-
-/** y[r] (+)= Σ_c m[mOff + r·cols + c]·x[xOff + c] for r < rows: four dot products at a time. */
-function gemvDot(
-  rows: number,
-  cols: number,
-  m: Float32Array,
-  mOff: number,
-  x: Float32Array,
-  xOff: number,
-  y: Float32Array,
-  yOff: number,
-  add: boolean,
-): void {
-  let r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    const m0 = mOff + r * cols,
-      m1 = m0 + cols,
-      m2 = m1 + cols,
-      m3 = m2 + cols;
-    let s0 = 0,
-      s1 = 0,
-      s2 = 0,
-      s3 = 0;
-    for (let k = 0; k < cols; k++) {
-      const xv = x[xOff + k];
-      s0 += m[m0 + k] * xv;
-      s1 += m[m1 + k] * xv;
-      s2 += m[m2 + k] * xv;
-      s3 += m[m3 + k] * xv;
-    }
-    const o = yOff + r;
-    if (add) {
-      y[o] += s0;
-      y[o + 1] += s1;
-      y[o + 2] += s2;
-      y[o + 3] += s3;
-    } else {
-      y[o] = s0;
-      y[o + 1] = s1;
-      y[o + 2] = s2;
-      y[o + 3] = s3;
-    }
-  }
-  for (; r < rows; r++) {
-    const m0 = mOff + r * cols;
-    let s = 0;
-    for (let k = 0; k < cols; k++) s += m[m0 + k] * x[xOff + k];
-    y[yOff + r] = add ? y[yOff + r] + s : s;
-  }
-}
-
-/** y[c] (+)= Σ_r x[xOff + r]·m[mOff + r·cols + c] for c < cols: four rows at a time, float64 sums per chunk. */
-function gemvAxpy(
-  rows: number,
-  cols: number,
-  m: Float32Array,
-  mOff: number,
-  x: Float32Array,
-  xOff: number,
-  y: Float32Array,
-  yOff: number,
-  add: boolean,
-): void {
-  for (let c0 = 0; c0 < cols; c0 += GEMV_CHUNK) {
-    const w = Math.min(GEMV_CHUNK, cols - c0);
-    gemvSums.fill(0, 0, w);
-    let r = 0;
-    for (; r + 4 <= rows; r += 4) {
-      const x0 = x[xOff + r],
-        x1 = x[xOff + r + 1],
-        x2 = x[xOff + r + 2],
-        x3 = x[xOff + r + 3];
-      const m0 = mOff + r * cols + c0,
-        m1 = m0 + cols,
-        m2 = m1 + cols,
-        m3 = m2 + cols;
-      for (let c = 0; c < w; c++) gemvSums[c] += x0 * m[m0 + c] + x1 * m[m1 + c] + x2 * m[m2 + c] + x3 * m[m3 + c];
-    }
-    for (; r < rows; r++) {
-      const xv = x[xOff + r];
-      const m0 = mOff + r * cols + c0;
-      for (let c = 0; c < w; c++) gemvSums[c] += xv * m[m0 + c];
-    }
-    const o = yOff + c0;
-    if (add) for (let c = 0; c < w; c++) y[o + c] += gemvSums[c];
-    else for (let c = 0; c < w; c++) y[o + c] = gemvSums[c];
+    for (let q = 0; q < cols; q++) c[o + q] = add ? c[o + q]! + edgeTile[r * NR + q]! : edgeTile[r * NR + q]!;
   }
 }
 

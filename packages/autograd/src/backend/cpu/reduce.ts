@@ -14,13 +14,13 @@ export function sumTo(
   const n = x.length;
   if (!acc) out.fill(0);
   if (out.length === n) {
-    for (let i = 0; i < n; i++) out[i] += x[i]!;
+    for (let i = 0; i < n; i++) out[i]! += x[i]!;
     return;
   }
   if (out.length === 1) {
     let s = 0;
     for (let i = 0; i < n; i++) s += x[i]!;
-    out[0] += s;
+    out[0]! += s;
     return;
   }
   const layout = broadcastLayout(xShape, [outShape]);
@@ -35,9 +35,9 @@ export function sumTo(
     if (so === 0) {
       let s = 0;
       for (let i = 0; i < inner; i++) s += x[ix + i]!;
-      out[io] += s;
+      out[io]! += s;
     } else {
-      for (let i = 0; i < inner; i++) out[io + i * so] += x[ix + i]!;
+      for (let i = 0; i < inner; i++) out[io + i * so]! += x[ix + i]!;
     }
     advance(layout, index, offsets);
   }
@@ -64,10 +64,10 @@ export function broadcastTo(
     const ix = offsets[0]!;
     if (sx === 0) {
       const v = x[ix]!;
-      if (acc) for (let i = 0; i < inner; i++) out[io + i] += v;
+      if (acc) for (let i = 0; i < inner; i++) out[io + i]! += v;
       else out.fill(v, io, io + inner);
     } else if (acc) {
-      for (let i = 0; i < inner; i++) out[io + i] += x[ix + i * sx]!;
+      for (let i = 0; i < inner; i++) out[io + i]! += x[ix + i * sx]!;
     } else {
       for (let i = 0; i < inner; i++) out[io + i] = x[ix + i * sx]!;
     }
@@ -112,7 +112,7 @@ export function maxTo(
 
 /** dx[index[i]] += dy[i]. */
 export function scatterAdd(dy: Float32Array, index: Int32Array, dx: Float32Array): void {
-  for (let i = 0; i < index.length; i++) dx[index[i]!] += dy[i]!;
+  for (let i = 0; i < index.length; i++) dx[index[i]!]! += dy[i]!;
 }
 
 /** Σ x² in float64. */
@@ -124,12 +124,12 @@ export function sumSquares(x: Float32Array): number {
 
 /** y += alpha·x. */
 export function axpy(alpha: number, x: Float32Array, y: Float32Array): void {
-  if (alpha === 1) for (let i = 0; i < x.length; i++) y[i] += x[i]!;
-  else if (alpha === -1) for (let i = 0; i < x.length; i++) y[i] -= x[i]!;
-  else for (let i = 0; i < x.length; i++) y[i] += alpha * x[i]!;
+  if (alpha === 1) for (let i = 0; i < x.length; i++) y[i]! += x[i]!;
+  else if (alpha === -1) for (let i = 0; i < x.length; i++) y[i]! -= x[i]!;
+  else for (let i = 0; i < x.length; i++) y[i]! += alpha * x[i]!;
 }
 
 /** x ← alpha·x. */
 export function scale(x: Float32Array, alpha: number): void {
-  for (let i = 0; i < x.length; i++) x[i] *= alpha;
+  for (let i = 0; i < x.length; i++) x[i]! *= alpha;
 }

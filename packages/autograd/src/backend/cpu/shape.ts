@@ -27,7 +27,7 @@ export function permute(
   const index = new Int32Array(rank);
   let ix = 0;
   for (let io = 0; io < n; io += inner) {
-    if (acc) for (let i = 0; i < inner; i++) out[io + i] += x[ix + i * si]!;
+    if (acc) for (let i = 0; i < inner; i++) out[io + i]! += x[ix + i * si]!;
     else if (si === 1) out.set(x.subarray(ix, ix + inner), io);
     else for (let i = 0; i < inner; i++) out[io + i] = x[ix + i * si]!;
     for (let d = rank - 2; d >= 0; d--) {
@@ -80,7 +80,7 @@ export function copyAxis(
   for (let o = 0; o < outer; o++) {
     const s = (o * srcAxis + srcStart) * inner;
     const d = (o * dstAxis + dstStart) * inner;
-    if (acc) for (let i = 0; i < block; i++) dst[d + i] += src[s + i]!;
+    if (acc) for (let i = 0; i < block; i++) dst[d + i]! += src[s + i]!;
     else dst.set(src.subarray(s, s + block), d);
   }
 }
@@ -116,7 +116,7 @@ export function gatherBackward(
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const at = (o * n + j) * inner;
-      for (let i = 0; i < inner; i++) dx[(o * axis + index[at + i]!) * inner + i] += dy[at + i]!;
+      for (let i = 0; i < inner; i++) dx[(o * axis + index[at + i]!) * inner + i]! += dy[at + i]!;
     }
   }
 }
@@ -134,6 +134,6 @@ export function indexSelectBackward(dy: Float32Array, rowSize: number, ids: Int3
   for (let r = 0; r < ids.length; r++) {
     const d = ids[r]! * rowSize;
     const s = r * rowSize;
-    for (let i = 0; i < rowSize; i++) dx[d + i] += dy[s + i]!;
+    for (let i = 0; i < rowSize; i++) dx[d + i]! += dy[s + i]!;
   }
 }

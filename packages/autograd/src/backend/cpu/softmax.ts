@@ -13,7 +13,7 @@ export function softmax(x: Float32Array, rows: number, cols: number, out: Float3
       sum += e;
     }
     const inv = 1 / sum;
-    for (let i = 0; i < cols; i++) out[o + i] *= inv;
+    for (let i = 0; i < cols; i++) out[o + i]! *= inv;
   }
 }
 
@@ -22,7 +22,7 @@ export function softmaxBackward(y: Float32Array, dy: Float32Array, rows: number,
   for (let r = 0, o = 0; r < rows; r++, o += cols) {
     let dot = 0;
     for (let i = 0; i < cols; i++) dot += dy[o + i]! * y[o + i]!;
-    for (let i = 0; i < cols; i++) dx[o + i] += y[o + i]! * (dy[o + i]! - dot);
+    for (let i = 0; i < cols; i++) dx[o + i]! += y[o + i]! * (dy[o + i]! - dot);
   }
 }
 
@@ -56,7 +56,7 @@ export function causalSoftmax(
       sum += e;
     }
     const inv = 1 / sum;
-    for (let i = 0; i < n; i++) out[o + i] *= inv;
+    for (let i = 0; i < n; i++) out[o + i]! *= inv;
     out.fill(0, o + n, o + Tk);
   }
 }
@@ -78,7 +78,7 @@ export function causalSoftmaxBackward(
     let dot = 0;
     for (let i = 0; i < n; i++) dot += dy[o + i]! * y[o + i]!;
     // Rounded where the composed ops round (softmax's gradient is a float32 tensor before the scale).
-    for (let i = 0; i < n; i++) dx[o + i] += Math.fround(y[o + i]! * (dy[o + i]! - dot)) * s;
+    for (let i = 0; i < n; i++) dx[o + i]! += Math.fround(y[o + i]! * (dy[o + i]! - dot)) * s;
   }
 }
 
@@ -111,7 +111,7 @@ export function logSoftmaxBackward(
   for (let r = 0, o = 0; r < rows; r++, o += cols) {
     let sum = 0;
     for (let i = 0; i < cols; i++) sum += dy[o + i]!;
-    for (let i = 0; i < cols; i++) dx[o + i] += dy[o + i]! - Math.exp(y[o + i]!) * sum;
+    for (let i = 0; i < cols; i++) dx[o + i]! += dy[o + i]! - Math.exp(y[o + i]!) * sum;
   }
 }
 
@@ -155,7 +155,7 @@ export function crossEntropyBackward(
     const t = targets[r]!;
     if (t === ignoreIndex) continue;
     const l = lse[r]!;
-    for (let i = 0; i < cols; i++) dx[o + i] += scale * Math.exp(logits[o + i]! - l);
-    dx[o + t] -= scale;
+    for (let i = 0; i < cols; i++) dx[o + i]! += scale * Math.exp(logits[o + i]! - l);
+    dx[o + t]! -= scale;
   }
 }

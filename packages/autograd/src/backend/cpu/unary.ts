@@ -66,32 +66,32 @@ export function unaryBackward(op: UnaryOp, x: Float32Array, y: Float32Array, dy:
   const n = x.length;
   switch (op) {
     case 'neg': // d(−x) = −1
-      for (let i = 0; i < n; i++) dx[i] -= dy[i]!;
+      for (let i = 0; i < n; i++) dx[i]! -= dy[i]!;
       return;
     case 'exp': // d eˣ = eˣ
-      for (let i = 0; i < n; i++) dx[i] += dy[i]! * y[i]!;
+      for (let i = 0; i < n; i++) dx[i]! += dy[i]! * y[i]!;
       return;
     case 'log': // d ln x = 1/x
-      for (let i = 0; i < n; i++) dx[i] += dy[i]! / x[i]!;
+      for (let i = 0; i < n; i++) dx[i]! += dy[i]! / x[i]!;
       return;
     case 'sqrt': // d √x = 1/(2√x)
-      for (let i = 0; i < n; i++) dx[i] += (0.5 * dy[i]!) / y[i]!;
+      for (let i = 0; i < n; i++) dx[i]! += (0.5 * dy[i]!) / y[i]!;
       return;
     case 'tanh': // d tanh x = 1 − tanh² x
-      for (let i = 0; i < n; i++) dx[i] += dy[i]! * (1 - y[i]! * y[i]!);
+      for (let i = 0; i < n; i++) dx[i]! += dy[i]! * (1 - y[i]! * y[i]!);
       return;
     case 'sigmoid': // d σ(x) = σ(x)(1 − σ(x))
-      for (let i = 0; i < n; i++) dx[i] += dy[i]! * y[i]! * (1 - y[i]!);
+      for (let i = 0; i < n; i++) dx[i]! += dy[i]! * y[i]! * (1 - y[i]!);
       return;
     case 'relu': // 1 where x > 0, else 0
-      for (let i = 0; i < n; i++) if (x[i]! > 0) dx[i] += dy[i]!;
+      for (let i = 0; i < n; i++) if (x[i]! > 0) dx[i]! += dy[i]!;
       return;
     case 'gelu': // d[x·Φ(x)] = Φ(x) + x·φ(x)
       for (let i = 0; i < n; i++) {
         const v = x[i]!;
         const e = Math.exp(-0.5 * v * v); // exp(−(x/√2)²), shared by Φ and φ
         const cdf = 0.5 * (1 + erfGivenExp(v * SQRT1_2, e));
-        dx[i] += dy[i]! * (cdf + v * INV_SQRT_2PI * e);
+        dx[i]! += dy[i]! * (cdf + v * INV_SQRT_2PI * e);
       }
       return;
     case 'geluTanh': // d[½x(1 + tanh u)] = ½(1 + tanh u) + ½x(1 − tanh² u)·u′, u = c(x + kx³)
@@ -99,7 +99,7 @@ export function unaryBackward(op: UnaryOp, x: Float32Array, y: Float32Array, dy:
         const v = x[i]!;
         const t = Math.tanh(TANH_C * (v + TANH_K * v * v * v));
         const du = TANH_C * (1 + 3 * TANH_K * v * v);
-        dx[i] += dy[i]! * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du);
+        dx[i]! += dy[i]! * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du);
       }
       return;
   }
@@ -117,7 +117,7 @@ export function powScalar(x: Float32Array, p: number, out: Float32Array): void {
 /** dx += p·x^(p−1)·dy. */
 export function powScalarBackward(x: Float32Array, p: number, dy: Float32Array, dx: Float32Array): void {
   const n = x.length;
-  if (p === 2) for (let i = 0; i < n; i++) dx[i] += 2 * x[i]! * dy[i]!;
-  else if (p === 1) for (let i = 0; i < n; i++) dx[i] += dy[i]!;
-  else for (let i = 0; i < n; i++) dx[i] += p * Math.pow(x[i]!, p - 1) * dy[i]!;
+  if (p === 2) for (let i = 0; i < n; i++) dx[i]! += 2 * x[i]! * dy[i]!;
+  else if (p === 1) for (let i = 0; i < n; i++) dx[i]! += dy[i]!;
+  else for (let i = 0; i < n; i++) dx[i]! += p * Math.pow(x[i]!, p - 1) * dy[i]!;
 }

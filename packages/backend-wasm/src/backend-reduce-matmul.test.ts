@@ -1,0 +1,219 @@
+// The WebAssembly backend's reductions, data movement and matrix multiplies against autograd's CPU backend on seeded
+// random inputs.
+
+import { cpuBackend, Rng } from '@tinygpt/autograd';
+import { assertClose } from '@tinygpt/autograd/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWasmBackend } from './backend.js';
+import type { WasmBackend } from './backend.js';
+import { normal, pairIn, size, testBackendOptions, tol } from './testing.js';
+
+let wasm: WasmBackend;
+beforeAll(async () => {
+  wasm = await createWasmBackend(testBackendOptions);
+});
+afterAll(() => wasm.close());
+const pair = (n: number, draw: () => number) => pairIn(wasm, n, draw);
+
+describe('reductions and data movement match the CPU backend', () => {
+  it.each([
+    [
+      [4, 5],
+      [1, 5],
+    ],
+    [[4, 5], [5]],
+    [
+      [4, 5],
+      [4, 1],
+    ],
+    [[4, 5], [1]],
+    [
+      [2, 3, 4],
+      [3, 1],
+    ],
+    [
+      [6, 7, 8],
+      [6, 1, 8],
+    ],
+    [
+      [3, 1000],
+      [3, 1],
+    ],
+    [
+      [2, 3, 2, 2, 3, 2],
+      [3, 1, 2, 1, 2],
+    ],
+    [
+      [3, 3],
+      [3, 3],
+    ],
+  ])('sumTo %j → %j and broadcastTo back, assigned and accumulated', (xShape, outShape) => {
+    const rng = new Rng(`sum-${xShape}`);
+    for (const acc of [false, true]) {
+      const [x, wx] = pair(size(xShape), normal(rng));
+      const [out, wout] = pair(size(outShape), normal(rng));
+      cpuBackend.sumTo(x, xShape, out, outShape, acc);
+      wasm.sumTo(wx, xShape, wout, outShape, acc);
+      assertClose(wout, out, { atol: 1e-5, rtol: 1e-5, message: `sumTo acc=${acc}` });
+      const [big, wbig] = pair(size(xShape), normal(rng));
+      cpuBackend.broadcastTo(out, outShape, big, xShape, acc);
+      wasm.broadcastTo(wout, outShape, wbig, xShape, acc);
+      assertClose(wbig, big, { ...tol, message: `broadcastTo acc=${acc}` });
+    }
+  });
+
+  it.each([
+    [
+      [2, 3, 4],
+      [0, 2, 1],
+    ],
+    [
+      [2, 3, 4],
+      [2, 1, 0],
+    ],
+    [
+      [4, 6, 2, 8],
+      [0, 2, 1, 3],
+    ],
+    [
+      [33, 47],
+      [1, 0],
+    ],
+    [
+      [3, 1, 5, 2, 4],
+      [4, 2, 0, 1, 3],
+    ],
+    [
+      [2, 3, 2, 3, 2, 3],
+      [5, 4, 3, 2, 1, 0],
+    ],
+    [
+      [5, 6],
+      [0, 1],
+    ],
+  ])('permute %j by %j, assigned and accumulated', (shape, dims) => {
+    const rng = new Rng(`permute-${shape}`);
+    for (const acc of [false, true]) {
+      const [x, wx] = pair(size(shape), normal(rng));
+      const [out, wout] = pair(size(shape), normal(rng));
+      cpuBackend.permute(x, shape, dims, out, acc);
+      wasm.permute(wx, shape, dims, wout, acc);
+      assertClose(wout, out, { ...tol, message: `acc=${acc}` });
+    }
+  });
+
+  it('copyAxis copies and accumulates slices', () => {
+    const rng = new Rng('copy');
+    for (const acc of [false, true]) {
+      const [src, wsrc] = pair(3 * 7 * 5, normal(rng));
+      const [dst, wdst] = pair(3 * 4 * 5, normal(rng));
+      cpuBackend.copyAxis(src, 7, 2, dst, 4, 1, 3, 3, 5, acc);
+      wasm.copyAxis(wsrc, 7, 2, wdst, 4, 1, 3, 3, 5, acc);
+      assertClose(wdst, dst, tol);
+    }
+  });
+
+  it('index kernels (gather, index-select, scatter, max) run the CPU code on WebAssembly memory', () => {
+    const rng = new Rng('index');
+    const [x, wx] = pair(6 * 4, normal(rng));
+    const ids = Int32Array.from([5, 0, 2, 2]);
+    const out = new Float32Array(16),
+      wout = wasm.alloc(16);
+    cpuBackend.indexSelect(x, 4, ids, out);
+    wasm.indexSelect(wx, 4, ids, wout);
+    assertClose(wout, out, { atol: 0, rtol: 0 });
+    const m = new Float32Array(6),
+      wm = wasm.alloc(6);
+    const arg = new Int32Array(6),
+      warg = new Int32Array(6);
+    cpuBackend.maxTo(x, [6, 4], m, [6, 1], arg);
+    wasm.maxTo(wx, [6, 4], wm, [6, 1], warg);
+    assertClose(wm, m, { atol: 0, rtol: 0 });
+    expect(Array.from(warg)).toEqual(Array.from(arg));
+  });
+});
+
+describe('matrix multiply matches the CPU backend', () => {
+  it('at offsets, every transpose, assigned and accumulated, on WebAssembly and ordinary arrays', () => {
+    const rng = new Rng('sgemm');
+    const [M, N, K] = [37, 29, 53];
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        for (const acc of [false, true]) {
+          const [a, wa] = pair(M * K + 5, normal(rng));
+          const [b, wb] = pair(K * N + 3, normal(rng));
+          const [c, wc] = pair(M * N * 2, normal(rng));
+          cpuBackend.sgemm(transA, transB, M, N, K, a, 5, b, 3, c, M * N, acc);
+          wasm.sgemm(transA, transB, M, N, K, wa, 5, wb, 3, wc, M * N, acc);
+          assertClose(wc, c, { atol: 1e-4, rtol: 1e-5 });
+          // The same product on arrays outside WebAssembly memory goes through staged copies.
+          const [, oc] = [null, Float32Array.from(wc)];
+          wasm.sgemm(transA, transB, M, N, K, Float32Array.from(a), 5, Float32Array.from(b), 3, oc, M * N, acc);
+          cpuBackend.sgemm(transA, transB, M, N, K, a, 5, b, 3, c, M * N, acc);
+          assertClose(oc, c, { atol: 1e-4, rtol: 1e-5 });
+        }
+      }
+    }
+  });
+});
+
+describe('batched matrix multiply matches the CPU backend', () => {
+  it('every transpose, per-product and shared operands, results of their own or summed into one', () => {
+    const rng = new Rng('sgemmBatched');
+    const [M, N, K, batch] = [9, 13, 7, 5];
+    for (const [sa, sb, sc] of [
+      [1, 1, 1],
+      [0, 1, 1],
+      [1, 0, 1],
+      [1, 1, 0],
+    ] as const) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const acc of [false, true]) {
+            const [a, wa] = pair(2 + M * K * batch, normal(rng));
+            const [b, wb] = pair(1 + K * N * batch, normal(rng));
+            const [c, wc] = pair(3 + M * N * batch, normal(rng));
+            const strides = [sa * M * K, sb * K * N, sc * M * N] as const;
+            cpuBackend.sgemmBatched(
+              transA,
+              transB,
+              M,
+              N,
+              K,
+              batch,
+              a,
+              2,
+              strides[0],
+              b,
+              1,
+              strides[1],
+              c,
+              3,
+              strides[2],
+              acc,
+            );
+            wasm.sgemmBatched(
+              transA,
+              transB,
+              M,
+              N,
+              K,
+              batch,
+              wa,
+              2,
+              strides[0],
+              wb,
+              1,
+              strides[1],
+              wc,
+              3,
+              strides[2],
+              acc,
+            );
+            assertClose(wc, c, { atol: 1e-4, rtol: 1e-5 });
+          }
+        }
+      }
+    }
+  });
+});
