@@ -1,4 +1,6 @@
-// nanoGPT interop of a GPT-2-token model: export → read and export --run → adopt are bit-exact with the same logits, config.json says "tokenizer": "gpt2", --init-from crops the context as nanoGPT does, and (with torch) nanoGPT's GPT in PyTorch gives the same logits.
+// nanoGPT interop of a GPT-2-token model: export → read and export --run → adopt are bit-exact with the same logits,
+// config.json says "tokenizer": "gpt2", --init-from crops the context as nanoGPT does, and (with torch) nanoGPT's GPT
+// in PyTorch gives the same logits.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -210,7 +210,7 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  test("a GPT-2-token checkpoint samples with GPT-2's tokenizer: the CLI's greedy text, whole characters streamed, no pad row", async () => {
+  test("a GPT-2-token checkpoint samples with GPT-2's tokenizer: the CLI's greedy text, whole characters, no pad row", async () => {
     // Moby Dick with an emoji and a curly quote on every line: GPT-2 splits each into two tokens that
     // are not UTF-8 on their own (' 😀' = 30325 + 222, '’' = 447 + 247), so samples hold such pieces.
     const moby = readFileSync(join(appDir, 'public/generated/moby-dick.txt'), 'utf8').slice(0, 20_000);
@@ -218,8 +218,9 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     writeFileSync(corpus, moby.replace(/\n/g, ' 😀’\n'));
     const dir = join(scratch, 'ckpt-bpe');
     // prettier-ignore
-    pnpm('pretrain', ['--data', corpus, '--tokenizer', 'gpt2', '--out-dir', dir, '--n-layer', '1', '--n-head', '2', '--n-embd', '16',
-      '--block-size', '16', '--batch-size', '4', '--max-iters', '20', '--eval-interval', '20', '--eval-iters', '1', '--sample-chars', '0', '--json']);
+    pnpm('pretrain', ['--data', corpus, '--tokenizer', 'gpt2', '--out-dir', dir, '--n-layer', '1', '--n-head', '2',
+      '--n-embd', '16', '--block-size', '16', '--batch-size', '4', '--max-iters', '20', '--eval-interval', '20',
+      '--eval-iters', '1', '--sample-chars', '0', '--json']);
     const prompt = 'Call me Ishmael. ';
     const cli = pnpm('generate', [
       '--checkpoint',

@@ -104,7 +104,7 @@ describe('two threads give the bits of one', () => {
     }
   });
 
-  it('keeps a product too small to be worth a worker on this thread, and splits a large one in chunks of at least 2²⁰ multiply-adds', () => {
+  it('keeps a product too small for a worker on this thread, and splits a large one in chunks of at least 2²⁰ multiply-adds', () => {
     const run = vi.spyOn(ThreadPool.prototype, 'run');
     try {
       const rng = new Rng('threads-small');

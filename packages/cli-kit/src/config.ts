@@ -85,8 +85,11 @@ export function resolveConfig<D extends ConfigDefaults>(
   for (const [name, key] of names) options[name] = { type: typeof defaults[key] === 'boolean' ? 'boolean' : 'string' };
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const help = tokens.some((t) => t.kind === 'option' && t.name === 'help'); // after `--` every token is positional
-  const [positionals, configFiles]: string[][] = [[], []];
-  const [fromFiles, fromFlags]: [key: string, value: ConfigValue, source: ConfigSource, where: string][][] = [[], []];
+  const positionals: string[] = [];
+  const configFiles: string[] = [];
+  type Setting = [key: string, value: ConfigValue, source: ConfigSource, where: string];
+  const fromFiles: Setting[] = [];
+  const fromFlags: Setting[] = [];
   for (const [i, t] of tokens.entries()) {
     const [raw, before] = [argv[t.index]!, tokens[i - 1]];
     if (t.kind === 'option-terminator' || t.index === before?.index) continue; // `-0.5` gives a token per character

@@ -130,11 +130,7 @@ export async function exportRun(
     [`nanogpt/data/${dataset}/train.bin`]: uint16Bytes(splits.train),
     [`nanogpt/data/${dataset}/val.bin`]: uint16Bytes(splits.val),
     // nanoGPT's character datasets have meta.pkl (to_nanogpt_run.py writes it from this); GPT-2's have none.
-    ...(tokenizerJson.type === 'char'
-      ? {
-          [`nanogpt/data/${dataset}/meta.json`]: `${JSON.stringify({ vocab_size: tokenizerJson.chars.length, itos: tokenizerJson.chars })}\n`,
-        }
-      : {}),
+    ...(tokenizerJson.type === 'char' ? { [`nanogpt/data/${dataset}/meta.json`]: metaJson(tokenizerJson.chars) } : {}),
     [configFile]: nanoGptConfigFile(run, checkpointDir),
   });
   return { iter: meta.iter, dataset, trainTokens: splits.train.length, valTokens: splits.val.length, configFile };
@@ -188,4 +184,9 @@ function nanoGptConfigFile(run: RunJson, from: string): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** nanoGPT's character vocabulary as JSON (to_nanogpt_run.py turns it into meta.pkl). */
+function metaJson(chars: readonly string[]): string {
+  return `${JSON.stringify({ vocab_size: chars.length, itos: chars })}\n`;
 }

@@ -1,4 +1,5 @@
-// What the page draws of a next-token distribution, computed in the worker: the most probable tokens with readable labels, the rest's mass, the entropy.
+// What the page draws of a next-token distribution, computed in the worker: the most probable tokens with readable
+// labels, the rest's mass, the entropy.
 import { entropy } from '@tinygpt/sampler';
 import type { Tokenizer } from '@tinygpt/tokenizer';
 import type { Distribution } from './protocol.js';
