@@ -1,7 +1,7 @@
 // Measures ms per training iteration (forward, backward, clipping, AdamW — real steps of the training loop) of the
-// baby and quick presets on every backend, side by side.
+// baby and quick presets on every backend, beside nanoGPT's iteration in PyTorch + OpenBLAS in the same run.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,11 +28,31 @@ const contenders: readonly { label: string; backend: BackendConfig }[] = [
   { label: 'wasm 2 threads', backend: { backend: 'wasm', threads: 2 } },
 ];
 
-/** nanoGPT's baby config on the project's 2-vCPU machine (root README, *Reference figures*): not measured in this run. */
-const nanoGpt = [
-  { label: 'nanoGPT, PyTorch 1.13 + OpenBLAS, 1 thread', ms: 61 },
-  { label: "nanoGPT, PyTorch 1.13 + Debian's reference BLAS", ms: 838 },
-];
+/** PyTorch as the project runs it: OpenBLAS, one thread. */
+const python = '/usr/bin/python3';
+const torchEnv = {
+  ...process.env,
+  LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread',
+  OMP_NUM_THREADS: '1',
+};
+const nanoGptLabel = 'nanoGPT, PyTorch + OpenBLAS, 1 thread';
+
+/**
+ * The median ms of TIMED iterations of nanoGPT's training loop after WARMUP (bench/nanogpt_step.py)
+ * with the preset's shape, on the corpus saved at `corpusFile`; null, with the reason, without torch.
+ */
+function measureNanoGpt(preset: string, corpusFile: string): { ms: number } | { missing: string } {
+  const c = pretrainConfig(['--config', preset])!;
+  // prettier-ignore
+  const args = [fileURLToPath(new URL('nanogpt_step.py', import.meta.url)), '--iters', String(TIMED),
+    '--warmup', String(WARMUP), '--data', corpusFile, '--n-layer', String(c.nLayer), '--n-head', String(c.nHead),
+    '--n-embd', String(c.nEmbd), '--block-size', String(c.blockSize), '--batch-size', String(c.batchSize * c.gradAccum),
+    ...(c.bias ? ['--bias'] : [])];
+  const child = spawnSync(python, args, { encoding: 'utf8', env: torchEnv });
+  if (child.error) return { missing: `${python} not found` };
+  if (child.status !== 0) return { missing: `${python} with torch failed: ${child.stderr.trim().split('\n').at(-1)}` };
+  return { ms: median((JSON.parse(child.stdout) as { ms: number[] }).ms) };
+}
 
 /** nanoGPT's estimate_mfu numerator: 6N + 12·L·H·Q·T FLOPs per token (N without position embeddings). */
 function flopsPerIter(
@@ -115,9 +135,13 @@ async function main(): Promise<void> {
     `CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), Node ${process.version}, load average ` +
       `${loadavg()[0]!.toFixed(1)} at start; corpus ${corpus.name}`,
   );
+  const work = mkdtempSync(join(tmpdir(), 'char-gpt-bench-'));
+  const corpusFile = join(work, 'corpus.txt');
+  writeFileSync(corpusFile, corpus.text);
   for (const preset of ['baby', 'quick']) {
     const config = pretrainConfig(['--config', preset])!;
     const best = contenders.map(() => Infinity);
+    let torch: { ms: number } | { missing: string } = { missing: 'not measured' };
     let params = 0;
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, { backend }] of contenders.entries()) {
@@ -125,6 +149,8 @@ async function main(): Promise<void> {
         best[i] = Math.min(best[i]!, result.ms);
         params = result.params;
       }
+      const t = measureNanoGpt(preset, corpusFile);
+      if ('missing' in t || !('ms' in torch) || t.ms < torch.ms) torch = t;
     }
     const tokens = config.batchSize * config.blockSize * config.gradAccum;
     const flops = flopsPerIter(params, config);
@@ -143,21 +169,23 @@ async function main(): Promise<void> {
         `${pad(label, 50)}${num(ms, 9)}${num((tokens * 1000) / ms, 8, 0)}${num(flops / ms / 1e6, 9, 2)}${num(js / ms, 8, 2)}×`,
       );
     });
-    if (preset === 'baby') {
-      const wasm2 = best[2]!;
-      for (const { label, ms } of nanoGpt) {
-        console.log(
-          `${pad(label, 50)}${num(ms, 9, 0)}${num((tokens * 1000) / ms, 8, 0)}${num(flops / ms / 1e6, 9, 2)}${num(js / ms, 8, 2)}× ` +
-            ` wasm 2 threads: ${(ms / wasm2).toFixed(2)}× its speed`,
-        );
-      }
-      const minutes = (ms: number): string => `${((config.maxIters * ms) / 60_000).toFixed(1)} min`;
+    if (!('ms' in torch)) console.log(`${pad(nanoGptLabel, 50)}  skipped: ${torch.missing}`);
+    else {
+      const ms = torch.ms;
+      const [wasm1, wasm2] = [best[1]!, best[2]!];
+      console.log(
+        `${pad(nanoGptLabel, 50)}${num(ms, 9)}${num((tokens * 1000) / ms, 8, 0)}${num(flops / ms / 1e6, 9, 2)}` +
+          `${num(js / ms, 8, 2)}×  ` +
+          `wasm ÷ nanoGPT: 1 thread ${(wasm1 / ms).toFixed(2)}×, 2 threads ${(wasm2 / ms).toFixed(2)}× the time`,
+      );
+      const minutes = (t: number): string => `${((config.maxIters * t) / 60_000).toFixed(1)} min`;
       console.log(
         `${config.maxIters} iterations: js ${minutes(js)}, wasm 2 threads ${minutes(wasm2)}, nanoGPT + OpenBLAS ` +
-          `${minutes(61)} (steps only, no evaluations)`,
+          `${minutes(ms)} (steps only, no evaluations)`,
       );
     }
   }
+  rmSync(work, { recursive: true, force: true });
 }
 
 const [mode, preset, backend, threads] = process.argv.slice(2);

@@ -1,5 +1,5 @@
 // Measures sampling speed: tokens/s of `generate` for the baby and quick presets' models beside nanoGPT's generate()
-// on the same weights, and the CLIs' time to first token.
+// on the same weights, and the CLIs' time to first token (`--json`: the baby rows as JSON).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -192,7 +192,38 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * `--json [rounds]`: the baby model's greedy rows only (wasm 1 and 2 threads, nanoGPT), best of `rounds` (1), as
+ * one JSON object: tokens/s of each (nanoGPT null without PyTorch) and whether ours printed
+ * nanoGPT's tokens. tools/bench's table of issue 13's targets reads it.
+ */
+async function jsonRows(rounds: number): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'char-gpt-bench-generation-'));
+  try {
+    await exportPreset('baby', work);
+    const best = { ours1: 0, ours2: 0, nanoGpt: null as number | null };
+    let ids: { ours1: number[]; ours2: number[]; nanoGpt: number[] } = { ours1: [], ours2: [], nanoGpt: [] };
+    for (let round = 0; round < rounds; round++) {
+      const ours1 = measureInChild(work, { backend: 'wasm', threads: 1 }, 'greedy');
+      const ours2 = measureInChild(work, { backend: 'wasm', threads: 2 }, 'greedy');
+      const nano = measureNanoGpt(work);
+      best.ours1 = Math.max(best.ours1, ours1.tokensPerSecond);
+      best.ours2 = Math.max(best.ours2, ours2.tokensPerSecond);
+      if (nano) best.nanoGpt = Math.max(best.nanoGpt ?? 0, nano.tokensPerSecond);
+      ids = { ours1: ours1.ids, ours2: ours2.ids, nanoGpt: nano?.ids ?? [] };
+    }
+    const same = (a: number[]): boolean | null =>
+      ids.nanoGpt.length === 0 ? null : a.length === ids.nanoGpt.length && a.every((id, k) => id === ids.nanoGpt[k]);
+    console.log(
+      JSON.stringify({ tokens: TOKENS, ...best, identical: { ours1: same(ids.ours1), ours2: same(ids.ours2) } }),
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 const [flag, dir, backend, threads, mode] = process.argv.slice(2);
 if (flag === '--measure') {
   console.log(JSON.stringify(await measure(dir!, { backend: backend!, threads: Number(threads) }, mode!)));
-} else await main();
+} else if (flag === '--json') await jsonRows(Math.max(1, Math.floor(Number(dir ?? 1)) || 1));
+else await main();

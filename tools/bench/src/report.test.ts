@@ -1,0 +1,73 @@
+// The targets table's arithmetic: nearest-rank quantiles, each target's ratio and mark, and skipped references.
+import { describe, expect, it } from 'vitest';
+import { quantile, steps, targets, targetsTable } from './report.js';
+import type { Measurements } from './report.js';
+
+/** A run whose figures are known: ours 2T 60 ms (p90 66), 1T 90 ms, PyTorch 60 ms; MNIST 0.8 / 0.9 / 0.8 s. */
+function run(overrides: Partial<Measurements> = {}): Measurements {
+  const series = (median: number, p90: number): number[] => [
+    ...Array.from({ length: 10 }, () => median - 1),
+    ...Array.from({ length: 70 }, () => median),
+    ...Array.from({ length: 19 }, () => p90),
+    p90 * 2,
+  ];
+  return {
+    baby: { ours1: series(90, 99), ours2: series(60, 66), torch: series(60, 61) },
+    mnist: { ours1: 0.9, ours2: 0.8, torch: 0.8 },
+    matmul: {
+      size: 512,
+      relaxedSimd: true,
+      tfjs: { version: '4.22.0', simd: true, threads: 1 },
+      peak1: 50,
+      peak2: 100,
+      ours1: 45,
+      ours2: 89,
+      tfjs1: 30,
+    },
+    generation: { tokens: 1000, ours1: 200, ours2: 250, nanoGpt: 100, identical: { ours1: true, ours2: true } },
+    ...overrides,
+  };
+}
+
+describe('quantile', () => {
+  it('takes the nearest rank', () => {
+    const xs = [5, 1, 4, 2, 3, 10, 9, 8, 7, 6];
+    expect(quantile(xs, 0.5)).toBe(5);
+    expect(quantile(xs, 0.9)).toBe(9);
+    expect(quantile(xs, 1)).toBe(10);
+    expect(quantile([7], 0.9)).toBe(7);
+  });
+
+  it('refuses an empty list', () => {
+    expect(() => quantile([], 0.5)).toThrow(RangeError);
+  });
+
+  it('gives the p90 ÷ median steadiness of 100 steps', () => {
+    expect(steps(run().baby.ours2)).toEqual({ median: 60, p90: 66, steadiness: 1.1 });
+  });
+});
+
+describe('targets', () => {
+  it('judges each against its goal, equality included', () => {
+    const byName = Object.fromEntries(targets(run()).map((t) => [t.name, t]));
+    const get = (start: string) => Object.entries(byName).find(([name]) => name.startsWith(start))![1];
+    expect(get('baby step: ours 2 threads')).toMatchObject({ value: 1, met: true });
+    expect(get('baby step: ours 1 thread')).toMatchObject({ value: 1.5, met: true });
+    expect(get('baby step steadiness, ours 2')).toMatchObject({ met: true });
+    expect(get('MNIST epoch: ours 1 thread ÷ PyTorch').met).toBe(false);
+    expect(get('MNIST epoch: ours 2 threads ÷ ours 1')).toMatchObject({ met: true });
+    expect(get('matmul 512²: ours 1 thread ÷ tfjs')).toMatchObject({ value: 1.5, met: true });
+    expect(get('matmul 512²: ours 2 threads ÷ 2-core')).toMatchObject({ value: 89, met: false });
+  });
+
+  it('skips what needs PyTorch when torch is absent, and still judges the rest', () => {
+    const m = run();
+    const list = targets({ ...m, baby: { ...m.baby, torch: null }, mnist: { ...m.mnist, torch: null } });
+    const skipped = list.filter((t) => t.met === null).map((t) => t.name);
+    expect(skipped).toHaveLength(4);
+    expect(skipped.every((name) => name.includes('PyTorch'))).toBe(true);
+    const table = targetsTable(list, 'no torch');
+    expect(table).toContain('| — | ≤ 1.00× | skipped: no torch |');
+    expect(table).toContain('| 89 % | ≥ 90 % | NOT met |');
+  });
+});
