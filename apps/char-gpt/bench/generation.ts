@@ -195,7 +195,7 @@ async function main(): Promise<void> {
 /**
  * `--json [rounds]`: the baby model's greedy rows only (wasm 1 and 2 threads, nanoGPT), best of `rounds` (1), as
  * one JSON object: tokens/s of each (nanoGPT null without PyTorch) and whether ours printed
- * nanoGPT's tokens. tools/bench's table of issue 13's targets reads it.
+ * nanoGPT's tokens. tools/bench's table of the speed targets reads it.
  */
 async function jsonRows(rounds: number): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'char-gpt-bench-generation-'));

@@ -1,4 +1,4 @@
-// The memory figures behind issue 13: nanoGPT's baby config for 1,000 training steps and 20,000 tokens (STEPS,
+// The memory figures: nanoGPT's baby config for 1,000 training steps and 20,000 tokens (STEPS,
 // TOKENS, BACKENDS=wasm,js), no event-loop turn.
 import { cpuBackend, getBackend, setBackend } from '@tinygpt/autograd';
 import { selectBackend } from '@tinygpt/backend-wasm';

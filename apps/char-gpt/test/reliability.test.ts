@@ -1,4 +1,4 @@
-// Issue 12's cases: run directories that readers never change and one writer owns, refusals that protect a trained
+// Reliability cases: run directories that readers never change and one writer owns, refusals that protect a trained
 // run, validated checkpoint.json, sizes checked before allocating, exact extension.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';

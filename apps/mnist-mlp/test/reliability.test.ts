@@ -1,4 +1,4 @@
-// Issue 12's MNIST cases: a diverging run stops and keeps its last good checkpoint, non-finite weights are never
+// Reliability cases of MNIST: a diverging run stops and keeps its last good checkpoint, non-finite weights are never
 // saved nor loaded, a damaged RNG state or a huge PNG is refused.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -189,7 +189,7 @@ function mlpStep(kernel: MlpKernel): void {
 /**
  * The MLP row, each kernel in processes of its own, taken in turn, reported as the median of the processes'
  * medians beside each process's figure. One process, alternating the kernels, reported the two alike in some
- * runs (issue 17): not because a row ran the other's kernel (counting the calls shows each ran its own), but
+ * runs: not because a row ran the other's kernel (counting the calls shows each ran its own), but
  * because in about one fresh process in five on a busy machine the fast step stays near 70 ms instead of ~11
  * (a JIT outcome: it happens with one kernel per process too, and a longer warm-up does not remove it).
  */

@@ -1,4 +1,5 @@
-// Issue 13's matmul target, measured in one run: float32 512² GFLOP/s of ours on 1 and 2 threads beside TensorFlow.js's WASM backend on 1 thread and the machine's SIMD peak on one and on both cores at once.
+// The matmul speed target, measured in one run: float32 512² GFLOP/s of ours on 1 and 2 threads beside
+// TensorFlow.js's WASM backend on 1 thread and the machine's SIMD peak on one and on both cores at once.
 //
 // pnpm --filter @tinygpt/backend-wasm exec tsx --conditions=@tinygpt/source bench/matmul-target.ts [--json] [--size 512]
 // The peak is the backend's own peak loop (independent multiply-add chains on f32x4, fused in the
@@ -163,12 +164,14 @@ if (json) console.log(JSON.stringify(result));
 else {
   const f = (x: number): string => x.toFixed(1).padStart(7);
   console.log(
-    `matmul ${SIZE}², float32, GFLOP/s; ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(1)}`,
+    `matmul ${SIZE}², float32, GFLOP/s; ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ` +
+      `load ${loadavg()[0]!.toFixed(1)}`,
   );
   console.log(`ours (${result.relaxedSimd ? 'relaxed-simd' : 'simd'}) 1T ${f(result.ours1)}   2T ${f(result.ours2)}`);
   console.log(`tfjs-backend-wasm ${result.tfjs.version} 1T ${f(result.tfjs1)} (SIMD ${result.tfjs.simd})`);
   console.log(`peak: 1 core ${f(peak1)}   2 cores at once ${f(peak2)}`);
   console.log(
-    `ours 1T / tfjs 1T ${(result.ours1 / result.tfjs1).toFixed(2)}× (target ≥ 1.5); ours 2T / 2-core peak ${((100 * result.ours2) / peak2).toFixed(0)} % (target ≥ 90 %)`,
+    `ours 1T / tfjs 1T ${(result.ours1 / result.tfjs1).toFixed(2)}× (target ≥ 1.5); ` +
+      `ours 2T / 2-core peak ${((100 * result.ours2) / peak2).toFixed(0)} % (target ≥ 90 %)`,
   );
 }

@@ -1,4 +1,5 @@
-// Issue 13's targets judged from one run's measurements, and the two markdown tables `pnpm bench` prints: the figures beside their references, and each target met or not.
+// The speed targets judged from one run's measurements, and the two markdown tables `pnpm bench` prints: the figures
+// beside their references, and each target met or not.
 import type { Generation, Matmul } from './runs.js';
 
 /** Everything one run measured; a PyTorch figure is null where torch is absent. */
@@ -43,7 +44,7 @@ function judge(name: string, value: number | null, op: '≤' | '≥', goal: numb
   return { name, value, op, goal, unit, met };
 }
 
-/** Issue 13's targets, in its order. */
+/** The speed targets, in its order. */
 export function targets(m: Measurements): Target[] {
   const [b1, b2] = [steps(m.baby.ours1), steps(m.baby.ours2)];
   const torch = m.baby.torch ? steps(m.baby.torch).median : null;
@@ -121,5 +122,5 @@ export function targetsTable(list: readonly Target[], torchNote: string): string
       t.met === null ? `skipped: ${torchNote}` : t.met ? 'met' : 'NOT met',
     ]),
   );
-  return [row(['target (issue 13)', 'measured', 'goal', '']), row(['---', '---', '---', '---']), ...lines].join('\n');
+  return [row(['target', 'measured', 'goal', '']), row(['---', '---', '---', '---']), ...lines].join('\n');
 }

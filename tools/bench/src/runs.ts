@@ -1,4 +1,5 @@
-// The measurements behind the targets table, each in a fresh child process: the apps' own commands and benches for ours, PyTorch + OpenBLAS scripts for the references.
+// The measurements behind the targets table, each in a fresh child process: the apps' own commands and benches for
+// ours, PyTorch + OpenBLAS scripts for the references.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,7 +93,7 @@ export function babyTorch(iters: number, warmup: number): StepTimes {
   return jsonLines(stdout)[0]!['ms'] as number[];
 }
 
-/** The flags of issue 13's MNIST run: 784-128-64-10 ReLU, softmax cross-entropy, Adam 1e-3, batch 64, one epoch. */
+/** The flags of the MNIST target run: 784-128-64-10 ReLU, softmax cross-entropy, Adam 1e-3, batch 64, one epoch. */
 export const mnistFlags = [
   '--preset', 'modern', '--arch', '784-128-64-10', '--learning-rate', '1e-3', '--batch-size', '64', '--epochs', '1',
 ] as const; // prettier-ignore

@@ -1,4 +1,5 @@
-// `pnpm bench`'s table of issue 13's targets: tinygpt's baby training step, MNIST epoch, matmul and generation, each beside its reference measured in the same run.
+// `pnpm bench`'s table of the speed targets: tinygpt's baby training step, MNIST epoch, matmul and generation, each
+// beside its reference measured in the same run.
 //
 // pnpm --filter @tinygpt/bench bench [-- --rounds N] [--json] [--iters N]
 // Every contender runs in a fresh child process, one at a time (the machine has two cores). The
@@ -138,11 +139,12 @@ const machine = {
 const started = performance.now();
 if (!opts.json) {
   console.log(
-    `issue 13 targets: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadStart.toFixed(2)} at start`,
+    `speed targets: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadStart.toFixed(2)} at start`,
   );
   console.log(
     `references: ${machine.torch ? `PyTorch ${machine.torch} + OpenBLAS, 1 thread` : `PyTorch skipped: ${torchNote}`}; ` +
-      `baby config on ${machine.corpus}, ${opts.iters} steps of each in ${CHUNKS} runs taken in turn; the rest best of ${opts.rounds} round(s); every contender in a fresh process, one at a time`,
+      `baby config on ${machine.corpus}, ${opts.iters} steps of each in ${CHUNKS} runs taken in turn; ` +
+      `the rest best of ${opts.rounds} round(s); every contender in a fresh process, one at a time`,
   );
 }
 const m = measure(opts.rounds, opts.iters, machine.torch !== null);
