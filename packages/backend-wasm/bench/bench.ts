@@ -245,9 +245,7 @@ async function benchGpt(one: WasmBackend, many: WasmBackend): Promise<void> {
   if (!quick) contenders['TS cpu'] = trainer(cpuBackend);
   const t = raceSteps(contenders, quick ? 1 : 3, quick ? 5 : 15);
   for (const [name, ms] of Object.entries(t)) console.log(`${name.padEnd(12)}${pad(fixed(ms, 1), 8)} ms/iter`);
-  console.log(
-    'PyTorch + OpenBLAS on the same model, measured in the same run: `pnpm --filter @tinygpt/bench bench`',
-  );
+  console.log('PyTorch + OpenBLAS on the same model, measured in the same run: `pnpm --filter @tinygpt/bench bench`');
 }
 
 await tf.setBackend('wasm');
