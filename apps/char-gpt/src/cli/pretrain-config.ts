@@ -31,7 +31,7 @@ const spec = {
   defaultFrom: backendSpec.defaultFrom,
   aliases: { gradientAccumulationSteps: 'gradAccum', dataset: 'data' }, // nanoGPT's names (its dataset names: datasetName)
   preset: presetPath,
-  usage: 'pnpm pretrain [--config baby|quick|FILE.json] [options]',
+  usage: 'pnpm pretrain [--config quick|baby|medium|bpe|FILE.json] [options]',
   description:
     'Pretrains a character-level GPT (nanoGPT train.py flags; --n_layer=4 spellings and nanoGPT command lines work too).',
   get cwd() {
