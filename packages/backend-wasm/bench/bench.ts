@@ -12,6 +12,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { createWasmBackend } from '../src/index.js';
 import type { WasmBackend } from '../src/index.js';
 import { Gpt, Mlp } from './models.js';
+import { race } from './timing.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -32,30 +33,6 @@ if (only !== undefined && !['matmul', 'mnist', 'gpt'].includes(only)) {
 
 const pad = (s: string | number, n: number): string => String(s).padStart(n);
 const fixed = (x: number, d = 1): string => x.toFixed(d);
-
-/** Calls `fn` for about `ms` milliseconds; returns milliseconds per call. */
-function timeBlock(fn: () => void, ms: number): number {
-  let reps = 0;
-  const t0 = performance.now();
-  let t = t0;
-  do {
-    fn();
-    reps++;
-    t = performance.now();
-  } while (t - t0 < ms);
-  return (t - t0) / reps;
-}
-
-/** Interleaves the contenders over `rounds` rounds of about `ms` each; keeps each one's best round. */
-function race(contenders: Record<string, () => void>, rounds: number, ms: number): Record<string, number> {
-  const best: Record<string, number> = {};
-  for (const fn of Object.values(contenders)) timeBlock(fn, ms / 2); // warm up: compile, tier up, fill caches
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, fn] of Object.entries(contenders))
-      best[name] = Math.min(best[name] ?? Infinity, timeBlock(fn, ms));
-  }
-  return best;
-}
 
 /**
  * Like `race` for training steps, each step in a `tidy` scope as the apps take it (every tensor of

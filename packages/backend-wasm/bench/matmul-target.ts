@@ -14,6 +14,7 @@ import { Rng } from '@tinygpt/autograd';
 import { createWasmBackend } from '../src/index.js';
 import type { WasmBackend } from '../src/index.js';
 import { compileKernels } from '../src/module.js';
+import { race } from './timing.js';
 
 /** What the run measured, in GFLOP/s (the `--json` output). */
 export interface MatmulTarget {
@@ -36,30 +37,6 @@ if (!Number.isInteger(SIZE) || SIZE < 16 || SIZE > 2048) {
   process.exit(2);
 }
 const PEAK_ITERATIONS = 10_000_000;
-
-/** Calls `fn` for about `ms` milliseconds; returns milliseconds per call. */
-function timeBlock(fn: () => void, ms: number): number {
-  let reps = 0;
-  const t0 = performance.now();
-  let t = t0;
-  do {
-    fn();
-    reps++;
-    t = performance.now();
-  } while (t - t0 < ms);
-  return (t - t0) / reps;
-}
-
-/** Interleaves the contenders over `rounds` rounds of about `ms` each after a warm-up; each keeps its best. */
-function race(contenders: Record<string, () => void>, rounds: number, ms: number): Record<string, number> {
-  const best: Record<string, number> = {};
-  for (const fn of Object.values(contenders)) timeBlock(fn, ms / 2);
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, fn] of Object.entries(contenders))
-      best[name] = Math.min(best[name] ?? Infinity, timeBlock(fn, ms));
-  }
-  return best;
-}
 
 /**
  * The peak loop on `count` worker threads at once, each with its own instance of the kernels the

@@ -20,7 +20,7 @@ describe('user paths', () => {
     process.env.INIT_CWD = '/srv/tinygpt';
     expect(shownPath('/srv/tinygpt/runs/quick')).toBe('runs/quick');
     expect(shownPath('/srv/tinygpt')).toBe('.');
-    expect(shownPath('/home/u/other/run')).toBe('/home/u/other/run');
+    expect(shownPath('/srv/elsewhere/run')).toBe('/srv/elsewhere/run');
     expect(shownPath('/srv/tinygpt-2/run')).toBe('/srv/tinygpt-2/run');
   });
 });
