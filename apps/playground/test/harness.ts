@@ -92,3 +92,20 @@ export function pnpm(script: string, args: string[]): string {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
+/** `pnpm generate` at temperature 0 from `checkpoint` after `prompt`: the continuation alone, the prompt checked. */
+export function cliGreedy(checkpoint: string, prompt: string, tokens: number): string {
+  const args = [
+    '--checkpoint',
+    checkpoint,
+    '--prompt',
+    prompt,
+    '--temperature',
+    '0',
+    '--max-new-tokens',
+    String(tokens),
+  ];
+  const text = pnpm('generate', args);
+  if (!text.startsWith(prompt)) throw new Error(`pnpm generate did not start with its prompt: ${JSON.stringify(text)}`);
+  return text.slice(prompt.length).replace(/\n$/, '');
+}

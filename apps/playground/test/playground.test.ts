@@ -10,7 +10,7 @@ import { loadMnist } from '@tinygpt/datasets/mnist';
 import { BpeTokenizer } from '@tinygpt/tokenizer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PlaygroundHooks } from '../src/test-hooks.js';
-import { appDir, haveChromium, openPage, pnpm, startPlayground } from './harness.js';
+import { appDir, cliGreedy, haveChromium, openPage, pnpm, startPlayground } from './harness.js';
 import type { Playground } from './harness.js';
 
 /** Screenshots go into docs/ for the README when SCREENSHOTS=1, else into a scratch directory. */
@@ -129,18 +129,7 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     pnpm('pretrain', ['--data', corpus, '--out-dir', dir, '--n-layer', '2', '--n-head', '2', '--n-embd', '32', '--block-size', '32',
       '--batch-size', '8', '--max-iters', '40', '--eval-interval', '40', '--eval-iters', '2', '--sample-chars', '0', '--json']);
     const prompt = 'Call me Ishmael. ';
-    const cli = pnpm('generate', [
-      '--checkpoint',
-      dir,
-      '--prompt',
-      prompt,
-      '--temperature',
-      '0',
-      '--max-new-tokens',
-      '120',
-    ]);
-    expect(cli.startsWith(prompt)).toBe(true);
-    const expected = cli.slice(prompt.length).replace(/\n$/, '');
+    const expected = cliGreedy(dir, prompt, 120);
     expect(expected).toHaveLength(120);
 
     const { page, errors } = await openPage(playground, '?tab=sample');
@@ -222,18 +211,7 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
       '--n-embd', '16', '--block-size', '16', '--batch-size', '4', '--max-iters', '20', '--eval-interval', '20',
       '--eval-iters', '1', '--sample-chars', '0', '--json']);
     const prompt = 'Call me Ishmael. ';
-    const cli = pnpm('generate', [
-      '--checkpoint',
-      dir,
-      '--prompt',
-      prompt,
-      '--temperature',
-      '0',
-      '--max-new-tokens',
-      '30',
-    ]);
-    expect(cli.startsWith(prompt)).toBe(true);
-    const expected = cli.slice(prompt.length).replace(/\n$/, '');
+    const expected = cliGreedy(dir, prompt, 30);
 
     const { page, errors } = await openPage(playground, '?tab=sample');
     await page.setInputFiles(
