@@ -6,9 +6,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const root = import.meta.dirname;
-const workspaceDirs = ['packages', 'apps']
+const workspaceDirs = ['packages', 'apps', 'tools']
   .flatMap((group) => (existsSync(join(root, group)) ? readdirSync(join(root, group)).map((d) => `${group}/${d}`) : []))
-  .concat(['datasets'])
+  .concat(['datasets', 'scripts'])
   .filter((dir) => existsSync(join(root, dir, 'package.json')));
 
 /** Reaching into another package's files bypasses its `exports`, its only public surface. */
