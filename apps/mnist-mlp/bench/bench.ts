@@ -18,13 +18,6 @@ const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : full ? 1 : 5; // the
 if (!Number.isInteger(rounds) || rounds < 1)
   throw new Error(`--rounds must be a whole number ≥ 1 (got '${args[roundsAt + 1]}')`);
 const TRAIN_IMAGES = 55_000; // the app's epoch: 60,000 minus the 5,000 validation images
-const REFERENCE_IMAGES = 60_000; // the reference figures' epoch: all of MNIST's training images
-
-/** The reference table's MNIST figures, s/epoch at batch 64 with Adam (root README, Reference figures: a 2-vCPU Intel Xeon KVM guest). */
-const REFERENCE = {
-  'reference small': { tfjsJs: 7.95, tfjsWasm: 1.81, pytorch: 0.61 },
-  'reference large': { tfjsJs: 61.1, tfjsWasm: 9.25, pytorch: 1.45 },
-} as const;
 
 /** What is timed: the two presets, then the reference table's networks (batch 64, Adam 1e-3). */
 const runs: { name: string; config: Partial<MnistConfig>; images: number }[] = [
@@ -81,7 +74,6 @@ console.log(
 );
 console.log(`| ${Array.from({ length: 5 + 2 * backends.length }, () => '---').join(' | ')} |`);
 
-const best: Record<string, Record<string, number>> = {}; // run → backend label → s per image
 for (const run of runs) {
   const config: MnistConfig = { ...defaults, ...run.config, epochs: 1 };
   const images = full ? TRAIN_IMAGES : run.images;
@@ -97,7 +89,6 @@ for (const run of runs) {
       seconds[label] = Math.min(seconds[label]!, await time(config, images));
     }
   }
-  best[run.name] = Object.fromEntries(Object.entries(seconds).map(([label, s]) => [label, s / images]));
   const sizes = parseArch(config.arch);
   const macs = sizes.slice(1).reduce((n, out, i) => n + out * sizes[i]!, 0); // multiply-adds per image, forward
   const flops = 6 * macs * images; // forward 2·macs, backward 4·macs (input and weight gradients)
@@ -117,33 +108,9 @@ for (const run of runs) {
 }
 
 console.log('');
-console.log('beside the reference figures: seconds per epoch of 60,000 images, batch 64, Adam');
 console.log(
-  '(TensorFlow.js and PyTorch measured on a 2-vCPU Intel Xeon KVM guest, root README, Reference figures; ours in ' +
-    'this run; ratio > 1: ours is faster)',
+  'PyTorch + OpenBLAS and TensorFlow.js on the same machine, in the same run: pnpm --filter @tinygpt/bench bench',
 );
-console.log('');
-console.log(
-  '| network | TF.js pure JS | TF.js WASM | PyTorch + OpenBLAS | ours js | ours wasm 1T | ours wasm 2T | TF.js ' +
-    'WASM ÷ wasm 2T | PyTorch ÷ wasm 2T |',
-);
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const [name, ref] of Object.entries(REFERENCE)) {
-  const run = runs.find((r) => r.name === name)!;
-  const ours = best[name]!;
-  const epoch = (label: string): number => ours[label]! * REFERENCE_IMAGES;
-  const network = `${run.config.arch} ${run.config.activation}`;
-  const row = [
-    network,
-    ref.tfjsJs,
-    ref.tfjsWasm,
-    ref.pytorch,
-    ...backends.map((b) => epoch(b.label).toFixed(2)),
-    `${(ref.tfjsWasm / epoch('wasm 2T')).toFixed(1)}×`,
-    `${(ref.pytorch / epoch('wasm 2T')).toFixed(2)}×`,
-  ];
-  console.log(`| ${row.join(' | ')} |`);
-}
 
 // Stop the worker threads.
 for (const { backend } of backends) if ('close' in backend && typeof backend.close === 'function') backend.close();
