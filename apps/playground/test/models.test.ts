@@ -230,15 +230,19 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     for (let n = 0; n < test.count; n++) {
       await page.click('[data-testid=digit-clear]');
       const img = test.images.subarray(n * 784, (n + 1) * 784);
-      // One stroke along each horizontal run of ink, 10 canvas pixels per MNIST pixel.
+      // One stroke along each horizontal run of ink, 10 canvas pixels per MNIST pixel, the ink moved into the pad's
+      // top-left corner: only the page's MNIST preprocessing (centred by mass) puts it back where the network expects.
+      const ink = [...img.keys()].filter((i) => img[i]! >= 0.5);
+      const left = Math.min(...ink.map((i) => i % 28)) * 10 - 15;
+      const top = Math.min(...ink.map((i) => Math.floor(i / 28))) * 10 - 15;
       for (let y = 0; y < 28; y++) {
         for (let x = 0; x < 28; x++) {
           if (img[y * 28 + x]! < 0.5 || (x > 0 && img[y * 28 + x - 1]! >= 0.5)) continue;
           let end = x;
           while (end + 1 < 28 && img[y * 28 + end + 1]! >= 0.5) end++;
-          await page.mouse.move(box.x + x * 10 + 5, box.y + y * 10 + 5);
+          await page.mouse.move(box.x + x * 10 - left, box.y + y * 10 - top);
           await page.mouse.down();
-          await page.mouse.move(box.x + end * 10 + 5, box.y + y * 10 + 5, { steps: 2 });
+          await page.mouse.move(box.x + end * 10 - left, box.y + y * 10 - top, { steps: 2 });
           await page.mouse.up();
         }
       }
