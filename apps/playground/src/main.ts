@@ -51,7 +51,7 @@ digitsTab(panels.digits);
 try {
   const ready = await client.init(threads);
   backendLine.textContent = ready.isolated
-    ? `wasm backend · ${ready.threads} threads (cross-origin isolated)`
+    ? `wasm backend · ${ready.threads} thread${ready.threads === 1 ? '' : 's'} (cross-origin isolated)`
     : `wasm backend · 1 thread (page not cross-origin isolated, so no SharedArrayBuffer)`;
   backendLine.dataset.threads = String(ready.threads);
   const restored = await client.request<boolean>({ type: 'restore' });

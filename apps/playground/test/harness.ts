@@ -1,9 +1,12 @@
 // Builds the playground, serves it as `vite preview` does (cross-origin isolated), and opens pages in headless
 // Chromium that record every console error.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import type { PlaygroundHooks } from '../src/test-hooks.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import type { PreviewServer } from 'vite';
@@ -15,6 +18,14 @@ export const rootDir = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Debian's chromium, as the README-example harness (scripts/browser-example.ts) uses it. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let shotDir: string | null = null;
+/** Where the screenshot `name` goes: docs/ for the README when SCREENSHOTS=1, else a scratch directory. */
+export function shot(name: string): string {
+  shotDir ??= process.env.SCREENSHOTS === '1' ? join(appDir, 'docs') : mkdtempSync(join(tmpdir(), 'playground-shots-'));
+  mkdirSync(shotDir, { recursive: true });
+  return join(shotDir, name);
+}
 
 /** Whether a Chromium to drive is installed here. */
 export const haveChromium = existsSync(CHROMIUM);
@@ -28,13 +39,18 @@ export interface Playground {
   close(): Promise<void>;
 }
 
-/** Writes the generated data, builds the page into dist/ and serves it; launches Chromium. */
-export async function startPlayground(): Promise<Playground> {
+/** Writes the generated data and builds the page into dist/, as `pnpm build` does. */
+export async function buildPlayground(): Promise<void> {
   execFileSync(process.execPath, ['--import', 'tsx', '--conditions=@tinygpt/source', 'tools/assets.ts'], {
     cwd: appDir,
     stdio: 'inherit',
   });
   await build({ root: appDir, logLevel: 'warn' });
+}
+
+/** Serves dist/ (built first unless `built`: the tests' global setup builds it once) and launches Chromium. */
+export async function startPlayground({ built = false } = {}): Promise<Playground> {
+  if (!built) await buildPlayground();
   const server: PreviewServer = await preview({
     root: appDir,
     preview: { port: 0, host: '127.0.0.1', strictPort: false },
@@ -50,10 +66,7 @@ export async function startPlayground(): Promise<Playground> {
   const url = server.resolvedUrls?.local[0];
   const plainUrl = plain.resolvedUrls?.local[0];
   if (!url || !plainUrl) throw new Error('vite preview reported no URL');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   return {
     url,
     plainUrl,
@@ -66,9 +79,17 @@ export async function startPlayground(): Promise<Playground> {
   };
 }
 
+/** Debian's Chromium, headless, driven by playwright-core. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+}
+
 /** A page in its own context (own IndexedDB) with the console errors and uncaught exceptions it produced. */
 export async function openPage(
-  playground: Playground,
+  playground: Pick<Playground, 'url' | 'browser'>,
   query = '',
   base = playground.url,
 ): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
@@ -109,3 +130,19 @@ export function cliGreedy(checkpoint: string, prompt: string, tokens: number): s
   if (!text.startsWith(prompt)) throw new Error(`pnpm generate did not start with its prompt: ${JSON.stringify(text)}`);
   return text.slice(prompt.length).replace(/\n$/, '');
 }
+
+/** Reads the page's hooks object (window.tinygptPlayground) through `read`. */
+export function hooks<T>(page: Page, read: (h: PlaygroundHooks) => T): Promise<T> {
+  return page.evaluate(`(${read.toString()})(window.tinygptPlayground)`) as Promise<T>;
+}
+
+/** Waits until the Train tab's run is in `state` (training, paused, stopped, finished, loaded). */
+export function waitState(page: Page, state: string): Promise<unknown> {
+  return page.waitForFunction((s) => document.getElementById('view-train')?.dataset.state === s, state, {
+    timeout: 120_000,
+  });
+}
+
+/** The iteration the Train tab's status line shows. */
+export const iterOf = (page: Page): Promise<number> =>
+  page.evaluate(() => Number(document.querySelector('[data-testid=train-status]')?.getAttribute('data-iter')));

@@ -11,6 +11,8 @@ export interface DigitNet {
   model: Mlp;
   loss: 'mse' | 'cross-entropy';
   source: string;
+  /** Its shape, hidden activation and cost, e.g. `784-16-16-10, relu, cross-entropy`. */
+  about: string;
 }
 
 /** Digits as the page ships them: labels, then 784 bytes per image. */
@@ -35,7 +37,7 @@ export function decodeDigits(bytes: Uint8Array): DigitSet {
  */
 export function newDigitNet(seed = 1337): DigitNet {
   const model = new Mlp([784, 16, 16, 10], { activation: 'relu', rng: new Rng(seed) });
-  return { model, loss: 'cross-entropy', source: 'trained in the page' };
+  return { model, loss: 'cross-entropy', source: 'trained in the page', about: '784-16-16-10, relu, cross-entropy' };
 }
 
 /**
@@ -141,11 +143,12 @@ export function openDigitCheckpoint(files: Record<string, Uint8Array>, name: str
     .split('-')
     .map(Number);
   const loss = config.loss === 'cross-entropy' ? 'cross-entropy' : 'mse';
+  const activation = (config.activation ?? 'sigmoid') as Activation;
   const model = new Mlp(sizes, {
-    activation: (config.activation ?? 'sigmoid') as Activation,
+    activation,
     outputActivation: loss === 'mse' ? 'sigmoid' : 'none',
     rng: new Rng(0),
   });
   model.loadStateDict(decodeSafetensors(weights).tensors);
-  return { model, loss, source: name };
+  return { model, loss, source: name, about: `${sizes.join('-')}, ${activation}, ${loss}` };
 }

@@ -51,10 +51,16 @@ export interface ModelInfo {
   nHead: number;
   /** `char` (the corpus's characters) or `gpt2` (GPT-2's byte-pair tokens). */
   tokenizer: 'char' | 'gpt2';
+  /** The corpus the model was trained on, as its checkpoint names it (an exchange directory, which records none: its name). */
   source: string;
+  /** Where the model came from: trained in this page, or an opened checkpoint or exchange directory (and its name). */
+  origin: ModelOrigin;
   /** Whether training can continue (a run with its corpus). */
   trainable: boolean;
 }
+
+/** A model trained in the page, or one opened from a `pnpm pretrain` checkpoint or a `pnpm export` exchange directory. */
+export type ModelOrigin = { kind: 'run' } | { kind: 'checkpoint' | 'exchange'; name: string };
 
 /** The history of a run, kept by the worker so a reloaded page can redraw it. */
 export interface RunHistory {

@@ -16,7 +16,7 @@ import { CharTokenizer, TokenizerError, tokenizerFromJSON } from '@tinygpt/token
 import type { Tokenizer } from '@tinygpt/tokenizer';
 import { checkpointFiles, openDirFiles } from './checkpoint.js';
 import { BASE_CONFIG } from './presets.js';
-import type { DirFiles, ModelInfo } from './protocol.js';
+import type { DirFiles, ModelInfo, ModelOrigin } from './protocol.js';
 
 /** Everything the training loop reads and advances, as char-gpt's own Run. */
 export interface PlayRun {
@@ -29,6 +29,8 @@ export interface PlayRun {
   /** Null for a model opened without its corpus: it samples but does not train. */
   splits: Splits | null;
   corpus: { name: string; source: string; characters: number };
+  /** Trained in the page (the stored run is one too), or opened from the user's files. */
+  origin: ModelOrigin;
   iter: number;
   evaluated: boolean;
   bestValLoss: number | null;
@@ -54,6 +56,7 @@ export function newRun(config: TrainConfig, text: string, corpusName: string): P
     tokenizer,
     splits: splitIds(ids, config.blockSize),
     corpus: { name: corpusName, source: corpusName, characters: ids.length },
+    origin: { kind: 'run' },
     iter: 0,
     evaluated: false,
     bestValLoss: null,
@@ -68,8 +71,8 @@ export function saveRun(run: PlayRun): DirFiles {
 
 /**
  * The run in `files`: a checkpoint continues exactly (weights, moments, generator, counters)
- * when `text` is its corpus and the optimizer state is present; otherwise (an exchange
- * directory, or no corpus) the model only samples.
+ * when `text` is its corpus and the optimizer state is present (the page's stored run); otherwise
+ * (a checkpoint or exchange directory the user opened, `text` null) the model only samples.
  */
 export async function openRun(files: DirFiles, name: string, text: string | null): Promise<PlayRun> {
   const dir = await openDirFiles(files, name);
@@ -87,6 +90,7 @@ export async function openRun(files: DirFiles, name: string, text: string | null
       tokenizer,
       splits: null,
       corpus: { name, source: name, characters: 0 },
+      origin: { kind: 'exchange', name },
       iter: 0,
       evaluated: true,
       bestValLoss: null,
@@ -112,6 +116,7 @@ export async function openRun(files: DirFiles, name: string, text: string | null
     tokenizer,
     splits,
     corpus: meta.corpus,
+    origin: text === null ? { kind: 'checkpoint', name } : { kind: 'run' },
     iter: meta.iter,
     evaluated: meta.evaluated,
     bestValLoss: meta.bestValLoss,
@@ -131,6 +136,7 @@ export function runInfo(run: PlayRun): ModelInfo {
     nHead: config.nHead,
     tokenizer: run.tokenizer.toJSON().type,
     source: run.corpus.name,
+    origin: run.origin,
     trainable: run.splits !== null,
   };
 }

@@ -1,12 +1,14 @@
 // The run's last checkpoint in IndexedDB, so a reloaded page (or its worker) picks the run up where it stood.
 import type { DirFiles, RunHistory } from './protocol.js';
 
-/** What is kept for a run: its checkpoint files, the corpus it trains on, and the history to redraw. */
+/** What is kept for a run: its checkpoint files, the corpus it trains on, the history to redraw, and where it stood. */
 export interface StoredRun {
   files: DirFiles;
   text: string | null;
   name: string;
   history: RunHistory;
+  /** How the run was left: a run saved while training comes back paused (absent in runs saved before it was kept). */
+  state?: 'paused' | 'stopped' | 'finished';
 }
 
 const DB = 'tinygpt-playground';

@@ -55,7 +55,9 @@ function sampleStart(r: PlayRun): Int32Array {
 
 async function save(): Promise<void> {
   if (!run) return;
-  await putRun({ files: saveRun(run), text, name: run.corpus.name, history });
+  // A run saved mid-training comes back paused; one paused, stopped or finished comes back so.
+  const kept = state === 'stopped' || state === 'finished' ? state : 'paused';
+  await putRun({ files: saveRun(run), text, name: run.corpus.name, history, state: kept });
 }
 
 /** nanoGPT's loop from wherever the run stands, until paused, stopped or done. */
@@ -152,6 +154,7 @@ async function handle(msg: ToWorker): Promise<void> {
       if (state === 'training') state = 'stopped';
       else if (state === 'paused') {
         state = 'stopped';
+        await save();
         post({ type: 'state', state, iter: run?.iter ?? 0, saved: true });
       }
       return;
@@ -167,7 +170,7 @@ async function handle(msg: ToWorker): Promise<void> {
         run = await openRun(stored.files, stored.name, stored.text);
         text = stored.text;
         history = stored.history;
-        state = 'paused';
+        state = stored.state ?? 'paused';
         announce();
       }
       post({ type: 'reply', id: msg.id, value: stored !== null });

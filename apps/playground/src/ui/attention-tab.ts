@@ -67,7 +67,6 @@ export function attentionTab(root: HTMLElement, client: GptClient): { setModel(i
   };
   const refresh = async (): Promise<void> => {
     if (!info) return;
-    settings.set({ attnPrompt: prompt.value });
     try {
       const result = await client.request<AttentionResult>({ type: 'attention', prompt: prompt.value });
       hooks.attention = result;
@@ -76,6 +75,7 @@ export function attentionTab(root: HTMLElement, client: GptClient): { setModel(i
       toast((err as Error).message);
     }
   };
+  prompt.oninput = () => settings.set({ attnPrompt: prompt.value });
   show.onclick = () => void refresh();
   return {
     setModel(next: ModelInfo) {

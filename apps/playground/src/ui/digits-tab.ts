@@ -53,6 +53,7 @@ export function digitsTab(root: HTMLElement): void {
     value: settings.number('epochs', 3),
     'data-testid': 'digit-epochs',
   });
+  epochs.oninput = () => settings.set({ epochs: epochs.value });
   const train = el('button', { text: 'Train 784-16-16-10 here', 'data-testid': 'digit-train' });
   const open = el('input', {
     type: 'file',
@@ -200,7 +201,8 @@ export function digitsTab(root: HTMLElement): void {
       const { name, files } = await readPicked(open.files);
       net = openDigitCheckpoint(files, name);
       const test = await fetchDigits('test');
-      status.textContent = `opened ${name} · test accuracy ${(accuracy(net, test) * 100).toFixed(1)} % on ${test.count} test digits`;
+      const percent = (accuracy(net, test) * 100).toFixed(1);
+      status.textContent = `opened ${name}: ${net.about} · test accuracy ${percent} % on ${test.count} test digits`;
       status.dataset.opened = name;
       showWeights();
       update();

@@ -18,11 +18,18 @@ export function sampleTab(root: HTMLElement, client: GptClient): { setModel(info
   const topPShown = el('output');
   const prompt = el('textarea', { rows: 2, 'data-testid': 'prompt' });
   prompt.value = settings.get('prompt') ?? 'Call me ';
-  const length = el('input', { type: 'number', min: 1, max: 2000, value: 200, 'data-testid': 'length' });
+  const length = el('input', {
+    type: 'number',
+    min: 1,
+    max: 2000,
+    value: settings.number('length', 200),
+    'data-testid': 'length',
+  });
+  // Not `seed`: that is the training run's (the Train tab's knob).
   const seed = el('input', {
     type: 'number',
     min: 0,
-    value: settings.number('seed', 1337),
+    value: settings.number('sampleSeed', 1337),
     'data-testid': 'sample-seed',
   });
   const go = el('button', { text: 'Generate', 'data-testid': 'generate' });
@@ -55,10 +62,12 @@ export function sampleTab(root: HTMLElement, client: GptClient): { setModel(info
     topK: Math.max(0, Math.round(Number(topK.value))),
     topP: Number(topP.value),
   });
-  const show = (dist: Distribution, what: string): void => {
+  /** Draws `dist`, drawn under `used` (the knobs of the generation a clicked character came from, else the sliders'). */
+  const show = (dist: Distribution, what: string, used: SampleKnobs = knobs()): void => {
     const h = drawBars(canvas, dist);
     caption.dataset.entropy = String(h);
-    caption.textContent = `${what} · entropy ${h.toFixed(3)} nats · temperature ${knobs().temperature}`;
+    const filters = (used.topK > 0 ? ` · top-k ${used.topK}` : '') + (used.topP < 1 ? ` · top-p ${used.topP}` : '');
+    caption.textContent = `${what} · entropy ${h.toFixed(3)} nats${filters} · temperature ${used.temperature}`;
   };
   /** Asks the worker for the next-token distribution after the prompt, coalescing slider moves. */
   const refresh = async (): Promise<void> => {
@@ -69,8 +78,10 @@ export function sampleTab(root: HTMLElement, client: GptClient): { setModel(info
     }
     asking = true;
     try {
-      const dist = await client.request<Distribution>({ type: 'dist', prompt: prompt.value, knobs: knobs() });
-      show(dist, `next ${info.tokenizer === 'gpt2' ? 'token' : 'character'} after the prompt`);
+      const asked = knobs(); // labelled with the knobs it was computed under, not the sliders' by the time it arrives
+      const dist = await client.request<Distribution>({ type: 'dist', prompt: prompt.value, knobs: asked });
+      // A character clicked meanwhile keeps its distribution on show.
+      if (!picked) show(dist, `next ${info.tokenizer === 'gpt2' ? 'token' : 'character'} after the prompt`, asked);
     } catch (err) {
       caption.textContent = (err as Error).message;
     } finally {
@@ -91,6 +102,9 @@ export function sampleTab(root: HTMLElement, client: GptClient): { setModel(info
   };
   for (const input of [temperature, topK, topP, prompt]) input.oninput = onKnobs;
   onKnobs();
+  length.oninput = seed.oninput = () => settings.set({ length: length.value, sampleSeed: seed.value });
+  /** The knobs of the generation in progress (or last), which its characters were drawn under. */
+  let drawnWith = knobs();
 
   client.listen((msg: FromWorker) => {
     if (msg.type === 'eval') void refresh(); // the model being trained has changed
@@ -101,11 +115,12 @@ export function sampleTab(root: HTMLElement, client: GptClient): { setModel(info
       title: `token ${msg.token} "${showChar(msg.label)}": click for the distribution it was drawn from`,
     });
     const { dist } = msg;
+    const used = drawnWith;
     span.onclick = () => {
       picked?.span.classList.remove('picked');
       picked = { span, dist };
       span.classList.add('picked');
-      show(dist, `distribution "${showChar(msg.label)}" was drawn from`);
+      show(dist, `distribution "${showChar(msg.label)}" was drawn from`, used);
     };
     output.append(span);
     hooks.generated = (hooks.generated ?? '') + msg.text;
@@ -118,13 +133,14 @@ export function sampleTab(root: HTMLElement, client: GptClient): { setModel(info
     delete output.dataset.done;
     go.disabled = true;
     stop.disabled = false;
+    drawnWith = knobs();
     try {
       // The reply is what the stream decoder still held (an unfinished character: U+FFFD).
       const tail = await client.request<string>({
         type: 'generate',
         prompt: prompt.value,
         maxNewTokens: Math.max(1, Math.round(Number(length.value))),
-        knobs: knobs(),
+        knobs: drawnWith,
         seed: Number(seed.value),
       });
       if (tail) {

@@ -9,6 +9,27 @@ import { el, field, settings, toast } from './dom.js';
 import { LossChart } from './loss-chart.js';
 import { hooks } from '../test-hooks.js';
 
+/**
+ * The status line: a run of the page by its state, iteration, corpus and last loss; an opened model by its
+ * directory (a checkpoint's iteration and corpus as it records them; an exchange directory records neither).
+ */
+function describe(info: ModelInfo, state: RunState, iter: number, history: RunHistory): string {
+  const size =
+    `${info.params.toLocaleString()} parameters · ` +
+    `vocabulary ${info.vocabSize}${info.tokenizer === 'gpt2' ? ' (GPT-2 tokens)' : ''}`;
+  const { origin } = info;
+  if (origin.kind === 'exchange') return `${state} · ${origin.name}: pnpm export directory · ${size}`;
+  if (origin.kind === 'checkpoint') {
+    const at = `pnpm pretrain checkpoint at iteration ${iter} / ${info.maxIters}`;
+    return `${state} · ${origin.name}: ${at} · ${size} · trained on ${info.source}`;
+  }
+  const last = history.steps.at(-1);
+  return (
+    `${state} · iteration ${iter} / ${info.maxIters} · ${size} · ${info.source}` +
+    (last ? ` · loss ${last[1].toFixed(4)}` : '')
+  );
+}
+
 /** Builds the tab into `root`; resolves the stored run (if any) once the worker has restored it. */
 export function trainTab(root: HTMLElement, client: GptClient, onModel: (info: ModelInfo) => void): void {
   const preset = el(
@@ -25,7 +46,7 @@ export function trainTab(root: HTMLElement, client: GptClient, onModel: (info: M
       let input = knobInputs.get(key);
       if (!input) {
         input = el('input', { type: 'number', min, max, step, 'data-testid': `knob-${key}` });
-        input.onchange = () => settings.set({ [key]: input!.value });
+        input.oninput = () => settings.set({ [key]: input!.value });
         knobInputs.set(key, input);
         knobBox.append(field(key, input));
       }
@@ -94,12 +115,7 @@ export function trainTab(root: HTMLElement, client: GptClient, onModel: (info: M
     buttons.train.disabled = state === 'training';
     root.dataset.state = state;
     status.dataset.iter = String(iter);
-    const last = history.steps.at(-1);
-    status.textContent = info
-      ? `${state} · iteration ${iter} / ${info.maxIters} · ${info.params.toLocaleString()} parameters · ` +
-        `vocabulary ${info.vocabSize}${info.tokenizer === 'gpt2' ? ' (GPT-2 tokens)' : ''} · ${info.source}` +
-        (last ? ` · loss ${last[1].toFixed(4)}` : '')
-      : 'no run yet';
+    status.textContent = info ? describe(info, state, iter, history) : 'no run yet';
   };
   const addSample = (sampleIter: number, text: string): void => {
     samples.prepend(el('pre', { text: `iter ${sampleIter}:\n${text}` }));

@@ -1,124 +1,27 @@
-// The playground in real Chromium: it loads cleanly, trains in its worker, matches the CLI's greedy text (characters
-// and GPT-2 tokens), sharpens with temperature, draws causal attention, reads a real MNIST digit, and resumes a run
-// after a reload.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The playground in real Chromium with models the CLIs wrote: a `pnpm pretrain` checkpoint and its `pnpm export`
+// directory write the CLI's greedy text (characters and GPT-2 tokens), temperature moves the shown distribution, a
+// clicked character shows the distribution it was drawn from, attention is causal, and the digit network trains in the
+// page and reads real MNIST digits drawn as strokes.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unzipSync } from 'fflate';
-import type { Page } from 'playwright-core';
 import { loadMnist } from '@tinygpt/datasets/mnist';
 import { BpeTokenizer } from '@tinygpt/tokenizer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PlaygroundHooks } from '../src/test-hooks.js';
-import { appDir, cliGreedy, haveChromium, openPage, pnpm, startPlayground } from './harness.js';
+import { appDir, cliGreedy, haveChromium, hooks, openPage, pnpm, shot, startPlayground } from './harness.js';
 import type { Playground } from './harness.js';
 
-/** Screenshots go into docs/ for the README when SCREENSHOTS=1, else into a scratch directory. */
-const shots = process.env.SCREENSHOTS === '1' ? join(appDir, 'docs') : mkdtempSync(join(tmpdir(), 'playground-shots-'));
 const scratch = mkdtempSync(join(tmpdir(), 'playground-test-'));
-
-/** Reads the page's hooks object (window.tinygptPlayground). */
-function hooks<T>(page: Page, read: (h: PlaygroundHooks) => T): Promise<T> {
-  return page.evaluate(`(${read.toString()})(window.tinygptPlayground)`) as Promise<T>;
-}
-
-function waitState(page: Page, state: string): Promise<unknown> {
-  return page.waitForFunction((s) => document.getElementById('view-train')?.dataset.state === s, state, {
-    timeout: 120_000,
-  });
-}
-
-const iterOf = (page: Page): Promise<number> =>
-  page.evaluate(() => Number(document.querySelector('[data-testid=train-status]')?.getAttribute('data-iter')));
 
 describe.skipIf(!haveChromium)('playground in Chromium', () => {
   let playground: Playground;
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    playground = await startPlayground();
+    playground = await startPlayground({ built: true });
   });
   afterAll(async () => {
     await playground?.close();
     rmSync(scratch, { recursive: true, force: true });
-  });
-
-  test('trains in the worker, lowers the loss, and a reload resumes the run exactly', async () => {
-    const query = '?preset=tiny&maxIters=30&evalInterval=15';
-    const { page, errors } = await openPage(playground, query);
-    expect(await page.textContent('[data-testid=backend]')).toMatch(
-      /^wasm backend · \d+ threads? \(cross-origin isolated\)$/,
-    );
-    // Run A, uninterrupted: 30 steps, evaluations at 0, 15 and 30.
-    await page.click('[data-testid=train]');
-    await waitState(page, 'finished');
-    const a = await hooks(page, (h) => ({ steps: h.history!.steps, evals: h.history!.evals }));
-    expect(a.steps).toHaveLength(30);
-    const first = a.evals.find(([i]) => i === 0)!;
-    const last = a.evals.find(([i]) => i === 30)!;
-    expect(last[1]).toBeLessThan(first[1] - 0.3); // train loss
-    expect(last[2]).toBeLessThan(first[2] - 0.3); // val loss
-    await page.screenshot({ path: join(shots, 'train.png') });
-
-    // The downloaded zip is a checkpoint directory the CLI samples from.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download]')]);
-    const zip = join(scratch, download.suggestedFilename());
-    await download.saveAs(zip);
-    for (const [path, bytes] of Object.entries(unzipSync(readFileSync(zip)))) {
-      mkdirSync(join(scratch, path, '..'), { recursive: true });
-      writeFileSync(join(scratch, path), bytes);
-    }
-    const text = pnpm('generate', [
-      '--checkpoint',
-      join(scratch, 'tinygpt-run'),
-      '--prompt',
-      'The ',
-      '--max-new-tokens',
-      '40',
-    ]);
-    expect(text.startsWith('The ')).toBe(true);
-    expect(text.trimEnd().length).toBeGreaterThan(4);
-
-    // Run B, same config: paused part-way, page reloaded, resumed. Every later step equals run A's.
-    await page.evaluate(() => {
-      const w = window as unknown as { tinygptPlayground: PlaygroundHooks; runA?: unknown };
-      w.runA = w.tinygptPlayground.history;
-    });
-    await page.click('[data-testid=train]');
-    await page.waitForFunction(
-      () => {
-        const w = window as unknown as { tinygptPlayground: PlaygroundHooks; runA?: unknown };
-        const h = w.tinygptPlayground.history;
-        return h !== w.runA && h!.steps.length >= 8;
-      },
-      null,
-      { timeout: 60_000 },
-    );
-    await page.click('[data-testid=pause]');
-    await waitState(page, 'paused');
-    const pausedAt = await iterOf(page);
-    expect(pausedAt).toBeGreaterThanOrEqual(8);
-    expect(pausedAt).toBeLessThan(30);
-    await page.reload();
-    await page.waitForSelector('body[data-ready=restored]', { timeout: 60_000 });
-    await waitState(page, 'paused');
-    expect(await iterOf(page)).toBe(pausedAt);
-    await page.click('[data-testid=resume]');
-    await waitState(page, 'finished');
-    const b = await hooks(page, (h) => h.history!.steps);
-    expect(b.map(([i]) => i)).toEqual(a.steps.map(([i]) => i));
-    expect(b.slice(pausedAt)).toEqual(a.steps.slice(pausedAt)); // bit for bit
-    expect(errors).toEqual([]);
-  });
-
-  test('without the isolation headers the page trains on one thread and says so', async () => {
-    const { page, errors } = await openPage(playground, '?preset=tiny&maxIters=6&evalInterval=6', playground.plainUrl);
-    expect(await page.textContent('[data-testid=backend]')).toBe(
-      'wasm backend · 1 thread (page not cross-origin isolated, so no SharedArrayBuffer)',
-    );
-    await page.click('[data-testid=train]');
-    await waitState(page, 'finished');
-    expect(await hooks(page, (h) => h.history!.steps.length)).toBe(6);
-    expect(errors).toEqual([]);
   });
 
   test('a pnpm pretrain checkpoint opens; greedy text equals the CLI; temperature moves the entropy; attention is causal', async () => {
@@ -164,7 +67,10 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     const entropyAt = async (t: string): Promise<number> => {
       await page.fill('[data-testid=temperature]', t);
       await page.waitForFunction(
-        (want) => document.querySelector('[data-testid=dist-caption]')?.textContent?.endsWith(`temperature ${want}`),
+        (want) => {
+          const caption = document.querySelector('[data-testid=dist-caption]')?.textContent ?? '';
+          return caption.startsWith('next ') && caption.endsWith(`temperature ${want}`);
+        },
         String(Number(t)),
       );
       return Number(await page.getAttribute('[data-testid=dist-caption]', 'data-entropy'));
@@ -172,7 +78,25 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     const cold = await entropyAt('0.2');
     const hot = await entropyAt('1.5');
     expect(hot).toBeGreaterThan(cold + 0.5);
-    await page.screenshot({ path: join(shots, 'sample.png') });
+
+    // A generated character, clicked, shows the distribution it was drawn from: the one after the prompt and the
+    // characters before it, at the generation's temperature (the slider since moved).
+    await entropyAt('0.8');
+    await page.click('[data-testid=generate]');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=generated][data-done]'));
+    await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 60_000 });
+    const generated = (await hooks(page, (h) => h.generated))!;
+    expect(generated).toHaveLength(120);
+    await entropyAt('1.5');
+    const k = 40;
+    await page.click(`[data-testid=generated] span:not(.prompt) >> nth=${k}`);
+    const caption = (await page.textContent('[data-testid=dist-caption]'))!;
+    expect(caption).toMatch(/^distribution ".*" was drawn from · entropy \d\.\d{3} nats · temperature 0\.8$/);
+    expect(caption).toContain(`"${generated[k]!.replace(' ', '␣').replace('\n', '⏎')}" was drawn from`);
+    const clicked = Number(await page.getAttribute('[data-testid=dist-caption]', 'data-entropy'));
+    await page.screenshot({ path: shot('sample.png') });
+    await page.fill('[data-testid=prompt]', prompt + generated.slice(0, k));
+    expect(await entropyAt('0.8')).toBeCloseTo(clicked, 5);
 
     await page.click('[data-testid=tab-attention]');
     await page.fill('[data-testid=attention-prompt]', 'Call me Ishmael.');
@@ -195,7 +119,7 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     }
     await page.hover('[data-testid=head-0-0]', { position: { x: 100, y: 150 } });
     expect(await page.textContent('[data-testid=attention-readout]')).toMatch(/attends to .* with weight 0\.\d{4}/);
-    await page.screenshot({ path: join(shots, 'attention.png') });
+    await page.screenshot({ path: shot('attention.png') });
     expect(errors).toEqual([]);
   });
 
@@ -270,41 +194,68 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  test('a real MNIST test digit drawn as strokes is read as its label by a pnpm mnist train checkpoint', async () => {
+  test('784-16-16-10 trains in the page; real MNIST test digits drawn as strokes are read by a pnpm mnist train checkpoint', async () => {
+    const { page, errors } = await openPage(playground, '?tab=digits&epochs=3');
+    const weights = (): Promise<string[]> =>
+      page.$$eval('[data-testid=digit-weights] canvas', (cs) => cs.map((c) => (c as HTMLCanvasElement).toDataURL()));
+    const untrained = await weights();
+    expect(untrained).toHaveLength(16); // one picture per first-layer neuron
+    await page.click('[data-testid=digit-train]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=digit-status]')?.textContent?.startsWith('trained'),
+      null,
+      { timeout: 120_000 },
+    );
+    const status = (await page.textContent('[data-testid=digit-status]'))!;
+    expect(status).toMatch(/^trained on 4000 digits in \d+\.\d s · test accuracy \d+\.\d % on 500 test digits$/);
+    expect(Number(/accuracy ([\d.]+) %/.exec(status)![1])).toBeGreaterThan(80); // chance: 10 %
+    const trained = await weights();
+    expect(trained.every((picture, h) => picture !== untrained[h])).toBe(true);
+
     const dir = join(scratch, 'mnist');
     // prettier-ignore
     pnpm('mnist', ['train', '--activation', 'relu', '--loss', 'cross-entropy', '--optimizer', 'adam', '--learning-rate', '0.003',
       '--train-images', '4000', '--val-images', '500', '--epochs', '4', '--out-dir', dir, '--json']);
-    const { page, errors } = await openPage(playground, '?tab=digits');
     await page.setInputFiles(
       '[data-testid=digit-open]',
       ['checkpoint.json', 'model.safetensors'].map((f) => join(dir, f)),
     );
     await page.waitForSelector('[data-testid=digit-status][data-opened]');
+    expect(await page.textContent('[data-testid=digit-status]')).toMatch(
+      /: 784-16-16-10, relu, cross-entropy · test accuracy/,
+    );
+    expect((await weights()).every((picture, h) => picture !== trained[h])).toBe(true);
     const test = loadMnist({ split: 'test', limit: 3 });
     const box = (await page.locator('[data-testid=digit-pad]').boundingBox())!;
     for (let n = 0; n < test.count; n++) {
       await page.click('[data-testid=digit-clear]');
       const img = test.images.subarray(n * 784, (n + 1) * 784);
-      // One stroke along each horizontal run of ink, 10 canvas pixels per MNIST pixel.
+      // One stroke along each horizontal run of ink, 10 canvas pixels per MNIST pixel, the ink moved into the pad's
+      // top-left corner: only the page's MNIST preprocessing (centred by mass) puts it back where the network expects.
+      const ink = [...img.keys()].filter((i) => img[i]! >= 0.5);
+      const left = Math.min(...ink.map((i) => i % 28)) * 10 - 15;
+      const top = Math.min(...ink.map((i) => Math.floor(i / 28))) * 10 - 15;
       for (let y = 0; y < 28; y++) {
         for (let x = 0; x < 28; x++) {
           if (img[y * 28 + x]! < 0.5 || (x > 0 && img[y * 28 + x - 1]! >= 0.5)) continue;
           let end = x;
           while (end + 1 < 28 && img[y * 28 + end + 1]! >= 0.5) end++;
-          await page.mouse.move(box.x + x * 10 + 5, box.y + y * 10 + 5);
+          await page.mouse.move(box.x + x * 10 - left, box.y + y * 10 - top);
           await page.mouse.down();
-          await page.mouse.move(box.x + end * 10 + 5, box.y + y * 10 + 5, { steps: 2 });
+          await page.mouse.move(box.x + end * 10 - left, box.y + y * 10 - top, { steps: 2 });
           await page.mouse.up();
         }
       }
-      await page.waitForFunction(() =>
-        document.querySelector('[data-testid=digit-prediction]')?.hasAttribute('data-digit'),
-      );
-      await page.waitForTimeout(100); // the last stroke's frame
+      // The page redraws on the next animation frame after the last stroke.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
       expect(Number(await page.getAttribute('[data-testid=digit-prediction]', 'data-digit'))).toBe(test.labels[n]);
+      // Both hidden layers and the ten outputs light up.
+      const lit = await page.$$eval('[data-testid=digit-layers] .neurons', (rows) =>
+        rows.map((r) => r.children.length),
+      );
+      expect(lit).toEqual([16, 16, 10]);
     }
-    await page.screenshot({ path: join(shots, 'digits.png') });
+    await page.screenshot({ path: shot('digits.png') });
     expect(errors).toEqual([]);
   });
 });
