@@ -12,7 +12,7 @@ import { pretrainConfig } from '../src/cli/pretrain-config.js';
 import { CharTokenizer } from '@tinygpt/tokenizer';
 import { splitIds } from '../src/data.js';
 import { adoptRun } from '../src/interop/adopt-run.js';
-import { datasetDirName, exportRun } from '../src/interop/export-run.js';
+import { datasetDirName, exportRun, torchrunFlags } from '../src/interop/export-run.js';
 import { loadModelDir } from '../src/interop/model-dir.js';
 import { HANDOVER_FILES, isHandoverDir, readHandoverDir } from '../src/interop/handover-dir.js';
 import type { RunJson } from '../src/interop/run-json.js';
@@ -287,6 +287,20 @@ describe('pnpm export --run and the way back, without torch', () => {
       'max_iters = 5',
     ])
       expect(py).toContain(`\n${line}\n`);
+    // 1 × 4 sequences per step do not split over 8 GPUs: the torchrun line takes 8 × as many, and says so.
+    expect(py).toContain(
+      '\n#   torchrun --standalone --nproc_per_node=8 train.py config/resume_tiny.py --gradient_accumulation_steps=8\n',
+    );
+    expect(py).toContain('\n# 8 × the 4 sequences per step (1 × 4 does not split over 8 GPUs)');
+  });
+
+  it('gives torchrun a gradient_accumulation_steps it can divide among the GPUs, keeping the batch where it can', () => {
+    expect(torchrunFlags(1, 64, 8).flags).toEqual(['--gradient_accumulation_steps=8', '--batch_size=8']);
+    expect(torchrunFlags(40, 12, 8)).toEqual({ flags: [], note: 'the same 480 sequences per step on 8 GPUs' });
+    expect(torchrunFlags(5, 16, 8).flags).toEqual(['--gradient_accumulation_steps=8', '--batch_size=10']);
+    expect(torchrunFlags(3, 12, 4).flags).toEqual(['--gradient_accumulation_steps=4', '--batch_size=9']);
+    expect(torchrunFlags(1, 12, 8).flags).toEqual(['--gradient_accumulation_steps=8']);
+    expect(torchrunFlags(1, 12, 8).note).toMatch(/^8 × the 12 sequences per step/);
   });
 
   it("names nanoGPT's data directory after the corpus: shakespeare_char for tinyshakespeare", () => {
