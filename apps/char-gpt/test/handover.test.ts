@@ -1,5 +1,6 @@
-// Run handover to nanoGPT and back: export → adopt is bit-exact, the committed torch fixture round-trips bit for bit
-// in nanoGPT's layout, bad handovers are one clear error.
+// Run handover to nanoGPT and back: export → adopt is bit-exact, the committed torch fixture (and, where torch is present,
+// one made now) round-trips bit for bit in nanoGPT's layout, bad handovers are one clear error.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { pretrainConfig } from '../src/cli/pretrain-config.js';
 import { CharTokenizer } from '@tinygpt/tokenizer';
 import { splitIds } from '../src/data.js';
 import { adoptRun } from '../src/interop/adopt-run.js';
-import { datasetDirName, exportRun } from '../src/interop/export-run.js';
+import { datasetDirName, exportRun, torchrunFlags } from '../src/interop/export-run.js';
 import { loadModelDir } from '../src/interop/model-dir.js';
 import { HANDOVER_FILES, isHandoverDir, readHandoverDir } from '../src/interop/handover-dir.js';
 import type { RunJson } from '../src/interop/run-json.js';
@@ -19,6 +20,13 @@ import { train } from '../src/train.js';
 import { scratchDir, tinyRun, tinyText } from './helpers.js';
 
 const FIXTURE = new URL('fixtures/handover/', import.meta.url).pathname;
+const TOOLS = new URL('../tools/nanogpt/', import.meta.url).pathname;
+// PYTHON: a Python with torch (default python3); without one, the fixture is not made afresh, as in CI.
+const PYTHON = process.env.PYTHON ?? 'python3';
+const noTorch =
+  spawnSync(PYTHON, ['-c', 'import torch']).status === 0 ? null : `${PYTHON} cannot import torch (set PYTHON)`;
+if (noTorch)
+  console.warn(`handover.test.ts: making the fixture afresh with make_handover_fixture.py skipped: ${noTorch}`);
 
 /** The float32 bytes of a tensor. */
 function bytes(t: NamedTensor): Buffer {
@@ -42,13 +50,17 @@ function handoverCopy(dir: string): string {
   return out;
 }
 
-describe('the committed fixture: char-gpt → nanoGPT ckpt.pt (torch 1.13) → char-gpt', () => {
-  const ours = join(FIXTURE, 'ours');
-  const back = join(FIXTURE, 'back');
+/**
+ * The checks of a handover fixture as make_handover_fixture.py writes it: `fixture()` names its directory
+ * (corpus.txt, ours/, back/, ckpt-layout.json).
+ */
+function fixtureTests(fixture: () => string): void {
+  const ours = (): string => join(fixture(), 'ours');
+  const back = (): string => join(fixture(), 'back');
 
   it('brings back every weight and both AdamW moments of every parameter bit for bit, and the counters', () => {
-    const a = readHandoverDir(ours);
-    const b = readHandoverDir(back);
+    const a = readHandoverDir(ours());
+    const b = readHandoverDir(back());
     expectSameBits(b.weights, a.weights);
     expectSameBits(b.moments, a.moments);
     expect(Object.keys(a.moments)).toHaveLength(2 * 28); // 2 layers with biases: 28 parameters, the tied head once
@@ -61,7 +73,7 @@ describe('the committed fixture: char-gpt → nanoGPT ckpt.pt (torch 1.13) → c
   });
 
   it("wrote nanoGPT's layout: its keys, two AdamW groups in named_parameters order, one state per parameter", () => {
-    const layout = JSON.parse(readFileSync(join(FIXTURE, 'ckpt-layout.json'), 'utf8')) as {
+    const layout = JSON.parse(readFileSync(join(fixture(), 'ckpt-layout.json'), 'utf8')) as {
       keys: string[];
       model: [string, number[]][];
       model_args: Record<string, unknown>;
@@ -71,7 +83,7 @@ describe('the committed fixture: char-gpt → nanoGPT ckpt.pt (torch 1.13) → c
       param_groups: { weight_decay: number; betas: number[]; eps: number; params: number[] }[];
       state: { index: number; step: number; shape: number[]; exp_avg: string; exp_avg_sq: string }[];
     };
-    const { weights, moments, run } = readHandoverDir(ours);
+    const { weights, moments, run } = readHandoverDir(ours());
     expect(layout.keys).toEqual(['model', 'optimizer', 'model_args', 'iter_num', 'best_val_loss', 'config']);
     expect(layout.model_args).toEqual({
       n_layer: 2,
@@ -115,20 +127,20 @@ describe('the committed fixture: char-gpt → nanoGPT ckpt.pt (torch 1.13) → c
   });
 
   it('is an exchange directory as it is: generate and eval load its model before any resume', async () => {
-    const { model, tokenizer } = await loadModelDir(back);
+    const { model, tokenizer } = await loadModelDir(back());
     expect(model.config).toMatchObject({ nLayer: 2, nEmbd: 8, bias: true, vocabSize: 20 });
     expect(tokenizer.decode(tokenizer.encode('café 😀'))).toBe('café 😀');
   });
 
   it('pnpm pretrain --init-from resume adopts the returned run as a checkpoint and continues it', async () => {
-    const dir = handoverCopy(back);
-    const corpus = join(FIXTURE, 'corpus.txt');
+    const dir = handoverCopy(back());
+    const corpus = join(fixture(), 'corpus.txt');
     const argv = ['--init-from', 'resume', '--out-dir', dir, '--data', corpus, '--max-iters', '8', '--backend', 'js'];
     const config = pretrainConfig(argv)!;
     expect(isHandoverDir(dir)).toBe(false);
     expect(readdirSync(dir).sort()).toEqual(['checkpoint.json', 'model.safetensors', 'optimizer.safetensors']);
     const { meta, model, optimizer } = readCheckpoint(dir);
-    const original = readHandoverDir(join(FIXTURE, 'ours'));
+    const original = readHandoverDir(ours());
     expectSameBits(model, original.weights);
     expectSameBits(optimizer, original.moments);
     expect(meta).toMatchObject({ iter: 6, evaluated: false, bestValLoss: original.run.best_val_loss });
@@ -147,6 +159,43 @@ describe('the committed fixture: char-gpt → nanoGPT ckpt.pt (torch 1.13) → c
     expect(result.evals[0]!.iter).toBe(6);
     expect(result.losses).toHaveLength(2);
     expect(result.losses.every(Number.isFinite)).toBe(true);
+  });
+}
+
+describe('the committed fixture: char-gpt → nanoGPT ckpt.pt (torch 1.13) → char-gpt', () =>
+  fixtureTests(() => FIXTURE));
+
+describe.skipIf(noTorch !== null)('the fixture make_handover_fixture.py writes now, with this torch', () => {
+  let fresh = '';
+  beforeAll(() => {
+    fresh = join(scratchDir(), 'fixture');
+    const out = spawnSync(PYTHON, [join(TOOLS, 'make_handover_fixture.py'), '--out', fresh], {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+    });
+    if (out.status !== 0)
+      throw new Error(`make_handover_fixture.py failed (${out.status}):\n${out.stdout}\n${out.stderr}`);
+  }, 180_000);
+
+  fixtureTests(() => fresh);
+
+  it('is the committed fixture up to the numbers of training: the same files, config, groups, names and shapes', () => {
+    const json = (dir: string, name: string): Record<string, unknown> =>
+      JSON.parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown>;
+    const numbersOut = (layout: Record<string, unknown>): Record<string, unknown> => ({
+      ...layout,
+      torch: undefined,
+      best_val_loss: undefined,
+      state: (layout.state as Record<string, unknown>[]).map((s) => ({ ...s, exp_avg: 0, exp_avg_sq: 0 })),
+    });
+    expect(numbersOut(json(fresh, 'ckpt-layout.json'))).toEqual(numbersOut(json(FIXTURE, 'ckpt-layout.json')));
+    expect(readFileSync(join(fresh, 'corpus.txt'), 'utf8')).toBe(readFileSync(join(FIXTURE, 'corpus.txt'), 'utf8'));
+    for (const side of ['ours', 'back']) {
+      expect(readdirSync(join(fresh, side)).sort(), side).toEqual(readdirSync(join(FIXTURE, side)).sort());
+      expect(json(join(fresh, side), 'config.json'), side).toEqual(json(join(FIXTURE, side), 'config.json'));
+      const run = (dir: string): Record<string, unknown> => ({ ...json(dir, 'run.json'), best_val_loss: 0 });
+      expect(run(join(fresh, side)), side).toEqual(run(join(FIXTURE, side)));
+    }
   });
 });
 
@@ -238,6 +287,20 @@ describe('pnpm export --run and the way back, without torch', () => {
       'max_iters = 5',
     ])
       expect(py).toContain(`\n${line}\n`);
+    // 1 × 4 sequences per step do not split over 8 GPUs: the torchrun line takes 8 × as many, and says so.
+    expect(py).toContain(
+      '\n#   torchrun --standalone --nproc_per_node=8 train.py config/resume_tiny.py --gradient_accumulation_steps=8\n',
+    );
+    expect(py).toContain('\n# 8 × the 4 sequences per step (1 × 4 does not split over 8 GPUs)');
+  });
+
+  it('gives torchrun a gradient_accumulation_steps it can divide among the GPUs, keeping the batch where it can', () => {
+    expect(torchrunFlags(1, 64, 8).flags).toEqual(['--gradient_accumulation_steps=8', '--batch_size=8']);
+    expect(torchrunFlags(40, 12, 8)).toEqual({ flags: [], note: 'the same 480 sequences per step on 8 GPUs' });
+    expect(torchrunFlags(5, 16, 8).flags).toEqual(['--gradient_accumulation_steps=8', '--batch_size=10']);
+    expect(torchrunFlags(3, 12, 4).flags).toEqual(['--gradient_accumulation_steps=4', '--batch_size=9']);
+    expect(torchrunFlags(1, 12, 8).flags).toEqual(['--gradient_accumulation_steps=8']);
+    expect(torchrunFlags(1, 12, 8).note).toMatch(/^8 × the 12 sequences per step/);
   });
 
   it("names nanoGPT's data directory after the corpus: shakespeare_char for tinyshakespeare", () => {

@@ -171,12 +171,13 @@ function nanoGptConfigFile(run: RunJson, from: string): string {
         : FLOAT_KEYS.has(key) && Number.isInteger(v)
           ? v.toFixed(1)
           : String(v);
+  const multi = torchrunFlags(Number(run.config.gradient_accumulation_steps), Number(run.config.batch_size), 8);
   const lines = [
     `# Resumes the tinygpt char-gpt run of ${from.replace(/^.*[\\/]/, '')} at iteration ${run.iter_num}; written by pnpm export --run.`,
     `#   python train.py config/resume_${run.dataset}.py`,
-    `#   torchrun --standalone --nproc_per_node=8 train.py config/resume_${run.dataset}.py`,
+    `#   torchrun --standalone --nproc_per_node=8 train.py config/resume_${run.dataset}.py${multi.flags.map((f) => ` ${f}`).join('')}`,
     '# torchrun divides gradient_accumulation_steps among the processes, so it must be a multiple of their number;',
-    '# the same tokens per step on 8 GPUs: gradient_accumulation_steps × 8 and batch_size / 8 (see docs/cpu-to-gpu.md).',
+    `# ${multi.note} (see docs/cpu-to-gpu.md).`,
     `out_dir = ${py(`out-${run.dataset}`)}`,
     `init_from = 'resume'`,
     `dataset = ${py(run.dataset)}`,
@@ -184,6 +185,31 @@ function nanoGptConfigFile(run: RunJson, from: string): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * The train.py flags that let `torchrun --nproc_per_node=gpus` resume a run of `gradAccum` × `batchSize`
+ * sequences per optimizer step: torchrun divides gradient_accumulation_steps among the processes, so
+ * it must become a multiple of `gpus`. The same sequences per step when some multiple of `gpus` divides
+ * their number (nanoGPT's shakespeare_char, 1 × 64 on 8 GPUs: 8 × 8); else `gpus` × as many, and `note` says so.
+ */
+export function torchrunFlags(gradAccum: number, batchSize: number, gpus: number): { flags: string[]; note: string } {
+  const sequences = gradAccum * batchSize;
+  if (gradAccum % gpus === 0) return { flags: [], note: `the same ${sequences} sequences per step on ${gpus} GPUs` };
+  for (let steps = gpus; steps <= sequences; steps += gpus) {
+    if (sequences % steps === 0) {
+      return {
+        flags: [`--gradient_accumulation_steps=${steps}`, `--batch_size=${sequences / steps}`],
+        note: `the same ${sequences} sequences per step on ${gpus} GPUs`,
+      };
+    }
+  }
+  return {
+    flags: [`--gradient_accumulation_steps=${gradAccum * gpus}`],
+    note:
+      `${gpus} × the ${sequences} sequences per step (${gradAccum} × ${batchSize} does not split over ${gpus} GPUs): ` +
+      'a bigger batch, often with a higher learning_rate',
+  };
 }
 
 /** nanoGPT's character vocabulary as JSON (to_nanogpt_run.py turns it into meta.pkl). */

@@ -11,10 +11,14 @@ and back with from_nanogpt_run.py, and writes into test/fixtures/handover/:
                     best_val_loss, config, AdamW's param_groups and, per state index, step, shape and
                     the SHA-256 of exp_avg and exp_avg_sq.
 test/handover.test.ts requires back/ to equal ours/ bit for bit and ckpt-layout.json to be nanoGPT's
-layout of ours/ (groups, order, one state for the tied head); it needs no torch. Run from anywhere:
+layout of ours/ (groups, order, one state for the tied head); it needs no torch. Where torch is present,
+it also runs this script with --out into a scratch directory and holds that fresh fixture to the same
+checks, and to the committed one up to the numbers of training. Run from anywhere:
 
-    /usr/bin/python3 apps/char-gpt/tools/nanogpt/make_handover_fixture.py
+    python3 apps/char-gpt/tools/nanogpt/make_handover_fixture.py             # rewrites test/fixtures/handover/
+    python3 apps/char-gpt/tools/nanogpt/make_handover_fixture.py --out DIR   # writes DIR instead
 """
+import argparse
 import hashlib
 import json
 import os
@@ -76,6 +80,9 @@ def layout(ckpt):
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--out', default=OUT, help='the directory to (re)write (default: test/fixtures/handover)')
+    out = os.path.abspath(parser.parse_args().out)
     tmp = tempfile.mkdtemp()
     try:
         text_path = os.path.join(tmp, 'corpus.txt')
@@ -95,25 +102,25 @@ def main():
         run([sys.executable, os.path.join(HERE, 'from_nanogpt_run.py'), '--ckpt', compiled_path,
              '--meta', os.path.join(handover, 'nanogpt', 'data', DATASET, 'meta.pkl'), '--out', back])
         ckpt = torch.load(ckpt_path, map_location='cpu')
-        shutil.rmtree(OUT, ignore_errors=True)
-        os.makedirs(OUT)
-        shutil.copy(text_path, OUT)
+        shutil.rmtree(out, ignore_errors=True)
+        os.makedirs(out)
+        shutil.copy(text_path, out)
         for name, src in (('ours', handover), ('back', back)):
-            os.makedirs(os.path.join(OUT, name))
+            os.makedirs(os.path.join(out, name))
             for f in HANDOVER_FILES:
-                shutil.copy(os.path.join(src, f), os.path.join(OUT, name, f))
+                shutil.copy(os.path.join(src, f), os.path.join(out, name, f))
         # The corpus's absolute path is a detail of this machine: name it relative to the fixture.
-        ours_run = os.path.join(OUT, 'ours', 'run.json')
+        ours_run = os.path.join(out, 'ours', 'run.json')
         with open(ours_run, encoding='utf-8') as f:
             run_json = json.load(f)
         run_json['corpus']['source'] = 'corpus.txt'
         write_json(ours_run, run_json)
-        with open(os.path.join(OUT, 'ckpt-layout.json'), 'w', encoding='utf-8') as f:
+        with open(os.path.join(out, 'ckpt-layout.json'), 'w', encoding='utf-8') as f:
             json.dump(layout(ckpt), f, indent=1, ensure_ascii=False)
             f.write('\n')
     finally:
         shutil.rmtree(tmp)
-    print(f'wrote {os.path.relpath(OUT, APP)}')
+    print(f'wrote {os.path.relpath(out, APP) if out == OUT else out}')
 
 
 if __name__ == '__main__':
