@@ -75,9 +75,9 @@ export function generationTargets(presets: readonly PresetFigures[], firstToken:
 /** The rows as an aligned plain-text table. */
 export function formatTargets(rows: readonly TargetRow[]): string {
   const width = Math.max(...rows.map((r) => r.target.length)) + 2;
-  const header = `${'target'.padEnd(width)}${'measured'.padStart(12)}${'goal'.padStart(10)}  `;
+  const header = `${'target'.padEnd(width)}${'measured'.padStart(12)}${'goal'.padStart(12)}  `;
   return [
     header,
-    ...rows.map((r) => `${r.target.padEnd(width)}${r.measured.padStart(12)}${r.goal.padStart(10)}  ${r.verdict}`),
+    ...rows.map((r) => `${r.target.padEnd(width)}${r.measured.padStart(12)}${r.goal.padStart(12)}  ${r.verdict}`),
   ].join('\n');
 }

@@ -1,13 +1,13 @@
 // Measures sampling speed (tokens/s, KV cache) of a GPT-2 124M-shaped model with random weights: what
 // `pnpm generate --checkpoint gpt2-dir` costs per token here, beside nanoGPT's generate() on the same weights.
-//   pnpm --filter @tinygpt/char-gpt bench:gpt2 [--tokens 32] [--backend wasm|js] [--threads N] [--nanogpt false]
+//   pnpm --filter @tinygpt/char-gpt bench:gpt2 [--tokens 32] [--backend wasm|js] [--threads N] [--no-nanogpt]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '@tinygpt/autograd';
-import { resolveConfig, runMain } from '@tinygpt/cli-kit';
+import { formatHelp, isPositiveInteger, resolveConfig, runMain } from '@tinygpt/cli-kit';
 import { backendDefaults, backendSpec, withBackend } from '@tinygpt/backend-wasm';
 import { modelTensors } from '../src/checkpoint/model-state.js';
 import type { GptConfig } from '../src/config.js';
@@ -58,19 +58,25 @@ function nanoGpt(model: Gpt, prompt: Int32Array, tokens: number): { tokensPerSec
 
 await runMain(async (argv) => {
   const defaults = { tokens: 32, prompt: 8, nanogpt: true, ...backendDefaults(process.env) };
-  const { config } = resolveConfig(defaults, argv, {
+  const spec = {
     help: {
       tokens: 'tokens to sample',
       prompt: 'prompt length in tokens',
-      nanogpt: "also time nanoGPT's generate() in PyTorch on the same weights (false: skip it)",
+      nanogpt: "also time nanoGPT's generate() in PyTorch on the same weights (--no-nanogpt: skip it)",
       ...backendSpec.help,
     },
     choices: backendSpec.choices,
-    validate: backendSpec.validate,
+    validate: {
+      tokens: (value: number) => (Number.isInteger(value) && value >= 2 ? undefined : 'an integer ≥ 2'),
+      prompt: isPositiveInteger,
+      ...backendSpec.validate,
+    },
     defaultFrom: backendSpec.defaultFrom,
-    usage: 'bench:gpt2 [--tokens N] [--prompt N] [--backend wasm|js] [--threads N] [--nanogpt false]',
+    usage: 'bench:gpt2 [--tokens N] [--prompt N] [--backend wasm|js] [--threads N] [--no-nanogpt]',
     cwd: userCwd(),
-  });
+  };
+  const { config, help } = resolveConfig(defaults, argv, spec);
+  if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
   await withBackend(config, async (backend) => {
     const t0 = performance.now();
     const model = new Gpt(GPT2_124M, { rng: new Rng(1337) });
