@@ -13,6 +13,8 @@ import { modelTensors } from '../src/checkpoint/model-state.js';
 import { withBackend } from '@tinygpt/backend-wasm';
 import { pretrainConfig } from '../src/cli/pretrain-config.js';
 import { generate, generateSamples } from '../src/generate.js';
+import { formatTargets, generationTargets } from './generation-targets.js';
+import type { PresetFigures } from './generation-targets.js';
 import { writeExchangeDir } from '../src/interop/exchange-dir.js';
 import { loadModelDir } from '../src/interop/model-dir.js';
 import { Gpt } from '../src/model/gpt.js';
@@ -117,6 +119,7 @@ async function main(): Promise<void> {
       `${loadavg()[0]!.toFixed(1)} at start`,
   );
   const work = mkdtempSync(join(tmpdir(), 'char-gpt-bench-generation-'));
+  const figures: PresetFigures[] = [];
   try {
     for (const preset of ['baby', 'quick']) {
       const dir = join(work, preset);
@@ -167,6 +170,9 @@ async function main(): Promise<void> {
               : 'DIFFERS from nanoGPT';
         console.log(`${label.padEnd(52)}${num(rate.tokensPerSecond, 9)}${ratio}  ${same}`);
       });
+      const identical = nano ? [best[0], best[1]].every((r) => r?.ids.every((id, k) => id === nano.ids[k])) : null;
+      const [ours1, ours2] = [best[0]?.tokensPerSecond ?? 0, best[1]?.tokensPerSecond ?? 0];
+      figures.push({ name: preset, ours1, ours2, nanoGpt: nano?.tokensPerSecond ?? null, identical });
     }
     const checkpoint = join(work, 'baby');
     const args = ['--checkpoint', checkpoint, '--max-new-tokens', '1', '--threads', '1'];
@@ -187,6 +193,11 @@ async function main(): Promise<void> {
     console.log();
     console.log('time to first token (whole command, --max-new-tokens 1, baby model), best of rounds:');
     launchers.forEach(({ label }, i) => console.log(`${label.padEnd(52)}${num(times[i]!, 7)} ms`));
+    const timeOf = (label: string): number => times[launchers.findIndex((l) => l.label === label)] ?? Infinity;
+    const firstToken = { bin: timeOf('node apps/char-gpt/bin/generate.mjs'), pnpm: timeOf('pnpm generate') };
+    console.log();
+    console.log(`speed targets, from the figures above (load average ${loadavg()[0]!.toFixed(1)} at the end):`);
+    console.log(formatTargets(generationTargets(figures, firstToken)));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

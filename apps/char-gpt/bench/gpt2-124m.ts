@@ -1,12 +1,18 @@
 // Measures sampling speed (tokens/s, KV cache) of a GPT-2 124M-shaped model with random weights: what
-// `pnpm generate --checkpoint gpt2-dir` costs per token here.
-//   pnpm --filter @tinygpt/char-gpt bench:gpt2 [--tokens 32] [--backend wasm|js] [--threads N]
-import { loadavg } from 'node:os';
+// `pnpm generate --checkpoint gpt2-dir` costs per token here, beside nanoGPT's generate() on the same weights.
+//   pnpm --filter @tinygpt/char-gpt bench:gpt2 [--tokens 32] [--backend wasm|js] [--threads N] [--no-nanogpt]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Rng } from '@tinygpt/autograd';
-import { resolveConfig, runMain } from '@tinygpt/cli-kit';
+import { formatHelp, isPositiveInteger, resolveConfig, runMain } from '@tinygpt/cli-kit';
 import { backendDefaults, backendSpec, withBackend } from '@tinygpt/backend-wasm';
+import { modelTensors } from '../src/checkpoint/model-state.js';
 import type { GptConfig } from '../src/config.js';
 import { generate } from '../src/generate.js';
+import { writeExchangeDir } from '../src/interop/exchange-dir.js';
 import { Gpt } from '../src/model/gpt.js';
 import { userCwd } from '../src/paths.js';
 
@@ -22,16 +28,55 @@ const GPT2_124M: GptConfig = {
   gelu: 'tanh',
 };
 
+/** PyTorch as the project runs it: OpenBLAS, one thread. */
+const python = '/usr/bin/python3';
+const torchEnv = {
+  ...process.env,
+  LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread',
+  OMP_NUM_THREADS: '1',
+};
+
+/**
+ * nanoGPT's generate() (tools/nanogpt/generate_speed.py, greedy: top_k 1) on the model written as an exchange
+ * directory: tokens/s of `tokens` new tokens after `prompt`, prefill included, and the tokens; or why not.
+ */
+function nanoGpt(model: Gpt, prompt: Int32Array, tokens: number): { tokensPerSecond: number; ids: number[] } | string {
+  const dir = mkdtempSync(join(tmpdir(), 'char-gpt-bench-gpt2-'));
+  try {
+    writeExchangeDir(dir, { config: { ...model.config }, tokenizer: { type: 'gpt2' }, weights: modelTensors(model) });
+    const script = fileURLToPath(new URL('../tools/nanogpt/generate_speed.py', import.meta.url));
+    const args = [script, dir, '--ids', prompt.join(','), '--tokens', String(tokens)];
+    const child = spawnSync(python, args, { encoding: 'utf8', env: torchEnv, maxBuffer: 1 << 24 });
+    if (child.error) return `${python} not found`;
+    if (child.status !== 0) return `${python} with torch failed: ${child.stderr.trim().split('\n').at(-1)}`;
+    const out = JSON.parse(child.stdout) as { tokensPerSecond: number[]; ids: number[] };
+    return { tokensPerSecond: out.tokensPerSecond[0]!, ids: out.ids };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 await runMain(async (argv) => {
-  const defaults = { tokens: 32, prompt: 8, ...backendDefaults(process.env) };
-  const { config } = resolveConfig(defaults, argv, {
-    help: { tokens: 'tokens to sample', prompt: 'prompt length in tokens', ...backendSpec.help },
+  const defaults = { tokens: 32, prompt: 8, nanogpt: true, ...backendDefaults(process.env) };
+  const spec = {
+    help: {
+      tokens: 'tokens to sample',
+      prompt: 'prompt length in tokens',
+      nanogpt: "also time nanoGPT's generate() in PyTorch on the same weights (--no-nanogpt: skip it)",
+      ...backendSpec.help,
+    },
     choices: backendSpec.choices,
-    validate: backendSpec.validate,
+    validate: {
+      tokens: (value: number) => (Number.isInteger(value) && value >= 2 ? undefined : 'an integer ≥ 2'),
+      prompt: isPositiveInteger,
+      ...backendSpec.validate,
+    },
     defaultFrom: backendSpec.defaultFrom,
-    usage: 'bench:gpt2 [--tokens N] [--prompt N] [--backend wasm|js] [--threads N]',
+    usage: 'bench:gpt2 [--tokens N] [--prompt N] [--backend wasm|js] [--threads N] [--no-nanogpt]',
     cwd: userCwd(),
-  });
+  };
+  const { config, help } = resolveConfig(defaults, argv, spec);
+  if (help) return void process.stdout.write(`${formatHelp(defaults, spec)}\n`);
   await withBackend(config, async (backend) => {
     const t0 = performance.now();
     const model = new Gpt(GPT2_124M, { rng: new Rng(1337) });
@@ -74,5 +119,22 @@ await runMain(async (argv) => {
         `(mean ${(1000 / mean).toFixed(2)} tokens/s), ${gflops.toFixed(1)} GFLOP/s`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
+    if (!config.nanogpt) return;
+    // Beside nanoGPT: both greedy, the same prompt and count, each timed over the whole run (prefill included).
+    const t1 = performance.now();
+    const ours = await generate(model, prompt, { maxNewTokens: config.tokens, temperature: 0, rng });
+    const oursRate = (config.tokens * 1000) / (performance.now() - t1);
+    const nano = nanoGpt(model, prompt, config.tokens);
+    const head = `greedy, ${config.tokens} tokens after the same ${config.prompt}, prefill included:`;
+    if (typeof nano === 'string') {
+      process.stdout.write(`${head} ours ${oursRate.toFixed(2)} tokens/s; nanoGPT skipped: ${nano}\n`);
+      return;
+    }
+    const same = nano.ids.length === ours.length && nano.ids.every((id, k) => id === ours[k]);
+    process.stdout.write(
+      `${head} ours ${oursRate.toFixed(2)} tokens/s, nanoGPT generate() (PyTorch + OpenBLAS, 1 thread, no KV cache) ` +
+        `${nano.tokensPerSecond.toFixed(2)}: ours ${(oursRate / nano.tokensPerSecond).toFixed(2)}× nanoGPT's; ` +
+        `greedy tokens ${same ? 'identical' : 'DIFFER'}\n`,
+    );
   });
 });

@@ -1,6 +1,6 @@
 // The command launcher (bin/): bundles a command when its sources changed, runs it from the bundle or from the sources alike.
 import { spawnSync } from 'node:child_process';
-import { statSync, utimesSync } from 'node:fs';
+import { readFileSync, statSync, utimesSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain JavaScript without type declarations
@@ -39,5 +39,22 @@ describe('bin/ launcher', () => {
     }
     expect(run(['--help']).stdout).toMatch(/Usage: pnpm generate --checkpoint DIR/);
     expect(run(['--temperature', '-1']).status).toBe(2);
+  });
+
+  it("each of the package's bin entries (tinygpt-<command>) is an executable script that runs <command>", () => {
+    const { bin } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    expect(Object.keys(bin).sort()).toEqual(['tinygpt-eval', 'tinygpt-export', 'tinygpt-generate', 'tinygpt-pretrain']);
+    for (const [name, file] of Object.entries(bin)) {
+      const command = name.slice('tinygpt-'.length);
+      const path = fileURLToPath(new URL(`../${file}`, import.meta.url));
+      expect(readFileSync(path, 'utf8').startsWith('#!/usr/bin/env node\n'), file).toBe(true);
+      expect(statSync(path).mode & 0o111, `${file} is executable`).toBe(0o111);
+      // Started as a shell starts a command on PATH: the file itself, not through node or pnpm.
+      const child = spawnSync(path, ['--help'], { cwd: appDir, encoding: 'utf8' });
+      expect(child.status, child.stderr).toBe(0);
+      expect(child.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: pnpm ${command} `));
+    }
   });
 });

@@ -1,6 +1,7 @@
 """Times nanoGPT's generate() on an exchange directory: tokens per second, start-up left out, for char-gpt's generation bench.
 
     python3 apps/char-gpt/tools/nanogpt/generate_speed.py runs/quick-nanogpt --tokens 1000 --repeats 2
+    python3 apps/char-gpt/tools/nanogpt/generate_speed.py gpt2-exchange-dir --ids 464,2068,7586 --tokens 32
 
 Loads the directory as load_in_pytorch.py does (strict load_state_dict into tools/nanogpt/model.py's
 GPT), then runs nanoGPT's generate() loop as model.py writes it: crop the context to block_size,
@@ -55,13 +56,18 @@ def main():
     parser.add_argument('--tokens', type=int, default=1000, help='new tokens per repeat')
     parser.add_argument('--repeats', type=int, default=1, help='timed repeats (after one short warm-up)')
     parser.add_argument('--prompt', default='\n', help='text to continue (default: a newline)')
+    parser.add_argument('--ids', help='token ids to continue instead of --prompt, comma-separated (GPT-2 tokens)')
     parser.add_argument('--top-k', type=int, default=1, help='top_k of generate(); 1 is greedy')
     parser.add_argument('--temperature', type=float, default=1.0)
     parser.add_argument('--seed', type=int, default=1337)
     a = parser.parse_args()
     model, config, _ = load(a.source)
-    stoi = {ch: i for i, ch in enumerate(config['chars'])}
-    idx = torch.tensor([[stoi[ch] for ch in a.prompt]], dtype=torch.long)
+    if a.ids is not None:
+        prompt = [int(i) for i in a.ids.split(',')]
+    else:
+        stoi = {ch: i for i, ch in enumerate(config['chars'])}
+        prompt = [stoi[ch] for ch in a.prompt]
+    idx = torch.tensor([prompt], dtype=torch.long)
     torch.manual_seed(a.seed)
     generate(model, idx, 8, a.temperature, a.top_k)  # warm-up
     rates, first = [], None
