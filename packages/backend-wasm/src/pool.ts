@@ -139,7 +139,7 @@ export class ThreadPool {
     memory: WebAssembly.Memory,
     control: Ptr,
     work: readonly Ptr[],
-    spin = 20000,
+    spin: number,
   ): Promise<ThreadPool> {
     const workers = await Promise.all(
       work.slice(1).map((w) => startWorker({ module, memory, control, work: w, names: threadedKernels, spin })),

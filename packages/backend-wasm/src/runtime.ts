@@ -18,6 +18,8 @@ const CONTROL_BASE = 1024;
  * (or op(A)) for itself, which costs a few percent of the chunk's arithmetic at 64.
  */
 const MIN_GEMM_CHUNK = 64;
+/** Polls of an idle worker before it sleeps (see `WasmOptions.spin`). */
+export const DEFAULT_SPIN = 20000;
 /** A job has at most 1022 chunks (src/worker-source.ts), and a thread takes up to four. */
 export const MAX_THREADS = 255;
 
@@ -44,6 +46,12 @@ export interface WasmOptions extends HeapOptions {
    * slower at the median while other programs ran).
    */
   parallelThreshold?: number;
+  /**
+   * How many times an idle worker thread polls for the next job before it sleeps in Atomics.wait
+   * (default {@link DEFAULT_SPIN}). Polling finds back-to-back kernels sooner than a wake-up, but a
+   * polling thread takes the core (or the sibling hyperthread) from the calling thread's serial work.
+   */
+  spin?: number;
   /**
    * Use a shared memory (default: whenever SharedArrayBuffer is available). `false` forces the
    * unshared fallback a page without cross-origin isolation gets: one thread, fixed size.
@@ -105,6 +113,8 @@ export class WasmRuntime {
     if (!Number.isInteger(asked) || asked < 1 || asked > MAX_THREADS) {
       throw new RangeError(`threads must be an integer from 1 to ${MAX_THREADS}, got ${asked}`);
     }
+    const spin = options.spin ?? DEFAULT_SPIN;
+    if (!Number.isInteger(spin) || spin < 0) throw new RangeError(`spin must be a whole number, got ${spin}`);
     const shared = (options.sharedMemory ?? true) && sharedMemorySupported();
     const maxMiB = options.maxMemoryMiB ?? (shared ? 4096 : 1024);
     const memory = createMemory(shared, options.initialMemoryMiB ?? 64, maxMiB);
@@ -119,7 +129,7 @@ export class WasmRuntime {
     const threads = shared ? asked : 1;
     const workFloats = kernels.sgemmWorkspaceBytes() / 4;
     const work = Array.from({ length: threads }, () => heap.addressOf(heap.alloc(workFloats)));
-    const pool = threads > 1 ? await ThreadPool.start(kernels, module, memory, CONTROL_BASE, work) : null;
+    const pool = threads > 1 ? await ThreadPool.start(kernels, module, memory, CONTROL_BASE, work, spin) : null;
     return new WasmRuntime(kernels, heap, pool, work, options.parallelThreshold ?? 1 << 21, relaxed);
   }
 

@@ -1,9 +1,12 @@
 // The targets table's arithmetic: nearest-rank quantiles, each target's ratio and mark, and skipped references.
 import { describe, expect, it } from 'vitest';
-import { quantile, steps, targets, targetsTable } from './report.js';
+import { figuresTable, quantile, steadinessReferences, steps, targets, targetsTable } from './report.js';
 import type { Measurements } from './report.js';
 
-/** A run whose figures are known: ours 2T 60 ms (p90 66), 1T 90 ms, PyTorch 60 ms; MNIST 0.8 / 0.9 / 0.8 s. */
+/**
+ * A run whose figures are known: ours 2T 60 ms (p90 66), 1T 90 ms (p90 99), PyTorch 60 ms (p90 72),
+ * fixed-work probes 90 ms (p90 108) on 1 thread and 60 ms (p90 63) on 2; MNIST 0.8 / 0.9 / 0.8 s.
+ */
 function run(overrides: Partial<Measurements> = {}): Measurements {
   const series = (median: number, p90: number): number[] => [
     ...Array.from({ length: 10 }, () => median - 1),
@@ -12,7 +15,13 @@ function run(overrides: Partial<Measurements> = {}): Measurements {
     p90 * 2,
   ];
   return {
-    baby: { ours1: series(90, 99), ours2: series(60, 66), torch: series(60, 61) },
+    baby: {
+      ours1: series(90, 99),
+      ours2: series(60, 66),
+      torch: series(60, 72),
+      probe1: series(90, 108),
+      probe2: series(60, 63),
+    },
     mnist: { ours1: 0.9, ours2: 0.8, torch: 0.8 },
     matmul: {
       size: 512,
@@ -69,5 +78,42 @@ describe('targets', () => {
     const table = targetsTable(list, 'no torch');
     expect(table).toContain('| — | ≤ 1.00× | skipped: no torch |');
     expect(table).toContain('| 89 % | ≥ 90 % | NOT met |');
+  });
+});
+
+describe('steadiness references', () => {
+  it("prints PyTorch's and the fixed-work probe's p90 ÷ median beside the absolute goal, which they do not change", () => {
+    const list = targets(run());
+    const steady = list.filter((t) => t.name.startsWith('baby step steadiness'));
+    expect(steady.map((t) => [t.value, t.goal, t.met])).toEqual([
+      [1.1, 1.15, true],
+      [1.1, 1.15, true],
+    ]);
+    expect(steady[0]!.beside).toBe('PyTorch 1 thread 1.20×; fixed work, 2 threads 1.05×');
+    expect(steady[1]!.beside).toBe('PyTorch 1 thread 1.20×; fixed work, 1 thread 1.20×');
+    expect(list.filter((t) => t.beside !== undefined)).toHaveLength(2);
+    const table = targetsTable(list, '');
+    expect(table).toContain(
+      '| baby step steadiness, ours 1 thread: p90 ÷ median | 1.10× | ≤ 1.15× | met | PyTorch 1 thread 1.20×;',
+    );
+    expect(table).toContain('| ≥ 90 % | NOT met |  |');
+  });
+
+  it('judges a steadiness over the goal NOT met even when the host is as unsteady', () => {
+    const m = run();
+    const shaky = [...m.baby.probe1.slice(0, 80), ...Array.from({ length: 20 }, () => 110)];
+    const list = targets({ ...m, baby: { ...m.baby, ours1: shaky, probe1: shaky } });
+    const one = list.find((t) => t.name.startsWith('baby step steadiness, ours 1'))!;
+    expect(one).toMatchObject({ met: false, beside: 'PyTorch 1 thread 1.20×; fixed work, 1 thread 1.22×' });
+  });
+
+  it('names only the probe when torch is absent, and puts both in the figures table', () => {
+    const m = run();
+    expect(steadinessReferences({ ...m, baby: { ...m.baby, torch: null } }, 2)).toBe('fixed work, 2 threads 1.05×');
+    const figures = figuresTable(m, '');
+    expect(figures).toContain(
+      '| baby step steadiness: p90 ÷ median of 100 | 1.10 | 1.10 | PyTorch + OpenBLAS, 1 thread: 1.20; fixed-work probe, same windows: ' +
+        '1 thread 1.20 (90.0 (p90 108.0)), 2 threads 1.05 (60.0 (p90 63.0)) |',
+    );
   });
 });

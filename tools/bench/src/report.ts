@@ -4,8 +4,11 @@ import type { Generation, Matmul } from './runs.js';
 
 /** Everything one run measured; a PyTorch figure is null where torch is absent. */
 export interface Measurements {
-  /** ms of each timed baby-config step. */
-  baby: { ours1: number[]; ours2: number[]; torch: number[] | null };
+  /**
+   * ms of each timed baby-config step, and of each chunk of the fixed-work probes on 1 and 2
+   * threads (src/probe.ts): the same kind of window, the host's steadiness without the engine.
+   */
+  baby: { ours1: number[]; ours2: number[]; torch: number[] | null; probe1: number[]; probe2: number[] };
   /** Seconds of one epoch. */
   mnist: { ours1: number; ours2: number; torch: number | null };
   matmul: Matmul;
@@ -22,7 +25,11 @@ export interface Target {
   /** How the value and goal print: a ratio (1.23×) or a percentage (87 %). */
   unit: '×' | '%';
   met: boolean | null;
+  /** The same figure of references measured in the same run, printed beside it (not part of the goal). */
+  beside?: string;
 }
+
+const f = (x: number, digits: number): string => x.toFixed(digits);
 
 /** The `q`-quantile of `xs` by nearest rank (q = 0.5: the median, the upper one of an even count). */
 export function quantile(xs: readonly number[], q: number): number {
@@ -39,9 +46,26 @@ export function steps(ms: readonly number[]): { median: number; p90: number; ste
 }
 
 /** `value op goal`, or null when the value is missing. */
-function judge(name: string, value: number | null, op: '≤' | '≥', goal: number, unit: '×' | '%'): Target {
+function judge(
+  name: string,
+  value: number | null,
+  op: '≤' | '≥',
+  goal: number,
+  unit: '×' | '%',
+  beside?: string,
+): Target {
   const met = value === null ? null : op === '≤' ? value <= goal : value >= goal;
-  return { name, value, op, goal, unit, met };
+  return beside === undefined ? { name, value, op, goal, unit, met } : { name, value, op, goal, unit, met, beside };
+}
+
+/**
+ * The p90 ÷ median of the references over the same kind of window in the same run: PyTorch's own
+ * steps (when torch ran) and the fixed-work probe on `threads` threads.
+ */
+export function steadinessReferences(m: Measurements, threads: 1 | 2): string {
+  const probe = steps(threads === 1 ? m.baby.probe1 : m.baby.probe2).steadiness;
+  const torch = m.baby.torch ? `PyTorch 1 thread ${f(steps(m.baby.torch).steadiness, 2)}×; ` : '';
+  return `${torch}fixed work, ${threads} thread${threads === 1 ? '' : 's'} ${f(probe, 2)}×`;
 }
 
 /** The speed targets, in its order. */
@@ -53,8 +77,10 @@ export function targets(m: Measurements): Target[] {
   return [
     judge('baby step: ours 2 threads ÷ PyTorch 1 thread (medians)', per(b2.median, torch), '≤', 1.0, '×'),
     judge('baby step: ours 1 thread ÷ PyTorch 1 thread (medians)', per(b1.median, torch), '≤', 1.5, '×'),
-    judge('baby step steadiness, ours 2 threads: p90 ÷ median', b2.steadiness, '≤', 1.15, '×'),
-    judge('baby step steadiness, ours 1 thread: p90 ÷ median', b1.steadiness, '≤', 1.15, '×'),
+    // prettier-ignore
+    judge('baby step steadiness, ours 2 threads: p90 ÷ median', b2.steadiness, '≤', 1.15, '×', steadinessReferences(m, 2)),
+    // prettier-ignore
+    judge('baby step steadiness, ours 1 thread: p90 ÷ median', b1.steadiness, '≤', 1.15, '×', steadinessReferences(m, 1)),
     judge('MNIST epoch: ours 2 threads ÷ PyTorch 1 thread', per(mnist.ours2, mnist.torch), '≤', 1.0, '×'),
     judge('MNIST epoch: ours 1 thread ÷ PyTorch 1 thread', per(mnist.ours1, mnist.torch), '≤', 1.0, '×'),
     judge('MNIST epoch: ours 2 threads ÷ ours 1 thread', mnist.ours2 / mnist.ours1, '≤', 1.0, '×'),
@@ -63,13 +89,13 @@ export function targets(m: Measurements): Target[] {
   ];
 }
 
-const f = (x: number, digits: number): string => x.toFixed(digits);
 const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
 
 /** The measurements beside their references, as a markdown table. */
 export function figuresTable(m: Measurements, torchNote: string): string {
   const [b1, b2] = [steps(m.baby.ours1), steps(m.baby.ours2)];
   const t = m.baby.torch ? steps(m.baby.torch) : null;
+  const [p1, p2] = [steps(m.baby.probe1), steps(m.baby.probe2)];
   const ms = (s: { median: number; p90: number }): string => `${f(s.median, 1)} (p90 ${f(s.p90, 1)})`;
   const torch = (text: string | null): string => (text === null ? `PyTorch: ${torchNote}` : text);
   const { matmul: mm, generation: g, mnist } = m;
@@ -81,7 +107,14 @@ export function figuresTable(m: Measurements, torchNote: string): string {
       `baby config training step, ms: median (p90) of ${m.baby.ours1.length}`,
       ms(b1),
       ms(b2),
-      torch(t && `PyTorch + OpenBLAS, 1 thread: ${ms(t)}, p90 ÷ median ${f(t.steadiness, 2)}`),
+      torch(t && `PyTorch + OpenBLAS, 1 thread: ${ms(t)}`),
+    ]),
+    row([
+      `baby step steadiness: p90 ÷ median of ${m.baby.ours1.length}`,
+      f(b1.steadiness, 2),
+      f(b2.steadiness, 2),
+      `${t ? `PyTorch + OpenBLAS, 1 thread: ${f(t.steadiness, 2)}; ` : ''}fixed-work probe, same windows: ` +
+        `1 thread ${f(p1.steadiness, 2)} (${ms(p1)}), 2 threads ${f(p2.steadiness, 2)} (${ms(p2)})`,
     ]),
     row([
       '`pnpm mnist train` 784-128-64-10, batch 64, Adam: s/epoch',
@@ -120,7 +153,9 @@ export function targetsTable(list: readonly Target[], torchNote: string): string
       t.value === null ? '—' : show(t.value, t.unit),
       `${t.op} ${show(t.goal, t.unit)}`,
       t.met === null ? `skipped: ${torchNote}` : t.met ? 'met' : 'NOT met',
+      t.beside ?? '',
     ]),
   );
-  return [row(['target', 'measured', 'goal', '']), row(['---', '---', '---', '---']), ...lines].join('\n');
+  const head = row(['target', 'measured', 'goal', '', 'beside it, same run']);
+  return [head, row(['---', '---', '---', '---', '---']), ...lines].join('\n');
 }

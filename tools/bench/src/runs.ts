@@ -93,6 +93,27 @@ export function babyTorch(iters: number, warmup: number): StepTimes {
   return jsonLines(stdout)[0]!['ms'] as number[];
 }
 
+/** A fixed-work probe's chunks: the repetitions per chunk (the same in every process of a run) and the ms of each. */
+export interface Probe {
+  reps: number;
+  ms: number[];
+}
+
+/**
+ * src/probe.ts on `threads` threads: `chunks` chunks of fixed work (baby-size matrix products, no
+ * engine around them) after `warmup` untimed ones, each chunk `reps` repetitions, or, given
+ * `{ ms }`, as many as take about that long (calibrated in the process, and reported).
+ */
+export function probe(threads: 1 | 2, chunks: number, warmup: number, work: { reps: number } | { ms: number }): Probe {
+  const size = 'reps' in work ? ['--reps', String(work.reps)] : ['--ms', String(work.ms)];
+  // prettier-ignore
+  const args = ['--import', 'tsx', '--conditions=@tinygpt/source', 'src/probe.ts', '--threads', String(threads),
+    '--chunks', String(chunks), '--warmup', String(warmup), ...size];
+  const stdout = run(process.execPath, args, { cwd: join(rootDir, 'tools', 'bench') });
+  const line = jsonLines(stdout)[0]!;
+  return { reps: line['reps'] as number, ms: line['ms'] as number[] };
+}
+
 /** The flags of the MNIST target run: 784-128-64-10 ReLU, softmax cross-entropy, Adam 1e-3, batch 64, one epoch. */
 export const mnistFlags = [
   '--preset', 'modern', '--arch', '784-128-64-10', '--learning-rate', '1e-3', '--batch-size', '64', '--epochs', '1',

@@ -3,12 +3,13 @@
 //
 // pnpm --filter @tinygpt/bench bench [-- --rounds N] [--json] [--iters N]
 // Every contender runs in a fresh child process, one at a time (the machine has two cores). The
-// baby config's --iters steps (200) of each contender are pooled from four runs taken in turn; with
+// baby config's --iters steps (200) of each contender, and as many chunks of a fixed-work probe on 1
+// and 2 threads (the host's own steadiness), are pooled from four runs taken in turn; with
 // --rounds N the other contenders are interleaved N times and each keeps its best round (the least
 // disturbed on a shared machine). PyTorch runs as the project runs it (Debian's python3, OpenBLAS,
 // one thread); where torch is absent its column says so and its targets are skipped.
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { figuresTable, targets, targetsTable } from './report.js';
+import { figuresTable, steps, targets, targetsTable } from './report.js';
 import type { Measurements } from './report.js';
 import * as runs from './runs.js';
 import { TorchMissing } from './runs.js';
@@ -79,24 +80,43 @@ const log = (what: string): void => void process.stderr.write(`  ${what}\n`);
 /**
  * The baby config's step times: `iters` steps of each contender, pooled from CHUNKS runs of
  * iters/CHUNKS steps (each in a fresh process, after its own warm-up) taken in turn, the order
- * rotating, so that every contender meets the same spells of a shared machine's other work.
+ * rotating, so that every contender meets the same spells of a shared machine's other work. Among
+ * the contenders, the fixed-work probes on 1 and 2 threads: `iters` chunks each, sized in their
+ * first process to our median step on as many threads (measured just before), the same work after.
  */
 function measureBaby(iters: number, haveTorch: boolean): Measurements['baby'] {
+  const times: Record<string, number[]> = { torch: [], ours1: [], ours2: [], probe1: [], probe2: [] };
+  const reps: Record<string, number> = {};
+  const probe = (threads: 1 | 2, n: number): number[] => {
+    const name = `probe${threads}`;
+    const ours = times[`ours${threads}`]!;
+    const work = reps[name] ? { reps: reps[name] } : { ms: ours.length > 0 ? steps(ours).median : 100 };
+    const p = runs.probe(threads, n, WARMUP, work);
+    reps[name] = p.reps;
+    return p.ms;
+  };
   const contenders = [
     { name: 'torch', run: (n: number) => runs.babyTorch(n, WARMUP), skip: !haveTorch },
     { name: 'ours2', run: (n: number) => runs.babyOurs(2, n, WARMUP), skip: false },
     { name: 'ours1', run: (n: number) => runs.babyOurs(1, n, WARMUP), skip: false },
+    { name: 'probe2', run: (n: number) => probe(2, n), skip: false },
+    { name: 'probe1', run: (n: number) => probe(1, n), skip: false },
   ].filter((c) => !c.skip);
-  const times: Record<string, number[]> = { torch: [], ours1: [], ours2: [] };
   for (let chunk = 0; chunk < CHUNKS; chunk++) {
     const n = Math.floor(iters / CHUNKS) + (chunk < iters % CHUNKS ? 1 : 0);
-    log(`baby config, part ${chunk + 1}/${CHUNKS}: ${n} steps of each contender`);
+    log(`baby config, part ${chunk + 1}/${CHUNKS}: ${n} steps of each contender (and of the fixed-work probes)`);
     for (let k = 0; k < contenders.length; k++) {
       const c = contenders[(chunk + k) % contenders.length]!;
       times[c.name]!.push(...c.run(n));
     }
   }
-  return { ours1: times['ours1']!, ours2: times['ours2']!, torch: haveTorch ? times['torch']! : null };
+  return {
+    ours1: times['ours1']!,
+    ours2: times['ours2']!,
+    torch: haveTorch ? times['torch']! : null,
+    probe1: times['probe1']!,
+    probe2: times['probe2']!,
+  };
 }
 
 /** One round of the other contenders, each once, one after another; `baby` as measured. */
