@@ -75,7 +75,7 @@ export function generationTargets(presets: readonly PresetFigures[], firstToken:
 /** The rows as an aligned plain-text table. */
 export function formatTargets(rows: readonly TargetRow[]): string {
   const width = Math.max(...rows.map((r) => r.target.length)) + 2;
-  const header = `${'target'.padEnd(width)}${'measured'.padStart(12)}${'goal'.padStart(12)}  `;
+  const header = `${'target'.padEnd(width)}${'measured'.padStart(12)}${'goal'.padStart(12)}  verdict`;
   return [
     header,
     ...rows.map((r) => `${r.target.padEnd(width)}${r.measured.padStart(12)}${r.goal.padStart(12)}  ${r.verdict}`),

@@ -1,7 +1,7 @@
 // Measures sampling speed: tokens/s of `generate` for the baby and quick presets' models beside nanoGPT's generate()
 // on the same weights, and the CLIs' time to first token (`--json`: the baby rows as JSON).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -175,26 +175,27 @@ async function main(): Promise<void> {
       figures.push({ name: preset, ours1, ours2, nanoGpt: nano?.tokensPerSecond ?? null, identical });
     }
     const checkpoint = join(work, 'baby');
-    const args = ['--checkpoint', checkpoint, '--max-new-tokens', '1', '--threads', '1'];
+    // As a user starts them: the default --threads (one per core), and the bin on one thread beside it.
+    const args = ['--checkpoint', checkpoint, '--max-new-tokens', '1'];
+    const bin = 'apps/char-gpt/bin/generate.mjs';
     const launchers = [
       { label: 'node -e 0 (Node alone, for scale)', command: process.execPath, args: ['-e', '0'] },
       { label: 'pnpm -s exec true (pnpm alone, for scale)', command: 'pnpm', args: ['-s', 'exec', 'true'] },
-      {
-        label: 'node apps/char-gpt/bin/generate.mjs',
-        command: process.execPath,
-        args: ['apps/char-gpt/bin/generate.mjs', ...args],
-      },
+      { label: `node ${bin}`, command: process.execPath, args: [bin, ...args] },
+      { label: `node ${bin} --threads 1`, command: process.execPath, args: [bin, ...args, '--threads', '1'] },
       { label: 'pnpm generate', command: 'pnpm', args: ['generate', ...args] },
-    ].filter(({ args: a }) => !a[0]!.endsWith('.mjs') || existsSync(join(repoDir, a[0]!)));
+    ];
     const times = launchers.map(() => Infinity);
     for (let round = 0; round < ROUNDS; round++) {
       launchers.forEach(({ command, args: a }, i) => (times[i] = Math.min(times[i]!, firstTokenMs(command, a))));
     }
     console.log();
-    console.log('time to first token (whole command, --max-new-tokens 1, baby model), best of rounds:');
+    console.log(
+      'time to first token (whole command, --max-new-tokens 1, baby model, default threads), best of rounds:',
+    );
     launchers.forEach(({ label }, i) => console.log(`${label.padEnd(52)}${num(times[i]!, 7)} ms`));
     const timeOf = (label: string): number => times[launchers.findIndex((l) => l.label === label)] ?? Infinity;
-    const firstToken = { bin: timeOf('node apps/char-gpt/bin/generate.mjs'), pnpm: timeOf('pnpm generate') };
+    const firstToken = { bin: timeOf(`node ${bin}`), pnpm: timeOf('pnpm generate') };
     console.log();
     console.log(`speed targets, from the figures above (load average ${loadavg()[0]!.toFixed(1)} at the end):`);
     console.log(formatTargets(generationTargets(figures, firstToken)));
