@@ -102,13 +102,22 @@ describe.skipIf(!haveChromium)('playground training in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  test('without the isolation headers it trains pasted text on one thread; a stopped run stays stopped across a reload', async () => {
+  test('without the isolation headers it trains a dropped text file on one thread; a stopped run stays so after a reload', async () => {
     const query = '?preset=tiny&maxIters=2000&evalInterval=1000';
     const { page, errors } = await openPage(playground, query, playground.plainUrl);
     expect(await page.textContent('[data-testid=backend]')).toBe(
       'wasm backend · 1 thread (page not cross-origin isolated, so no SharedArrayBuffer)',
     );
-    await page.fill('[data-testid=corpus]', 'abc cab '.repeat(1500)); // four characters: a, b, c and the space
+    // A text file dropped on the corpus box (four characters: a, b, c and the space).
+    const file = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['abc cab '.repeat(1500)], 'abc.txt', { type: 'text/plain' }));
+      return transfer;
+    });
+    await page.dispatchEvent('[data-testid=corpus]', 'drop', { dataTransfer: file });
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid=corpus]') as HTMLTextAreaElement).value.length === 12_000,
+    );
     await page.click('[data-testid=train]');
     await page.waitForFunction(
       () =>
