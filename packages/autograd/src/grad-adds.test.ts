@@ -1,5 +1,6 @@
-// New gradients skip the zero fill where the first backward kernel writes every element: checked on a backend whose
-// unfilled buffers hold NaN, against the same graphs on the CPU backend, with inputs used once and twice.
+// New gradients skip the zero fill where the first backward kernel writes every element (matmul, permute, concat,
+// sum, reshape, add/mul, the unary ops): checked on a backend whose unfilled buffers hold NaN, against the same graphs
+// on the CPU backend, with inputs used once and twice.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { getBackend, setBackend } from './backend/active.js';
@@ -12,7 +13,8 @@ import { permute } from './ops/permute.js';
 import { reshape } from './ops/reshape.js';
 import { Rng } from './rng.js';
 import type { Tensor } from './tensor.js';
-import { add, mul, sub, sum } from './tensor-ops.js';
+import { gelu } from './functional/layers.js';
+import { add, exp, mul, relu, sub, sum, tanh } from './tensor-ops.js';
 
 /** The CPU backend, except that a buffer asked for without the zero fill comes full of NaN. */
 const poisoned: Backend = {
@@ -78,6 +80,10 @@ const cases: Record<string, { shapes: number[][]; f: (xs: Tensor[]) => Tensor }>
       [2, 2],
     ],
     f: ([a, b]) => sum(mul(concat([a!, b!, a!], 1), concat([b!, a!, a!], 1))),
+  },
+  'unary backward (GELU, ReLU, tanh, exp) on a shared input': {
+    shapes: [[3, 5]],
+    f: ([x]) => sum(add(add(gelu(x!), relu(x!)), mul(tanh(x!), exp(x!)))),
   },
   'sum over an axis': { shapes: [[3, 4]], f: ([x]) => sum(mul(sum(x!, 1), sum(x!, 1))) },
   'reshape then add, sub and mul': {

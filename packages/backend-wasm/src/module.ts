@@ -52,7 +52,7 @@ export interface KernelExports {
   sgemmWorkspaceBytes(): number;
   zeroFill(p: Ptr, bytes: number): void;
   unary(op: number, x: Ptr, out: Ptr, n: number): void;
-  unaryBackward(op: number, x: Ptr, y: Ptr, dy: Ptr, dx: Ptr, n: number): void;
+  unaryBackward(op: number, x: Ptr, y: Ptr, dy: Ptr, dx: Ptr, n: number, acc: number): void;
   powScalar(x: Ptr, p: number, out: Ptr, n: number): void;
   powScalarBackward(x: Ptr, p: number, dy: Ptr, dx: Ptr, n: number): void;
   binary(

@@ -72,8 +72,18 @@ export interface Backend {
 
   /** out = f(x), elementwise. */
   unary(op: UnaryOp, x: Float32Array, out: Float32Array): void;
-  /** dx += f′(x)·dy, elementwise; `y` = f(x) (kernels use whichever is cheaper). */
-  unaryBackward(op: UnaryOp, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /**
+   * dx += f′(x)·dy, elementwise (dx = f′(x)·dy, every element written, when `accumulate` is false);
+   * `y` = f(x) (kernels use whichever is cheaper).
+   */
+  unaryBackward(
+    op: UnaryOp,
+    x: Float32Array,
+    y: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    accumulate?: boolean,
+  ): void;
   /** out = x^p, elementwise. */
   powScalar(x: Float32Array, p: number, out: Float32Array): void;
   /** dx += p·x^(p−1)·dy. */
