@@ -21,7 +21,7 @@ const MIN_GEMM_CHUNK = 64;
 /**
  * Polls of an idle worker before it sleeps (see `WasmOptions.spin`): some 50–100 µs, a few times a
  * wake-up's cost (about 16 µs measured); half the gaps between a baby training step's threaded
- * kernels are shorter. With 20,000 polls (about 0.5–0.8 ms) the steps took 7–9 % more CPU time,
+ * kernels are shorter. With 20,000 polls (about 0.5–0.8 ms) the steps took 7–10 % more CPU time
  * and were slower at the median in three of four interleaved runs on a shared machine (`pnpm
  * --filter @tinygpt/bench steady -- --threads 2 --spin 20000,2000`).
  */
