@@ -1,12 +1,13 @@
 // New gradients skip the zero fill where the first backward kernel writes every element (matmul, permute, concat,
-// sum, reshape, add/mul, the unary ops): checked on a backend whose unfilled buffers hold NaN, against the same graphs
-// on the CPU backend, with inputs used once and twice.
+// sum, reshape, add/mul, the unary ops, causal softmax): checked on a backend whose unfilled buffers hold NaN,
+// against the same graphs on the CPU backend, with inputs used once and twice.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { getBackend, setBackend } from './backend/active.js';
 import type { Backend } from './backend/backend.js';
 import { cpuBackend } from './backend/cpu/index.js';
 import { tensor } from './creation.js';
+import { causalSoftmax } from './ops/causal-softmax.js';
 import { concat } from './ops/concat.js';
 import { matmul } from './ops/matmul.js';
 import { permute } from './ops/permute.js';
@@ -84,6 +85,10 @@ const cases: Record<string, { shapes: number[][]; f: (xs: Tensor[]) => Tensor }>
   'unary backward (GELU, ReLU, tanh, exp) on a shared input': {
     shapes: [[3, 5]],
     f: ([x]) => sum(add(add(gelu(x!), relu(x!)), mul(tanh(x!), exp(x!)))),
+  },
+  'causal softmax, its scores used twice': {
+    shapes: [[2, 3, 4]],
+    f: ([x]) => sum(mul(causalSoftmax(x!, 0.5), causalSoftmax(x!, 0.5))),
   },
   'sum over an axis': { shapes: [[3, 4]], f: ([x]) => sum(mul(sum(x!, 1), sum(x!, 1))) },
   'reshape then add, sub and mul': {

@@ -167,7 +167,16 @@ export interface KernelExports {
   softmax(x: Ptr, rows: number, cols: number, out: Ptr): void;
   softmaxBackward(y: Ptr, dy: Ptr, rows: number, cols: number, dx: Ptr): void;
   causalSoftmax(x: Ptr, rows: number, T: number, Tk: number, scale: number, out: Ptr): void;
-  causalSoftmaxBackward(y: Ptr, dy: Ptr, rows: number, T: number, Tk: number, scale: number, dx: Ptr): void;
+  causalSoftmaxBackward(
+    y: Ptr,
+    dy: Ptr,
+    rows: number,
+    T: number,
+    Tk: number,
+    scale: number,
+    dx: Ptr,
+    acc: number,
+  ): void;
   logSoftmax(x: Ptr, rows: number, cols: number, out: Ptr): void;
   logSoftmaxBackward(y: Ptr, dy: Ptr, rows: number, cols: number, dx: Ptr): void;
   crossEntropy(logits: Ptr, rows: number, cols: number, targets: Ptr, ignoreIndex: number, lse: Ptr): number;

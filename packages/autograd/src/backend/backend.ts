@@ -226,7 +226,10 @@ export interface Backend {
    * position and 0 beyond.
    */
   causalSoftmax(x: Float32Array, rows: number, T: number, Tk: number, scale: number, out: Float32Array): void;
-  /** dx += scale·y ⊙ (dy − Σ dy⊙y) per row, over the keys the row sees. */
+  /**
+   * dx += scale·y ⊙ (dy − Σ dy⊙y) per row, over the keys the row sees (with `accumulate` false,
+   * dx = that there and 0 beyond: every element written).
+   */
   causalSoftmaxBackward(
     y: Float32Array,
     dy: Float32Array,
@@ -235,6 +238,7 @@ export interface Backend {
     Tk: number,
     scale: number,
     dx: Float32Array,
+    accumulate?: boolean,
   ): void;
   /** Row-wise log-softmax, x − max − log Σ exp(x − max). */
   logSoftmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
