@@ -3,7 +3,7 @@
 import { getBackend } from './backend/active.js';
 import type { OpName } from './ops/op-def.js';
 import { relabelLeak } from './lifetime.js';
-import { allocZeroed, freeStorage } from './storage.js';
+import { allocStorage, allocZeroed, freeStorage } from './storage.js';
 import type { Tensor } from './tensor.js';
 
 /** How a tensor was made: the op, its inputs, and the chain-rule step that adds into their `grad`s. */
@@ -71,6 +71,17 @@ export function record(
 /** `t.grad`, allocated (zero) on first use, ready for backward kernels to accumulate into. */
 export function gradOf(t: Tensor): Float32Array {
   return (t.grad ??= allocZeroed(t.size));
+}
+
+/**
+ * Readies `t.grad` for a backward kernel that writes all of it and can either overwrite or add:
+ * returns true when a gradient is already there to add to; false when `t.grad` has just been
+ * allocated without the zero fill, so the kernel must overwrite every element (0 + x is x).
+ */
+export function gradAdds(t: Tensor): boolean {
+  if (t.grad) return true;
+  t.grad = allocStorage(t.size);
+  return false;
 }
 
 /** Tensors reachable from `root` through nodes, inputs before the tensors computed from them. */

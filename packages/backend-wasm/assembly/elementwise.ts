@@ -83,33 +83,34 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
   return f32x4.mul(dy, f32x4.add(a, b));
 }
 
-@inline function backLoop(op: i32, x: usize, y: usize, dy: usize, dx: usize, n: i32): void {
+@inline function backLoop(op: i32, x: usize, y: usize, dy: usize, dx: usize, n: i32, acc: bool): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
     const d = derivV(op, v128.load(x + at), v128.load(y + at), v128.load(dy + at));
-    v128.store(dx + at, f32x4.add(v128.load(dx + at), d));
+    v128.store(dx + at, acc ? f32x4.add(v128.load(dx + at), d) : d);
   }
   if (i < n) {
     // Padding lanes get x = y = 1 so that no lane divides by zero.
     const at = <usize>i << 2, t = n - i;
     const d = derivV(op, loadTail(x + at, t, 1), loadTail(y + at, t, 1), loadTail(dy + at, t, 0));
-    storeTail(dx + at, t, f32x4.add(loadTail(dx + at, t, 0), d));
+    storeTail(dx + at, t, acc ? f32x4.add(loadTail(dx + at, t, 0), d) : d);
   }
 }
 
-/** dx += f′(x)·dy for n floats; y = f(x). */
-export function unaryBackward(op: i32, x: usize, y: usize, dy: usize, dx: usize, n: i32): void {
+/** dx += f′(x)·dy for n floats (dx = f′(x)·dy when `acc` is 0); y = f(x). */
+export function unaryBackward(op: i32, x: usize, y: usize, dy: usize, dx: usize, n: i32, acc: i32): void {
+  const add = acc != 0;
   switch (op) {
-    case NEG: backLoop(NEG, x, y, dy, dx, n); break;
-    case EXP: backLoop(EXP, x, y, dy, dx, n); break;
-    case LOG: backLoop(LOG, x, y, dy, dx, n); break;
-    case SQRT: backLoop(SQRT, x, y, dy, dx, n); break;
-    case TANH: backLoop(TANH, x, y, dy, dx, n); break;
-    case SIGMOID: backLoop(SIGMOID, x, y, dy, dx, n); break;
-    case RELU: backLoop(RELU, x, y, dy, dx, n); break;
-    case GELU: backLoop(GELU, x, y, dy, dx, n); break;
-    default: backLoop(GELU_TANH, x, y, dy, dx, n);
+    case NEG: backLoop(NEG, x, y, dy, dx, n, add); break;
+    case EXP: backLoop(EXP, x, y, dy, dx, n, add); break;
+    case LOG: backLoop(LOG, x, y, dy, dx, n, add); break;
+    case SQRT: backLoop(SQRT, x, y, dy, dx, n, add); break;
+    case TANH: backLoop(TANH, x, y, dy, dx, n, add); break;
+    case SIGMOID: backLoop(SIGMOID, x, y, dy, dx, n, add); break;
+    case RELU: backLoop(RELU, x, y, dy, dx, n, add); break;
+    case GELU: backLoop(GELU, x, y, dy, dx, n, add); break;
+    default: backLoop(GELU_TANH, x, y, dy, dx, n, add);
   }
 }
 

@@ -125,8 +125,11 @@ export function causalSoftmax(x: usize, rows: i32, T: i32, Tk: i32, scale: f32, 
   }
 }
 
-/** dx += scale·y ⊙ (dy − Σ dy ⊙ y) over the keys each row of `causalSoftmax` sees. */
-export function causalSoftmaxBackward(y: usize, dy: usize, rows: i32, T: i32, Tk: i32, scale: f32, dx: usize): void {
+/**
+ * dx += scale·y ⊙ (dy − Σ dy ⊙ y) over the keys each row of `causalSoftmax` sees; with `acc` 0,
+ * dx = that over those keys and 0 beyond, every element written.
+ */
+export function causalSoftmaxBackward(y: usize, dy: usize, rows: i32, T: i32, Tk: i32, scale: f32, dx: usize, acc: i32): void {
   const stride = <usize>Tk << 2;
   const past = Tk - T;
   const sv = f32x4.splat(scale);
@@ -145,12 +148,14 @@ export function causalSoftmaxBackward(y: usize, dy: usize, rows: i32, T: i32, Tk
     for (; i + 4 <= n; i += 4) {
       const at = <usize>i << 2;
       const g = f32x4.mul(sv, f32x4.mul(v128.load(y + at), f32x4.sub(v128.load(dy + at), dv)));
-      v128.store(dx + at, f32x4.add(v128.load(dx + at), g));
+      v128.store(dx + at, acc ? f32x4.add(v128.load(dx + at), g) : g);
     }
     for (; i < n; i++) {
       const at = <usize>i << 2;
-      store<f32>(dx + at, load<f32>(dx + at) + scale * (load<f32>(y + at) * (load<f32>(dy + at) - dot)));
+      const g = scale * (load<f32>(y + at) * (load<f32>(dy + at) - dot));
+      store<f32>(dx + at, acc ? load<f32>(dx + at) + g : g);
     }
+    if (!acc) for (; i < Tk; i++) store<f32>(dx + (<usize>i << 2), 0);
     y += stride;
     dy += stride;
     dx += stride;

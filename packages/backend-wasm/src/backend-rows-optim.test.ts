@@ -35,6 +35,13 @@ describe('causal softmax matches the CPU backend', () => {
       cpuBackend.causalSoftmaxBackward(y, dy, rows, T, Tk, 0.4, dx);
       wasm.causalSoftmaxBackward(wy, wdy, rows, T, Tk, 0.4, wdx);
       assertClose(wdx, dx, tol);
+      // Overwriting: every element written (0 past each row's keys), nothing of the NaN left.
+      dx.fill(NaN);
+      wdx.fill(NaN);
+      cpuBackend.causalSoftmaxBackward(y, dy, rows, T, Tk, 0.4, dx, false);
+      wasm.causalSoftmaxBackward(wy, wdy, rows, T, Tk, 0.4, wdx, false);
+      expect(wdx.some(Number.isNaN)).toBe(false);
+      assertClose(wdx, dx, tol);
     }
   });
 });

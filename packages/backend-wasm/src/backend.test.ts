@@ -74,6 +74,13 @@ describe('elementwise kernels match the CPU backend', () => {
       cpuBackend.unaryBackward(op, x, y, dy, dx);
       wasm.unaryBackward(op, wx, wy, wdy, wdx);
       assertClose(wdx, dx, { ...tol, message: `${op} backward n=${n}` });
+      // Without accumulating, every element is written: nothing of the NaN that was there survives.
+      dx.fill(NaN);
+      wdx.fill(NaN);
+      cpuBackend.unaryBackward(op, x, y, dy, dx, false);
+      wasm.unaryBackward(op, wx, wy, wdy, wdx, false);
+      expect(wdx.some(Number.isNaN)).toBe(false);
+      assertClose(wdx, dx, { ...tol, message: `${op} backward, overwriting, n=${n}` });
     }
   });
 

@@ -34,7 +34,14 @@ export class ElementwiseKernels extends WasmStaging {
     });
   }
 
-  unaryBackward(op: UnaryOp, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array): void {
+  unaryBackward(
+    op: UnaryOp,
+    x: Float32Array,
+    y: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    accumulate = true,
+  ): void {
     this.call(() => {
       const px = this.in(x),
         py = this.in(y),
@@ -42,7 +49,7 @@ export class ElementwiseKernels extends WasmStaging {
         pdx = this.out(dx),
         code = unaryCodes[op];
       const grain = op === 'gelu' || op === 'geluTanh' || op === 'log' ? GRAIN_COSTLY : GRAIN_CHEAP;
-      this.runtime.parallelFor('unaryBackward', [code, px, py, pdy, pdx, x.length], {
+      this.runtime.parallelFor('unaryBackward', [code, px, py, pdy, pdx, x.length, accumulate ? 1 : 0], {
         total: x.length,
         grain,
         align: VEC,

@@ -52,7 +52,7 @@ export interface KernelExports {
   sgemmWorkspaceBytes(): number;
   zeroFill(p: Ptr, bytes: number): void;
   unary(op: number, x: Ptr, out: Ptr, n: number): void;
-  unaryBackward(op: number, x: Ptr, y: Ptr, dy: Ptr, dx: Ptr, n: number): void;
+  unaryBackward(op: number, x: Ptr, y: Ptr, dy: Ptr, dx: Ptr, n: number, acc: number): void;
   powScalar(x: Ptr, p: number, out: Ptr, n: number): void;
   powScalarBackward(x: Ptr, p: number, dy: Ptr, dx: Ptr, n: number): void;
   binary(
@@ -167,7 +167,16 @@ export interface KernelExports {
   softmax(x: Ptr, rows: number, cols: number, out: Ptr): void;
   softmaxBackward(y: Ptr, dy: Ptr, rows: number, cols: number, dx: Ptr): void;
   causalSoftmax(x: Ptr, rows: number, T: number, Tk: number, scale: number, out: Ptr): void;
-  causalSoftmaxBackward(y: Ptr, dy: Ptr, rows: number, T: number, Tk: number, scale: number, dx: Ptr): void;
+  causalSoftmaxBackward(
+    y: Ptr,
+    dy: Ptr,
+    rows: number,
+    T: number,
+    Tk: number,
+    scale: number,
+    dx: Ptr,
+    acc: number,
+  ): void;
   logSoftmax(x: Ptr, rows: number, cols: number, out: Ptr): void;
   logSoftmaxBackward(y: Ptr, dy: Ptr, rows: number, cols: number, dx: Ptr): void;
   crossEntropy(logits: Ptr, rows: number, cols: number, targets: Ptr, ignoreIndex: number, lse: Ptr): number;

@@ -43,6 +43,7 @@ export class RowKernels extends ElementwiseKernels {
     Tk: number,
     scale: number,
     dx: Float32Array,
+    accumulate = true,
   ): void {
     if (rows === 0) return;
     this.call(() => {
@@ -50,7 +51,7 @@ export class RowKernels extends ElementwiseKernels {
         pdy = this.in(dy),
         pdx = this.out(dx),
         row = Tk * 4;
-      this.runtime.parallelFor('causalSoftmaxBackward', [py, pdy, rows, T, Tk, scale, pdx], {
+      this.runtime.parallelFor('causalSoftmaxBackward', [py, pdy, rows, T, Tk, scale, pdx, accumulate ? 1 : 0], {
         total: rows,
         grain: rowGrain(Tk),
         align: T,

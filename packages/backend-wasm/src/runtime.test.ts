@@ -122,6 +122,22 @@ describe('WasmRuntime', () => {
     expect(Array.from(c)).toEqual(new Array(64).fill(16));
   });
 
+  it('runs jobs whatever its workers poll before they sleep (0: at once), and refuses a spin that is not a whole number', async () => {
+    await expect(WasmRuntime.create({ threads: 2, spin: -1 })).rejects.toThrow(/spin must be a whole number/);
+    await expect(WasmRuntime.create({ threads: 2, spin: 0.5 })).rejects.toThrow(/spin must be a whole number/);
+    const rt = await WasmRuntime.create({ threads: 2, parallelThreshold: 1, spin: 0 });
+    const h = rt.heap;
+    const a = h.alloc(128 * 64).fill(1),
+      b = h.alloc(64 * 8).fill(2),
+      c = h.alloc(128 * 8);
+    for (let round = 0; round < 20; round++) {
+      rt.sgemm(false, false, 128, 8, 64, h.addressOf(a), 64, h.addressOf(b), 8, h.addressOf(c), 8, false);
+      expect(Array.from(c)).toEqual(new Array(128 * 8).fill(128));
+      c.fill(0);
+    }
+    rt.close();
+  });
+
   it('falls back to an unshared memory of fixed size on one thread, and says when it is full', async () => {
     const rt = await WasmRuntime.create({ threads: 2, sharedMemory: false, maxMemoryMiB: 8 });
     expect(rt.threads).toBe(1);

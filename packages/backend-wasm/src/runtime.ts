@@ -18,8 +18,14 @@ const CONTROL_BASE = 1024;
  * (or op(A)) for itself, which costs a few percent of the chunk's arithmetic at 64.
  */
 const MIN_GEMM_CHUNK = 64;
-/** Polls of an idle worker before it sleeps (see `WasmOptions.spin`). */
-export const DEFAULT_SPIN = 20000;
+/**
+ * Polls of an idle worker before it sleeps (see `WasmOptions.spin`): some 50–100 µs, a few times a
+ * wake-up's cost (about 16 µs measured); half the gaps between a baby training step's threaded
+ * kernels are shorter. With 20,000 polls (about 0.5–0.8 ms) the steps took 7–10 % more CPU time
+ * and were slower at the median in three of four interleaved runs on a shared machine (`pnpm
+ * --filter @tinygpt/bench steady -- --threads 2 --spin 20000,2000`).
+ */
+export const DEFAULT_SPIN = 2000;
 /** A job has at most 1022 chunks (src/worker-source.ts), and a thread takes up to four. */
 export const MAX_THREADS = 255;
 

@@ -113,7 +113,7 @@ describe('steadiness references', () => {
     const figures = figuresTable(m, '');
     expect(figures).toContain(
       '| baby step steadiness: p90 ÷ median of 100 | 1.10 | 1.10 | PyTorch + OpenBLAS, 1 thread: 1.20; fixed-work probe, same windows: ' +
-        '1 thread 1.20 (90.0 (p90 108.0)), 2 threads 1.05 (60.0 (p90 63.0)) |',
+        '1 thread 1.20 (chunks of 90.0 ms, p90 108.0), 2 threads 1.05 (chunks of 60.0 ms, p90 63.0) |',
     );
   });
 });

@@ -97,6 +97,7 @@ export function figuresTable(m: Measurements, torchNote: string): string {
   const t = m.baby.torch ? steps(m.baby.torch) : null;
   const [p1, p2] = [steps(m.baby.probe1), steps(m.baby.probe2)];
   const ms = (s: { median: number; p90: number }): string => `${f(s.median, 1)} (p90 ${f(s.p90, 1)})`;
+  const chunk = (s: { median: number; p90: number }): string => `chunks of ${f(s.median, 1)} ms, p90 ${f(s.p90, 1)}`;
   const torch = (text: string | null): string => (text === null ? `PyTorch: ${torchNote}` : text);
   const { matmul: mm, generation: g, mnist } = m;
   const simd = mm.relaxedSimd ? 'relaxed-simd' : 'simd';
@@ -114,7 +115,7 @@ export function figuresTable(m: Measurements, torchNote: string): string {
       f(b1.steadiness, 2),
       f(b2.steadiness, 2),
       `${t ? `PyTorch + OpenBLAS, 1 thread: ${f(t.steadiness, 2)}; ` : ''}fixed-work probe, same windows: ` +
-        `1 thread ${f(p1.steadiness, 2)} (${ms(p1)}), 2 threads ${f(p2.steadiness, 2)} (${ms(p2)})`,
+        `1 thread ${f(p1.steadiness, 2)} (${chunk(p1)}), 2 threads ${f(p2.steadiness, 2)} (${chunk(p2)})`,
     ]),
     row([
       '`pnpm mnist train` 784-128-64-10, batch 64, Adam: s/epoch',

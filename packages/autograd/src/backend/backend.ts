@@ -72,8 +72,18 @@ export interface Backend {
 
   /** out = f(x), elementwise. */
   unary(op: UnaryOp, x: Float32Array, out: Float32Array): void;
-  /** dx += f′(x)·dy, elementwise; `y` = f(x) (kernels use whichever is cheaper). */
-  unaryBackward(op: UnaryOp, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /**
+   * dx += f′(x)·dy, elementwise (dx = f′(x)·dy, every element written, when `accumulate` is false);
+   * `y` = f(x) (kernels use whichever is cheaper).
+   */
+  unaryBackward(
+    op: UnaryOp,
+    x: Float32Array,
+    y: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    accumulate?: boolean,
+  ): void;
   /** out = x^p, elementwise. */
   powScalar(x: Float32Array, p: number, out: Float32Array): void;
   /** dx += p·x^(p−1)·dy. */
@@ -216,7 +226,10 @@ export interface Backend {
    * position and 0 beyond.
    */
   causalSoftmax(x: Float32Array, rows: number, T: number, Tk: number, scale: number, out: Float32Array): void;
-  /** dx += scale·y ⊙ (dy − Σ dy⊙y) per row, over the keys the row sees. */
+  /**
+   * dx += scale·y ⊙ (dy − Σ dy⊙y) per row, over the keys the row sees (with `accumulate` false,
+   * dx = that there and 0 beyond: every element written).
+   */
   causalSoftmaxBackward(
     y: Float32Array,
     dy: Float32Array,
@@ -225,6 +238,7 @@ export interface Backend {
     Tk: number,
     scale: number,
     dx: Float32Array,
+    accumulate?: boolean,
   ): void;
   /** Row-wise log-softmax, x − max − log Σ exp(x − max). */
   logSoftmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void;

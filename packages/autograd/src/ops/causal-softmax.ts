@@ -3,7 +3,7 @@
 
 import { getBackend } from '../backend/active.js';
 import { empty } from '../creation.js';
-import { gradOf, record } from '../graph.js';
+import { gradAdds, record } from '../graph.js';
 import { showShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
@@ -26,7 +26,10 @@ export function causalSoftmax(x: Tensor, scale: number): Tensor {
   const be = getBackend();
   const out = empty(x.shape);
   be.causalSoftmax(x.data, rows, T, Tk, scale, out.data);
-  return record(out, 'causalSoftmax', [x], (g) => be.causalSoftmaxBackward(out.data, g, rows, T, Tk, scale, gradOf(x)));
+  return record(out, 'causalSoftmax', [x], (g) => {
+    const add = gradAdds(x);
+    be.causalSoftmaxBackward(out.data, g, rows, T, Tk, scale, x.grad!, add);
+  });
 }
 
 /** The registry entry of `causalSoftmax`. */

@@ -2,7 +2,7 @@
 
 import { getBackend } from '../backend/active.js';
 import { empty } from '../creation.js';
-import { gradOf, record } from '../graph.js';
+import { gradAdds, record } from '../graph.js';
 import { normAxis, showShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
@@ -35,7 +35,9 @@ export function concat(tensors: readonly Tensor[], axis: number): Tensor {
   return record(out, 'concat', inputs, (g) => {
     inputs.forEach((t, k) => {
       const len = t.shape[ax]!;
-      if (t.requiresGrad) be.copyAxis(g, total, starts[k]!, gradOf(t), len, 0, outer, len, inner, true);
+      if (!t.requiresGrad) return;
+      const add = gradAdds(t);
+      be.copyAxis(g, total, starts[k]!, t.grad!, len, 0, outer, len, inner, add);
     });
   });
 }

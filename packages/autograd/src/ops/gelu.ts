@@ -2,7 +2,7 @@
 
 import { getBackend } from '../backend/active.js';
 import { empty } from '../creation.js';
-import { gradOf, record } from '../graph.js';
+import { gradAdds, record } from '../graph.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
 
@@ -21,7 +21,10 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   const out = empty(x.shape);
   be.unary(kind, x.data, out.data);
   // dx += g·(Φ(x) + x·φ(x)), or the derivative of the tanh form
-  return record(out, 'gelu', [x], (g) => be.unaryBackward(kind, x.data, out.data, g, gradOf(x)));
+  return record(out, 'gelu', [x], (g) => {
+    const add = gradAdds(x);
+    be.unaryBackward(kind, x.data, out.data, g, x.grad!, add);
+  });
 }
 
 /** The registry entry of `gelu`. */

@@ -2,7 +2,7 @@
 
 import { getBackend } from '../backend/active.js';
 import { empty } from '../creation.js';
-import { gradOf, record } from '../graph.js';
+import { gradAdds, record } from '../graph.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
 
@@ -12,7 +12,10 @@ export function log(x: Tensor): Tensor {
   const out = empty(x.shape);
   be.unary('log', x.data, out.data);
   // dx += g/x
-  return record(out, 'log', [x], (g) => be.unaryBackward('log', x.data, out.data, g, gradOf(x)));
+  return record(out, 'log', [x], (g) => {
+    const add = gradAdds(x);
+    be.unaryBackward('log', x.data, out.data, g, x.grad!, add);
+  });
 }
 
 /** The registry entry of `log`. */

@@ -2,7 +2,7 @@
 
 import { getBackend } from '../backend/active.js';
 import { empty } from '../creation.js';
-import { gradOf, record } from '../graph.js';
+import { gradAdds, gradOf, record } from '../graph.js';
 import { broadcastShapes, showShape, sizeOf } from '../shape.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -113,10 +113,17 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
       be.sgemm(transA, transB, rows, N, K, a.data, ai[i]! * aSize, b.data, bi[i]! * bSize, out.data, i * cSize, false);
     }
   }
+  // Whether the products of backward write every element of dA (dB) once: then a new gradient
+  // needs no zero fill, the first product overwrites it.
+  const aOnce =
+    aOff0 === 0 && (count === 1 ? a.size === rows * K : batched && aStride === aSize && count * aSize === a.size);
+  const bOnce =
+    bOff0 === 0 && (count === 1 ? b.size === bSize : batched && bStride === bSize && count * bSize === b.size);
   return record(out, 'matmul', [a, b], (g) => {
     if (batched) {
       // The same four products as below, each over the whole batch (a stride-0 gradient sums in order).
       if (a.requiresGrad) {
+        const addA = aOnce ? gradAdds(a) : true;
         const da = gradOf(a);
         if (!transA)
           be.sgemmBatched(
@@ -135,7 +142,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
             da,
             aOff0,
             aStride,
-            true,
+            addA,
           );
         else
           be.sgemmBatched(
@@ -154,10 +161,11 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
             da,
             aOff0,
             aStride,
-            true,
+            addA,
           );
       }
       if (b.requiresGrad) {
+        const addB = bOnce ? gradAdds(b) : true;
         const db = gradOf(b);
         if (!transB)
           be.sgemmBatched(
@@ -176,7 +184,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
             db,
             bOff0,
             bStride,
-            true,
+            addB,
           );
         else
           be.sgemmBatched(
@@ -195,7 +203,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
             db,
             bOff0,
             bStride,
-            true,
+            addB,
           );
       }
       return;
@@ -205,16 +213,18 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
       const bOff = bi[i]! * bSize;
       const cOff = i * cSize;
       if (a.requiresGrad) {
+        const addA = aOnce ? gradAdds(a) : true;
         const da = gradOf(a);
         if (!transA)
-          be.sgemm(false, !transB, rows, K, N, g, cOff, b.data, bOff, da, aOff, true); // dA = dC·op(B)ᵀ
-        else be.sgemm(transB, true, K, rows, N, b.data, bOff, g, cOff, da, aOff, true); // dAᵀ = op(B)·dCᵀ
+          be.sgemm(false, !transB, rows, K, N, g, cOff, b.data, bOff, da, aOff, addA); // dA = dC·op(B)ᵀ
+        else be.sgemm(transB, true, K, rows, N, b.data, bOff, g, cOff, da, aOff, addA); // dAᵀ = op(B)·dCᵀ
       }
       if (b.requiresGrad) {
+        const addB = bOnce ? gradAdds(b) : true;
         const db = gradOf(b);
         if (!transB)
-          be.sgemm(!transA, false, K, N, rows, a.data, aOff, g, cOff, db, bOff, true); // dB = op(A)ᵀ·dC
-        else be.sgemm(true, transA, N, K, rows, g, cOff, a.data, aOff, db, bOff, true); // dBᵀ = dCᵀ·op(A)
+          be.sgemm(!transA, false, K, N, rows, a.data, aOff, g, cOff, db, bOff, addB); // dB = op(A)ᵀ·dC
+        else be.sgemm(true, transA, N, K, rows, g, cOff, a.data, aOff, db, bOff, addB); // dBᵀ = dCᵀ·op(A)
       }
     }
   });

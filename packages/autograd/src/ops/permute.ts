@@ -2,7 +2,7 @@
 
 import { getBackend } from '../backend/active.js';
 import { empty } from '../creation.js';
-import { gradOf, record } from '../graph.js';
+import { gradAdds, record } from '../graph.js';
 import { normAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
@@ -20,7 +20,10 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const out = empty(order.map((d) => x.shape[d]!));
   be.permute(x.data, x.shape, order, out.data, false);
   // dx += g permuted by the inverse order
-  return record(out, 'permute', [x], (g) => be.permute(g, out.shape, inverse, gradOf(x), true));
+  return record(out, 'permute', [x], (g) => {
+    const add = gradAdds(x);
+    be.permute(g, out.shape, inverse, x.grad!, add);
+  });
 }
 
 /** The registry entry of `permute`. */

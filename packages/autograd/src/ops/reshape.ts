@@ -1,7 +1,7 @@
 // Reshape: the same contiguous data under a new shape (no copy); the gradient is reshaped back.
 
 import { getBackend } from '../backend/active.js';
-import { gradOf, record } from '../graph.js';
+import { gradAdds, record } from '../graph.js';
 import type { Shape } from '../shape.js';
 import { showShape, sizeOf } from '../shape.js';
 import { shareStorage } from '../tensor.js';
@@ -27,7 +27,10 @@ export function inferShape(shape: Shape, size: number): number[] {
 export function reshape(x: Tensor, shape: Shape): Tensor {
   const out = shareStorage(x, inferShape(shape, x.size));
   // dx += g (same layout)
-  return record(out, 'reshape', [x], (g) => getBackend().axpy(1, g, gradOf(x)));
+  return record(out, 'reshape', [x], (g) => {
+    if (gradAdds(x)) getBackend().axpy(1, g, x.grad!);
+    else x.grad!.set(g);
+  });
 }
 
 /** The registry entry of `reshape`. */

@@ -2,7 +2,7 @@
 
 import { getBackend } from '../backend/active.js';
 import { empty } from '../creation.js';
-import { gradOf, record } from '../graph.js';
+import { gradAdds, record } from '../graph.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
 
@@ -12,7 +12,10 @@ export function sigmoid(x: Tensor): Tensor {
   const out = empty(x.shape);
   be.unary('sigmoid', x.data, out.data);
   // dx += g·y·(1 − y)
-  return record(out, 'sigmoid', [x], (g) => be.unaryBackward('sigmoid', x.data, out.data, g, gradOf(x)));
+  return record(out, 'sigmoid', [x], (g) => {
+    const add = gradAdds(x);
+    be.unaryBackward('sigmoid', x.data, out.data, g, x.grad!, add);
+  });
 }
 
 /** The registry entry of `sigmoid`. */

@@ -2,7 +2,7 @@
 
 import { getBackend } from '../backend/active.js';
 import { empty } from '../creation.js';
-import { gradOf, record } from '../graph.js';
+import { gradAdds, record } from '../graph.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
 
@@ -12,7 +12,10 @@ export function sqrt(x: Tensor): Tensor {
   const out = empty(x.shape);
   be.unary('sqrt', x.data, out.data);
   // dx += g/(2y)
-  return record(out, 'sqrt', [x], (g) => be.unaryBackward('sqrt', x.data, out.data, g, gradOf(x)));
+  return record(out, 'sqrt', [x], (g) => {
+    const add = gradAdds(x);
+    be.unaryBackward('sqrt', x.data, out.data, g, x.grad!, add);
+  });
 }
 
 /** The registry entry of `sqrt`. */

@@ -2,7 +2,7 @@
 
 import { getBackend } from '../backend/active.js';
 import { empty } from '../creation.js';
-import { gradOf, record } from '../graph.js';
+import { gradAdds, record } from '../graph.js';
 import { normAxes, reducedShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
@@ -18,7 +18,10 @@ export function sum(x: Tensor, axis?: number | readonly number[], keepdim = fals
   const out = empty(reducedShape(x.shape, axes, keepdim));
   be.sumTo(x.data, x.shape, out.data, kept, false);
   // dx += g broadcast over the reduced axes
-  return record(out, 'sum', [x], (g) => be.broadcastTo(g, kept, gradOf(x), x.shape, true));
+  return record(out, 'sum', [x], (g) => {
+    const add = gradAdds(x);
+    be.broadcastTo(g, kept, x.grad!, x.shape, add);
+  });
 }
 
 /** The registry entry of `sum`. */

@@ -2,7 +2,7 @@
 
 import { getBackend } from '../backend/active.js';
 import { empty } from '../creation.js';
-import { gradOf, record } from '../graph.js';
+import { gradAdds, record } from '../graph.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
 
@@ -12,7 +12,10 @@ export function tanh(x: Tensor): Tensor {
   const out = empty(x.shape);
   be.unary('tanh', x.data, out.data);
   // dx += g·(1 − y²)
-  return record(out, 'tanh', [x], (g) => be.unaryBackward('tanh', x.data, out.data, g, gradOf(x)));
+  return record(out, 'tanh', [x], (g) => {
+    const add = gradAdds(x);
+    be.unaryBackward('tanh', x.data, out.data, g, x.grad!, add);
+  });
 }
 
 /** The registry entry of `tanh`. */

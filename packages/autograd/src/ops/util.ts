@@ -3,7 +3,7 @@
 import { getBackend } from '../backend/active.js';
 import type { BinaryOp } from '../backend/backend.js';
 import { empty } from '../creation.js';
-import { gradOf } from '../graph.js';
+import { gradAdds, gradOf } from '../graph.js';
 import type { Shape } from '../shape.js';
 import { broadcastShapes, sameShape } from '../shape.js';
 import { allocStorage, freeStorage } from '../storage.js';
@@ -20,7 +20,11 @@ export function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
 /** t.grad += alpha·g summed down from `gShape` to t's shape (undoing broadcasting). */
 export function accumulateGrad(t: Tensor, g: Float32Array, gShape: Shape, alpha = 1): void {
   const be = getBackend();
-  if (t.size === g.length) return be.axpy(alpha, g, gradOf(t));
+  if (t.size === g.length) {
+    if (alpha === 1 && !gradAdds(t)) t.grad!.set(g);
+    else be.axpy(alpha, g, gradOf(t));
+    return;
+  }
   if (alpha === 1) return be.sumTo(g, gShape, gradOf(t), t.shape, true);
   const tmp = allocStorage(t.size);
   be.sumTo(g, gShape, tmp, t.shape, false);
@@ -32,7 +36,8 @@ export function accumulateGrad(t: Tensor, g: Float32Array, gShape: Shape, alpha 
 export function accumulateProduct(op: 'mul' | 'div', t: Tensor, g: Float32Array, gShape: Shape, other: Tensor): void {
   const be = getBackend();
   if (t.size === g.length) {
-    be.binary(op, g, gShape, other.data, other.shape, gradOf(t), gShape, true);
+    const add = gradAdds(t);
+    be.binary(op, g, gShape, other.data, other.shape, t.grad!, gShape, add);
     return;
   }
   const tmp = allocStorage(g.length);

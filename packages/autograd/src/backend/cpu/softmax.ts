@@ -70,7 +70,9 @@ export function causalSoftmaxBackward(
   Tk: number,
   scale: number,
   dx: Float32Array,
+  accumulate = true,
 ): void {
+  if (!accumulate) dx.fill(0);
   const past = Tk - T;
   const s = Math.fround(scale);
   for (let r = 0, o = 0; r < rows; r++, o += Tk) {

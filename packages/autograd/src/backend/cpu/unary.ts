@@ -61,9 +61,17 @@ export function unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
   }
 }
 
-/** dx += f′(x)·dy; y = f(x) is used where the derivative is cheapest in terms of it. */
-export function unaryBackward(op: UnaryOp, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array): void {
+/** dx += f′(x)·dy (dx = f′(x)·dy unless `accumulate`); y = f(x) is used where the derivative is cheapest in terms of it. */
+export function unaryBackward(
+  op: UnaryOp,
+  x: Float32Array,
+  y: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  accumulate = true,
+): void {
   const n = x.length;
+  if (!accumulate) dx.fill(0);
   switch (op) {
     case 'neg': // d(−x) = −1
       for (let i = 0; i < n; i++) dx[i]! -= dy[i]!;
