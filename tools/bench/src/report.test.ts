@@ -1,7 +1,7 @@
 // The targets table's arithmetic: nearest-rank quantiles, each target's ratio and mark, and skipped references.
 import { describe, expect, it } from 'vitest';
 import { figuresTable, quantile, steadinessReferences, steps, targets, targetsTable } from './report.js';
-import type { Measurements } from './report.js';
+import type { Measurements, Target } from './report.js';
 
 /**
  * A run whose figures are known: ours 2T 60 ms (p90 66), 1T 90 ms (p90 99), PyTorch 60 ms (p90 72),
@@ -69,12 +69,31 @@ describe('targets', () => {
     expect(get('matmul 512²: ours 2 threads ÷ 2-core')).toMatchObject({ value: 89, met: false });
   });
 
+  it("judges generation against nanoGPT's tokens/s, and only with identical greedy tokens", () => {
+    const m = run();
+    const gen = (list: Target[]) => list.filter((t) => t.name.startsWith('generation'));
+    expect(gen(targets(m)).map((t) => [t.value, t.met, t.beside])).toEqual([
+      [2, true, 'greedy tokens identical'],
+      [2.5, true, 'greedy tokens identical'],
+    ]);
+    const slow = { ...m, generation: { ...m.generation, ours1: 149, identical: { ours1: true, ours2: false } } };
+    expect(gen(targets(slow)).map((t) => [t.value, t.met, t.beside])).toEqual([
+      [1.49, false, 'greedy tokens identical'],
+      [2.5, false, 'greedy tokens DIFFER'],
+    ]);
+  });
+
   it('skips what needs PyTorch when torch is absent, and still judges the rest', () => {
     const m = run();
-    const list = targets({ ...m, baby: { ...m.baby, torch: null }, mnist: { ...m.mnist, torch: null } });
+    const list = targets({
+      ...m,
+      baby: { ...m.baby, torch: null },
+      mnist: { ...m.mnist, torch: null },
+      generation: { ...m.generation, nanoGpt: null, identical: { ours1: null, ours2: null } },
+    });
     const skipped = list.filter((t) => t.met === null).map((t) => t.name);
-    expect(skipped).toHaveLength(4);
-    expect(skipped.every((name) => name.includes('PyTorch'))).toBe(true);
+    expect(skipped).toHaveLength(6);
+    expect(skipped.every((name) => name.includes('PyTorch') || name.includes('nanoGPT'))).toBe(true);
     const table = targetsTable(list, 'no torch');
     expect(table).toContain('| — | ≤ 1.00× | skipped: no torch |');
     expect(table).toContain('| 89 % | ≥ 90 % | NOT met |');
@@ -91,7 +110,7 @@ describe('steadiness references', () => {
     ]);
     expect(steady[0]!.beside).toBe('PyTorch 1 thread 1.20×; fixed work, 2 threads 1.05×');
     expect(steady[1]!.beside).toBe('PyTorch 1 thread 1.20×; fixed work, 1 thread 1.20×');
-    expect(list.filter((t) => t.beside !== undefined)).toHaveLength(2);
+    expect(list.filter((t) => t.beside !== undefined && t.name.startsWith('baby'))).toHaveLength(2);
     const table = targetsTable(list, '');
     expect(table).toContain(
       '| baby step steadiness, ours 1 thread: p90 ÷ median | 1.10× | ≤ 1.15× | met | PyTorch 1 thread 1.20×;',

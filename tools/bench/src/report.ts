@@ -86,7 +86,26 @@ export function targets(m: Measurements): Target[] {
     judge('MNIST epoch: ours 2 threads ÷ ours 1 thread', mnist.ours2 / mnist.ours1, '≤', 1.0, '×'),
     judge(`matmul ${mm.size}²: ours 1 thread ÷ tfjs-wasm 1 thread`, mm.ours1 / mm.tfjs1, '≥', 1.5, '×'),
     judge(`matmul ${mm.size}²: ours 2 threads ÷ 2-core peak`, (100 * mm.ours2) / mm.peak2, '≥', 90, '%'),
+    generationTarget(m.generation, 'ours1'),
+    generationTarget(m.generation, 'ours2'),
   ];
+}
+
+/**
+ * Tokens per second of the baby model beside nanoGPT's `generate()` on the same weights: met only
+ * when the greedy tokens are also identical to nanoGPT's.
+ */
+function generationTarget(g: Generation, ours: 'ours1' | 'ours2'): Target {
+  const threads = ours === 'ours1' ? '1 thread' : '2 threads';
+  const name = `generation, baby model: ours ${threads} ÷ nanoGPT generate() 1 thread, tokens/s`;
+  const target = judge(name, g.nanoGpt === null ? null : g[ours] / g.nanoGpt, '≥', 1.5, '×');
+  if (target.met === null) return target;
+  const identical = g.identical[ours] === true;
+  return {
+    ...target,
+    met: target.met && identical,
+    beside: identical ? 'greedy tokens identical' : 'greedy tokens DIFFER',
+  };
 }
 
 const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
