@@ -12,6 +12,7 @@ import { openRunDir, readCheckpoint, readCheckpointMeta, writeCheckpoint } from 
 import { CheckpointError, serializeMeta } from '../src/checkpoint/format.js';
 import type { CheckpointMeta } from '../src/checkpoint/format.js';
 import { loadModel } from '../src/checkpoint/load-model.js';
+import { pretrainConfig } from '../src/cli/pretrain-config.js';
 import { writeExchangeDir, readExchangeDir, loadExchangeModel } from '../src/interop/exchange-dir.js';
 import { checkMemory, parameterCount } from '../src/memory.js';
 import { Gpt } from '../src/model/gpt.js';
@@ -281,6 +282,21 @@ describe('checkpoint.json is validated whole and protected by its checksum', () 
     const dir = copy();
     editMeta(dir, (m) => ((m.rng as { alea: { s0: unknown } }).alea.s0 = null));
     await expect(train(tinyRun({ outDir: dir, initFrom: 'resume', maxIters: 6 }))).rejects.toThrow(/"rng"/);
+  });
+
+  it.each([
+    ['evalInterval', 0, /checkpoint\.json: "config\.evalInterval" expects a positive integer, got 0$/],
+    ['maxIters', 1e20, /checkpoint\.json: "config\.maxIters" expects an integer ≥ 0 no larger than/],
+    [
+      'evalInterval',
+      'x',
+      /checkpoint\.json: "config\.evalInterval" must be a number, got "x"; the checkpoint is damaged/,
+    ],
+  ])('a resume refuses a saved config.%s of %j, naming the checkpoint', (key, value, message) => {
+    const dir = copy();
+    editMeta(dir, (m) => ((m.config as Record<string, unknown>)[key] = value));
+    expect(() => pretrainConfig(['--init-from', 'resume', '--out-dir', dir])).toThrow(CheckpointError);
+    expect(() => pretrainConfig(['--init-from', 'resume', '--out-dir', dir])).toThrow(message);
   });
 
   it('a directory with model.safetensors but neither checkpoint.json nor config.json says so', async () => {
