@@ -352,6 +352,17 @@ function readExchangeable(dir: string): Record<string, { shape: readonly number[
   return readCheckpoint(dir, { optimizer: false }).model;
 }
 
+describe('Ctrl-C', () => {
+  it('does not wait for a long evaluation: it stops it and writes the checkpoint', async () => {
+    let calls = 0; // true from the second question on: the first comes before the evaluation at iteration 0
+    const result = await train(tinyRun({ maxIters: 2, evalInterval: 1, evalIters: 50 }), {
+      shouldStop: () => calls++ > 0,
+    });
+    expect([result.interrupted, result.iter, result.evals.length]).toEqual([true, 0, 0]);
+    expect(calls).toBe(3); // before the evaluation, in its first batch, then where the checkpoint is written
+  });
+});
+
 describe('extending a finished run', () => {
   it('is bit-exact when --max-iters is not a multiple of --eval-interval', async () => {
     const common = { evalInterval: 5, dropout: 0.1, maxIters: 16, lrDecayIters: 16 };
