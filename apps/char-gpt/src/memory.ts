@@ -1,6 +1,7 @@
 // Memory a GPT will need, computed from its config before anything is allocated, and the refusal of what cannot fit.
 import { totalmem } from 'node:os';
 import { getBackend } from '@tinygpt/autograd';
+import { formatBytes } from '@tinygpt/cli-kit';
 import type { GptConfig } from './config.js';
 import { CheckpointError } from './checkpoint/format.js';
 
@@ -47,22 +48,6 @@ export function estimateMemory(config: GptConfig, batch: { batchSize: number; tr
 export function memoryBudget(): number {
   const machine = totalmem();
   return getBackend().name === 'wasm' ? Math.min(machine, WASM_MAX_BYTES) : machine;
-}
-
-/** `bytes` in the unit a person reads (`1.5 GB`, `12.0 MB`). */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0
-    ? `${value} bytes`
-    : value >= 1e6
-      ? `${value.toExponential(1)} ${units[unit]}`
-      : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 /**

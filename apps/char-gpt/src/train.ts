@@ -4,7 +4,7 @@ import type { AdamW, Tensor } from '@tinygpt/autograd';
 import type { Corpus } from '@tinygpt/datasets/text';
 import type { TrainConfig } from './config.js';
 import { getBatch } from './data.js';
-import { estimateLoss } from './estimate-loss.js';
+import { EvaluationStopped, estimateLoss } from './estimate-loss.js';
 import type { EvalInfo, ParameterSplit, TrainEvents } from './events.js';
 import { generate } from './generate.js';
 import { LossLog } from './log-csv.js';
@@ -103,7 +103,14 @@ async function trainLocked(
       // training stream is the same whether or not an evaluation ran, so extending a finished
       // run (whose last evaluation fell off the --eval-interval grid) stays bit-exact.
       const evalRng = evaluationRng(config.seed, run.iter);
-      const losses = await estimateLoss(model, splits, { ...config, rng: evalRng });
+      const stop = (): boolean => opts.shouldStop?.(run.iter) ?? false;
+      let losses: { train: number; val: number };
+      try {
+        losses = await estimateLoss(model, splits, { ...config, rng: evalRng, stop });
+      } catch (err) {
+        if (err instanceof EvaluationStopped) continue; // Ctrl-C mid-evaluation: the loop's top writes the checkpoint
+        throw err;
+      }
       if (!Number.isFinite(losses.train + losses.val)) notFinite(losses.train + losses.val, run.iter, config.outDir);
       const info = { iter: run.iter, trainLoss: losses.train, valLoss: losses.val };
       run.bestValLoss = Math.min(losses.val, run.bestValLoss ?? Infinity);

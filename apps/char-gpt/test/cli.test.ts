@@ -1,5 +1,5 @@
 // The three commands as a user runs them (child processes): bad input is one `error:` line and a non-zero exit; good input works.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,7 @@ let checkpoint: string;
 beforeAll(async () => {
   user = scratchDir();
   writeFileSync(join(user, 'empty.txt'), '');
+  execFileSync('mkfifo', [join(user, 'fifo')]); // a FIFO no one writes to: reading it would block forever
   writeFileSync(join(user, 'binary.bin'), Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13));
   const config = tinyRun({ maxIters: 2, evalInterval: 2, outDir: join(user, 'ckpt') });
   await train(config);
@@ -97,6 +98,16 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
       /--backend must be one of wasm, js; got 'gpu'/,
     ],
     ['pretrain', ['--threads', '-1'], /--threads expects a whole number from 0 to 255 \(0: one per core\), got -1/],
+    // Devices and FIFOs are refused from their type: /dev/zero would fill memory, a FIFO would block forever.
+    [
+      'generate',
+      ['--checkpoint', 'ckpt', '--prompt-file', '/dev/zero'],
+      /prompt file \/dev\/zero is not a regular file/,
+    ],
+    ['generate', ['--checkpoint', 'ckpt', '--prompt-file', 'fifo'], /prompt file .*fifo is not a regular file/],
+    ['generate', ['--checkpoint', 'ckpt', '--prompt-file', 'empty.txt'], /prompt file empty\.txt is empty/],
+    ['generate', ['--checkpoint', 'ckpt', '--config', '/dev/zero'], /config file \/dev\/zero is not a regular file/],
+    ['pretrain', ['--config', 'fifo'], /config file .*fifo is not a regular file/],
   ] as const)('%s %j', async (command, args, message) => {
     expectOneLineError(await run(command, [...args], user), message);
   });
@@ -106,6 +117,7 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
     ['pretrain', ['--threads', '100000'], /--threads expects a whole number from 0 to 255/],
     ['pretrain', ['--max-iters', '1e20'], /--max-iters expects an integer ≥ 0 no larger than 9007199254740991/],
     ['generate', ['--checkpoint', 'ckpt', '--prompt='], /--prompt is empty: give the text to continue/],
+    ['generate', ['--checkpoint', 'ckpt', '--prompt-file='], /--prompt-file is empty: give the file/],
     ['generate', ['--checkpoint', 'ckpt', '--threads=100000'], /--threads expects a whole number from 0 to 255/],
   ] as const)('%s %j is a usage error', async (command, args, message) => {
     const result = await run(command, [...args], user);

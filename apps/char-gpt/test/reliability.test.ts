@@ -12,6 +12,7 @@ import { openRunDir, readCheckpoint, readCheckpointMeta, writeCheckpoint } from 
 import { CheckpointError, serializeMeta } from '../src/checkpoint/format.js';
 import type { CheckpointMeta } from '../src/checkpoint/format.js';
 import { loadModel } from '../src/checkpoint/load-model.js';
+import { pretrainConfig } from '../src/cli/pretrain-config.js';
 import { writeExchangeDir, readExchangeDir, loadExchangeModel } from '../src/interop/exchange-dir.js';
 import { checkMemory, parameterCount } from '../src/memory.js';
 import { Gpt } from '../src/model/gpt.js';
@@ -283,6 +284,21 @@ describe('checkpoint.json is validated whole and protected by its checksum', () 
     await expect(train(tinyRun({ outDir: dir, initFrom: 'resume', maxIters: 6 }))).rejects.toThrow(/"rng"/);
   });
 
+  it.each([
+    ['evalInterval', 0, /checkpoint\.json: "config\.evalInterval" expects a positive integer, got 0$/],
+    ['maxIters', 1e20, /checkpoint\.json: "config\.maxIters" expects an integer ≥ 0 no larger than/],
+    [
+      'evalInterval',
+      'x',
+      /checkpoint\.json: "config\.evalInterval" must be a number, got "x"; the checkpoint is damaged/,
+    ],
+  ])('a resume refuses a saved config.%s of %j, naming the checkpoint', (key, value, message) => {
+    const dir = copy();
+    editMeta(dir, (m) => ((m.config as Record<string, unknown>)[key] = value));
+    expect(() => pretrainConfig(['--init-from', 'resume', '--out-dir', dir])).toThrow(CheckpointError);
+    expect(() => pretrainConfig(['--init-from', 'resume', '--out-dir', dir])).toThrow(message);
+  });
+
   it('a directory with model.safetensors but neither checkpoint.json nor config.json says so', async () => {
     const dir = copy();
     renameSync(join(dir, 'checkpoint.json'), join(dir, 'other'));
@@ -335,6 +351,17 @@ describe('sizes are checked before anything is allocated', () => {
 function readExchangeable(dir: string): Record<string, { shape: readonly number[]; data: Float32Array }> {
   return readCheckpoint(dir, { optimizer: false }).model;
 }
+
+describe('Ctrl-C', () => {
+  it('does not wait for a long evaluation: it stops it and writes the checkpoint', async () => {
+    let calls = 0; // true from the second question on: the first comes before the evaluation at iteration 0
+    const result = await train(tinyRun({ maxIters: 2, evalInterval: 1, evalIters: 50 }), {
+      shouldStop: () => calls++ > 0,
+    });
+    expect([result.interrupted, result.iter, result.evals.length]).toEqual([true, 0, 0]);
+    expect(calls).toBe(3); // before the evaluation, in its first batch, then where the checkpoint is written
+  });
+});
 
 describe('extending a finished run', () => {
   it('is bit-exact when --max-iters is not a multiple of --eval-interval', async () => {

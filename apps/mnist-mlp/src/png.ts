@@ -1,7 +1,6 @@
 // Reads and writes PNG files (through pngjs, pure JavaScript) as 8-bit RGBA pixels.
-import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { describeFsError, writeFileAtomic } from '@tinygpt/cli-kit';
+import { CliError, readUserFile, writeFileAtomic } from '@tinygpt/cli-kit';
 
 /** An image as 8-bit RGBA, row-major: pixel (x, y) at `data[4 * (y * width + x)]`. */
 export interface RgbaImage {
@@ -58,16 +57,19 @@ export function decodePng(bytes: Uint8Array, file = 'image'): RgbaImage {
   }
 }
 
-/** Reads a PNG file into 8-bit RGBA. */
+/** The largest PNG file read: 256 MB (an image at {@link MAX_PNG_PIXELS}, 16-bit RGBA, stored uncompressed). */
+export const MAX_PNG_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads a PNG file into 8-bit RGBA: a regular file only (a device such as /dev/zero or a FIFO is
+ * refused before reading), at most {@link MAX_PNG_FILE_BYTES}.
+ */
 export function readPng(path: string): RgbaImage {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readUserFile(path, { what: 'image', maxBytes: MAX_PNG_FILE_BYTES });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ImageError(
-      code === 'ENOENT' ? `image not found: ${path}` : `cannot read ${path}: ${describeFsError(err)}`,
-    );
+    throw err instanceof CliError ? new ImageError(err.message, { cause: err }) : err;
   }
   return decodePng(bytes, path);
 }

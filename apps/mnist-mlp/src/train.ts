@@ -10,6 +10,7 @@ import { META_FILE, saveCheckpoint } from './checkpoint.js';
 import { parseArch } from './config.js';
 import type { MnistConfig } from './config.js';
 import { getBatch, loadSplits } from './data.js';
+import { checkTrainingMemory } from './memory.js';
 import type { MnistSplits } from './data.js';
 import { accuracy, cost, createModel } from './model.js';
 
@@ -49,9 +50,11 @@ export async function train(
   config: MnistConfig,
   opts: TrainOptions = {},
 ): Promise<{ model: Mlp; history: EpochMetrics[] }> {
+  const sizes = parseArch(config.arch);
+  checkTrainingMemory(sizes, config); // before the data is read or a weight allocated
   const rng = new Rng(config.seed);
   const data = opts.data ?? loadSplits(config);
-  const model = createModel(parseArch(config.arch), config, rng);
+  const model = createModel(sizes, config, rng);
   const optimizer = createOptimizer(config, model.parameters());
   const N = data.train.count;
   const stepsPerEpoch = Math.ceil(N / config.batchSize);

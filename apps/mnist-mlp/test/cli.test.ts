@@ -1,5 +1,5 @@
 // The `pnpm mnist` command end to end on a tiny run, and its errors: one line, non-zero exit, no stack trace.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -220,6 +220,10 @@ describe('pnpm mnist errors', () => {
     writeFileSync(join(work, 'broken.png'), 'this is not a png');
     await rejects(['predict', '--checkpoint', 'run', 'broken.png'], /^\S*broken\.png is not a readable PNG image/, 1);
     await rejects(['predict', '--checkpoint', 'run', 'absent.png'], /^image not found: \S*absent\.png/, 1);
+    // Refused from the file's type before reading: /dev/zero would fill memory, a FIFO would block forever.
+    await rejects(['predict', '--checkpoint', 'run', '/dev/zero'], /^image \/dev\/zero is not a regular file/, 1);
+    execFileSync('mkfifo', [join(work, 'fifo.png')]);
+    await rejects(['predict', '--checkpoint', 'run', 'fifo.png'], /^image \S*fifo\.png is not a regular file/, 1);
     await rejects(['predict', '--checkpoint', 'run'], /^predict needs an image/);
     await rejects(['predict', '--checkpoint', 'run', 'a.png', 'b.png'], /^unexpected argument 'b\.png'/);
   });

@@ -10,6 +10,7 @@ import { CheckpointError, loadCheckpoint, META_FILE, saveCheckpoint } from '../s
 import { defaults, presets } from '../src/config.js';
 import type { MnistConfig } from '../src/config.js';
 import { loadSplits } from '../src/data.js';
+import { checkTrainingMemory, parameterCount, trainingBytes } from '../src/memory.js';
 import { createModel } from '../src/model.js';
 import { decodePng, encodePng, ImageError, MAX_PNG_PIXELS } from '../src/png.js';
 import { train } from '../src/train.js';
@@ -117,5 +118,31 @@ describe('PNG input', () => {
       message = (err as Error).message;
     }
     expect(message).toBe('cut.png is not a readable PNG image (damaged or truncated data)');
+  });
+});
+
+describe('sizes are checked before anything is allocated', () => {
+  it('counts the weights as the network has them', () => {
+    const net = createModel([784, 12, 10], config, new Rng(1));
+    expect(parameterCount([784, 12, 10])).toBe(net.parameters().reduce((n, p) => n + p.size, 0));
+  });
+
+  it('a network that cannot fit is refused at once, with the figure, before the data is read', async () => {
+    const huge = { ...config, arch: '784-100000-100000-10' };
+    await expect(train(huge, { save: false })).rejects.toThrow(
+      new RegExp(
+        '^--arch 784-100000-100000-10 with --batch-size 64 needs about 152\\.4 GB \\(10,079,600,010 weights\\), ' +
+          'more than the .* available to the (wasm|js) backend',
+      ),
+    );
+  });
+
+  it('a batch larger than the training set counts as the whole set', () => {
+    expect(trainingBytes([784, 10], { optimizer: 'sgd', batchSize: 1e9 })).toBe(
+      trainingBytes([784, 10], { optimizer: 'sgd', batchSize: 60_000 }),
+    );
+    expect(() =>
+      checkTrainingMemory([784, 10], { arch: '784-10', optimizer: 'adam', batchSize: 1e9 }, 2 ** 30),
+    ).not.toThrow();
   });
 });

@@ -17,7 +17,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError } from './cli-error.js';
 import {
-  describeFsError,
   lockDir,
   readDirConsistent,
   readJsonFile,
@@ -26,6 +25,7 @@ import {
   replaceDirAtomic,
   writeFileAtomic,
 } from './files.js';
+import { describeFsError } from './fs-error.js';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'tinygpt-files-'));
 
@@ -112,12 +112,18 @@ describe('readJsonFile', () => {
     expect(message(() => readJsonFile(join(dir, 'nope.json'), 'checkpoint'))).toBe(
       `checkpoint not found: ${join(dir, 'nope.json')}`,
     );
-    expect(message(() => readJsonFile(dir, 'checkpoint'))).toBe(`checkpoint ${dir} is a directory, not a JSON file`);
+    expect(message(() => readJsonFile(dir, 'checkpoint'))).toBe(`checkpoint ${dir} is a directory, not a file`);
     expect(message(() => readJsonFile(file('empty.json', ' \n'), 'config file'))).toBe(
       `config file ${join(dir, 'empty.json')} is empty`,
     );
     expect(message(() => readJsonFile(file('bad.json', '{nLayer: 4}')))).toMatch(
       /^JSON file .*bad\.json is not valid JSON \(.+\)$/,
+    );
+  });
+
+  it('refuses a device before reading it (/dev/zero never ends)', () => {
+    expect(message(() => readJsonFile('/dev/zero', 'config file', 2))).toBe(
+      'config file /dev/zero is not a regular file (a device, FIFO or socket); pass a file',
     );
   });
 });

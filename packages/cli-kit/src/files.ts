@@ -20,6 +20,8 @@ import type { FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CliError } from './cli-error.js';
+import { describeFsError } from './fs-error.js';
+import { readUserFile } from './read-file.js';
 
 /** What {@link writeFileAtomic} writes: the whole contents, or a function that writes them chunk by chunk. */
 export type AtomicData =
@@ -87,10 +89,14 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** The largest JSON file read: 64 MB (config files and checkpoint metadata are a few KB). */
+const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
 /**
  * Reads and parses a JSON file, failing with one {@link CliError} sentence that uses `what` to say
- * which file it is when the file is missing, a directory, empty, or not valid JSON; the error's
- * exit code is `exitCode` (a file the user named on the command line: 2, a usage error).
+ * which file it is when the file is missing, a directory, not a regular file (a device or FIFO:
+ * refused before reading, see {@link readUserFile}), above 64 MB, empty, or not valid JSON; the
+ * error's exit code is `exitCode` (a file the user named on the command line: 2, a usage error).
  *
  * @returns the parsed value, `unknown` until the caller checks its shape
  * @example
@@ -98,17 +104,8 @@ async function syncDirectory(dir: string): Promise<void> {
  * // missing → "config file not found: config/small.json"
  */
 export function readJsonFile(path: string, what = 'JSON file', exitCode = 1): unknown {
-  let text: string;
-  try {
-    if (statSync(path).isDirectory())
-      throw new CliError(`${what} ${path} is a directory, not a JSON file`, { exitCode });
-    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, ''); // a byte-order mark is not JSON
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliError(`${what} not found: ${path}`, { cause: err, exitCode });
-    throw new CliError(`cannot read ${what} ${path}: ${describeFsError(err)}`, { cause: err, exitCode });
-  }
+  const bytes = readUserFile(path, { what, maxBytes: MAX_JSON_BYTES, exitCode });
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, ''); // a byte-order mark is not JSON
   if (text.trim() === '') throw new CliError(`${what} ${path} is empty`, { exitCode });
   try {
     return JSON.parse(text) as unknown;
@@ -359,24 +356,4 @@ function isAlive(owner: LockOwner): boolean {
 
 function lockError(err: unknown, lock: string): CliError {
   return new CliError(`cannot create the lock file ${lock}: ${describeFsError(err)}`, { cause: err });
-}
-
-/**
- * A file-system error in words rather than errno text: `ENOTDIR` → "a part of the path is a file,
- * not a directory", `EACCES`/`EPERM` → "permission denied", and so on; others keep their message.
- */
-export function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  const words: Record<string, string> = {
-    ENOTDIR: 'a part of the path is a file, not a directory',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted (permissions, or a read-only or special file system)',
-    EROFS: 'the file system is read-only',
-    ENOSPC: 'no space left on the device',
-    EEXIST: 'it already exists',
-    EISDIR: 'it is a directory',
-    ENOENT: 'no such file or directory',
-    ENAMETOOLONG: 'the name is too long',
-  };
-  return (code && words[code]) ?? (err as Error).message;
 }

@@ -24,9 +24,9 @@ export { CliError, USAGE_EXIT_CODE } from './cli-error.js';
 export { runMain, errorMessage } from './run-main.js';
 export type { Main, RunMainOptions } from './run-main.js';
 export { createProgress, formatDuration, formatField } from './progress.js';
+export { formatBytes } from './bytes.js';
 export type { Progress, ProgressFields, ProgressOptions, ProgressStream } from './progress.js';
 export {
-  describeFsError,
   lockDir,
   readDirConsistent,
   readJsonFile,
@@ -36,6 +36,9 @@ export {
   writeFileAtomic,
 } from './files.js';
 export type { AtomicData } from './files.js';
+export { describeFsError } from './fs-error.js';
+export { readUserFile } from './read-file.js';
+export type { ReadUserFileOptions } from './read-file.js';
 export { onInterrupt, INTERRUPT_EXIT_CODES } from './interrupt.js';
 export type { InterruptHandler } from './interrupt.js';
 export { suggest, editDistance } from './suggest.js';

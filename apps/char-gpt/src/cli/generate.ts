@@ -1,9 +1,9 @@
 // `pnpm generate --checkpoint DIR`: samples text from a trained char-gpt, streaming characters as they are produced (nanoGPT's sample.py).
-import { readFileSync } from 'node:fs';
 import { backendDefaults, backendSpec, withBackend } from '@tinygpt/backend-wasm';
 import {
   CliError,
   formatHelp,
+  readUserFile,
   isNonNegative,
   isNonNegativeInteger,
   isPositiveInteger,
@@ -70,6 +70,9 @@ const spec = {
   cwd: userCwd(),
 };
 
+/** The largest prompt file read: 64 MB (far beyond any model's context). */
+const MAX_PROMPT_BYTES = 64 * 1024 * 1024;
+
 await runMain(async (argv) => {
   const defaults = commandDefaults();
   const { config, help, sources } = resolveConfig(defaults, argv, spec);
@@ -78,6 +81,8 @@ await runMain(async (argv) => {
     throw new CliError('--prompt is empty: give the text to continue, or leave --prompt out to start from a newline', {
       exitCode: 2,
     });
+  if (sources.promptFile === 'flag' && config.promptFile === '')
+    throw new CliError('--prompt-file is empty: give the file that holds the prompt', { exitCode: 2 });
   const checkpoint = requiredCheckpoint(config.checkpoint);
   if (config.prompt && config.promptFile)
     throw new CliError('give either --prompt or --prompt-file, not both', { exitCode: 2 });
@@ -126,16 +131,9 @@ await runMain(async (argv) => {
   });
 });
 
-/** The prompt in a file, or a CliError saying why it cannot be read. */
+/** The prompt in a file (a regular, non-empty file), or a CliError saying why it cannot be used. */
 function readPrompt(path: string): string {
-  try {
-    return readFileSync(userPath(path), 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(
-      code === 'ENOENT'
-        ? `prompt file not found: ${path}`
-        : `cannot read prompt file ${path}: ${(err as Error).message}`,
-    );
-  }
+  const text = readUserFile(userPath(path), { what: 'prompt file', maxBytes: MAX_PROMPT_BYTES }).toString('utf8');
+  if (text === '') throw new CliError(`prompt file ${path} is empty: put the text to continue in it`);
+  return text;
 }

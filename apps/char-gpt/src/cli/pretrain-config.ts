@@ -1,5 +1,6 @@
 // Resolves `pnpm pretrain`'s configuration: defaults (or a resumed checkpoint's config), then --config FILE.json, then flags.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { backendDefaults, backendSpec } from '@tinygpt/backend-wasm';
 import type { BackendConfig } from '@tinygpt/backend-wasm';
 import { CliError, formatHelp, resolveConfig } from '@tinygpt/cli-kit';
@@ -7,6 +8,7 @@ import type { ConfigSource } from '@tinygpt/cli-kit';
 import { choices, datasetName, defaults, flagName, help, validate } from '../config.js';
 import type { TrainConfig } from '../config.js';
 import { readCheckpointMeta } from '../checkpoint/checkpoint-files.js';
+import { CheckpointError } from '../checkpoint/format.js';
 import { adoptRun } from '../interop/adopt-run.js';
 import { isHandoverDir } from '../interop/handover-dir.js';
 import { modelDirArgs, modelDirTokenizer } from '../interop/model-dir.js';
@@ -70,12 +72,27 @@ export function pretrainConfig(argv: readonly string[]): PretrainConfig | null {
   if (isHandoverDir(outDir)) adoptRun(outDir, { seed: peek.config.seed });
   const saved = readCheckpointMeta(outDir).config as Partial<Record<string, unknown>>;
   const base = { ...start };
+  // A saved value is checked as a flag would be; a message about it names the checkpoint, not a default.
+  const defaultFrom: Record<string, string> = { ...spec.defaultFrom };
+  const where = `${join(outDir, 'checkpoint.json')}: "config.`;
   for (const key of Object.keys(start) as (keyof PretrainConfig)[]) {
-    if (typeof saved[key] === typeof start[key]) (base as Record<string, unknown>)[key] = saved[key];
+    if (saved[key] === undefined) continue; // a checkpoint from before this setting existed
+    if (typeof saved[key] !== typeof start[key]) {
+      throw new CheckpointError(
+        `${where}${key}" must be a ${typeof start[key]}, got ${JSON.stringify(saved[key])}; the checkpoint is damaged`,
+      );
+    }
+    (base as Record<string, unknown>)[key] = saved[key];
+    defaultFrom[key] = `${where}${key}"`;
   }
-  if (process.env.TINYGPT_BACKEND?.trim()) base.backend = start.backend;
-  const resumed = resolveConfig({ ...base, outDir, initFrom: 'resume' }, argv, spec).config;
-  return absolutePaths(resumed);
+  if (process.env.TINYGPT_BACKEND?.trim()) [base.backend, defaultFrom.backend] = [start.backend, '$TINYGPT_BACKEND'];
+  try {
+    return absolutePaths(resolveConfig({ ...base, outDir, initFrom: 'resume' }, argv, { ...spec, defaultFrom }).config);
+  } catch (err) {
+    // A bad saved value is a damaged checkpoint (exit 1), not a usage error (exit 2).
+    if (err instanceof CliError && err.message.startsWith(where)) throw new CheckpointError(err.message);
+    throw err;
+  }
 }
 
 /**

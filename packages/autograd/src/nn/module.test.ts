@@ -114,6 +114,22 @@ describe('Module', () => {
     m.zeroGrad();
     expect(m.parameters().every((p) => p.grad === null)).toBe(true);
   });
+
+  it('lists the parameters and modules of a very deep model without overflowing the stack', () => {
+    const shared = zeros([1], { requiresGrad: true }); // one tensor under 300,000 names keeps the test fast
+    class Leaf extends Module {
+      w = shared;
+    }
+    class Stack extends Module {
+      h = Array.from({ length: 300_000 }, () => new Leaf());
+    }
+    class Deep extends Module {
+      transformer = new Stack(); // a level above the list: its entries come back as one array
+    }
+    const deep = new Deep();
+    expect(deep.namedParameters()).toEqual([['transformer.h.0.w', shared]]);
+    expect(deep.namedModules().length).toBe(300_002);
+  });
 });
 
 describe('Linear, LayerNorm, Dropout', () => {

@@ -45,7 +45,8 @@ export abstract class Module {
   private allNamedParameters(prefix = ''): [string, Tensor][] {
     const { params, modules } = this.children();
     const out: [string, Tensor][] = params.map(([k, t]) => [prefix + k, t]);
-    for (const [k, m] of modules) out.push(...m.allNamedParameters(`${prefix}${k}.`));
+    // One push per entry: spreading a deep model's hundreds of thousands of entries as arguments overflows the stack.
+    for (const [k, m] of modules) for (const entry of m.allNamedParameters(`${prefix}${k}.`)) out.push(entry);
     return out;
   }
 
@@ -69,7 +70,9 @@ export abstract class Module {
   /** This module (named "") and every sub-module, depth first, with dotted names. */
   namedModules(prefix = ''): [string, Module][] {
     const out: [string, Module][] = [[prefix, this]];
-    for (const [k, m] of this.children().modules) out.push(...m.namedModules(prefix ? `${prefix}.${k}` : k));
+    for (const [k, m] of this.children().modules) {
+      for (const entry of m.namedModules(prefix ? `${prefix}.${k}` : k)) out.push(entry);
+    }
     return out;
   }
 

@@ -1,0 +1,21 @@
+// File-system errors in words a person reads, instead of errno codes.
+
+/**
+ * A file-system error in words rather than errno text: `ENOTDIR` → "a part of the path is a file,
+ * not a directory", `EACCES`/`EPERM` → "permission denied", and so on; others keep their message.
+ */
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOTDIR: 'a part of the path is a file, not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted (permissions, or a read-only or special file system)',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EEXIST: 'it already exists',
+    EISDIR: 'it is a directory',
+    ENOENT: 'no such file or directory',
+    ENAMETOOLONG: 'the name is too long',
+  };
+  return (code && words[code]) ?? (err as Error).message;
+}
