@@ -229,6 +229,7 @@ await tf.setBackend('wasm');
 await tf.ready();
 const one = await createWasmBackend({ threads: 1 });
 const many = await createWasmBackend({ threads });
+await many.ready();
 console.log(
   `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.versions.node}, ` +
     `load ${os.loadavg()[0]!.toFixed(1)}`,

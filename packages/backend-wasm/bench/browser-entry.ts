@@ -25,6 +25,7 @@ function train(): number[] {
 
 async function main(): Promise<unknown> {
   const backend = await createWasmBackend({ threads: 2 });
+  await backend.ready();
   const threads = backend.threads;
   setBackend(backend);
   const wasm = train();

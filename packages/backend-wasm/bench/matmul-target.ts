@@ -117,6 +117,7 @@ await tf.setBackend('wasm');
 await tf.ready();
 const one = await createWasmBackend({ threads: 1 });
 const two = await createWasmBackend({ threads: 2 });
+await two.ready();
 // The peaks before and after the matmuls, each keeping the higher (the less disturbed) figure.
 let peak1 = one.runtime.peakGflops(PEAK_ITERATIONS);
 let peak2 = await concurrentPeak(2, one.runtime.relaxedSimd);

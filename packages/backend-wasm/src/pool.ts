@@ -41,36 +41,43 @@ function nodeWorkerThreads(): NodeWorkerThreads | null {
   return typeof load === 'function' ? (load.call(proc, 'node:worker_threads') as NodeWorkerThreads) : null;
 }
 
-/** Starts one worker running `workerSource`; resolves once it has instantiated the kernels. */
-function startWorker(init: Record<string, unknown>): Promise<WorkerHandle> {
+/**
+ * Starts one worker running `workerSource`: its handle at once (so it can be terminated at any time),
+ * and `ready`, which resolves once it has instantiated the kernels and serves jobs.
+ */
+function startWorker(init: Record<string, unknown>): { handle: WorkerHandle; ready: Promise<void> } {
   const node = nodeWorkerThreads();
-  return new Promise((resolve, reject) => {
-    if (node) {
-      const worker = new node.Worker(workerSource, { eval: true });
+  if (node) {
+    const worker = new node.Worker(workerSource, { eval: true });
+    const ready = new Promise<void>((resolve, reject) => {
       worker.once('message', () => {
         // Idle workers must not keep a finished Node program alive. Adding a 'message' listener refs
         // the worker again, so unref only after the listeners are in place.
         worker.unref();
-        resolve(worker);
+        resolve();
       });
       worker.on('error', (error) => reject(error instanceof Error ? error : new Error(String(error))));
       worker.on('message', (message) => {
         if (message !== 'ready') console.error(`backend-wasm worker: ${String(message)}`);
       });
-      worker.postMessage(init);
-    } else if (typeof Worker !== 'undefined') {
-      const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
-      const worker = new Worker(url);
+    });
+    worker.postMessage(init);
+    return { handle: worker, ready };
+  }
+  if (typeof Worker !== 'undefined') {
+    const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+    const worker = new Worker(url);
+    const ready = new Promise<void>((resolve, reject) => {
       worker.onmessage = (event: MessageEvent) => {
-        if (event.data === 'ready') resolve(worker);
+        if (event.data === 'ready') resolve();
         else console.error(`backend-wasm worker: ${String(event.data)}`);
       };
       worker.onerror = (event) => reject(new Error(`worker failed to start: ${event.message}`));
-      worker.postMessage(init);
-    } else {
-      reject(new Error('no worker threads in this environment'));
-    }
-  });
+    });
+    worker.postMessage(init);
+    return { handle: worker, ready };
+  }
+  throw new Error('no worker threads in this environment');
 }
 
 /** Whether this thread may block in Atomics.wait (Node's main thread may; a browser's may not). */
@@ -100,7 +107,8 @@ export interface ChunkPlan {
 /**
  * The calling thread plus `threads − 1` workers. `run` posts one job, claims chunks itself like
  * any worker, and returns when every chunk is done. On a machine shared with other programs a
- * descheduled worker just claims fewer chunks, instead of making everyone wait for its half.
+ * descheduled worker just claims fewer chunks, instead of making everyone wait for its half; a
+ * worker still starting claims none, so the first jobs never wait for the workers to boot.
  */
 export class ThreadPool {
   readonly threads: number;
@@ -112,6 +120,8 @@ export class ThreadPool {
   private readonly work: Ptr;
   private seq = 0;
   private readonly argv: number[] = [];
+  /** Resolves once every worker serves jobs (rejects if one failed to start). */
+  readonly ready: Promise<void>;
 
   private constructor(
     kernels: KernelExports,
@@ -119,10 +129,12 @@ export class ThreadPool {
     workers: WorkerHandle[],
     control: Ptr,
     work: Ptr,
+    ready: Promise<void>,
   ) {
     this.kernels = kernels;
     this.workers = workers;
     this.threads = workers.length + 1;
+    this.ready = ready;
     this.ctl = new Int32Array(memory.buffer, control, ARGS_AT / 4);
     this.args = new Float64Array(memory.buffer, control + ARGS_AT, MAX_ARGS);
     this.work = work;
@@ -132,19 +144,26 @@ export class ThreadPool {
   /**
    * Starts `work.length − 1` workers on the compiled kernels and the shared `memory`, talking
    * through the control block at `control`; `work[t]` is thread t's scratch (0 is this thread).
+   * Returns at once: each worker joins the jobs posted after it has booted (`ready`). One that
+   * fails to start is reported on the console and its share runs on the other threads.
    */
-  static async start(
+  static start(
     kernels: KernelExports,
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     control: Ptr,
     work: readonly Ptr[],
     spin: number,
-  ): Promise<ThreadPool> {
-    const workers = await Promise.all(
-      work.slice(1).map((w) => startWorker({ module, memory, control, work: w, names: threadedKernels, spin })),
-    );
-    return new ThreadPool(kernels, memory, workers, control, work[0]!);
+  ): ThreadPool {
+    const started = work
+      .slice(1)
+      .map((w) => startWorker({ module, memory, control, work: w, names: threadedKernels, spin }));
+    const ready = Promise.all(started.map((s) => s.ready)).then(() => undefined);
+    ready.catch((error: unknown) => {
+      console.error(`backend-wasm: a worker thread failed to start (${String(error)}); the others do its share`);
+    });
+    const handles = started.map((s) => s.handle);
+    return new ThreadPool(kernels, memory, handles, control, work[0]!, ready);
   }
 
   /** Runs `kernel` with `args` over the chunks of `plan`, on every thread; returns when all are done. */

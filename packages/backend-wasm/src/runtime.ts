@@ -135,7 +135,7 @@ export class WasmRuntime {
     const threads = shared ? asked : 1;
     const workFloats = kernels.sgemmWorkspaceBytes() / 4;
     const work = Array.from({ length: threads }, () => heap.addressOf(heap.alloc(workFloats)));
-    const pool = threads > 1 ? await ThreadPool.start(kernels, module, memory, CONTROL_BASE, work, spin) : null;
+    const pool = threads > 1 ? ThreadPool.start(kernels, module, memory, CONTROL_BASE, work, spin) : null;
     return new WasmRuntime(kernels, heap, pool, work, options.parallelThreshold ?? 1 << 21, relaxed);
   }
 
@@ -302,6 +302,11 @@ export class WasmRuntime {
       best = Math.min(best, performance.now() - t0);
     }
     return (iterations * 96) / best / 1e6;
+  }
+
+  /** Resolves once every worker thread serves jobs (at once without workers). */
+  ready(): Promise<void> {
+    return this.pool?.ready ?? Promise.resolve();
   }
 
   /** Stops the worker threads; the runtime stays usable on one thread. */

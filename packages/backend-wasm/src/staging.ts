@@ -57,6 +57,14 @@ export class WasmStaging {
     return this.runtime.heap.stats();
   }
 
+  /**
+   * Resolves once every worker thread has booted and takes its share of each job. Kernels never
+   * wait for it: until then the threads already up (this one at least) do all the work.
+   */
+  ready(): Promise<void> {
+    return this.runtime.ready();
+  }
+
   /** Stops the worker threads (kernels keep running, on this thread). */
   close(): void {
     this.runtime.close();

@@ -13,6 +13,7 @@ let two: WasmBackend;
 beforeAll(async () => {
   one = await createWasmBackend({ threads: 1, initialMemoryMiB: 32 });
   two = await createWasmBackend({ threads: 2, initialMemoryMiB: 32 });
+  await two.ready(); // every job below is shared by both threads
 });
 afterAll(() => {
   one.close();
@@ -77,6 +78,30 @@ describe('two threads give the bits of one', () => {
           for (const x of [a2, b2, c2]) two.free(x);
         }
       }
+    }
+  });
+
+  it('does not wait for its workers to boot: the first jobs run on the threads already up, with the same bits', async () => {
+    const fresh = await createWasmBackend({ threads: 2, initialMemoryMiB: 32 });
+    try {
+      const rng = new Rng('fresh-pool');
+      const [M, N, K] = [256, 256, 64]; // 2²² multiply-adds: split into chunks for both threads
+      const a = new Float32Array(M * K).map(() => rng.normal());
+      const b = new Float32Array(K * N).map(() => rng.normal());
+      const expected = new Float32Array(M * N);
+      one.sgemm(false, false, M, N, K, a, 0, b, 0, expected, 0, false);
+      const product = () => {
+        const [fa, fb, fc] = [fresh.alloc(M * K), fresh.alloc(K * N), fresh.alloc(M * N)];
+        fa.set(a);
+        fb.set(b);
+        fresh.sgemm(false, false, M, N, K, fa, 0, fb, 0, fc, 0, false);
+        return fc;
+      };
+      expectSameBits(expected, product()); // before the worker is up
+      await fresh.ready();
+      expectSameBits(expected, product()); // shared with it
+    } finally {
+      fresh.close();
     }
   });
 

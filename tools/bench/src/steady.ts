@@ -62,6 +62,7 @@ const variants: Variant[] = [];
 for (const threads of opts.threads) {
   for (const spin of threads > 1 ? opts.spins : [0]) {
     const backend = await createWasmBackend({ threads, spin });
+    await backend.ready();
     setBackend(backend);
     const model = new Gpt({ ...config, gelu: 'none' }, { rng: new Rng('steady') });
     const label = threads > 1 ? `${threads} threads, spin ${spin}` : '1 thread';
