@@ -43,7 +43,7 @@ describe('loadTextFile', () => {
   it('refuses a directory', () => {
     mkdirSync(join(dir, 'folder'));
     expect(datasetError(() => loadTextFile(join(dir, 'folder'))).message).toBe(
-      `${join(dir, 'folder')} is a directory; pass a text file`,
+      `text file ${join(dir, 'folder')} is a directory, not a file`,
     );
   });
 
@@ -111,19 +111,21 @@ describe('firstInvalidUtf8', () => {
 
 describe('loadTextFile refuses what could hang or exhaust memory', () => {
   it.skipIf(!existsSync('/dev/zero'))('a device such as /dev/zero, at once', () => {
-    expect(() => loadTextFile('/dev/zero')).toThrow('/dev/zero is not a regular file (a device, FIFO or socket)');
+    expect(() => loadTextFile('/dev/zero')).toThrow(
+      'text file /dev/zero is not a regular file (a device, FIFO or socket); pass a file',
+    );
   });
 
   it.skipIf(process.platform === 'win32')('a FIFO, without blocking on it', () => {
     const fifo = join(dir, 'pipe');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-    expect(() => loadTextFile(fifo)).toThrow(`${fifo} is not a regular file`);
+    expect(() => loadTextFile(fifo)).toThrow(`text file ${fifo} is not a regular file`);
   });
 
   it('a file above the size limit, with the hint that raises it', () => {
     const big = file('big.txt', 'x'.repeat(3000));
     expect(() => loadTextFile(big, { maxBytes: 2048, raiseHint: 'pass --max-data-mb to raise it' })).toThrow(
-      `${big} is 0.003 MB, above the 0.002 MB limit for a text corpus; pass --max-data-mb to raise it`,
+      `text file ${big} is 0.003 MB, above the 0.002 MB limit; pass --max-data-mb to raise it`,
     );
     expect(loadTextFile(big, { maxBytes: 3000 })).toHaveLength(3000);
   });

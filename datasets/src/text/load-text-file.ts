@@ -1,6 +1,6 @@
 // Reads a text corpus from disk, refusing anything but a regular file, files above a size limit, empty files, binary
 // data and invalid UTF-8 with one clear message each.
-import { readFileSync, statSync } from 'node:fs';
+import { readUserFile } from '@tinygpt/cli-kit';
 import { DatasetError } from './dataset-error.js';
 
 /** The default largest text file read: 256 MB (a char-level corpus that size already needs 1 GB of token ids). */
@@ -43,32 +43,13 @@ export function loadTextFile(path: string, options: LoadTextFileOptions = {}): s
   }
 }
 
-/** The file's bytes, or a DatasetError that names the path and the reason it cannot be read. */
+/** The file's bytes ({@link readUserFile}'s checks), or a DatasetError that names the path and the reason it cannot be read. */
 function readBytes(path: string, options: LoadTextFileOptions): Uint8Array {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_TEXT_BYTES;
+  const { maxBytes = DEFAULT_MAX_TEXT_BYTES, raiseHint } = options;
   try {
-    const stat = statSync(path);
-    if (stat.isDirectory()) throw new DatasetError(`${path} is a directory; pass a text file`);
-    if (!stat.isFile()) {
-      throw new DatasetError(`${path} is not a regular file (a device, FIFO or socket); pass a text file`);
-    }
-    if (stat.size > maxBytes) {
-      const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(n < 1024 * 1024 ? 3 : 0)} MB`;
-      throw new DatasetError(
-        `${path} is ${mb(stat.size)}, above the ${mb(maxBytes)} limit for a text ` +
-          `corpus${options.raiseHint ? `; ${options.raiseHint}` : ''}`,
-      );
-    }
-    return readFileSync(path);
+    return readUserFile(path, { what: 'text file', maxBytes, raiseHint });
   } catch (err) {
-    if (err instanceof DatasetError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DatasetError(`text file not found: ${path}`, { cause: err });
-    if (code === 'EACCES' || code === 'EPERM')
-      throw new DatasetError(`cannot read ${path}: permission denied`, { cause: err });
-    if (code === 'ENOTDIR')
-      throw new DatasetError(`cannot read ${path}: a part of the path is a file, not a directory`, { cause: err });
-    throw new DatasetError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    throw new DatasetError(err instanceof Error ? err.message : String(err), { cause: err });
   }
 }
 
