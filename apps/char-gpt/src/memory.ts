@@ -1,12 +1,8 @@
 // Memory a GPT will need, computed from its config before anything is allocated, and the refusal of what cannot fit.
-import { totalmem } from 'node:os';
 import { getBackend } from '@tinygpt/autograd';
-import { formatBytes } from '@tinygpt/cli-kit';
+import { formatBytes, memoryBudget } from '@tinygpt/cli-kit';
 import type { GptConfig } from './config.js';
 import { CheckpointError } from './checkpoint/format.js';
-
-/** Bytes a WebAssembly (wasm32) memory can address: the wasm backend's ceiling. */
-const WASM_MAX_BYTES = 4 * 1024 ** 3;
 
 /** Parameters of a GPT of shape `config` (nanoGPT's count, tied lm_head counted once). */
 export function parameterCount(config: GptConfig): number {
@@ -44,12 +40,6 @@ export function estimateMemory(config: GptConfig, batch: { batchSize: number; tr
   return { weights, training, activations, total: training + activations };
 }
 
-/** Bytes the current backend can hold: the machine's memory, and for wasm at most 4 GiB. */
-export function memoryBudget(): number {
-  const machine = totalmem();
-  return getBackend().name === 'wasm' ? Math.min(machine, WASM_MAX_BYTES) : machine;
-}
-
 /**
  * Refuses, before anything is allocated, a model (and for training, a batch) whose estimated
  * memory exceeds what the backend can hold, naming the figure. `what` says whose model it is.
@@ -59,7 +49,7 @@ export function checkMemory(
   config: GptConfig,
   batch: { batchSize: number; training: boolean },
   what: string,
-  budget = memoryBudget(),
+  budget = memoryBudget(getBackend().name),
 ): MemoryEstimate {
   const estimate = estimateMemory(config, batch);
   if (!(estimate.total <= budget)) {

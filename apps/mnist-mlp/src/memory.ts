@@ -1,12 +1,9 @@
 // Memory a network and its training will need, computed from --arch before anything is allocated, and the refusal
 // of what cannot fit.
-import { totalmem } from 'node:os';
 import { getBackend } from '@tinygpt/autograd';
-import { formatBytes } from '@tinygpt/cli-kit';
+import { formatBytes, memoryBudget } from '@tinygpt/cli-kit';
 import type { MnistConfig } from './config.js';
 
-/** Bytes a WebAssembly (wasm32) memory can address: the wasm backend's ceiling. */
-const WASM_MAX_BYTES = 4 * 1024 ** 3;
 /** Rows of a forward pass at evaluation (predictSet's chunk). */
 const EVAL_ROWS = 1000;
 /** MNIST's training images: no batch holds more. */
@@ -33,12 +30,6 @@ export function trainingBytes(sizes: readonly number[], config: Pick<MnistConfig
   );
 }
 
-/** Bytes the current backend can hold: the machine's memory, and for wasm at most 4 GiB. */
-export function memoryBudget(): number {
-  const machine = totalmem();
-  return getBackend().name === 'wasm' ? Math.min(machine, WASM_MAX_BYTES) : machine;
-}
-
 /**
  * Refuses, before the data is read or a weight allocated, a network (with its batch) whose
  * estimated memory exceeds what the backend can hold, naming the figure.
@@ -47,7 +38,7 @@ export function memoryBudget(): number {
 export function checkTrainingMemory(
   sizes: readonly number[],
   config: Pick<MnistConfig, 'arch' | 'optimizer' | 'batchSize'>,
-  budget = memoryBudget(),
+  budget = memoryBudget(getBackend().name),
 ): void {
   const needed = trainingBytes(sizes, config);
   if (needed <= budget) return;

@@ -24,7 +24,7 @@ export { CliError, USAGE_EXIT_CODE } from './cli-error.js';
 export { runMain, errorMessage } from './run-main.js';
 export type { Main, RunMainOptions } from './run-main.js';
 export { createProgress, formatDuration, formatField } from './progress.js';
-export { formatBytes } from './bytes.js';
+export { formatBytes, memoryBudget } from './bytes.js';
 export type { Progress, ProgressFields, ProgressOptions, ProgressStream } from './progress.js';
 export {
   lockDir,
