@@ -136,6 +136,17 @@ export function hooks<T>(page: Page, read: (h: PlaygroundHooks) => T): Promise<T
   return page.evaluate(`(${read.toString()})(window.tinygptPlayground)`) as Promise<T>;
 }
 
+/**
+ * Clicks the Sample tab's Generate and waits for that generation to end. The previous one's end mark
+ * (`data-done`) is removed first: a generation that starts and ends between two polls is not missed,
+ * and an old mark is not taken for the new one.
+ */
+export async function generateText(page: Page, timeout = 60_000): Promise<void> {
+  await page.$eval('[data-testid=generated]', (output) => delete (output as HTMLElement).dataset.done);
+  await page.click('[data-testid=generate]');
+  await page.waitForSelector('[data-testid=generated][data-done]', { timeout });
+}
+
 /** Waits until the Train tab's run is in `state` (training, paused, stopped, finished, loaded). */
 export function waitState(page: Page, state: string): Promise<unknown> {
   return page.waitForFunction((s) => document.getElementById('view-train')?.dataset.state === s, state, {

@@ -9,7 +9,17 @@ import { loadMnist } from '@tinygpt/datasets/mnist';
 import { BpeTokenizer } from '@tinygpt/tokenizer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PlaygroundHooks } from '../src/test-hooks.js';
-import { appDir, cliGreedy, haveChromium, hooks, openPage, pnpm, shot, startPlayground } from './harness.js';
+import {
+  appDir,
+  cliGreedy,
+  generateText,
+  haveChromium,
+  hooks,
+  openPage,
+  pnpm,
+  shot,
+  startPlayground,
+} from './harness.js';
 import type { Playground } from './harness.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'playground-test-'));
@@ -53,8 +63,7 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     await page.fill('[data-testid=prompt]', prompt);
     await page.fill('[data-testid=temperature]', '0');
     await page.fill('[data-testid=length]', '120');
-    await page.click('[data-testid=generate]');
-    await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 60_000 });
+    await generateText(page);
     expect(await hooks(page, (h) => h.generated)).toBe(expected);
 
     // The same model as a `pnpm export` exchange directory, opened as a folder, writes the same text.
@@ -66,8 +75,7 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
       document.querySelector('[data-testid=train-status]')?.textContent?.includes('exchange'),
     );
     await page.click('[data-testid=tab-sample]');
-    await page.click('[data-testid=generate]');
-    await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 60_000 });
+    await generateText(page);
     expect(await hooks(page, (h) => h.generated)).toBe(expected);
 
     const entropyAt = async (t: string): Promise<number> => {
@@ -88,9 +96,7 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     // A generated character, clicked, shows the distribution it was drawn from: the one after the prompt and the
     // characters before it, at the generation's temperature (the slider since moved).
     await entropyAt('0.8');
-    await page.click('[data-testid=generate]');
-    await page.waitForFunction(() => !document.querySelector('[data-testid=generated][data-done]'));
-    await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 60_000 });
+    await generateText(page);
     const generated = (await hooks(page, (h) => h.generated))!;
     expect(generated).toHaveLength(120);
     await entropyAt('1.5');
@@ -156,8 +162,7 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     await page.fill('[data-testid=prompt]', prompt);
     await page.fill('[data-testid=temperature]', '0');
     await page.fill('[data-testid=length]', '30');
-    await page.click('[data-testid=generate]');
-    await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 60_000 });
+    await generateText(page);
     expect(await hooks(page, (h) => h.generated)).toBe(expected);
     expect(await hooks(page, (h) => h.generatedIds!.length)).toBe(30);
 
@@ -171,17 +176,14 @@ describe.skipIf(!haveChromium)('playground in Chromium', () => {
     );
     expect(await page.textContent('[data-testid=train-status]')).toContain('vocabulary 50304 (GPT-2 tokens)');
     await page.click('[data-testid=tab-sample]');
-    await page.click('[data-testid=generate]');
-    await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 60_000 });
+    await generateText(page);
     expect(await hooks(page, (h) => h.generated)).toBe(expected);
 
     // Sampling draws pieces of multi-byte characters too: the streamed text is still exactly the
     // decoding of the whole sequence.
     await page.fill('[data-testid=temperature]', '1');
     await page.fill('[data-testid=length]', '100');
-    await page.click('[data-testid=generate]');
-    await page.waitForFunction(() => !document.querySelector('[data-testid=generated][data-done]'));
-    await page.waitForSelector('[data-testid=generated][data-done]', { timeout: 120_000 });
+    await generateText(page, 120_000);
     const { text, ids } = await hooks(page, (h) => ({ text: h.generated!, ids: h.generatedIds! }));
     expect(ids).toHaveLength(100);
     expect(ids.every((id) => id >= 0 && id < 50257)).toBe(true);
