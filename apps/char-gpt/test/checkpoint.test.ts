@@ -3,8 +3,9 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, truncateSync, 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recoverDirSwap, replaceDirAtomic } from '@tinygpt/cli-kit';
-import { readCheckpoint } from '../src/checkpoint/checkpoint-files.js';
-import { CheckpointError, RUN_FILES } from '../src/checkpoint/format.js';
+import { fileSha256Hex, readCheckpoint } from '../src/checkpoint/checkpoint-files.js';
+import { encodeCheckpoint } from '../src/checkpoint/encode.js';
+import { CheckpointError, RUN_FILES, sha256Hex } from '../src/checkpoint/format.js';
 import { loadModel } from '../src/checkpoint/load-model.js';
 import { scratchDir, trainedCheckpoint } from './helpers.js';
 
@@ -19,6 +20,24 @@ describe('checkpoint', () => {
     expect(model.transformer.h[1]!.mlp.cFc.weight.data).toEqual(tensors['transformer.h.1.mlp.c_fc.weight']!.data);
     expect(tokenizer.vocabSize).toBe(meta.modelArgs.vocabSize);
     expect(model.training).toBe(false);
+  });
+
+  it("Node's SHA-256 and the portable one the browser uses give the same digests and the same checkpoint bytes", () => {
+    for (const length of [0, 3, 55, 56, 64, 1000, 1 << 20]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 2654435761) >>> 24);
+      expect(fileSha256Hex(bytes), `${length} bytes`).toBe(sha256Hex(bytes));
+    }
+    expect(fileSha256Hex(new TextEncoder().encode('abc'))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+    const { meta, model, optimizer } = readCheckpoint(savedDir());
+    const parts = { meta, model, optimizer };
+    const inBrowser = encodeCheckpoint(parts, 'the browser');
+    const onNode = encodeCheckpoint(parts, savedDir(), fileSha256Hex);
+    expect(new TextDecoder().decode(onNode['checkpoint.json'])).toBe(
+      new TextDecoder().decode(inBrowser['checkpoint.json']),
+    );
+    expect(onNode['checkpoint.json']).toEqual(new Uint8Array(readFileSync(join(savedDir(), 'checkpoint.json'))));
   });
 
   it.each([

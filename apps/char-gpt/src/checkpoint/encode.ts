@@ -56,12 +56,18 @@ export type CheckpointFiles = Record<'checkpoint.json' | 'model.safetensors' | '
 /**
  * The files of a checkpoint holding `contents`: the weights in nanoGPT names (`model.safetensors`),
  * AdamW's moments (`optimizer.safetensors`) and `checkpoint.json`, whose `files` entry (each weight
- * file's size and SHA-256) is filled in here. `where` names the destination in errors.
+ * file's size and SHA-256) is filled in here. `where` names the destination in errors. `hash` computes
+ * the SHA-256 hex of a file: the portable one by default; Node passes its native one, ten or more
+ * times faster.
  * @throws CheckpointError when a weight or moment is NaN or infinite: such a checkpoint is never made.
  * @example
  * const files = encodeCheckpoint({ meta, model: modelTensors(model), optimizer: tensors }, 'runs/quick');
  */
-export function encodeCheckpoint(contents: CheckpointParts, where: string): CheckpointFiles {
+export function encodeCheckpoint(
+  contents: CheckpointParts,
+  where: string,
+  hash: (bytes: Uint8Array) => string = sha256Hex,
+): CheckpointFiles {
   for (const [file, tensors] of [
     ['model.safetensors', contents.model],
     ['optimizer.safetensors', contents.optimizer],
@@ -78,8 +84,8 @@ export function encodeCheckpoint(contents: CheckpointParts, where: string): Chec
   const meta: CheckpointMeta = {
     ...contents.meta,
     files: {
-      'model.safetensors': { bytes: model.length, sha256: sha256Hex(model) },
-      'optimizer.safetensors': { bytes: optimizer.length, sha256: sha256Hex(optimizer) },
+      'model.safetensors': { bytes: model.length, sha256: hash(model) },
+      'optimizer.safetensors': { bytes: optimizer.length, sha256: hash(optimizer) },
     },
   };
   return {
