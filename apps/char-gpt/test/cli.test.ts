@@ -235,6 +235,12 @@ describe('CLI runs', () => {
     );
     expect(resumed.code).toBe(0);
     expect(resumed.stdout.split('\n')[0]).toBe('backend: js (1 thread)');
+    // A resume already at --max-iters says there is nothing to train and leaves the checkpoint as it was.
+    const saved = readFileSync(join(user, 'backend-js', 'checkpoint.json'));
+    const behind = await run('pretrain', ['--init-from', 'resume', '--out-dir', 'backend-js', '--max-iters=2'], user);
+    expect(behind.code).toBe(0);
+    expect(behind.stdout).toMatch(/the checkpoint is at iteration 4, --max-iters is 2: nothing to train/);
+    expect(readFileSync(join(user, 'backend-js', 'checkpoint.json'))).toEqual(saved);
 
     // generate says it on stderr, so stdout is the text alone; the default is wasm.
     const greedy = ['--checkpoint', 'backend-js', '--prompt', 'the ', '--max-new-tokens', '20', '--temperature', '0'];

@@ -86,7 +86,12 @@ export function trainReporter(
           `the lm head is ${(100 * split.lmHeadShare).toFixed(0)}% of a token's matmul work`,
       );
       say(`tokens per iteration will be: ${info.tokensPerIter.toLocaleString('en-US')}`);
-      if (info.resumed) say(`resuming from iteration ${info.startIter} of ${info.maxIters}`);
+      if (info.resumed && info.startIter >= info.maxIters) {
+        say(
+          `the checkpoint is at iteration ${info.startIter}, --max-iters is ${info.maxIters}: nothing to train ` +
+            `(a larger --max-iters continues the run)`,
+        );
+      } else if (info.resumed) say(`resuming from iteration ${info.startIter} of ${info.maxIters}`);
       if (tty)
         progress = createProgress({ total: info.maxIters, label: 'train', initial: info.startIter, stream: err });
     },
