@@ -230,7 +230,10 @@ export const validate: { readonly [K in keyof TrainConfig]?: Validator<TrainConf
   beta1: inRange(0, 1, { maxExclusive: true }),
   beta2: inRange(0, 1, { maxExclusive: true }),
   gradClip: isNonNegative,
-  seed: (value) => (Number.isSafeInteger(value) ? undefined : 'an integer'),
+  seed: (value) =>
+    Number.isSafeInteger(value)
+      ? undefined
+      : `an integer from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}`,
 };
 
 /**

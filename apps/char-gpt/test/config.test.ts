@@ -131,6 +131,7 @@ describe('configs', () => {
       ['--max-iters', '1e20'],
       /--max-iters expects an integer ≥ 0 no larger than 9007199254740991, got 100000000000000000000/,
     ],
+    [['--seed', '1e20'], /--seed expects an integer from -9007199254740991 to 9007199254740991, got 1000000000/],
   ])('refuses %j', (argv, message) => {
     expect(() => pretrainConfig(argv)).toThrow(message);
   });
