@@ -50,6 +50,21 @@ export interface KernelExports {
     work: Ptr,
   ): void;
   sgemmWorkspaceBytes(): number;
+  sgemmPackedBFloats(N: number, K: number): number;
+  sgemmPackB(transB: number, N: number, K: number, b: Ptr, ldb: number, j0: number, nc: number, dst: Ptr): void;
+  sgemmPackedB(
+    transA: number,
+    M: number,
+    N: number,
+    K: number,
+    a: Ptr,
+    lda: number,
+    bp: Ptr,
+    c: Ptr,
+    ldc: number,
+    accumulate: number,
+    work: Ptr,
+  ): void;
   zeroFill(p: Ptr, bytes: number): void;
   unary(op: number, x: Ptr, out: Ptr, n: number): void;
   unaryBackward(op: number, x: Ptr, y: Ptr, dy: Ptr, dx: Ptr, n: number, acc: number): void;
@@ -220,6 +235,8 @@ export interface KernelExports {
 export const threadedKernels = [
   'sgemm',
   'sgemmBatched',
+  'sgemmPackB',
+  'sgemmPackedB',
   'unary',
   'unaryBackward',
   'binary',

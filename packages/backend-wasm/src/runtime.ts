@@ -14,10 +14,18 @@ const NR = 8;
 /** The pool's control block (CONTROL_BYTES) sits here, below the constants at 32 KiB and the heap at 64 KiB. */
 const CONTROL_BASE = 1024;
 /**
- * Fewest rows (or columns) of C in a chunk of a threaded matmul. Each chunk packs all of op(B)
- * (or op(A)) for itself, which costs a few percent of the chunk's arithmetic at 64.
+ * Fewest rows (or columns) of C in a chunk of a threaded matmul. A chunk of columns packs all of
+ * op(A) for itself, which costs a few percent of the chunk's arithmetic at 64.
  */
 const MIN_GEMM_CHUNK = 64;
+/**
+ * Floats of the packed op(B) that the threads of a matmul split by rows share (4 MiB): one thread
+ * packs each panel once, instead of every chunk packing all of op(B). Wider products go through
+ * in slabs of columns, each packed, then multiplied.
+ */
+const SHARED_PACK_FLOATS = 1 << 20;
+/** Fewest floats of op(B) worth packing on several threads; fewer are packed on the calling thread. */
+const PARALLEL_PACK_FLOATS = 1 << 16;
 /**
  * Polls of an idle worker before it sleeps (see `WasmOptions.spin`): some 50–100 µs, a few times a
  * wake-up's cost (about 16 µs measured); half the gaps between a baby training step's threaded
@@ -93,6 +101,8 @@ export class WasmRuntime {
   private pool: ThreadPool | null;
   /** sgemm scratch, one per thread. */
   private readonly work: Ptr[];
+  /** The packed op(B) the threads share (SHARED_PACK_FLOATS floats), 0 on one thread. */
+  private readonly packedB: Ptr;
   private readonly parallelThreshold: number;
   /** Whether the kernels are the relaxed-SIMD build (`f32x4.relaxed_madd`) rather than plain SIMD. */
   readonly relaxedSimd: boolean;
@@ -102,9 +112,11 @@ export class WasmRuntime {
     heap: WasmHeap,
     pool: ThreadPool | null,
     work: Ptr[],
+    packedB: Ptr,
     parallelThreshold: number,
     relaxedSimd: boolean,
   ) {
+    this.packedB = packedB;
     this.relaxedSimd = relaxedSimd;
     this.kernels = kernels;
     this.heap = heap;
@@ -136,7 +148,8 @@ export class WasmRuntime {
     const workFloats = kernels.sgemmWorkspaceBytes() / 4;
     const work = Array.from({ length: threads }, () => heap.addressOf(heap.alloc(workFloats)));
     const pool = threads > 1 ? ThreadPool.start(kernels, module, memory, CONTROL_BASE, work, spin) : null;
-    return new WasmRuntime(kernels, heap, pool, work, options.parallelThreshold ?? 1 << 21, relaxed);
+    const packedB = pool ? heap.addressOf(heap.alloc(SHARED_PACK_FLOATS, false)) : 0;
+    return new WasmRuntime(kernels, heap, pool, work, packedB, options.parallelThreshold ?? 1 << 21, relaxed);
   }
 
   /** Threads kernels run on, this one included. */
@@ -181,6 +194,31 @@ export class WasmRuntime {
       this.kernels.sgemm(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, this.work[0]!);
       return;
     }
+    if (M >= N) {
+      // Every thread reads all of op(B): pack it once, shared, then split the rows.
+      const width = Math.floor(SHARED_PACK_FLOATS / K / NR) * NR;
+      if (width >= NR) {
+        for (let j0 = 0; j0 < N; j0 += width) {
+          const nc = Math.min(width, N - j0);
+          const bSlab = b + j0 * (transB ? ldb * 4 : 4);
+          this.packB(pool, tB, nc, K, bSlab, ldb);
+          const rows =
+            Math.ceil(Math.max(MIN_GEMM_CHUNK, this.parallelThreshold / 2 / (nc * K), M / (2 * pool.threads)) / MR) *
+            MR;
+          pool.run('sgemmPackedB', [tA, M, nc, K, a, lda, this.packedB, c + j0 * 4, ldc, acc, 0], {
+            total: M,
+            chunk: rows,
+            countArg: 1,
+            workArg: 10,
+            offsets: [
+              [4, transA ? 4 : lda * 4],
+              [7, ldc * 4],
+            ],
+          });
+        }
+        return;
+      }
+    }
     const args = [tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, 0];
     if (M >= N) {
       pool.run('sgemm', args, {
@@ -205,6 +243,20 @@ export class WasmRuntime {
         ],
       });
     }
+  }
+
+  /** Packs op(B) (K×N) whole into the shared buffer: split by columns among the threads when it is large. */
+  private packB(pool: ThreadPool, tB: number, N: number, K: number, b: Ptr, ldb: number): void {
+    if (N * K < PARALLEL_PACK_FLOATS) {
+      this.kernels.sgemmPackB(tB, N, K, b, ldb, 0, N, this.packedB);
+      return;
+    }
+    pool.run('sgemmPackB', [tB, N, K, b, ldb, 0, N, this.packedB], {
+      total: N,
+      chunk: Math.ceil(N / (2 * pool.threads) / NR) * NR,
+      countArg: 6,
+      offsets: [[5, 1]],
+    });
   }
 
   /**
