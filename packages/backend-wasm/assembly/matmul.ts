@@ -277,11 +277,6 @@ export function sgemm(
   }
 }
 
-/** Floats of op(B) (K×N) packed whole by `sgemmPackB`: N rounded up to whole NR-wide panels, times K. */
-export function sgemmPackedBFloats(N: i32, K: i32): i32 {
-  return ((N + NR - 1) / NR) * NR * K;
-}
-
 /**
  * Packs columns [j0, j0 + nc) of op(B) (K×N, as in `sgemm`), every KC-deep block of them, into
  * `dst`, laid out for the whole width N: the block of depth p0 starts at p0·⌈N⌉ floats (⌈N⌉ = N
@@ -326,6 +321,52 @@ export function sgemmPackedB(
         const mc = min(MC, M - ic);
         packA(transA, a, lda, ic, pc, mc, kc, ap);
         macroKernel(mc, nc, kc, ap, bBlock, c + <usize>ic * cStride + (<usize>jc << 2), cStride, beta, edge);
+      }
+    }
+  }
+}
+
+/**
+ * Packs rows [i0, i0 + mc) of op(A) (M×K, as in `sgemm`), every KC-deep block of them, into `dst`,
+ * laid out for all M rows: the block of depth p0 starts at p0·⌈M⌉ floats (⌈M⌉ = M rounded up to MR)
+ * and holds, for each MR-tall panel i, its kc×MR floats at i·kc. `i0` is a multiple of MR.
+ */
+export function sgemmPackA(transA: bool, M: i32, K: i32, a: usize, lda: i32, i0: i32, mc: i32, dst: usize): void {
+  const height = ((M + MR - 1) / MR) * MR;
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    packA(transA, a, lda, i0, pc, mc, kc, dst + ((<usize>pc * height + <usize>i0 * kc) << 2));
+  }
+}
+
+/**
+ * `sgemm` with op(A) already packed by `sgemmPackA` at `ap`: the same operations in the same order,
+ * so the same bits. A thread pool splits N, each thread packing only its own columns of op(B).
+ */
+export function sgemmPackedA(
+  transB: bool, M: i32, N: i32, K: i32,
+  ap: usize, b: usize, ldb: i32, c: usize, ldc: i32,
+  accumulate: bool, work: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
+  const cStride = <usize>ldc << 2;
+  if (K <= 0) {
+    if (!accumulate) zeroC(M, N, c, cStride);
+    return;
+  }
+  const height = ((M + MR - 1) / MR) * MR;
+  const bp = work + (<usize>(MC * KC) << 2);
+  const edge = bp + (<usize>(KC * NC) << 2);
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      const beta = pc > 0 || accumulate;
+      packB(transB, b, ldb, pc, jc, kc, nc, bp);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        const aBlock = ap + ((<usize>pc * height + <usize>ic * kc) << 2);
+        macroKernel(mc, nc, kc, aBlock, bp, c + <usize>ic * cStride + (<usize>jc << 2), cStride, beta, edge);
       }
     }
   }
