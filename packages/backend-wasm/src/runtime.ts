@@ -4,26 +4,13 @@ import { WasmHeap } from './heap.js';
 import type { HeapOptions } from './heap.js';
 import { compileKernels, instantiateKernels, relaxedSimdSupported, sharedMemorySupported } from './module.js';
 import type { KernelExports, Ptr, ThreadedKernel } from './module.js';
+import { SHARED_PACK_FLOATS, ThreadedGemm } from './gemm-threads.js';
 import { ThreadPool } from './pool.js';
 
 const MIB = 1 << 20;
 const PAGE = 65536;
-/** Rows and columns of the sgemm register tile (assembly/matmul.ts): slices are cut at multiples. */
-const MR = 4;
-const NR = 8;
 /** The pool's control block (CONTROL_BYTES) sits here, below the constants at 32 KiB and the heap at 64 KiB. */
 const CONTROL_BASE = 1024;
-/** Fewest rows (or columns) of C in a chunk of a threaded matmul. */
-const MIN_GEMM_CHUNK = 64;
-/** Chunks of a threaded matmul per thread, so a thread slowed by other programs leaves work to the rest. */
-const GEMM_CHUNKS_PER_THREAD = 2;
-/**
- * Floats of the packed operand the threads of a matmul share (4 MiB): each panel of op(B) (or
- * op(A)) is packed once, instead of once per chunk. Larger operands go through in slabs.
- */
-const SHARED_PACK_FLOATS = 1 << 20;
-/** Fewest floats of an operand worth packing on several threads; fewer are packed on the calling thread. */
-const PARALLEL_PACK_FLOATS = 1 << 16;
 /**
  * Polls of an idle worker before it sleeps (see `WasmOptions.spin`): some 50–100 µs, a few times a
  * wake-up's cost (about 16 µs measured); half the gaps between a baby training step's threaded
@@ -99,8 +86,8 @@ export class WasmRuntime {
   private pool: ThreadPool | null;
   /** sgemm scratch, one per thread. */
   private readonly work: Ptr[];
-  /** The packed operand the threads of a matmul share (SHARED_PACK_FLOATS floats), 0 on one thread. */
-  private readonly packed: Ptr;
+  /** The matmul on every thread, when there are workers. */
+  private gemm: ThreadedGemm | null;
   private readonly parallelThreshold: number;
   /** Whether the kernels are the relaxed-SIMD build (`f32x4.relaxed_madd`) rather than plain SIMD. */
   readonly relaxedSimd: boolean;
@@ -110,11 +97,11 @@ export class WasmRuntime {
     heap: WasmHeap,
     pool: ThreadPool | null,
     work: Ptr[],
-    packed: Ptr,
+    gemm: ThreadedGemm | null,
     parallelThreshold: number,
     relaxedSimd: boolean,
   ) {
-    this.packed = packed;
+    this.gemm = gemm;
     this.relaxedSimd = relaxedSimd;
     this.kernels = kernels;
     this.heap = heap;
@@ -146,8 +133,10 @@ export class WasmRuntime {
     const workFloats = kernels.sgemmWorkspaceBytes() / 4;
     const work = Array.from({ length: threads }, () => heap.addressOf(heap.alloc(workFloats)));
     const pool = threads > 1 ? ThreadPool.start(kernels, module, memory, CONTROL_BASE, work, spin) : null;
+    const threshold = options.parallelThreshold ?? 1 << 21;
     const packed = pool ? heap.addressOf(heap.alloc(SHARED_PACK_FLOATS, false)) : 0;
-    return new WasmRuntime(kernels, heap, pool, work, packed, options.parallelThreshold ?? 1 << 21, relaxed);
+    const gemm = pool ? new ThreadedGemm(kernels, pool, packed, threshold) : null;
+    return new WasmRuntime(kernels, heap, pool, work, gemm, threshold, relaxed);
   }
 
   /** Threads kernels run on, this one included. */
@@ -178,110 +167,9 @@ export class WasmRuntime {
     const tA = transA ? 1 : 0,
       tB = transB ? 1 : 0,
       acc = accumulate ? 1 : 0;
-    const pool = this.pool;
-    if (!pool || M * N * K < this.parallelThreshold) {
-      this.kernels.sgemm(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, this.work[0]!);
-      return;
-    }
-    // The larger side of C is cut into chunks: one chunk in all runs here.
-    const side = M >= N ? M : N;
-    if (this.gemmChunk(pool, side, (M * N * K) / side, M >= N ? MR : NR) >= side) {
-      this.kernels.sgemm(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, this.work[0]!);
-      return;
-    }
-    if (!this.sgemmShared(pool, tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc)) {
+    if (!this.gemm?.run(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc)) {
       this.kernels.sgemm(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, this.work[0]!);
     }
-  }
-
-  /**
-   * The threaded sgemm. Every thread of a product split by rows reads all of op(B) (all of op(A)
-   * when split by columns): that side is packed once into the shared buffer, by all threads when
-   * it is large, then the other side is cut into chunks of whole register tiles that each thread
-   * packs for itself. A packed side larger than the buffer goes through in slabs. Each float of C
-   * sees the operations of the one-thread kernel in the same order, so the bits are the same.
-   * False (nothing done) when not even one register tile's slab fits.
-   */
-  private sgemmShared(
-    pool: ThreadPool,
-    tA: number,
-    tB: number,
-    M: number,
-    N: number,
-    K: number,
-    a: Ptr,
-    lda: number,
-    b: Ptr,
-    ldb: number,
-    c: Ptr,
-    ldc: number,
-    acc: number,
-  ): boolean {
-    const byRows = M >= N;
-    const [packedSide, tile] = byRows ? [N, NR] : [M, MR];
-    const slab = Math.floor(SHARED_PACK_FLOATS / K / tile) * tile;
-    if (slab < tile) return false;
-    const packed = this.packed;
-    for (let s0 = 0; s0 < packedSide; s0 += slab) {
-      const width = Math.min(slab, packedSide - s0);
-      if (byRows) {
-        const bSlab = b + s0 * (tB ? ldb * 4 : 4);
-        this.pack(pool, 'sgemmPackB', [tB, width, K, bSlab, ldb, 0, width, packed], NR);
-        pool.run('sgemmPackedB', [tA, M, width, K, a, lda, packed, c + s0 * 4, ldc, acc, 0], {
-          total: M,
-          chunk: this.gemmChunk(pool, M, width * K, MR),
-          countArg: 1,
-          workArg: 10,
-          offsets: [
-            [4, tA ? 4 : lda * 4],
-            [7, ldc * 4],
-          ],
-        });
-      } else {
-        const aSlab = a + s0 * (tA ? 4 : lda * 4);
-        this.pack(pool, 'sgemmPackA', [tA, width, K, aSlab, lda, 0, width, packed], MR);
-        pool.run('sgemmPackedA', [tB, width, N, K, packed, b, ldb, c + s0 * ldc * 4, ldc, acc, 0], {
-          total: N,
-          chunk: this.gemmChunk(pool, N, width * K, NR),
-          countArg: 2,
-          workArg: 10,
-          offsets: [
-            [5, tB ? ldb * 4 : 4],
-            [7, 4],
-          ],
-        });
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Rows (or columns) of C per chunk of a threaded sgemm: whole register tiles (`tile`), about
-   * GEMM_CHUNKS_PER_THREAD per thread, each at least MIN_GEMM_CHUNK and half the parallel
-   * threshold's multiply-adds (`each` per row or column).
-   */
-  private gemmChunk(pool: ThreadPool, total: number, each: number, tile: number): number {
-    const least = Math.max(MIN_GEMM_CHUNK, this.parallelThreshold / 2 / each);
-    return Math.ceil(Math.max(least, total / (GEMM_CHUNKS_PER_THREAD * pool.threads)) / tile) * tile;
-  }
-
-  /**
-   * Packs a slab of op(A) or op(B) into the shared buffer with `kernel` (sgemmPackA or sgemmPackB,
-   * arguments as given, panels `tile` wide): in one call on this thread when it is small, else
-   * split by panels among the threads.
-   */
-  private pack(pool: ThreadPool, kernel: 'sgemmPackA' | 'sgemmPackB', args: number[], tile: number): void {
-    const [width, K] = [args[1]!, args[2]!];
-    if (width * K < PARALLEL_PACK_FLOATS) {
-      (this.kernels[kernel] as (...a: number[]) => void)(...args);
-      return;
-    }
-    pool.run(kernel, args, {
-      total: width,
-      chunk: Math.ceil(width / (2 * pool.threads) / tile) * tile,
-      countArg: 6,
-      offsets: [[5, 1]],
-    });
   }
 
   /**
@@ -390,5 +278,6 @@ export class WasmRuntime {
   close(): void {
     this.pool?.close();
     this.pool = null;
+    this.gemm = null;
   }
 }
