@@ -10,7 +10,7 @@ const NR = 8;
 /** Fewest rows (or columns) of C in a chunk. */
 const MIN_GEMM_CHUNK = 64;
 /** Chunks per thread, so a thread slowed by other programs leaves work to the rest. */
-const GEMM_CHUNKS_PER_THREAD = 2;
+const GEMM_CHUNKS_PER_THREAD = 4;
 /**
  * Floats of the packed operand the threads share (4 MiB): each panel of op(B) (or op(A)) is packed
  * once, instead of once per chunk. Larger operands go through in slabs.
