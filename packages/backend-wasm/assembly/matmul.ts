@@ -212,7 +212,7 @@ function packB(trans: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i
  * panels), both `kc` deep: C[0..mc, 0..nc] (row stride `cStride` bytes) = beta·C + the product.
  * Edge tiles go through `edge` (MR×NR floats of scratch).
  */
-function macroKernel(mc: i32, nc: i32, kc: i32, ap: usize, bp: usize, c: usize, cStride: usize, beta: bool, edge: usize): void {
+@inline function macroKernel(mc: i32, nc: i32, kc: i32, ap: usize, bp: usize, c: usize, cStride: usize, beta: bool, edge: usize): void {
   for (let jr = 0; jr < nc; jr += NR) {
     const nr = min(NR, nc - jr);
     const bPanel = bp + (<usize>(jr * kc) << 2);
