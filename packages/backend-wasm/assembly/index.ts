@@ -1,5 +1,7 @@
 // The kernels module: every export here is an export of kernels.wasm (see src/module.ts for their TypeScript view).
-export { sgemm, sgemmBatched, sgemmWorkspaceBytes } from './matmul';
+export {
+  sgemm, sgemmBatched, sgemmWorkspaceBytes, sgemmPackA, sgemmPackB, sgemmPackedA, sgemmPackedB,
+} from './matmul';
 export { unary, unaryBackward, powScalar, powScalarBackward, axpy, scale, sumSquares, zeroFill } from './elementwise';
 export { binary, where } from './binary';
 export { adamw, adamwMany, sgd } from './optim';

@@ -208,6 +208,41 @@ function packB(trans: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i
 }
 
 /**
+ * One packed A block (`mc` rows, in MR panels) times one packed B block (`nc` columns, in NR
+ * panels), both `kc` deep: C[0..mc, 0..nc] (row stride `cStride` bytes) = beta·C + the product.
+ * Edge tiles go through `edge` (MR×NR floats of scratch).
+ */
+@inline function macroKernel(mc: i32, nc: i32, kc: i32, ap: usize, bp: usize, c: usize, cStride: usize, beta: bool, edge: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    const bPanel = bp + (<usize>(jr * kc) << 2);
+    for (let ir = 0; ir < mc; ir += MR) {
+      const mr = min(MR, mc - ir);
+      const aPanel = ap + (<usize>(ir * kc) << 2);
+      const cTile = c + <usize>ir * cStride + (<usize>jr << 2);
+      if (mr == MR && nr == NR) {
+        kernel4x8(kc, aPanel, bPanel, cTile, cStride, beta);
+      } else {
+        kernel4x8(kc, aPanel, bPanel, edge, NR << 2, false);
+        for (let i = 0; i < mr; i++) {
+          const row = cTile + <usize>i * cStride;
+          for (let j = 0; j < nr; j++) {
+            const v = load<f32>(edge + (<usize>(i * NR + j) << 2));
+            const at = row + (<usize>j << 2);
+            store<f32>(at, beta ? load<f32>(at) + v : v);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Sets the M×N block of C at `c` (row stride `cStride` bytes) to zero: a product over K = 0. */
+function zeroC(M: i32, N: i32, c: usize, cStride: usize): void {
+  for (let i = 0; i < M; i++) memory.fill(c + <usize>i * cStride, 0, <usize>N << 2);
+}
+
+/**
  * C (M×N, row stride `ldc`) = op(A)·op(B), or += when `accumulate`. op(A) is M×K: A is (M, K) with
  * row stride `lda`, or (K, M) when `transA`. op(B) is K×N: B is (K, N) with row stride `ldb`, or
  * (N, K) when `transB`. Pointers are byte addresses; strides count floats. `work` points at
@@ -221,7 +256,7 @@ export function sgemm(
   if (M <= 0 || N <= 0) return;
   const cStride = <usize>ldc << 2;
   if (K <= 0) {
-    if (!accumulate) for (let i = 0; i < M; i++) memory.fill(c + <usize>i * cStride, 0, <usize>N << 2);
+    if (!accumulate) zeroC(M, N, c, cStride);
     return;
   }
   const ap = work;
@@ -236,28 +271,102 @@ export function sgemm(
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         packA(transA, a, lda, ic, pc, mc, kc, ap);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const nr = min(NR, nc - jr);
-          const bPanel = bp + (<usize>(jr * kc) << 2);
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
-            const aPanel = ap + (<usize>(ir * kc) << 2);
-            const cTile = c + <usize>(ic + ir) * cStride + (<usize>(jc + jr) << 2);
-            if (mr == MR && nr == NR) {
-              kernel4x8(kc, aPanel, bPanel, cTile, cStride, beta);
-            } else {
-              kernel4x8(kc, aPanel, bPanel, edge, NR << 2, false);
-              for (let i = 0; i < mr; i++) {
-                const row = cTile + <usize>i * cStride;
-                for (let j = 0; j < nr; j++) {
-                  const v = load<f32>(edge + (<usize>(i * NR + j) << 2));
-                  const at = row + (<usize>j << 2);
-                  store<f32>(at, beta ? load<f32>(at) + v : v);
-                }
-              }
-            }
-          }
-        }
+        macroKernel(mc, nc, kc, ap, bp, c + <usize>ic * cStride + (<usize>jc << 2), cStride, beta, edge);
+      }
+    }
+  }
+}
+
+/**
+ * Packs columns [j0, j0 + nc) of op(B) (K×N, as in `sgemm`), every KC-deep block of them, into
+ * `dst`, laid out for the whole width N: the block of depth p0 starts at p0·⌈N⌉ floats (⌈N⌉ = N
+ * rounded up to NR) and holds, for each NR-wide panel j, its kc×NR floats at j·kc. `j0` is a
+ * multiple of NR, so threads can pack disjoint column ranges of one op(B) at once.
+ */
+export function sgemmPackB(transB: bool, N: i32, K: i32, b: usize, ldb: i32, j0: i32, nc: i32, dst: usize): void {
+  const width = ((N + NR - 1) / NR) * NR;
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    packB(transB, b, ldb, pc, j0, kc, nc, dst + ((<usize>pc * width + <usize>j0 * kc) << 2));
+  }
+}
+
+/**
+ * `sgemm` with op(B) already packed by `sgemmPackB` at `bp`: the same loops and the same
+ * floating-point operations in the same order, so the same bits. A thread pool splits M, each
+ * thread packing only its own rows of op(A) while all share the one packed op(B). `work` is as
+ * for `sgemm` (its packed-B part is unused).
+ */
+export function sgemmPackedB(
+  transA: bool, M: i32, N: i32, K: i32,
+  a: usize, lda: i32, bp: usize, c: usize, ldc: i32,
+  accumulate: bool, work: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
+  const cStride = <usize>ldc << 2;
+  if (K <= 0) {
+    if (!accumulate) zeroC(M, N, c, cStride);
+    return;
+  }
+  const width = ((N + NR - 1) / NR) * NR;
+  const ap = work;
+  const edge = ap + (<usize>(MC * KC + KC * NC) << 2);
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      const beta = pc > 0 || accumulate;
+      const bBlock = bp + ((<usize>pc * width + <usize>jc * kc) << 2);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        packA(transA, a, lda, ic, pc, mc, kc, ap);
+        macroKernel(mc, nc, kc, ap, bBlock, c + <usize>ic * cStride + (<usize>jc << 2), cStride, beta, edge);
+      }
+    }
+  }
+}
+
+/**
+ * Packs rows [i0, i0 + mc) of op(A) (M×K, as in `sgemm`), every KC-deep block of them, into `dst`,
+ * laid out for all M rows: the block of depth p0 starts at p0·⌈M⌉ floats (⌈M⌉ = M rounded up to MR)
+ * and holds, for each MR-tall panel i, its kc×MR floats at i·kc. `i0` is a multiple of MR.
+ */
+export function sgemmPackA(transA: bool, M: i32, K: i32, a: usize, lda: i32, i0: i32, mc: i32, dst: usize): void {
+  const height = ((M + MR - 1) / MR) * MR;
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    packA(transA, a, lda, i0, pc, mc, kc, dst + ((<usize>pc * height + <usize>i0 * kc) << 2));
+  }
+}
+
+/**
+ * `sgemm` with op(A) already packed by `sgemmPackA` at `ap`: the same operations in the same order,
+ * so the same bits. A thread pool splits N, each thread packing only its own columns of op(B).
+ */
+export function sgemmPackedA(
+  transB: bool, M: i32, N: i32, K: i32,
+  ap: usize, b: usize, ldb: i32, c: usize, ldc: i32,
+  accumulate: bool, work: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
+  const cStride = <usize>ldc << 2;
+  if (K <= 0) {
+    if (!accumulate) zeroC(M, N, c, cStride);
+    return;
+  }
+  const height = ((M + MR - 1) / MR) * MR;
+  const bp = work + (<usize>(MC * KC) << 2);
+  const edge = bp + (<usize>(KC * NC) << 2);
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      const beta = pc > 0 || accumulate;
+      packB(transB, b, ldb, pc, jc, kc, nc, bp);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        const aBlock = ap + ((<usize>pc * height + <usize>ic * kc) << 2);
+        macroKernel(mc, nc, kc, aBlock, bp, c + <usize>ic * cStride + (<usize>jc << 2), cStride, beta, edge);
       }
     }
   }

@@ -50,6 +50,34 @@ export interface KernelExports {
     work: Ptr,
   ): void;
   sgemmWorkspaceBytes(): number;
+  sgemmPackA(transA: number, M: number, K: number, a: Ptr, lda: number, i0: number, mc: number, dst: Ptr): void;
+  sgemmPackB(transB: number, N: number, K: number, b: Ptr, ldb: number, j0: number, nc: number, dst: Ptr): void;
+  sgemmPackedA(
+    transB: number,
+    M: number,
+    N: number,
+    K: number,
+    ap: Ptr,
+    b: Ptr,
+    ldb: number,
+    c: Ptr,
+    ldc: number,
+    accumulate: number,
+    work: Ptr,
+  ): void;
+  sgemmPackedB(
+    transA: number,
+    M: number,
+    N: number,
+    K: number,
+    a: Ptr,
+    lda: number,
+    bp: Ptr,
+    c: Ptr,
+    ldc: number,
+    accumulate: number,
+    work: Ptr,
+  ): void;
   zeroFill(p: Ptr, bytes: number): void;
   unary(op: number, x: Ptr, out: Ptr, n: number): void;
   unaryBackward(op: number, x: Ptr, y: Ptr, dy: Ptr, dx: Ptr, n: number, acc: number): void;
@@ -220,6 +248,10 @@ export interface KernelExports {
 export const threadedKernels = [
   'sgemm',
   'sgemmBatched',
+  'sgemmPackA',
+  'sgemmPackB',
+  'sgemmPackedA',
+  'sgemmPackedB',
   'unary',
   'unaryBackward',
   'binary',

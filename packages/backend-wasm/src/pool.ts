@@ -183,10 +183,11 @@ export class ThreadPool {
     ctl[CTL.countArg] = plan.countArg;
     ctl[CTL.workArg] = plan.workArg ?? -1;
     ctl[CTL.offsets] = plan.offsets.length;
-    plan.offsets.forEach(([arg, bytes], o) => {
-      ctl[CTL.offsetPairs + 2 * o] = arg;
-      ctl[CTL.offsetPairs + 2 * o + 1] = bytes;
-    });
+    const { offsets } = plan;
+    for (let o = 0; o < offsets.length; o++) {
+      ctl[CTL.offsetPairs + 2 * o] = offsets[o]![0];
+      ctl[CTL.offsetPairs + 2 * o + 1] = offsets[o]![1];
+    }
     this.args.set(args);
     Atomics.store(ctl, CTL.done, 0);
     Atomics.store(ctl, CTL.failed, 0);
@@ -203,11 +204,14 @@ export class ThreadPool {
       if ((c & ~CHUNK_MASK) !== tag || (c & CHUNK_MASK) >= chunks) break;
       if (Atomics.compareExchange(ctl, CTL.next, c, c + 1) !== c) continue;
       const start = (c & CHUNK_MASK) * plan.chunk;
-      argv.length = 0;
-      argv.push(...args);
+      argv.length = args.length;
+      for (let i = 0; i < args.length; i++) argv[i] = args[i]!;
       argv[plan.countArg] = Math.min(plan.chunk, plan.total - start);
       if (plan.workArg !== undefined) argv[plan.workArg] = this.work;
-      for (const [arg, bytes] of plan.offsets) argv[arg] = argv[arg]! + start * bytes;
+      for (let o = 0; o < offsets.length; o++) {
+        const [arg, bytes] = offsets[o]!;
+        argv[arg] = argv[arg]! + start * bytes;
+      }
       try {
         fn(...argv);
       } catch (e) {

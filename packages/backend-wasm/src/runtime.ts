@@ -4,20 +4,13 @@ import { WasmHeap } from './heap.js';
 import type { HeapOptions } from './heap.js';
 import { compileKernels, instantiateKernels, relaxedSimdSupported, sharedMemorySupported } from './module.js';
 import type { KernelExports, Ptr, ThreadedKernel } from './module.js';
+import { SHARED_PACK_FLOATS, ThreadedGemm } from './gemm-threads.js';
 import { ThreadPool } from './pool.js';
 
 const MIB = 1 << 20;
 const PAGE = 65536;
-/** Rows and columns of the sgemm register tile (assembly/matmul.ts): slices are cut at multiples. */
-const MR = 4;
-const NR = 8;
 /** The pool's control block (CONTROL_BYTES) sits here, below the constants at 32 KiB and the heap at 64 KiB. */
 const CONTROL_BASE = 1024;
-/**
- * Fewest rows (or columns) of C in a chunk of a threaded matmul. Each chunk packs all of op(B)
- * (or op(A)) for itself, which costs a few percent of the chunk's arithmetic at 64.
- */
-const MIN_GEMM_CHUNK = 64;
 /**
  * Polls of an idle worker before it sleeps (see `WasmOptions.spin`): some 50–100 µs, a few times a
  * wake-up's cost (about 16 µs measured); half the gaps between a baby training step's threaded
@@ -93,6 +86,8 @@ export class WasmRuntime {
   private pool: ThreadPool | null;
   /** sgemm scratch, one per thread. */
   private readonly work: Ptr[];
+  /** The matmul on every thread, when there are workers. */
+  private gemm: ThreadedGemm | null;
   private readonly parallelThreshold: number;
   /** Whether the kernels are the relaxed-SIMD build (`f32x4.relaxed_madd`) rather than plain SIMD. */
   readonly relaxedSimd: boolean;
@@ -102,9 +97,11 @@ export class WasmRuntime {
     heap: WasmHeap,
     pool: ThreadPool | null,
     work: Ptr[],
+    gemm: ThreadedGemm | null,
     parallelThreshold: number,
     relaxedSimd: boolean,
   ) {
+    this.gemm = gemm;
     this.relaxedSimd = relaxedSimd;
     this.kernels = kernels;
     this.heap = heap;
@@ -136,7 +133,10 @@ export class WasmRuntime {
     const workFloats = kernels.sgemmWorkspaceBytes() / 4;
     const work = Array.from({ length: threads }, () => heap.addressOf(heap.alloc(workFloats)));
     const pool = threads > 1 ? ThreadPool.start(kernels, module, memory, CONTROL_BASE, work, spin) : null;
-    return new WasmRuntime(kernels, heap, pool, work, options.parallelThreshold ?? 1 << 21, relaxed);
+    const threshold = options.parallelThreshold ?? 1 << 21;
+    const packed = pool ? heap.addressOf(heap.alloc(SHARED_PACK_FLOATS, false)) : 0;
+    const gemm = pool ? new ThreadedGemm(kernels, pool, packed, threshold) : null;
+    return new WasmRuntime(kernels, heap, pool, work, gemm, threshold, relaxed);
   }
 
   /** Threads kernels run on, this one included. */
@@ -147,7 +147,8 @@ export class WasmRuntime {
   /**
    * C = op(A)·op(B) (or C += when `accumulate`) on addresses in this memory, with leading
    * dimensions (row strides, in floats) `lda`, `ldb`, `ldc`. Above the parallel threshold the rows
-   * of C (or its columns, when it is wider than tall) are cut into chunks the threads claim.
+   * of C (or its columns, when it is wider than tall) are cut into chunks the threads claim, all
+   * sharing one packed copy of the operand every chunk reads whole.
    */
   sgemm(
     transA: boolean,
@@ -166,44 +167,8 @@ export class WasmRuntime {
     const tA = transA ? 1 : 0,
       tB = transB ? 1 : 0,
       acc = accumulate ? 1 : 0;
-    const pool = this.pool;
-    if (!pool || M * N * K < this.parallelThreshold) {
+    if (!this.gemm?.run(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc)) {
       this.kernels.sgemm(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, this.work[0]!);
-      return;
-    }
-    // Cut the larger side of C into chunks of whole register tiles, about two per thread, each
-    // worth waking a thread for; one chunk in all runs here.
-    const side = M >= N ? M : N;
-    const tile = M >= N ? MR : NR;
-    const least = Math.max(MIN_GEMM_CHUNK, Math.ceil(this.parallelThreshold / 2 / ((M * N * K) / side)));
-    const chunk = Math.ceil(Math.max(least, side / (2 * pool.threads)) / tile) * tile;
-    if (chunk >= side) {
-      this.kernels.sgemm(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, this.work[0]!);
-      return;
-    }
-    const args = [tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, 0];
-    if (M >= N) {
-      pool.run('sgemm', args, {
-        total: M,
-        chunk,
-        countArg: 2,
-        workArg: 12,
-        offsets: [
-          [5, transA ? 4 : lda * 4],
-          [9, ldc * 4],
-        ],
-      });
-    } else {
-      pool.run('sgemm', args, {
-        total: N,
-        chunk,
-        countArg: 3,
-        workArg: 12,
-        offsets: [
-          [7, transB ? ldb * 4 : 4],
-          [9, 4],
-        ],
-      });
     }
   }
 
@@ -313,5 +278,6 @@ export class WasmRuntime {
   close(): void {
     this.pool?.close();
     this.pool = null;
+    this.gemm = null;
   }
 }

@@ -129,6 +129,47 @@ describe('two threads give the bits of one', () => {
     }
   });
 
+  it.each([
+    ['rows', 'op(B)', 'sgemmPackB', 'sgemmPackedB'],
+    ['columns', 'op(A)', 'sgemmPackA', 'sgemmPackedA'],
+  ] as const)(
+    'sgemm split by %s shares one packed %s, packed on both threads or on this one, whole or in slabs',
+    (by, _, packer, kernel) => {
+      const run = vi.spyOn(ThreadPool.prototype, 'run');
+      try {
+        const rng = new Rng(`threads-shared-pack-${by}`);
+        for (const [long, short, K, packJobs, slabs] of [
+          [301, 67, 129, 0, 1], // a shared operand of 8 643 floats: packed on this thread
+          [301, 300, 260, 1, 1], // 78 000 floats: packed by both threads, K four floats past a block
+          // 1.01·2²⁰ floats, more than the shared buffer: slabs of 192 (packed by both threads) and 5
+          [203, 197, 5381, 1, 2],
+        ] as const) {
+          const [M, N] = by === 'rows' ? [long, short] : [short, long];
+          for (const transA of [false, true]) {
+            for (const transB of [false, true]) {
+              const [a1, a2] = both(M * K, rng);
+              const [b1, b2] = both(K * N, rng);
+              const [c1, c2] = both(M * N, rng);
+              for (const acc of [false, true]) {
+                run.mockClear();
+                one.sgemm(transA, transB, M, N, K, a1, 0, b1, 0, c1, 0, acc);
+                two.sgemm(transA, transB, M, N, K, a2, 0, b2, 0, c2, 0, acc);
+                expectSameBits(c1, c2);
+                const kernels = run.mock.calls.map((call) => call[0]);
+                expect(kernels.filter((k) => k === packer)).toHaveLength(packJobs);
+                expect(kernels.filter((k) => k === kernel)).toHaveLength(slabs);
+              }
+              for (const x of [a1, b1, c1]) one.free(x);
+              for (const x of [a2, b2, c2]) two.free(x);
+            }
+          }
+        }
+      } finally {
+        run.mockRestore();
+      }
+    },
+  );
+
   it('keeps a product too small for a worker on this thread, and splits a large one in chunks of at least 2²⁰ multiply-adds', () => {
     const run = vi.spyOn(ThreadPool.prototype, 'run');
     try {
