@@ -3,9 +3,11 @@
 //
 // pnpm --filter @tinygpt/backend-wasm exec tsx --conditions=@tinygpt/source bench/matmul-target.ts [--json] [--size 512]
 // The peak is the backend's own peak loop (independent multiply-add chains on f32x4, fused in the
-// relaxed-SIMD build), run on one core, then on two worker threads started together (the real
-// two-core ceiling on a shared machine, not twice the one-core figure). Contenders run in
-// interleaved rounds; each keeps its best round.
+// relaxed-SIMD build), run on one core, then on two worker threads at once (the real two-core
+// ceiling on a shared machine, not twice the one-core figure). Everything is timed alike: blocks of
+// BLOCK_MS, each contender keeping its best block, the one-core peak in the matmuls' interleaved
+// rounds and the two-core peak in rounds of its own before and after them. (A peak taken from
+// short bursts would meet fewer of a shared host's interruptions than the matmuls' blocks do.)
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
@@ -36,39 +38,53 @@ if (!Number.isInteger(SIZE) || SIZE < 16 || SIZE > 2048) {
   console.error(`--size must be a whole number from 16 to 2048, got ${args[sizeAt + 1]}`);
   process.exit(2);
 }
-const PEAK_ITERATIONS = 10_000_000;
+/** Each timed block, ms, for every contender. */
+const BLOCK_MS = 300;
+/** Rounds of blocks: the matmuls and the one-core peak interleaved; the two-core peak's before and after them. */
+const ROUNDS = 7;
+/** Iterations of one call of the peak loop: about 5 ms, as long as one 512² product on one core. */
+const PEAK_CALL = 2_000_000;
+const peakGflops = (ms: number): number => (PEAK_CALL * 96) / ms / 1e6;
 
 /**
  * The peak loop on `count` worker threads at once, each with its own instance of the kernels the
- * backend runs (same build, a shared memory), started together; the sum of their GFLOP/s.
+ * backend runs (same build, a shared memory): `rounds` blocks of BLOCK_MS started together on every
+ * thread; the best round's sum of their GFLOP/s.
  */
-async function concurrentPeak(count: number, relaxed: boolean): Promise<number> {
+async function concurrentPeak(count: number, relaxed: boolean, rounds: number): Promise<number> {
   const source = `
     const { parentPort, workerData: d } = require('node:worker_threads');
     WebAssembly.instantiate(d.module, { env: { memory: d.memory } }).then((instance) => {
       const peak = instance.exports.peakMulAdd;
-      peak(d.iterations / 10, 0.5, 1); // compile and tier up
-      Atomics.add(d.ready, 0, 1);
-      while (Atomics.load(d.ready, 0) < d.count) Atomics.wait(d.ready, 0, Atomics.load(d.ready, 0), 5);
-      let best = Infinity;
-      for (let r = 0; r < 3; r++) {
+      peak(d.call, 0.5, 1); // compile and tier up
+      const gflops = [];
+      for (let r = 0; r < d.rounds; r++) {
+        // Every thread starts round r together: the barrier counts arrivals.
+        Atomics.add(d.barrier, 0, 1);
+        while (Atomics.load(d.barrier, 0) < d.count * (r + 1)) Atomics.wait(d.barrier, 0, Atomics.load(d.barrier, 0), 1);
+        let calls = 0;
         const t0 = performance.now();
-        peak(d.iterations, 0.5, 1);
-        best = Math.min(best, performance.now() - t0);
+        let t = t0;
+        do {
+          peak(d.call, 0.5, 1);
+          calls++;
+          t = performance.now();
+        } while (t - t0 < d.blockMs);
+        gflops.push((calls * d.call * 96) / (t - t0) / 1e6);
       }
-      parentPort.postMessage((d.iterations * 96) / best / 1e6);
+      parentPort.postMessage(gflops);
     });`;
   const module = await compileKernels(true, relaxed);
   const memory = new WebAssembly.Memory({ initial: 1024, maximum: 16384, shared: true });
-  const ready = new Int32Array(new SharedArrayBuffer(4));
-  const results = await Promise.all(
+  const barrier = new Int32Array(new SharedArrayBuffer(4));
+  const perThread = await Promise.all(
     Array.from(
       { length: count },
       () =>
-        new Promise<number>((resolve, reject) => {
-          const workerData = { module, memory, ready, count, iterations: PEAK_ITERATIONS };
+        new Promise<number[]>((resolve, reject) => {
+          const workerData = { module, memory, barrier, count, rounds, call: PEAK_CALL, blockMs: BLOCK_MS };
           const worker = new Worker(source, { eval: true, workerData });
-          worker.once('message', (gflops: number) => {
+          worker.once('message', (gflops: number[]) => {
             resolve(gflops);
             void worker.terminate();
           });
@@ -76,11 +92,20 @@ async function concurrentPeak(count: number, relaxed: boolean): Promise<number> 
         }),
     ),
   );
-  return results.reduce((a, b) => a + b, 0);
+  let best = 0;
+  for (let r = 0; r < rounds; r++)
+    best = Math.max(
+      best,
+      perThread.reduce((sum, g) => sum + g[r]!, 0),
+    );
+  return best;
 }
 
-/** Ours on 1 and 2 threads and tfjs-backend-wasm on 1, at `SIZE`³, best of interleaved rounds. */
-function matmuls(one: WasmBackend, two: WasmBackend): { ours1: number; ours2: number; tfjs1: number } {
+/**
+ * Ours on 1 and 2 threads, tfjs-backend-wasm on 1 at `SIZE`³, and the one-core peak loop: best of
+ * interleaved rounds.
+ */
+function matmuls(one: WasmBackend, two: WasmBackend): { ours1: number; ours2: number; tfjs1: number; peak1: number } {
   const n = SIZE;
   const rng = new Rng(`matmul-${n}`);
   const a = Float32Array.from({ length: n * n }, () => rng.normal());
@@ -100,16 +125,17 @@ function matmuls(one: WasmBackend, two: WasmBackend): { ours1: number; ours2: nu
       ours1: () => one.sgemm(false, false, n, n, n, a1, 0, b1, 0, c1, 0, false),
       ours2: () => two.sgemm(false, false, n, n, n, a2, 0, b2, 0, c2, 0, false),
       tfjs1: () => tf.matMul(ta, tb).dispose(),
+      peak1: () => one.runtime.kernels.peakMulAdd(PEAK_CALL, 0.5, 1),
     },
-    7,
-    300,
+    ROUNDS,
+    BLOCK_MS,
   );
   [a1, b1, c1].forEach((x) => one.free(x));
   [a2, b2, c2].forEach((x) => two.free(x));
   ta.dispose();
   tb.dispose();
   const g = (ms: number): number => (2 * n * n * n) / ms / 1e6;
-  return { ours1: g(t['ours1']!), ours2: g(t['ours2']!), tfjs1: g(t['tfjs1']!) };
+  return { ours1: g(t['ours1']!), ours2: g(t['ours2']!), tfjs1: g(t['tfjs1']!), peak1: peakGflops(t['peak1']!) };
 }
 
 setThreadsCount(1);
@@ -118,12 +144,10 @@ await tf.ready();
 const one = await createWasmBackend({ threads: 1 });
 const two = await createWasmBackend({ threads: 2 });
 await two.ready();
-// The peaks before and after the matmuls, each keeping the higher (the less disturbed) figure.
-let peak1 = one.runtime.peakGflops(PEAK_ITERATIONS);
-let peak2 = await concurrentPeak(2, one.runtime.relaxedSimd);
-const measured = matmuls(one, two);
-peak1 = Math.max(peak1, one.runtime.peakGflops(PEAK_ITERATIONS));
-peak2 = Math.max(peak2, await concurrentPeak(2, one.runtime.relaxedSimd));
+// The two-core peak before and after the matmuls, keeping its best round.
+const before = await concurrentPeak(2, one.runtime.relaxedSimd, Math.ceil(ROUNDS / 2));
+const { peak1, ...measured } = matmuls(one, two);
+const peak2 = Math.max(before, await concurrentPeak(2, one.runtime.relaxedSimd, Math.floor(ROUNDS / 2)));
 const result: MatmulTarget = {
   size: SIZE,
   relaxedSimd: one.runtime.relaxedSimd,
