@@ -5,12 +5,13 @@ import { vmadd } from './simd-math';
 // Denormals: a float32 below 2⁻¹²⁶ in magnitude costs some 150 cycles in a multiply, division or
 // square root on x86 (WebAssembly keeps IEEE gradual underflow: no flush-to-zero), and optimizer
 // state goes there: a moment whose gradient stays 0 (a pixel blank in almost every image, a dead
-// ReLU) decays by β₁ each step until it sticks a few ulps above 0. Groups of four floats whose
-// moments are tiny take another path for the operations such values meet: the products with a
-// moment and the division, done in float64 and rounded to float32. A product of two floats is
-// exact in float64 and a quotient rounded first to float64 and then to float32 is the float32
-// quotient (53 ≥ 2·24 + 2 bits), denormal results included, so both paths give the same bits and
-// only speed chooses between them; sums and denormal inputs to a sum cost nothing extra.
+// ReLU) decays by β₁ (or SGD's momentum) each step until it sticks a few ulps above 0. Groups of
+// four floats whose moments or momentum buffer are tiny take another path for the operations such
+// values meet: the products with them and AdamW's division, done in float64 and rounded to
+// float32. A product of two floats is exact in float64 and a quotient rounded first to float64
+// and then to float32 is the float32 quotient (53 ≥ 2·24 + 2 bits), denormal results included, so
+// both paths give the same bits and only speed chooses between them; sums and denormal inputs to a
+// sum cost nothing extra.
 
 /**
  * 0x7fffffff, and 2⁻¹⁰⁰'s bits + 0x7fffffff: for float bits b, (b & 0x7fffffff) + 0x7fffffff as a
@@ -116,19 +117,46 @@ export function adamwMany(table: usize, rows: i32, beta1: f32, beta2: f32, eps: 
   }
 }
 
-/** torch.optim.SGD (dampening 0) on n floats: d = g + wd·p; buf ← momentum·buf + d (if buf ≠ 0); p ← p − lr·d. */
+/** The vector path's SGD update of the four floats at byte offset `at` with momentum, its products done as above. */
+function sgdQuadExact(p: usize, g: usize, buf: usize, at: usize, lr: f32, momentum: f32, weightDecay: f32): void {
+  const pi = v128.load(p + at);
+  const d = f32x4.add(
+    mulExact(v128.load(buf + at), f64x2.splat(momentum)),
+    vmadd(f32x4.splat(weightDecay), pi, v128.load(g + at)),
+  );
+  v128.store(buf + at, d);
+  v128.store(p + at, f32x4.sub(pi, mulExact(d, f64x2.splat(lr))));
+}
+
+/**
+ * torch.optim.SGD (dampening 0) on n floats: d = g + wd·p; buf ← momentum·buf + d (if buf ≠ 0);
+ * p ← p − lr·d. Groups of four whose momentum buffer is tiny (see above) take `sgdQuadExact`.
+ */
 export function sgd(p: usize, g: usize, buf: usize, n: i32, lr: f32, momentum: f32, weightDecay: f32): void {
   const lv = f32x4.splat(lr), mv = f32x4.splat(momentum), wv = f32x4.splat(weightDecay);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const at = <usize>i << 2;
-    const pi = v128.load(p + at);
-    let d = vmadd(wv, pi, v128.load(g + at));
-    if (buf) {
-      d = vmadd(mv, v128.load(buf + at), d);
-      v128.store(buf + at, d);
+  if (buf) {
+    const abs = v128.load32_splat(TINY), tiny = v128.load32_splat(TINY, 4);
+    while (true) {
+      for (; i + 4 <= n; i += 4) {
+        const at = <usize>i << 2;
+        const b0 = v128.load(buf + at);
+        if (v128.any_true(i32x4.lt_s(i32x4.add(v128.and(b0, abs), abs), tiny))) break;
+        const pi = v128.load(p + at);
+        const d = vmadd(mv, b0, vmadd(wv, pi, v128.load(g + at)));
+        v128.store(buf + at, d);
+        v128.store(p + at, f32x4.sub(pi, f32x4.mul(lv, d)));
+      }
+      if (i + 4 > n) break;
+      sgdQuadExact(p, g, buf, <usize>i << 2, lr, momentum, weightDecay);
+      i += 4;
     }
-    v128.store(p + at, f32x4.sub(pi, f32x4.mul(lv, d)));
+  } else {
+    for (; i + 4 <= n; i += 4) {
+      const at = <usize>i << 2;
+      const pi = v128.load(p + at);
+      v128.store(p + at, f32x4.sub(pi, f32x4.mul(lv, vmadd(wv, pi, v128.load(g + at)))));
+    }
   }
   for (; i < n; i++) {
     const at = <usize>i << 2;

@@ -241,6 +241,33 @@ describe('optimizers match the CPU backend', () => {
     expect(tiny).toBeGreaterThan(500); // denormal results were made, not just read
   });
 
+  it('SGD with momentum gives the exact float32 bits with a tiny and denormal momentum buffer', () => {
+    const f = Math.fround;
+    const step = { lr: 0.05, momentum: 0.9, weightDecay: 1e-4 };
+    const [lr, mu, wd] = [f(step.lr), f(step.momentum), f(step.weightDecay)];
+    const rng = new Rng('sgd-denormal');
+    const n = 4096;
+    const [p] = pair(n, normal(rng));
+    const [g] = pair(n, () => (rng.random() < 0.5 ? 0 : rng.normal() * 1e-3));
+    const [buf] = pair(n, () => {
+      const r = rng.random();
+      if (r < 0.4) return (rng.random() < 0.5 ? -1 : 1) * Math.floor(1 + rng.random() * 2 ** 23) * 2 ** -149;
+      if (r < 0.6) return rng.normal() * 2 ** -(100 + 26 * rng.random());
+      return rng.normal() * 1e-3;
+    });
+    const [wp, wg, wbuf] = [p, g, buf].map((a) => {
+      const w = wasm.alloc(n);
+      w.set(a);
+      return w;
+    }) as [Float32Array, Float32Array, Float32Array];
+    wasm.sgd(wp, wg, wbuf, step);
+    const bits = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0];
+    for (let i = 0; i < n; i++) {
+      const d = f(f(mu * buf[i]!) + f(f(wd * p[i]!) + g[i]!));
+      expect([bits(wbuf[i]!), bits(wp[i]!)], `float ${i}`).toEqual([bits(d), bits(f(p[i]! - f(lr * d)))]);
+    }
+  });
+
   it('AdamW over several steps', () => {
     const rng = new Rng('adamw');
     const n = 1003;
