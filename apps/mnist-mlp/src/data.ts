@@ -1,5 +1,5 @@
 // The three MNIST sets a run uses (train, validation held out from it, test) and the mini-batches cut from them.
-import { tensor, zeros } from '@tinygpt/autograd';
+import { tensor } from '@tinygpt/autograd';
 import type { Tensor } from '@tinygpt/autograd';
 import { loadMnist, sliceMnist, splitValidation } from '@tinygpt/datasets/mnist';
 import type { MnistSet } from '@tinygpt/datasets/mnist';
@@ -24,18 +24,25 @@ export function loadSplits(config: Pick<MnistConfig, 'valImages' | 'trainImages'
   return { train, val, test };
 }
 
-/** The images at `indices` of `set` as one `(B, 784)` tensor, and their labels as class ids. */
+/** Where {@link getBatch} gathers a batch's images before they become a tensor: reused while the batch size holds. */
+let gathered = new Float32Array(0);
+
+/**
+ * The images at `indices` of `set` as one `(B, 784)` tensor, and their labels as class ids. The
+ * images are gathered into an ordinary array first and then copied into the tensor in one piece:
+ * a backend's memory may be shared between threads, where a copy per image costs more.
+ */
 export function getBatch(set: MnistSet, indices: ArrayLike<number>): { x: Tensor; labels: Int32Array } {
   const pixels = set.rows * set.cols;
   const B = indices.length;
-  const x = zeros([B, pixels]); // (B, 784), in the active backend's storage: each image is copied once, straight into it
+  if (gathered.length !== B * pixels) gathered = new Float32Array(B * pixels);
   const labels = new Int32Array(B);
   for (let b = 0; b < B; b++) {
     const i = indices[b]!;
-    x.data.set(set.images.subarray(i * pixels, (i + 1) * pixels), b * pixels);
+    gathered.set(set.images.subarray(i * pixels, (i + 1) * pixels), b * pixels);
     labels[b] = set.labels[i]!;
   }
-  return { x, labels };
+  return { x: tensor(gathered, [B, pixels]), labels }; // (B, 784)
 }
 
 /** Images `start … end-1` of `set` as one `(end − start, 784)` tensor. */

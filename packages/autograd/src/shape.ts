@@ -6,7 +6,7 @@ export type Shape = readonly number[];
 /** Number of elements of `shape` (1 for a scalar). */
 export function sizeOf(shape: Shape): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!; // indexed: shapes are frozen, and for-of over them allocates
   return n;
 }
 
@@ -67,7 +67,8 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepdim: boo
 
 /** Validates a shape: non-negative integer sizes. */
 export function checkShape(shape: Shape): void {
-  for (const d of shape) {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
     if (!Number.isInteger(d) || d < 0) throw new Error(`invalid shape ${showShape(shape)}: sizes must be integers ≥ 0`);
   }
 }

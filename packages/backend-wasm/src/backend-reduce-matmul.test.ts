@@ -113,7 +113,7 @@ describe('reductions and data movement match the CPU backend', () => {
     }
   });
 
-  it('index kernels (gather, index-select, scatter, max) run the CPU code on WebAssembly memory', () => {
+  it('index kernels (gather, index-select, scatter, max) on WebAssembly memory give the CPU results', () => {
     const rng = new Rng('index');
     const [x, wx] = pair(6 * 4, normal(rng));
     const ids = Int32Array.from([5, 0, 2, 2]);
@@ -122,6 +122,15 @@ describe('reductions and data movement match the CPU backend', () => {
     cpuBackend.indexSelect(x, 4, ids, out);
     wasm.indexSelect(wx, 4, ids, wout);
     assertClose(wout, out, { atol: 0, rtol: 0 });
+    // An output outside the memory, and one made after the memory grew (a new buffer object).
+    const plain = new Float32Array(16);
+    wasm.indexSelect(wx, 4, ids, plain);
+    assertClose(plain, out, { atol: 0, rtol: 0 });
+    const big = wasm.alloc(8 << 20); // 32 MiB: the memory grows
+    const later = wasm.alloc(16);
+    wasm.indexSelect(wx, 4, ids, later);
+    assertClose(later, out, { atol: 0, rtol: 0 });
+    wasm.free(big);
     const m = new Float32Array(6),
       wm = wasm.alloc(6);
     const arg = new Int32Array(6),

@@ -201,6 +201,73 @@ describe('optimizers match the CPU backend', () => {
     }
   });
 
+  it('AdamW gives the exact float32 bits with tiny and denormal moments and gradients', () => {
+    // The kernel's vector path step by step, each operation rounded to float32 (Math.fround of a
+    // double is the float32 result of +, −, ×, ÷ and √ on floats): its tiny-moment path must match.
+    const f = Math.fround;
+    const step = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, bc1: 0.3, bc2: 0.02 };
+    const [b1, b2, eps] = [f(step.beta1), f(step.beta2), f(step.eps)];
+    const [decay, stepSize] = [f(1 - step.lr * step.weightDecay), f(step.lr / step.bc1)];
+    const inverse = f(1 / f(Math.sqrt(step.bc2)));
+    const rng = new Rng('adamw-denormal');
+    const denormal = () => (rng.random() < 0.5 ? -1 : 1) * Math.floor(1 + rng.random() * 2 ** 23) * 2 ** -149;
+    const draw = (scale: number) => () => {
+      const r = rng.random();
+      if (r < 0.3) return denormal();
+      if (r < 0.4) return 0;
+      if (r < 0.6) return rng.normal() * 2 ** -(100 + 26 * rng.random()); // just above the denormals
+      return rng.normal() * scale;
+    };
+    const n = 4096; // whole groups of four: the tail takes the scalar formula
+    const [p] = pair(n, normal(rng));
+    const [g] = pair(n, draw(1e-3));
+    const [m] = pair(n, draw(1e-4));
+    const [v] = pair(n, () => Math.abs(draw(1e-7)()));
+    const [wp, wg, wm, wv] = [p, g, m, v].map((a) => {
+      const w = wasm.alloc(n);
+      w.set(a);
+      return w;
+    }) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    wasm.adamw(wp, wg, wm, wv, step);
+    const bits = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0];
+    let tiny = 0;
+    for (let i = 0; i < n; i++) {
+      const mi = f(f(b1 * m[i]!) + f(f(1 - b1) * g[i]!));
+      const vi = f(f(b2 * v[i]!) + f(f(f(1 - b2) * g[i]!) * g[i]!));
+      const pi = f(f(p[i]! * decay) - f(f(stepSize * mi) / f(f(f(Math.sqrt(vi)) * inverse) + eps)));
+      if (mi !== 0 && Math.abs(mi) < 2 ** -126) tiny++;
+      expect([bits(wm[i]!), bits(wv[i]!), bits(wp[i]!)], `float ${i}`).toEqual([bits(mi), bits(vi), bits(pi)]);
+    }
+    expect(tiny).toBeGreaterThan(500); // denormal results were made, not just read
+  });
+
+  it('SGD with momentum gives the exact float32 bits with a tiny and denormal momentum buffer', () => {
+    const f = Math.fround;
+    const step = { lr: 0.05, momentum: 0.9, weightDecay: 1e-4 };
+    const [lr, mu, wd] = [f(step.lr), f(step.momentum), f(step.weightDecay)];
+    const rng = new Rng('sgd-denormal');
+    const n = 4096;
+    const [p] = pair(n, normal(rng));
+    const [g] = pair(n, () => (rng.random() < 0.5 ? 0 : rng.normal() * 1e-3));
+    const [buf] = pair(n, () => {
+      const r = rng.random();
+      if (r < 0.4) return (rng.random() < 0.5 ? -1 : 1) * Math.floor(1 + rng.random() * 2 ** 23) * 2 ** -149;
+      if (r < 0.6) return rng.normal() * 2 ** -(100 + 26 * rng.random());
+      return rng.normal() * 1e-3;
+    });
+    const [wp, wg, wbuf] = [p, g, buf].map((a) => {
+      const w = wasm.alloc(n);
+      w.set(a);
+      return w;
+    }) as [Float32Array, Float32Array, Float32Array];
+    wasm.sgd(wp, wg, wbuf, step);
+    const bits = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0];
+    for (let i = 0; i < n; i++) {
+      const d = f(f(mu * buf[i]!) + f(f(wd * p[i]!) + g[i]!));
+      expect([bits(wbuf[i]!), bits(wp[i]!)], `float ${i}`).toEqual([bits(d), bits(f(p[i]! - f(lr * d)))]);
+    }
+  });
+
   it('AdamW over several steps', () => {
     const rng = new Rng('adamw');
     const n = 1003;

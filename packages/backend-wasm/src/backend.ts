@@ -146,7 +146,21 @@ export class WasmBackend extends RowKernels implements Backend {
   }
 
   indexSelect(x: Float32Array, rowSize: number, ids: Int32Array, out: Float32Array): void {
-    cpuBackend.indexSelect(x, rowSize, ids, out);
+    const rows = rowSize > 0 ? x.length / rowSize : 0;
+    if (!ids.every((id) => id >= 0 && id < rows)) {
+      cpuBackend.indexSelect(x, rowSize, ids, out);
+      return;
+    }
+    // Row copies within the memory (copyWithin on one view of it): no view object per row.
+    this.call(() => {
+      const px = this.in(x) >>> 2,
+        po = this.out(out) >>> 2;
+      const memory = this.runtime.heap.view;
+      for (let r = 0; r < ids.length; r++) {
+        const s = px + ids[r]! * rowSize;
+        memory.copyWithin(po + r * rowSize, s, s + rowSize);
+      }
+    });
   }
 
   indexSelectBackward(dy: Float32Array, rowSize: number, ids: Int32Array, dx: Float32Array): void {

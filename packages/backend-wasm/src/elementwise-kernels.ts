@@ -107,6 +107,16 @@ export class ElementwiseKernels extends WasmStaging {
         });
         return;
       }
+      // One whole operand and one row repeated down it (a bias added to every row): rows × cols,
+      // without a loop plan.
+      const cols = outShape[outShape.length - 1] ?? 1;
+      const isRow = (x: Float32Array, shape: KernelShape) => x.length === cols && shape[shape.length - 1] === cols;
+      if ((a.length === n && isRow(b, bShape)) || (isRow(a, aShape) && b.length === n)) {
+        const sa = a.length === n ? cols : 0,
+          sb = b.length === n ? cols : 0;
+        this.k.binary(code, acc, pa, pb, po, 1, 1, n / cols, cols, 0, 0, sa, 1, 0, 0, sb, 1);
+        return;
+      }
       forEachBlock(broadcastLayout(outShape, [aShape, bShape]), (off, base, d, s) => {
         const [sa, sb] = s as [number[], number[]];
         this.k.binary(

@@ -23,12 +23,17 @@ export function forEachBlock(
 ): void {
   const { dims, strides } = layout;
   const rank = dims.length;
-  const pad = Math.max(0, LEVELS - rank);
   const inner = Math.max(0, rank - LEVELS);
-  const dims4 = [...new Array<number>(pad).fill(1), ...dims.slice(inner)];
-  const strides4 = strides.map((s) => [...new Array<number>(pad).fill(0), ...s.slice(inner)]);
-  let block = 1;
-  for (const d of dims4) block *= d;
+  const levels = rank - inner;
+  // The innermost `levels` sizes and strides, padded on the outside with size 1 and stride 0.
+  const dims4 = [1, 1, 1, 1];
+  for (let l = 1; l <= levels; l++) dims4[LEVELS - l] = dims[rank - l]!;
+  const strides4 = strides.map((s) => {
+    const s4 = [0, 0, 0, 0];
+    for (let l = 1; l <= levels; l++) s4[LEVELS - l] = s[rank - l]!;
+    return s4;
+  });
+  const block = dims4[0]! * dims4[1]! * dims4[2]! * dims4[3]!;
   if (inner === 0) {
     run(
       strides.map(() => 0),

@@ -52,6 +52,9 @@ describe('Module', () => {
     const m = new Tiny();
     expect(m.parameters()).toHaveLength(8);
     expect(m.parameters()[0]).toBe(m.lmHead.weight);
+    // parameters() walks without names: the same tensors in the same order.
+    const named = m.namedParameters().map(([, t]) => t);
+    m.parameters().forEach((t, i) => expect(t).toBe(named[i]));
   });
 
   it('lists modules and switches train/eval recursively', () => {

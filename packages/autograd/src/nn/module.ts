@@ -62,9 +62,30 @@ export abstract class Module {
     return out;
   }
 
-  /** The parameters, each once. */
+  /** The parameters, each once, in the order of `namedParameters()` (found without building their names). */
   parameters(): Tensor[] {
-    return this.namedParameters().map(([, t]) => t);
+    const out: Tensor[] = [];
+    this.collectParameters(out, new Set());
+    return out;
+  }
+
+  /** Appends this module's parameters not in `seen`, then its sub-modules', as `children()` orders them. */
+  private collectParameters(out: Tensor[], seen: Set<Tensor>): void {
+    const modules: Module[] = [];
+    for (const key of Object.keys(this)) {
+      const value: unknown = (this as Record<string, unknown>)[key];
+      if (value instanceof Tensor) {
+        if (value.requiresGrad && !seen.has(value)) {
+          seen.add(value);
+          out.push(value);
+        }
+      } else if (value instanceof Module) {
+        modules.push(value);
+      } else if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Module)) {
+        for (const m of value as Module[]) modules.push(m);
+      }
+    }
+    for (const m of modules) m.collectParameters(out, seen);
   }
 
   /** This module (named "") and every sub-module, depth first, with dotted names. */

@@ -1,6 +1,7 @@
 // Tests of indexSelect (embedding lookup): rows by id, ids shaped (B, T), repeated ids accumulate, bad ids rejected.
 
 import { describe, expect, it } from 'vitest';
+import { cpuBackend } from '../backend/cpu/index.js';
 import { indexSelect } from './index-select.js';
 import { input, testOp } from '../testing/index.js';
 
@@ -34,6 +35,16 @@ describe('indexSelect', () => {
     ids.fill(2);
     y.sum().backward();
     expect(Array.from(table.grad!)).toEqual([2, 2, 0, 0, 0, 0]);
+  });
+
+  it('copies the same rows when the table and the output share one buffer (a backend memory)', () => {
+    const memory = new Float32Array(64);
+    const table = memory.subarray(3, 3 + 12); // 4 rows of 3, at an offset
+    table.set(Array.from({ length: 12 }, (_, i) => i + 1));
+    const out = memory.subarray(30, 30 + 15);
+    cpuBackend.indexSelect(table, 3, Int32Array.from([3, 0, 2, 2, 1]), out);
+    expect(Array.from(out)).toEqual([10, 11, 12, 1, 2, 3, 7, 8, 9, 7, 8, 9, 4, 5, 6]);
+    expect(memory.slice(15, 30).every((v) => v === 0)).toBe(true); // nothing written outside
   });
 
   it('throws a RangeError naming an id outside the table', () => {

@@ -98,6 +98,6 @@ export function advance(layout: Layout, index: Int32Array, offsets: Int32Array):
 /** Number of elements of a shape. */
 export function shapeSize(shape: KernelShape): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
 }
