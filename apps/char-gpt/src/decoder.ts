@@ -183,16 +183,9 @@ export class GptDecoder {
         be.sgemm(false, true, Tq, Tk, hs, ws.qkvP, q, keys, bh * blockSize * hs, out.att, bh * Tq * Tk, false);
       }
     }
-    const n = B * nh * Tq * Tk;
-    const att = out.att;
-    for (let i = 0; i < n; i++) att[i] = Math.fround(att[i]! * this.#scale);
-    if (Tq > 1) {
-      // Query t (position past + t) sees keys 0 .. past + t.
-      for (let r = 0; r < B * nh; r++) {
-        for (let t = 0; t < Tq; t++) att.fill(-Infinity, (r * Tq + t) * Tk + past + t + 1, (r * Tq + t + 1) * Tk);
-      }
-    }
-    be.softmax(att, B * nh * Tq, Tk, out.attP);
+    // Scale, causal mask (query t, at position past + t, sees keys 0 .. past + t) and softmax in one
+    // kernel, as the model's attention does: masked scores are never exponentiated.
+    be.causalSoftmax(out.att, B * nh * Tq, Tq, Tk, this.#scale, out.attP);
     for (let bh = 0; bh < B * nh; bh++) {
       // (Tq, Tk) · (Tk, hs) → (Tq, hs)
       be.sgemm(
