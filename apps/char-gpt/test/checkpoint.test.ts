@@ -2,8 +2,8 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recoverDirSwap, replaceDirAtomic } from '@tinygpt/cli-kit';
-import { fileSha256Hex, readCheckpoint } from '../src/checkpoint/checkpoint-files.js';
+import { recoverDirSwap, replaceDirAtomic, sha256Hex as nodeSha256Hex } from '@tinygpt/cli-kit';
+import { readCheckpoint } from '../src/checkpoint/checkpoint-files.js';
 import { encodeCheckpoint } from '../src/checkpoint/encode.js';
 import { CheckpointError, RUN_FILES, sha256Hex } from '../src/checkpoint/format.js';
 import { loadModel } from '../src/checkpoint/load-model.js';
@@ -25,15 +25,15 @@ describe('checkpoint', () => {
   it("Node's SHA-256 and the portable one the browser uses give the same digests and the same checkpoint bytes", () => {
     for (const length of [0, 3, 55, 56, 64, 1000, 1 << 20]) {
       const bytes = Uint8Array.from({ length }, (_, i) => (i * 2654435761) >>> 24);
-      expect(fileSha256Hex(bytes), `${length} bytes`).toBe(sha256Hex(bytes));
+      expect(nodeSha256Hex(bytes), `${length} bytes`).toBe(sha256Hex(bytes));
     }
-    expect(fileSha256Hex(new TextEncoder().encode('abc'))).toBe(
+    expect(nodeSha256Hex(new TextEncoder().encode('abc'))).toBe(
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
     );
     const { meta, model, optimizer } = readCheckpoint(savedDir());
     const parts = { meta, model, optimizer };
     const inBrowser = encodeCheckpoint(parts, 'the browser');
-    const onNode = encodeCheckpoint(parts, savedDir(), fileSha256Hex);
+    const onNode = encodeCheckpoint(parts, savedDir(), nodeSha256Hex);
     expect(new TextDecoder().decode(onNode['checkpoint.json'])).toBe(
       new TextDecoder().decode(inBrowser['checkpoint.json']),
     );

@@ -1,11 +1,10 @@
 // Saves and loads a trained digit network: model.safetensors (weights by module name) + checkpoint.json (config, history, RNG state).
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@tinygpt/autograd';
 import type { RngState } from '@tinygpt/autograd';
 import { decodeSafetensors, encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
-import { readJsonFile, writeFileAtomic } from '@tinygpt/cli-kit';
+import { readJsonFile, sha256Hex, writeFileAtomic } from '@tinygpt/cli-kit';
 import type { Mlp } from '@tinygpt/mlp';
 import { defaults, parseArch, validateConfig } from './config.js';
 import type { MnistConfig } from './config.js';
@@ -62,7 +61,7 @@ export async function saveCheckpoint(dir: string, state: CheckpointState & { mod
   const weights = encodeSafetensors(tensors, { format: FORMAT, arch: rest.config.arch, epoch: String(rest.epoch) });
   mkdirSync(dir, { recursive: true });
   await writeFileAtomic(join(dir, WEIGHTS_FILE), weights);
-  const json: CheckpointJson = { format: FORMAT, ...rest, weightsSha256: sha256(weights) };
+  const json: CheckpointJson = { format: FORMAT, ...rest, weightsSha256: sha256Hex(weights) };
   await writeFileAtomic(join(dir, META_FILE), `${JSON.stringify(json, null, 2)}\n`);
 }
 
@@ -82,7 +81,7 @@ export function loadCheckpoint(dir: string): CheckpointState & { model: Mlp } {
   if (!existsSync(weightsPath))
     throw new CheckpointError(`checkpoint ${dir} is incomplete: ${WEIGHTS_FILE} is missing`);
   const bytes = readFileSync(weightsPath);
-  if (sha256(bytes) !== json.weightsSha256) {
+  if (sha256Hex(bytes) !== json.weightsSha256) {
     throw new CheckpointError(
       `${weightsPath} does not match ${META_FILE} (checksum differs): the files come from different saves or were altered`,
     );
@@ -144,8 +143,4 @@ function isRngState(value: unknown): boolean {
     unit(alea.s2) &&
     (spare === undefined || spare === null || (typeof spare === 'number' && Number.isFinite(spare)))
   );
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

