@@ -123,28 +123,10 @@ export function gatherBackward(
 
 /** out row r = x row ids[r]. */
 export function indexSelect(x: Float32Array, rowSize: number, ids: Int32Array, out: Float32Array): void {
-  if (x.buffer === out.buffer && ids.length > 1 && idsWithin(ids, x.length / rowSize)) {
-    // Both in one buffer (a backend's memory): copyWithin on one view of it, instead of a subarray
-    // view per row (an allocation per token of a batch).
-    const all = new Float32Array(x.buffer, 0, x.buffer.byteLength >>> 2);
-    const xAt = x.byteOffset >>> 2;
-    const outAt = out.byteOffset >>> 2;
-    for (let r = 0; r < ids.length; r++) {
-      const s = xAt + ids[r]! * rowSize;
-      all.copyWithin(outAt + r * rowSize, s, s + rowSize);
-    }
-    return;
-  }
   for (let r = 0; r < ids.length; r++) {
     const s = ids[r]! * rowSize;
     out.set(x.subarray(s, s + rowSize), r * rowSize);
   }
-}
-
-/** Whether every id is a row of a table of `rows` rows. */
-function idsWithin(ids: Int32Array, rows: number): boolean {
-  for (let r = 0; r < ids.length; r++) if (!(ids[r]! >= 0 && ids[r]! < rows)) return false;
-  return true;
 }
 
 /** dx row ids[r] += dy row r. */
