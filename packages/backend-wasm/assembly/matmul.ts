@@ -243,6 +243,49 @@ function zeroC(M: i32, N: i32, c: usize, cStride: usize): void {
 }
 
 /**
+ * The loop nest of every sgemm below: jc over N, pc over K (packing op(B)'s block unless
+ * `bPacked`), ic over M (packing op(A)'s block unless `aPacked`), then the macro-kernel. A packed
+ * operand (`ap` or `bp`, laid out by `sgemmPackA` or `sgemmPackB` for all of M or N) is read where
+ * its block lies; every float of C sees the same operations in the same order either way, so all
+ * three entry points give the same bits. Inlined into each of them, where the flags are constants.
+ */
+@inline function gemmNest(
+  transA: bool, transB: bool, M: i32, N: i32, K: i32,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
+  accumulate: bool, work: usize, aPacked: bool, ap: usize, bPacked: bool, bp: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
+  const cStride = <usize>ldc << 2;
+  if (K <= 0) {
+    if (!accumulate) zeroC(M, N, c, cStride);
+    return;
+  }
+  // The workspace: A's block, B's block, one edge tile.
+  const aWork = work;
+  const bWork = aWork + (<usize>(MC * KC) << 2);
+  const edge = bWork + (<usize>(KC * NC) << 2);
+  const height = ((M + MR - 1) / MR) * MR;
+  const width = ((N + NR - 1) / NR) * NR;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      const beta = pc > 0 || accumulate;
+      let bBlock = bWork;
+      if (bPacked) bBlock = bp + ((<usize>pc * width + <usize>jc * kc) << 2);
+      else packB(transB, b, ldb, pc, jc, kc, nc, bWork);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        let aBlock = aWork;
+        if (aPacked) aBlock = ap + ((<usize>pc * height + <usize>ic * kc) << 2);
+        else packA(transA, a, lda, ic, pc, mc, kc, aWork);
+        macroKernel(mc, nc, kc, aBlock, bBlock, c + <usize>ic * cStride + (<usize>jc << 2), cStride, beta, edge);
+      }
+    }
+  }
+}
+
+/**
  * C (M×N, row stride `ldc`) = op(A)·op(B), or += when `accumulate`. op(A) is M×K: A is (M, K) with
  * row stride `lda`, or (K, M) when `transA`. op(B) is K×N: B is (K, N) with row stride `ldb`, or
  * (N, K) when `transB`. Pointers are byte addresses; strides count floats. `work` points at
@@ -253,28 +296,7 @@ export function sgemm(
   a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
   accumulate: bool, work: usize,
 ): void {
-  if (M <= 0 || N <= 0) return;
-  const cStride = <usize>ldc << 2;
-  if (K <= 0) {
-    if (!accumulate) zeroC(M, N, c, cStride);
-    return;
-  }
-  const ap = work;
-  const bp = ap + (<usize>(MC * KC) << 2);
-  const edge = bp + (<usize>(KC * NC) << 2);
-  for (let jc = 0; jc < N; jc += NC) {
-    const nc = min(NC, N - jc);
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = min(KC, K - pc);
-      const beta = pc > 0 || accumulate;
-      packB(transB, b, ldb, pc, jc, kc, nc, bp);
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = min(MC, M - ic);
-        packA(transA, a, lda, ic, pc, mc, kc, ap);
-        macroKernel(mc, nc, kc, ap, bp, c + <usize>ic * cStride + (<usize>jc << 2), cStride, beta, edge);
-      }
-    }
-  }
+  gemmNest(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate, work, false, 0, false, 0);
 }
 
 /**
@@ -292,38 +314,16 @@ export function sgemmPackB(transB: bool, N: i32, K: i32, b: usize, ldb: i32, j0:
 }
 
 /**
- * `sgemm` with op(B) already packed by `sgemmPackB` at `bp`: the same loops and the same
- * floating-point operations in the same order, so the same bits. A thread pool splits M, each
- * thread packing only its own rows of op(A) while all share the one packed op(B). `work` is as
- * for `sgemm` (its packed-B part is unused).
+ * `sgemm` with op(B) already packed by `sgemmPackB` at `bp`, so the same bits. A thread pool splits
+ * M, each thread packing only its own rows of op(A) while all share the one packed op(B). `work` is
+ * as for `sgemm` (its packed-B part is unused).
  */
 export function sgemmPackedB(
   transA: bool, M: i32, N: i32, K: i32,
   a: usize, lda: i32, bp: usize, c: usize, ldc: i32,
   accumulate: bool, work: usize,
 ): void {
-  if (M <= 0 || N <= 0) return;
-  const cStride = <usize>ldc << 2;
-  if (K <= 0) {
-    if (!accumulate) zeroC(M, N, c, cStride);
-    return;
-  }
-  const width = ((N + NR - 1) / NR) * NR;
-  const ap = work;
-  const edge = ap + (<usize>(MC * KC + KC * NC) << 2);
-  for (let jc = 0; jc < N; jc += NC) {
-    const nc = min(NC, N - jc);
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = min(KC, K - pc);
-      const beta = pc > 0 || accumulate;
-      const bBlock = bp + ((<usize>pc * width + <usize>jc * kc) << 2);
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = min(MC, M - ic);
-        packA(transA, a, lda, ic, pc, mc, kc, ap);
-        macroKernel(mc, nc, kc, ap, bBlock, c + <usize>ic * cStride + (<usize>jc << 2), cStride, beta, edge);
-      }
-    }
-  }
+  gemmNest(transA, false, M, N, K, a, lda, 0, 0, c, ldc, accumulate, work, false, 0, true, bp);
 }
 
 /**
@@ -340,36 +340,15 @@ export function sgemmPackA(transA: bool, M: i32, K: i32, a: usize, lda: i32, i0:
 }
 
 /**
- * `sgemm` with op(A) already packed by `sgemmPackA` at `ap`: the same operations in the same order,
- * so the same bits. A thread pool splits N, each thread packing only its own columns of op(B).
+ * `sgemm` with op(A) already packed by `sgemmPackA` at `ap`, so the same bits. A thread pool splits
+ * N, each thread packing only its own columns of op(B).
  */
 export function sgemmPackedA(
   transB: bool, M: i32, N: i32, K: i32,
   ap: usize, b: usize, ldb: i32, c: usize, ldc: i32,
   accumulate: bool, work: usize,
 ): void {
-  if (M <= 0 || N <= 0) return;
-  const cStride = <usize>ldc << 2;
-  if (K <= 0) {
-    if (!accumulate) zeroC(M, N, c, cStride);
-    return;
-  }
-  const height = ((M + MR - 1) / MR) * MR;
-  const bp = work + (<usize>(MC * KC) << 2);
-  const edge = bp + (<usize>(KC * NC) << 2);
-  for (let jc = 0; jc < N; jc += NC) {
-    const nc = min(NC, N - jc);
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = min(KC, K - pc);
-      const beta = pc > 0 || accumulate;
-      packB(transB, b, ldb, pc, jc, kc, nc, bp);
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = min(MC, M - ic);
-        const aBlock = ap + ((<usize>pc * height + <usize>ic * kc) << 2);
-        macroKernel(mc, nc, kc, aBlock, bp, c + <usize>ic * cStride + (<usize>jc << 2), cStride, beta, edge);
-      }
-    }
-  }
+  gemmNest(false, transB, M, N, K, 0, 0, b, ldb, c, ldc, accumulate, work, true, ap, false, 0);
 }
 
 /**

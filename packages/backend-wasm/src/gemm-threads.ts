@@ -25,6 +25,11 @@ interface Job {
   plan: { total: number; chunk: number; countArg: number; workArg?: number; offsets: [number, number][] };
 }
 
+/** The job of `sgemmPackA` or `sgemmPackB` (the same arguments): the panel start advances by one float per row or column. */
+function packJob(): Job {
+  return { args: new Array<number>(8).fill(0), plan: { total: 0, chunk: 0, countArg: 6, offsets: [[5, 1]] } };
+}
+
 /**
  * sgemm on every thread of a pool. A product split by rows has every chunk read all of op(B) (all
  * of op(A) when split by columns, for C wider than tall): that operand is packed once into a
@@ -34,14 +39,8 @@ interface Job {
  * one-thread kernel in the same order, so the bits are those of one thread.
  */
 export class ThreadedGemm {
-  private readonly packB: Job = {
-    args: new Array<number>(8).fill(0),
-    plan: { total: 0, chunk: 0, countArg: 6, offsets: [[5, 1]] },
-  };
-  private readonly packA: Job = {
-    args: new Array<number>(8).fill(0),
-    plan: { total: 0, chunk: 0, countArg: 6, offsets: [[5, 1]] },
-  };
+  private readonly packB = packJob();
+  private readonly packA = packJob();
   private readonly rows: Job = {
     args: new Array<number>(11).fill(0),
     plan: {
