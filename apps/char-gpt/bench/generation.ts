@@ -1,9 +1,11 @@
 // Measures sampling speed: tokens/s of `generate` for the baby and quick presets' models beside nanoGPT's generate()
 // on the same weights, and the CLIs' time to first token (`--json`: the baby rows as JSON).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as nodeModule from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '@tinygpt/autograd';
 import type { BackendConfig } from '@tinygpt/backend-wasm';
@@ -107,6 +109,36 @@ function firstTokenMs(command: string, args: readonly string[]): number {
   return ms;
 }
 
+/**
+ * What spares pnpm from compiling its bundled JavaScript (about 8 MB) at every start, which is most
+ * of its start-up: Node's own compile cache (Node ≥ 22.1), or v8-compile-cache where pnpm's
+ * launcher finds it (installed globally beside pnpm: `npm install -g v8-compile-cache`).
+ */
+function pnpmCompileCache(): string {
+  if (typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function')
+    return "Node's compile cache";
+  const launcher = (process.env['PATH'] ?? '')
+    .split(delimiter)
+    .map((dir) => join(dir, 'pnpm'))
+    .find((path) => {
+      try {
+        accessSync(path, constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  try {
+    if (launcher) {
+      createRequire(realpathSync(launcher)).resolve('v8-compile-cache');
+      return 'v8-compile-cache, beside pnpm';
+    }
+  } catch {
+    // pnpm's launcher finds no v8-compile-cache
+  }
+  return 'none (`npm install -g v8-compile-cache` gives pnpm one on Node 20)';
+}
+
 const num = (value: number, width: number, digits = 0): string => value.toFixed(digits).padStart(width);
 
 async function main(): Promise<void> {
@@ -194,6 +226,7 @@ async function main(): Promise<void> {
       'time to first token (whole command, --max-new-tokens 1, baby model, default threads), best of rounds:',
     );
     launchers.forEach(({ label }, i) => console.log(`${label.padEnd(52)}${num(times[i]!, 7)} ms`));
+    console.log(`pnpm's compiled-code cache: ${pnpmCompileCache()}`);
     const timeOf = (label: string): number => times[launchers.findIndex((l) => l.label === label)] ?? Infinity;
     const firstToken = { bin: timeOf(`node ${bin}`), pnpm: timeOf('pnpm generate') };
     console.log();

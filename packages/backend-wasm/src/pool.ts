@@ -108,62 +108,61 @@ export interface ChunkPlan {
  * The calling thread plus `threads − 1` workers. `run` posts one job, claims chunks itself like
  * any worker, and returns when every chunk is done. On a machine shared with other programs a
  * descheduled worker just claims fewer chunks, instead of making everyone wait for its half; a
- * worker still starting claims none, so the first jobs never wait for the workers to boot.
+ * worker still starting claims none, so the first jobs never wait for the workers to boot. The
+ * workers start with the first job (or `ready`): a program whose kernels all stay on one thread,
+ * such as a short generation, never pays for booting them or for stopping them at exit.
  */
 export class ThreadPool {
   readonly threads: number;
-  private readonly workers: WorkerHandle[];
+  private workers: WorkerHandle[] | null = null;
+  private started: Promise<void> | null = null;
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
   private readonly blocking = canBlock();
-  private readonly kernels: KernelExports;
-  private readonly work: Ptr;
   private seq = 0;
   private readonly argv: number[] = [];
-  /** Resolves once every worker serves jobs (rejects if one failed to start). */
-  readonly ready: Promise<void>;
 
-  private constructor(
-    kernels: KernelExports,
-    memory: WebAssembly.Memory,
-    workers: WorkerHandle[],
-    control: Ptr,
-    work: Ptr,
-    ready: Promise<void>,
+  /**
+   * The pool of `work.length` threads: this one and `work.length − 1` workers on the compiled
+   * kernels and the shared `memory`, talking through the control block at `control`; `work[t]` is
+   * thread t's scratch (0 is this thread). Each worker joins the jobs posted after it has booted.
+   */
+  constructor(
+    private readonly kernels: KernelExports,
+    private readonly module: WebAssembly.Module,
+    private readonly memory: WebAssembly.Memory,
+    private readonly control: Ptr,
+    private readonly work: readonly Ptr[],
+    private readonly spin: number,
   ) {
-    this.kernels = kernels;
-    this.workers = workers;
-    this.threads = workers.length + 1;
-    this.ready = ready;
+    this.threads = work.length;
     this.ctl = new Int32Array(memory.buffer, control, ARGS_AT / 4);
     this.args = new Float64Array(memory.buffer, control + ARGS_AT, MAX_ARGS);
-    this.work = work;
     this.seq = Atomics.load(this.ctl, CTL.seq);
   }
 
+  /** Whether the workers have been started, by a job or by `ready`. */
+  get workersStarted(): boolean {
+    return this.started !== null && this.workers !== null && this.workers.length > 0;
+  }
+
   /**
-   * Starts `work.length − 1` workers on the compiled kernels and the shared `memory`, talking
-   * through the control block at `control`; `work[t]` is thread t's scratch (0 is this thread).
-   * Returns at once: each worker joins the jobs posted after it has booted (`ready`). One that
-   * fails to start is reported on the console and its share runs on the other threads.
+   * Resolves once every worker serves jobs (rejects if one failed to start), starting them if no job has yet.
+   * One that fails to start is reported on the console and its share runs on the other threads.
    */
-  static start(
-    kernels: KernelExports,
-    module: WebAssembly.Module,
-    memory: WebAssembly.Memory,
-    control: Ptr,
-    work: readonly Ptr[],
-    spin: number,
-  ): ThreadPool {
-    const started = work
-      .slice(1)
-      .map((w) => startWorker({ module, memory, control, work: w, names: threadedKernels, spin }));
-    const ready = Promise.all(started.map((s) => s.ready)).then(() => undefined);
-    ready.catch((error: unknown) => {
-      console.error(`backend-wasm: a worker thread failed to start (${String(error)}); the others do its share`);
-    });
-    const handles = started.map((s) => s.handle);
-    return new ThreadPool(kernels, memory, handles, control, work[0]!, ready);
+  get ready(): Promise<void> {
+    if (!this.started) {
+      const { module, memory, control, spin } = this;
+      const started = this.work
+        .slice(1)
+        .map((w) => startWorker({ module, memory, control, work: w, names: threadedKernels, spin }));
+      this.workers = started.map((s) => s.handle);
+      this.started = Promise.all(started.map((s) => s.ready)).then(() => undefined);
+      this.started.catch((error: unknown) => {
+        console.error(`backend-wasm: a worker thread failed to start (${String(error)}); the others do its share`);
+      });
+    }
+    return this.started;
   }
 
   /** Runs `kernel` with `args` over the chunks of `plan`, on every thread; returns when all are done. */
@@ -172,6 +171,7 @@ export class ThreadPool {
     const chunks = Math.ceil(plan.total / plan.chunk);
     if (chunks >= CHUNK_MASK) throw new RangeError(`a job may have at most ${CHUNK_MASK - 1} chunks, got ${chunks}`);
     if (args.length > MAX_ARGS || plan.offsets.length > MAX_OFFSETS) throw new RangeError('too many job arguments');
+    if (!this.started) void this.ready;
     const seq = (this.seq + 1) | 0;
     const tag = (seq & TAG_MASK) << CHUNK_BITS;
     // The description first; the atomic store of `seq` publishes it to the workers.
@@ -207,7 +207,7 @@ export class ThreadPool {
       argv.length = args.length;
       for (let i = 0; i < args.length; i++) argv[i] = args[i]!;
       argv[plan.countArg] = Math.min(plan.chunk, plan.total - start);
-      if (plan.workArg !== undefined) argv[plan.workArg] = this.work;
+      if (plan.workArg !== undefined) argv[plan.workArg] = this.work[0]!;
       for (let o = 0; o < offsets.length; o++) {
         const [arg, bytes] = offsets[o]!;
         argv[arg] = argv[arg]! + start * bytes;
@@ -239,7 +239,8 @@ export class ThreadPool {
     this.seq = (this.seq + 1) | 0;
     Atomics.store(ctl, CTL.seq, this.seq);
     Atomics.notify(ctl, CTL.seq);
-    for (const worker of this.workers) void worker.terminate();
-    this.workers.length = 0;
+    for (const worker of this.workers ?? []) void worker.terminate();
+    this.workers = [];
+    this.started ??= Promise.resolve();
   }
 }

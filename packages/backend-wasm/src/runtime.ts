@@ -132,7 +132,7 @@ export class WasmRuntime {
     const threads = shared ? asked : 1;
     const workFloats = kernels.sgemmWorkspaceBytes() / 4;
     const work = Array.from({ length: threads }, () => heap.addressOf(heap.alloc(workFloats)));
-    const pool = threads > 1 ? ThreadPool.start(kernels, module, memory, CONTROL_BASE, work, spin) : null;
+    const pool = threads > 1 ? new ThreadPool(kernels, module, memory, CONTROL_BASE, work, spin) : null;
     const threshold = options.parallelThreshold ?? 1 << 21;
     const packed = pool ? heap.addressOf(heap.alloc(SHARED_PACK_FLOATS, false)) : 0;
     const gemm = pool ? new ThreadedGemm(kernels, pool, packed, threshold) : null;
@@ -269,7 +269,15 @@ export class WasmRuntime {
     return (iterations * 96) / best / 1e6;
   }
 
-  /** Resolves once every worker thread serves jobs (at once without workers). */
+  /**
+   * Whether the worker threads have been started. They start with the first job shared among
+   * threads, or with `ready()`: a program whose kernels all stay on one thread never boots them.
+   */
+  get workersStarted(): boolean {
+    return this.pool?.workersStarted ?? false;
+  }
+
+  /** Starts the worker threads if no job has, and resolves once every one serves jobs (at once without workers). */
   ready(): Promise<void> {
     return this.pool?.ready ?? Promise.resolve();
   }

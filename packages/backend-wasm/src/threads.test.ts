@@ -81,7 +81,7 @@ describe('two threads give the bits of one', () => {
     }
   });
 
-  it('does not wait for its workers to boot: the first jobs run on the threads already up, with the same bits', async () => {
+  it('starts its workers with the first shared job and does not wait for them: the first jobs run on the threads already up, with the same bits', async () => {
     const fresh = await createWasmBackend({ threads: 2, initialMemoryMiB: 32 });
     try {
       const rng = new Rng('fresh-pool');
@@ -97,7 +97,12 @@ describe('two threads give the bits of one', () => {
         fresh.sgemm(false, false, M, N, K, fa, 0, fb, 0, fc, 0, false);
         return fc;
       };
-      expectSameBits(expected, product()); // before the worker is up
+      expect(fresh.runtime.workersStarted).toBe(false);
+      const small = fresh.alloc(16);
+      fresh.sgemm(false, false, 4, 4, 4, small, 0, small, 0, fresh.alloc(16), 0, false);
+      expect(fresh.runtime.workersStarted).toBe(false); // a product for one thread boots nobody
+      expectSameBits(expected, product()); // the first shared job starts the worker, and runs before it is up
+      expect(fresh.runtime.workersStarted).toBe(true);
       await fresh.ready();
       expectSameBits(expected, product()); // shared with it
     } finally {

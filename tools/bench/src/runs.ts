@@ -168,9 +168,23 @@ export interface Generation {
   identical: { ours1: boolean | null; ours2: boolean | null };
 }
 
+/**
+ * Rounds of the generation contenders inside one measurement, interleaved, each keeping its best (as
+ * `bench:generation` does): one 1,000-token sample lasts 3–7 s, short enough for a shared host's
+ * passing load to swing a single one by a quarter.
+ */
+export const GENERATION_ROUNDS = 3;
+
 /** Ours on 1 and 2 threads and nanoGPT's generate() on the same weights (null without PyTorch). */
 export function generation(): Generation {
-  const args = ['--import', 'tsx', '--conditions=@tinygpt/source', 'bench/generation.ts', '--json', '1'];
+  const args = [
+    '--import',
+    'tsx',
+    '--conditions=@tinygpt/source',
+    'bench/generation.ts',
+    '--json',
+    String(GENERATION_ROUNDS),
+  ];
   const stdout = run(process.execPath, args, { cwd: join(rootDir, 'apps', 'char-gpt') });
   return jsonLines(stdout)[0] as unknown as Generation;
 }

@@ -164,7 +164,8 @@ if (!opts.json) {
   console.log(
     `references: ${machine.torch ? `PyTorch ${machine.torch} + OpenBLAS, 1 thread` : `PyTorch skipped: ${torchNote}`}; ` +
       `baby config on ${machine.corpus}, ${opts.iters} steps of each in ${CHUNKS} runs taken in turn; ` +
-      `the rest best of ${opts.rounds} round(s); every contender in a fresh process, one at a time`,
+      `the rest best of ${opts.rounds} round(s) (generation: best of ${runs.GENERATION_ROUNDS} interleaved rounds in ` +
+      `each); every contender in a fresh process, one at a time`,
   );
 }
 const m = measure(opts.rounds, opts.iters, machine.torch !== null);
