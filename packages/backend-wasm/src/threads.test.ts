@@ -81,7 +81,7 @@ describe('two threads give the bits of one', () => {
     }
   });
 
-  it('starts its workers with the first shared job and does not wait for them: the first jobs run on the threads already up, with the same bits', async () => {
+  it('starts its workers with the first shared job, without waiting: the first jobs run on the threads already up, same bits', async () => {
     const fresh = await createWasmBackend({ threads: 2, initialMemoryMiB: 32 });
     try {
       const rng = new Rng('fresh-pool');
