@@ -216,6 +216,29 @@ describe('pnpm mnist errors', () => {
     await rejects(['visualize', '--checkpoint', 'nowhere'], /^no checkpoint in .*nowhere/, 1);
   });
 
+  it('an output path through a file: refused before any training, in words', async () => {
+    writeFileSync(join(work, 'notes.txt'), 'a file, not a directory');
+    const tiny = ['--epochs', '1', '--train-images', '100', '--test-images', '10'];
+    const written = /: a part of the path is a file, not a directory$/;
+    for (const outDir of ['notes.txt', 'notes.txt/run']) {
+      await rejects(
+        ['train', ...tiny, '--out-dir', outDir],
+        new RegExp(`^cannot create --out-dir \\S*${outDir}${written.source}`),
+        1,
+      );
+    }
+    await rejects(
+      ['visualize', '--checkpoint', 'run', '--out', 'notes.txt/w.png'],
+      /^cannot create \S*notes\.txt: a part/,
+      1,
+    );
+    await rejects(
+      ['visualize', '--checkpoint', 'run', '--curves', 'notes.txt/c.svg'],
+      /^cannot create \S*notes\.txt: a part/,
+      1,
+    );
+  });
+
   it('a missing or corrupt PNG, or none at all', async () => {
     writeFileSync(join(work, 'broken.png'), 'this is not a png');
     await rejects(['predict', '--checkpoint', 'run', 'broken.png'], /^\S*broken\.png is not a readable PNG image/, 1);

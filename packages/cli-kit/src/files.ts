@@ -21,6 +21,7 @@ import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CliError } from './cli-error.js';
 import { describeFsError } from './fs-error.js';
+import { makeDir } from './make-dir.js';
 import { readUserFile } from './read-file.js';
 
 /** What {@link writeFileAtomic} writes: the whole contents, or a function that writes them chunk by chunk. */
@@ -296,14 +297,7 @@ const heldLocks = new Set<string>();
 export function lockDir(dir: string, what = 'directory'): () => void {
   const { lock } = swapPaths(dir);
   if (heldLocks.has(lock)) throw new CliError(`${what} ${swapPaths(dir).dir} is already being written by this process`);
-  try {
-    mkdirSync(dirname(lock), { recursive: true });
-  } catch (err) {
-    // mkdir of a path whose last part is a file fails with EEXIST: that is the ENOTDIR case.
-    const cause =
-      (err as NodeJS.ErrnoException).code === 'EEXIST' ? Object.assign(err as Error, { code: 'ENOTDIR' }) : err;
-    throw new CliError(`cannot create ${dirname(lock)}: ${describeFsError(cause)}`, { cause: err });
-  }
+  makeDir(dirname(lock));
   const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {
     try {

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { makeDir } from '@tinygpt/cli-kit';
 import { SafetensorsError, decodeSafetensors } from '@tinygpt/autograd/safetensors';
 import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../checkpoint/format.js';
@@ -96,7 +97,7 @@ export function writeHandoverDir(dir: string, files: Record<string, Uint8Array |
       );
     }
   }
-  mkdirSync(dirname(dir), { recursive: true });
+  makeDir(dirname(dir));
   const staging = join(dirname(dir), `.${basename(dir)}.handover-${process.pid}-${randomBytes(4).toString('hex')}`);
   const retired = `${staging}.old`;
   try {

@@ -1,11 +1,11 @@
 // The subcommands of `pnpm mnist`: train, eval, predict and visualize the digit network.
 import { dirname, extname, join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { backendDefaults, backendSpec, closeBackend, selectBackend } from '@tinygpt/backend-wasm';
 import {
   CliError,
   formatCommands,
   formatHelp,
+  makeDir,
   resolveConfig,
   selectCommand,
   shownPath,
@@ -73,6 +73,7 @@ async function trainCommand(argv: string[]): Promise<void> {
     throw new CliError((err as Error).message, { exitCode: USAGE_EXIT_CODE });
   }
   config.outDir = userPath(config.outDir);
+  makeDir(config.outDir, '--out-dir'); // a path it cannot be is refused now, not after the training
   const active = await selectBackend({ backend, threads }); // before the first tensor
   if (!config.json) print(`${describeRun(config)}\nbackend: ${active.describe()}`);
   await train(config, { out: process.stdout, progress: process.stderr, backend: active.describe() });
@@ -175,8 +176,8 @@ async function visualizeCommand(argv: string[]): Promise<void> {
   const first = checkpoint.model.layers[0]!.weight; // (H, 784)
   const out = userPath(config.out);
   const curves = config.curves === '' ? join(dirname(out), 'curves.svg') : userPath(config.curves);
-  mkdirSync(dirname(out), { recursive: true });
-  mkdirSync(dirname(curves), { recursive: true });
+  makeDir(dirname(out));
+  makeDir(dirname(curves));
   const grid = weightGrid(first.data, first.shape, config.scale > 0 ? { scale: config.scale } : {});
   await writePng(out, grid);
   const title = `${checkpoint.config.arch} ${checkpoint.config.activation}, ${checkpoint.config.loss}, ${checkpoint.config.optimizer}`;
