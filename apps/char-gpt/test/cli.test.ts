@@ -119,6 +119,11 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
     ['generate', ['--checkpoint', 'ckpt', '--prompt='], /--prompt is empty: give the text to continue/],
     ['generate', ['--checkpoint', 'ckpt', '--prompt-file='], /--prompt-file is empty: give the file/],
     ['generate', ['--checkpoint', 'ckpt', '--threads=100000'], /--threads expects a whole number from 0 to 255/],
+    [
+      'generate',
+      ['--checkpoint', 'ckpt', '--max-new-tokens', '1e12'],
+      /--max-new-tokens expects an integer from 0 to 100000000 \(each sample is held in memory\), got 1000000000000/,
+    ],
   ] as const)('%s %j is a usage error', async (command, args, message) => {
     const result = await run(command, [...args], user);
     expectOneLineError(result, message);

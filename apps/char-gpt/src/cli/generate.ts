@@ -5,7 +5,6 @@ import {
   formatHelp,
   readUserFile,
   isNonNegative,
-  isNonNegativeInteger,
   isPositiveInteger,
   resolveConfig,
   runMain,
@@ -36,6 +35,9 @@ const commandDefaults = () => ({
   ...backendDefaults(process.env),
 });
 
+/** The most tokens a sample may ask for: 100 million, days of sampling on a CPU (the samples are kept, 4 bytes a token). */
+const MAX_NEW_TOKENS = 100_000_000;
+
 const spec = {
   help: {
     checkpoint:
@@ -55,7 +57,10 @@ const spec = {
   },
   choices: { device: ['cpu'], ...backendSpec.choices },
   validate: {
-    maxNewTokens: isNonNegativeInteger,
+    maxNewTokens: (value: number) =>
+      Number.isInteger(value) && value >= 0 && value <= MAX_NEW_TOKENS
+        ? undefined
+        : `an integer from 0 to ${MAX_NEW_TOKENS} (each sample is held in memory)`,
     temperature: isNonNegative,
     topK: isPositiveInteger,
     topP: (value: number) => (value > 0 && value <= 1 ? undefined : 'a number in (0, 1]'),
