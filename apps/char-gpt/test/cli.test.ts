@@ -62,6 +62,7 @@ beforeAll(async () => {
   writeFileSync(join(user, 'empty.txt'), '');
   execFileSync('mkfifo', [join(user, 'fifo')]); // a FIFO no one writes to: reading it would block forever
   writeFileSync(join(user, 'binary.bin'), Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13));
+  writeFileSync(join(user, 'latin1.txt'), Buffer.from('the cat \xe9', 'latin1')); // saved as Latin-1, not UTF-8
   const config = tinyRun({ maxIters: 2, evalInterval: 2, outDir: join(user, 'ckpt') });
   await train(config);
   checkpoint = config.outDir;
@@ -106,6 +107,11 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
     ],
     ['generate', ['--checkpoint', 'ckpt', '--prompt-file', 'fifo'], /prompt file .*fifo is not a regular file/],
     ['generate', ['--checkpoint', 'ckpt', '--prompt-file', 'empty.txt'], /prompt file empty\.txt is empty/],
+    [
+      'generate',
+      ['--checkpoint', 'ckpt', '--prompt-file', 'latin1.txt'],
+      /prompt file latin1\.txt is not valid UTF-8 text \(byte 0xe9 at offset 8\); save it as UTF-8/,
+    ],
     ['generate', ['--checkpoint', 'ckpt', '--config', '/dev/zero'], /config file \/dev\/zero is not a regular file/],
     ['pretrain', ['--config', 'fifo'], /config file .*fifo is not a regular file/],
   ] as const)('%s %j', async (command, args, message) => {
@@ -194,6 +200,13 @@ describe('CLI runs', () => {
     expect(a.stdout).toMatch(/^the /);
     expect(a.stdout.length).toBe('the '.length + 30 + 1);
     expect(b.stdout).toBe(a.stdout);
+    writeFileSync(join(user, 'bom.txt'), '\ufeffthe '); // UTF-8 with a byte-order mark, as Windows editors save it
+    const fromFile = await run(
+      'generate',
+      [...greedy.slice(0, 2), '--prompt-file', 'bom.txt', ...greedy.slice(4)],
+      user,
+    );
+    expect(fromFile.stdout).toBe(a.stdout);
 
     const evaluation = await run('eval', ['--checkpoint', 'cli-run', '--data', data, '--json'], user);
     const result = JSON.parse(evaluation.stdout) as { loss: number; bpc: number; tokens: number };

@@ -10,6 +10,7 @@ import {
   runMain,
 } from '@tinygpt/cli-kit';
 import { Rng } from '@tinygpt/autograd';
+import { firstInvalidUtf8 } from '@tinygpt/datasets/text';
 import { TokenizerError } from '@tinygpt/tokenizer';
 import { generateSamples, samplesPerBatch } from '../generate.js';
 import { startIds } from '../start-ids.js';
@@ -136,9 +137,20 @@ await runMain(async (argv) => {
   });
 });
 
-/** The prompt in a file (a regular, non-empty file), or a CliError saying why it cannot be used. */
+/**
+ * The prompt in a file (a regular, non-empty UTF-8 file; a leading byte-order mark is dropped, as
+ * from a corpus), or a CliError saying why it cannot be used.
+ */
 function readPrompt(path: string): string {
-  const text = readUserFile(userPath(path), { what: 'prompt file', maxBytes: MAX_PROMPT_BYTES }).toString('utf8');
+  const bytes = readUserFile(userPath(path), { what: 'prompt file', maxBytes: MAX_PROMPT_BYTES });
+  const bad = firstInvalidUtf8(bytes);
+  if (bad < bytes.length) {
+    const byte = bytes[bad]!.toString(16).padStart(2, '0');
+    throw new CliError(
+      `prompt file ${path} is not valid UTF-8 text (byte 0x${byte} at offset ${bad}); save it as UTF-8`,
+    );
+  }
+  const text = new TextDecoder('utf-8').decode(bytes);
   if (text === '') throw new CliError(`prompt file ${path} is empty: put the text to continue in it`);
   return text;
 }
