@@ -1,6 +1,6 @@
 // The `pnpm mnist` command end to end on a tiny run, and its errors: one line, non-zero exit, no stack trace.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -216,7 +216,7 @@ describe('pnpm mnist errors', () => {
     await rejects(['visualize', '--checkpoint', 'nowhere'], /^no checkpoint in .*nowhere/, 1);
   });
 
-  it('an output path through a file: refused before any training, in words', async () => {
+  it('an output path through a file or onto a directory: refused before any training, in words', async () => {
     writeFileSync(join(work, 'notes.txt'), 'a file, not a directory');
     const tiny = ['--epochs', '1', '--train-images', '100', '--test-images', '10'];
     const written = /: a part of the path is a file, not a directory$/;
@@ -235,6 +235,12 @@ describe('pnpm mnist errors', () => {
     await rejects(
       ['visualize', '--checkpoint', 'run', '--curves', 'notes.txt/c.svg'],
       /^cannot create \S*notes\.txt: a part/,
+      1,
+    );
+    mkdirSync(join(work, 'taken.png', 'inside'), { recursive: true });
+    await rejects(
+      ['visualize', '--checkpoint', 'run', '--out', 'taken.png'],
+      /^cannot write \S*taken\.png: it is a directory$/,
       1,
     );
   });
