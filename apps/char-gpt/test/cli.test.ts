@@ -311,6 +311,11 @@ describe('CLI runs', () => {
       evaluated: boolean;
     };
     expect(meta.iter).toBeGreaterThan(0);
+    // stdout stays JSON lines; the person who pressed Ctrl-C reads on stderr where the run stopped.
+    for (const line of stopped.stdout.trim().split('\n')) JSON.parse(line);
+    expect(stopped.stderr).toContain(
+      `stopped: checkpoint of iteration ${meta.iter} saved to interrupted; continue with --init-from resume\n`,
+    );
     const resumed = await run(
       'pretrain',
       ['--init-from', 'resume', '--out-dir', 'interrupted', `--max-iters=${meta.iter + 2}`, '--json'],
