@@ -299,6 +299,14 @@ describe('checkpoint.json is validated whole and protected by its checksum', () 
     expect(() => pretrainConfig(['--init-from', 'resume', '--out-dir', dir])).toThrow(message);
   });
 
+  it('a resume refuses another --tokenizer instead of ignoring it', () => {
+    const argv = ['--init-from', 'resume', '--out-dir', savedDir(), '--tokenizer', 'gpt2'];
+    expect(() => pretrainConfig(argv)).toThrow(
+      "--tokenizer gpt2 differs from the checkpoint's char; a resumed run keeps its tokenizer",
+    );
+    expect(pretrainConfig([...argv.slice(0, 4), '--tokenizer', 'char'])?.tokenizer).toBe('char');
+  });
+
   it('a directory with model.safetensors but neither checkpoint.json nor config.json says so', async () => {
     const dir = copy();
     renameSync(join(dir, 'checkpoint.json'), join(dir, 'other'));
