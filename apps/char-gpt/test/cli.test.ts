@@ -212,6 +212,9 @@ describe('CLI runs', () => {
     const result = JSON.parse(evaluation.stdout) as { loss: number; bpc: number; tokens: number };
     expect(result.tokens).toBe(readFileSync(data, 'utf8').length - 1);
     expect(result.bpc).toBeCloseTo(result.loss / Math.LN2, 10);
+    // Progress goes to stderr (plain lines in a pipe), so stdout stays one JSON object.
+    const windows = Math.ceil((readFileSync(data, 'utf8').length - 1) / 8);
+    expect(evaluation.stderr).toMatch(new RegExp(`^eval done: ${windows}/${windows} in `, 'm'));
   });
 
   it('--backend js and --backend wasm train, sample and score alike, and each command says which runs', async () => {
