@@ -131,11 +131,17 @@ function readMetaAt(dir: string, at: string): CheckpointMeta {
   return parseCheckpointMeta(parsed, join(dir, 'checkpoint.json'));
 }
 
-/** A file of the run read whole; a file it cannot read (permissions, a directory in its place) is not called damaged. */
-function readRunFile(at: string, shown: string): Buffer {
+/**
+ * A file of a run or model directory read whole, named `shown` in messages: a file that cannot be
+ * read (permissions, a directory in its place) is not called damaged, and a missing one gives
+ * `missing` when there is one.
+ * @throws CheckpointError
+ */
+export function readRunFile(at: string, shown: string, missing?: string): Buffer {
   try {
     return readFileSync(at);
   } catch (err) {
+    if (missing !== undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') throw new CheckpointError(missing);
     throw new CheckpointError(`cannot read ${shown}: ${describeFsError(err)}`, { cause: err });
   }
 }
