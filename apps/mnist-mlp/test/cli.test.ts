@@ -245,6 +245,17 @@ describe('pnpm mnist errors', () => {
     );
   });
 
+  // Root may write anywhere: this runs where the tests do not run as root.
+  it.skipIf(process.getuid?.() === 0)('an --out-dir it may not write: refused before any training', async () => {
+    mkdirSync(join(work, 'locked'), { mode: 0o555 });
+    const tiny = ['--epochs', '1', '--train-images', '100', '--test-images', '10'];
+    await rejects(
+      ['train', ...tiny, '--out-dir', 'locked'],
+      /^cannot write to --out-dir \S*locked: permission denied$/,
+      1,
+    );
+  });
+
   it('a missing or corrupt PNG, or none at all', async () => {
     writeFileSync(join(work, 'broken.png'), 'this is not a png');
     await rejects(['predict', '--checkpoint', 'run', 'broken.png'], /^\S*broken\.png is not a readable PNG image/, 1);

@@ -1,8 +1,10 @@
 // The subcommands of `pnpm mnist`: train, eval, predict and visualize the digit network.
+import { accessSync, constants } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { backendDefaults, backendSpec, closeBackend, selectBackend } from '@tinygpt/backend-wasm';
 import {
   CliError,
+  describeFsError,
   formatCommands,
   formatHelp,
   makeDir,
@@ -73,7 +75,13 @@ async function trainCommand(argv: string[]): Promise<void> {
     throw new CliError((err as Error).message, { exitCode: USAGE_EXIT_CODE });
   }
   config.outDir = userPath(config.outDir);
-  makeDir(config.outDir, '--out-dir'); // a path it cannot be is refused now, not after the training
+  // A directory that cannot be made or written is refused now, not after the training.
+  makeDir(config.outDir, '--out-dir');
+  try {
+    accessSync(config.outDir, constants.W_OK);
+  } catch (err) {
+    throw new CliError(`cannot write to --out-dir ${config.outDir}: ${describeFsError(err)}`, { cause: err });
+  }
   const active = await selectBackend({ backend, threads }); // before the first tensor
   if (!config.json) print(`${describeRun(config)}\nbackend: ${active.describe()}`);
   await train(config, { out: process.stdout, progress: process.stderr, backend: active.describe() });
