@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '@tinygpt/datasets/mnist';
-import { CliError, errorMessage, USAGE_EXIT_CODE } from '@tinygpt/cli-kit';
+import { CliError, errorMessage, lockDir, USAGE_EXIT_CODE } from '@tinygpt/cli-kit';
 import { main } from '../src/cli/commands.js';
 import { encodePng } from '../src/png.js';
 
@@ -244,6 +244,29 @@ describe('pnpm mnist errors', () => {
       1,
     );
   });
+
+  it('a second train into an --out-dir another process is writing is refused before it trains', () => {
+    const release = lockDir(join(work, 'busy')); // this test process is the live writer
+    try {
+      const second = mnist([
+        'train',
+        '--epochs',
+        '1',
+        '--train-images',
+        '100',
+        '--test-images',
+        '10',
+        '--out-dir',
+        'busy',
+      ]);
+      expect([second.status, second.stdout]).toEqual([1, '']);
+      expect(second.stderr).toMatch(
+        /^error: --out-dir \S*busy is being written by process \d+ .*; one writer at a time/,
+      );
+    } finally {
+      release();
+    }
+  }, 60_000);
 
   // Root may write anywhere: this runs where the tests do not run as root.
   it.skipIf(process.getuid?.() === 0)('an --out-dir it may not write: refused before any training', async () => {

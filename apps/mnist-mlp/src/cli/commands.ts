@@ -7,6 +7,7 @@ import {
   describeFsError,
   formatCommands,
   formatHelp,
+  lockDir,
   makeDir,
   resolveConfig,
   selectCommand,
@@ -82,9 +83,14 @@ async function trainCommand(argv: string[]): Promise<void> {
   } catch (err) {
     throw new CliError(`cannot write to --out-dir ${config.outDir}: ${describeFsError(err)}`, { cause: err });
   }
-  const active = await selectBackend({ backend, threads }); // before the first tensor
-  if (!config.json) print(`${describeRun(config)}\nbackend: ${active.describe()}`);
-  await train(config, { out: process.stdout, progress: process.stderr, backend: active.describe() });
+  const release = lockDir(config.outDir, '--out-dir'); // one writer: a second run into it is refused, not interleaved
+  try {
+    const active = await selectBackend({ backend, threads }); // before the first tensor
+    if (!config.json) print(`${describeRun(config)}\nbackend: ${active.describe()}`);
+    await train(config, { out: process.stdout, progress: process.stderr, backend: active.describe() });
+  } finally {
+    release();
+  }
   if (!config.json) print(`checkpoint: ${shownPath(config.outDir)}`);
 }
 
