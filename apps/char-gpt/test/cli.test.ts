@@ -122,6 +122,11 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
   it.each([
     ['pretrain', ['--threads', '100000'], /--threads expects a whole number from 0 to 255/],
     ['pretrain', ['--max-iters', '1e20'], /--max-iters expects an integer ≥ 0 no larger than 9007199254740991/],
+    [
+      'pretrain',
+      ['--sample-chars', '1e12'],
+      /--sample-chars expects an integer from 0 to 100000000, got 1000000000000/,
+    ],
     ['generate', ['--checkpoint', 'ckpt', '--prompt='], /--prompt is empty: give the text to continue/],
     ['generate', ['--checkpoint', 'ckpt', '--prompt-file='], /--prompt-file is empty: give the file/],
     ['generate', ['--checkpoint', 'ckpt', '--threads=100000'], /--threads expects a whole number from 0 to 255/],

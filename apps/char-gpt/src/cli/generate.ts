@@ -12,6 +12,7 @@ import {
 import { Rng } from '@tinygpt/autograd';
 import { firstInvalidUtf8 } from '@tinygpt/datasets/text';
 import { TokenizerError } from '@tinygpt/tokenizer';
+import { MAX_SAMPLE_TOKENS } from '../config.js';
 import { generateSamples, samplesPerBatch } from '../generate.js';
 import { startIds } from '../start-ids.js';
 import { loadModelDir } from '../interop/model-dir.js';
@@ -36,9 +37,6 @@ const commandDefaults = () => ({
   ...backendDefaults(process.env),
 });
 
-/** The most tokens a sample may ask for: 100 million, days of sampling on a CPU (the samples are kept, 4 bytes a token). */
-const MAX_NEW_TOKENS = 100_000_000;
-
 const spec = {
   help: {
     checkpoint:
@@ -59,9 +57,9 @@ const spec = {
   choices: { device: ['cpu'], ...backendSpec.choices },
   validate: {
     maxNewTokens: (value: number) =>
-      Number.isInteger(value) && value >= 0 && value <= MAX_NEW_TOKENS
+      Number.isInteger(value) && value >= 0 && value <= MAX_SAMPLE_TOKENS
         ? undefined
-        : `an integer from 0 to ${MAX_NEW_TOKENS} (each sample is held in memory)`,
+        : `an integer from 0 to ${MAX_SAMPLE_TOKENS} (each sample is held in memory)`,
     temperature: isNonNegative,
     topK: isPositiveInteger,
     topP: (value: number) => (value > 0 && value <= 1 ? undefined : 'a number in (0, 1]'),
