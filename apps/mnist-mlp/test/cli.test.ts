@@ -1,6 +1,6 @@
 // The `pnpm mnist` command end to end on a tiny run, and its errors: one line, non-zero exit, no stack trace.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -214,6 +214,16 @@ describe('pnpm mnist errors', () => {
   it('a missing checkpoint', async () => {
     await rejects(['eval', '--checkpoint', 'nowhere'], /^no checkpoint in .*nowhere: checkpoint\.json is missing/, 1);
     await rejects(['visualize', '--checkpoint', 'nowhere'], /^no checkpoint in .*nowhere/, 1);
+    writeFileSync(join(work, 'weights.txt'), 'not a directory');
+    await rejects(
+      ['eval', '--checkpoint', 'weights.txt'],
+      /^no checkpoint in \S*weights\.txt: it is a file, not a directory$/,
+      1,
+    );
+    cpSync(join(work, 'run'), join(work, 'unreadable'), { recursive: true });
+    rmSync(join(work, 'unreadable', 'model.safetensors'));
+    mkdirSync(join(work, 'unreadable', 'model.safetensors')); // as EACCES would, for a reader who is not root
+    await rejects(['eval', '--checkpoint', 'unreadable'], /^cannot read \S*model\.safetensors: it is a directory$/, 1);
   });
 
   it('an output path through a file or onto a directory: refused before any training, in words', async () => {
