@@ -127,6 +127,9 @@ export function modelVocabSize(tokenizer: TrainConfig['tokenizer'], tokenizerVoc
   return tokenizer === 'gpt2' ? Math.ceil(tokenizerVocab / VOCAB_PAD_MULTIPLE) * VOCAB_PAD_MULTIPLE : tokenizerVocab;
 }
 
+/** The most tokens one sample may ask for: 100 million, days of sampling on a CPU (a sample is kept, 4 bytes a token). */
+export const MAX_SAMPLE_TOKENS = 100_000_000;
+
 /** Allowed values of the string knobs that take one of a few words. */
 export const choices = {
   device: ['cpu'],
@@ -209,7 +212,9 @@ export const validate: { readonly [K in keyof TrainConfig]?: Validator<TrainConf
   evalInterval: isPositiveInteger,
   evalIters: isPositiveInteger,
   logInterval: isPositiveInteger,
-  sampleChars: isNonNegativeInteger,
+  sampleChars: (value) =>
+    isNonNegativeInteger(value) ??
+    (value > MAX_SAMPLE_TOKENS ? `an integer from 0 to ${MAX_SAMPLE_TOKENS}` : undefined),
   nLayer: isPositiveInteger,
   nHead: isPositiveInteger,
   nEmbd: divisibleByHeads,

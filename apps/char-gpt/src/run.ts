@@ -1,6 +1,6 @@
 // A pretraining run's state — model, optimizer, generator, data, counters — started from scratch, resumed from a checkpoint, or saved.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { CliError, describeFsError } from '@tinygpt/cli-kit';
+import { existsSync, readdirSync } from 'node:fs';
+import { CliError, describeFsError, makeDir } from '@tinygpt/cli-kit';
 import { resolve } from 'node:path';
 import { CORPUS_NAMES, resolveCorpus } from '@tinygpt/datasets/text';
 import type { Corpus } from '@tinygpt/datasets/text';
@@ -217,11 +217,7 @@ export function saveRun(run: Run): void {
 function checkOutDir(config: TrainConfig): void {
   const dir = config.outDir;
   if (!existsSync(dir)) {
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (err) {
-      throw new CliError(`cannot create --out-dir ${dir}: ${describeFsError(err)}`, { cause: err });
-    }
+    makeDir(dir, '--out-dir');
     return;
   }
   let names: string[];

@@ -62,6 +62,7 @@ beforeAll(async () => {
   writeFileSync(join(user, 'empty.txt'), '');
   execFileSync('mkfifo', [join(user, 'fifo')]); // a FIFO no one writes to: reading it would block forever
   writeFileSync(join(user, 'binary.bin'), Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13));
+  writeFileSync(join(user, 'latin1.txt'), Buffer.from('the cat \xe9', 'latin1')); // saved as Latin-1, not UTF-8
   const config = tinyRun({ maxIters: 2, evalInterval: 2, outDir: join(user, 'ckpt') });
   await train(config);
   checkpoint = config.outDir;
@@ -106,6 +107,11 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
     ],
     ['generate', ['--checkpoint', 'ckpt', '--prompt-file', 'fifo'], /prompt file .*fifo is not a regular file/],
     ['generate', ['--checkpoint', 'ckpt', '--prompt-file', 'empty.txt'], /prompt file empty\.txt is empty/],
+    [
+      'generate',
+      ['--checkpoint', 'ckpt', '--prompt-file', 'latin1.txt'],
+      /prompt file latin1\.txt is not valid UTF-8 text \(byte 0xe9 at offset 8\); save it as UTF-8/,
+    ],
     ['generate', ['--checkpoint', 'ckpt', '--config', '/dev/zero'], /config file \/dev\/zero is not a regular file/],
     ['pretrain', ['--config', 'fifo'], /config file .*fifo is not a regular file/],
   ] as const)('%s %j', async (command, args, message) => {
@@ -116,9 +122,19 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
   it.each([
     ['pretrain', ['--threads', '100000'], /--threads expects a whole number from 0 to 255/],
     ['pretrain', ['--max-iters', '1e20'], /--max-iters expects an integer ≥ 0 no larger than 9007199254740991/],
+    [
+      'pretrain',
+      ['--sample-chars', '1e12'],
+      /--sample-chars expects an integer from 0 to 100000000, got 1000000000000/,
+    ],
     ['generate', ['--checkpoint', 'ckpt', '--prompt='], /--prompt is empty: give the text to continue/],
     ['generate', ['--checkpoint', 'ckpt', '--prompt-file='], /--prompt-file is empty: give the file/],
     ['generate', ['--checkpoint', 'ckpt', '--threads=100000'], /--threads expects a whole number from 0 to 255/],
+    [
+      'generate',
+      ['--checkpoint', 'ckpt', '--max-new-tokens', '1e12'],
+      /--max-new-tokens expects an integer from 0 to 100000000 \(each sample is held in memory\), got 1000000000000/,
+    ],
   ] as const)('%s %j is a usage error', async (command, args, message) => {
     const result = await run(command, [...args], user);
     expectOneLineError(result, message);
@@ -189,11 +205,21 @@ describe('CLI runs', () => {
     expect(a.stdout).toMatch(/^the /);
     expect(a.stdout.length).toBe('the '.length + 30 + 1);
     expect(b.stdout).toBe(a.stdout);
+    writeFileSync(join(user, 'bom.txt'), '\ufeffthe '); // UTF-8 with a byte-order mark, as Windows editors save it
+    const fromFile = await run(
+      'generate',
+      [...greedy.slice(0, 2), '--prompt-file', 'bom.txt', ...greedy.slice(4)],
+      user,
+    );
+    expect(fromFile.stdout).toBe(a.stdout);
 
     const evaluation = await run('eval', ['--checkpoint', 'cli-run', '--data', data, '--json'], user);
     const result = JSON.parse(evaluation.stdout) as { loss: number; bpc: number; tokens: number };
     expect(result.tokens).toBe(readFileSync(data, 'utf8').length - 1);
     expect(result.bpc).toBeCloseTo(result.loss / Math.LN2, 10);
+    // Progress goes to stderr (plain lines in a pipe), so stdout stays one JSON object.
+    const windows = Math.ceil((readFileSync(data, 'utf8').length - 1) / 8);
+    expect(evaluation.stderr).toMatch(new RegExp(`^eval done: ${windows}/${windows} in `, 'm'));
   });
 
   it('--backend js and --backend wasm train, sample and score alike, and each command says which runs', async () => {
@@ -293,6 +319,11 @@ describe('CLI runs', () => {
       evaluated: boolean;
     };
     expect(meta.iter).toBeGreaterThan(0);
+    // stdout stays JSON lines; the person who pressed Ctrl-C reads on stderr where the run stopped.
+    for (const line of stopped.stdout.trim().split('\n')) JSON.parse(line);
+    expect(stopped.stderr).toContain(
+      `stopped: checkpoint of iteration ${meta.iter} saved to interrupted; continue with --init-from resume\n`,
+    );
     const resumed = await run(
       'pretrain',
       ['--init-from', 'resume', '--out-dir', 'interrupted', `--max-iters=${meta.iter + 2}`, '--json'],

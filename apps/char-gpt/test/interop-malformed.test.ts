@@ -1,5 +1,5 @@
 // nanoGPT interop: every way an exchange directory can be malformed is refused with one clear error.
-import { cpSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError } from '../src/checkpoint/format.js';
@@ -122,6 +122,13 @@ describe('a malformed exchange directory is one clear error', () => {
     expect(() => readExchangeDir(dir)).toThrow(
       new RegExp(`exchange directory .* is incomplete: ${name.replace('.', '\\.')} is missing`),
     );
+  });
+
+  it.each(['config.json', 'model.safetensors'])('says %s cannot be read rather than calling it damaged', (name) => {
+    const dir = copy();
+    rmSync(join(dir, name));
+    mkdirSync(join(dir, name)); // as EACCES would, for a reader who is not root
+    expect(() => readExchangeDir(dir)).toThrow(`cannot read ${join(dir, name)}: it is a directory`);
   });
 
   it('says so when there is no directory at all', () => {

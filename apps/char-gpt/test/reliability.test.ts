@@ -1,7 +1,7 @@
 // Reliability cases: run directories that readers never change and one writer owns, refusals that protect a trained
 // run, validated checkpoint.json, sizes checked before allocating, exact extension.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -297,6 +297,23 @@ describe('checkpoint.json is validated whole and protected by its checksum', () 
     editMeta(dir, (m) => ((m.config as Record<string, unknown>)[key] = value));
     expect(() => pretrainConfig(['--init-from', 'resume', '--out-dir', dir])).toThrow(CheckpointError);
     expect(() => pretrainConfig(['--init-from', 'resume', '--out-dir', dir])).toThrow(message);
+  });
+
+  it('a resume refuses another --tokenizer instead of ignoring it', () => {
+    const argv = ['--init-from', 'resume', '--out-dir', savedDir(), '--tokenizer', 'gpt2'];
+    expect(() => pretrainConfig(argv)).toThrow(
+      "--tokenizer gpt2 differs from the checkpoint's char; a resumed run keeps its tokenizer",
+    );
+    expect(pretrainConfig([...argv.slice(0, 4), '--tokenizer', 'char'])?.tokenizer).toBe('char');
+  });
+
+  it('a file that cannot be read (here a directory in its place) is not called damaged', () => {
+    for (const name of ['checkpoint.json', 'model.safetensors']) {
+      const dir = copy();
+      rmSync(join(dir, name));
+      mkdirSync(join(dir, name));
+      expect(() => readCheckpoint(dir)).toThrow(`cannot read ${join(dir, name)}: it is a directory`);
+    }
   });
 
   it('a directory with model.safetensors but neither checkpoint.json nor config.json says so', async () => {

@@ -1,10 +1,10 @@
 // Saves and loads a trained digit network: model.safetensors (weights by module name) + checkpoint.json (config, history, RNG state).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@tinygpt/autograd';
 import type { RngState } from '@tinygpt/autograd';
 import { decodeSafetensors, encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
-import { readJsonFile, sha256Hex, writeFileAtomic } from '@tinygpt/cli-kit';
+import { describeFsError, readJsonFile, sha256Hex, writeFileAtomic } from '@tinygpt/cli-kit';
 import type { Mlp } from '@tinygpt/mlp';
 import { defaults, parseArch, validateConfig } from './config.js';
 import type { MnistConfig } from './config.js';
@@ -72,6 +72,9 @@ export async function saveCheckpoint(dir: string, state: CheckpointState & { mod
 export function loadCheckpoint(dir: string): CheckpointState & { model: Mlp } {
   const metaPath = join(dir, META_FILE);
   const weightsPath = join(dir, WEIGHTS_FILE);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new CheckpointError(`no checkpoint in ${dir}: it is a file, not a directory`);
+  }
   if (!existsSync(metaPath)) {
     throw new CheckpointError(
       `no checkpoint in ${dir}: ${META_FILE} is missing (train one with: pnpm mnist train --out-dir ${dir})`,
@@ -80,7 +83,12 @@ export function loadCheckpoint(dir: string): CheckpointState & { model: Mlp } {
   const json = checkJson(readJsonFile(metaPath, 'checkpoint'), metaPath);
   if (!existsSync(weightsPath))
     throw new CheckpointError(`checkpoint ${dir} is incomplete: ${WEIGHTS_FILE} is missing`);
-  const bytes = readFileSync(weightsPath);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(weightsPath);
+  } catch (err) {
+    throw new CheckpointError(`cannot read ${weightsPath}: ${describeFsError(err)}`, { cause: err });
+  }
   if (sha256Hex(bytes) !== json.weightsSha256) {
     throw new CheckpointError(
       `${weightsPath} does not match ${META_FILE} (checksum differs): the files come from different saves or were altered`,

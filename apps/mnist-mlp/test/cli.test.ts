@@ -1,13 +1,13 @@
 // The `pnpm mnist` command end to end on a tiny run, and its errors: one line, non-zero exit, no stack trace.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '@tinygpt/datasets/mnist';
-import { CliError, errorMessage, USAGE_EXIT_CODE } from '@tinygpt/cli-kit';
+import { CliError, errorMessage, lockDir, USAGE_EXIT_CODE } from '@tinygpt/cli-kit';
 import { main } from '../src/cli/commands.js';
 import { encodePng } from '../src/png.js';
 
@@ -214,6 +214,79 @@ describe('pnpm mnist errors', () => {
   it('a missing checkpoint', async () => {
     await rejects(['eval', '--checkpoint', 'nowhere'], /^no checkpoint in .*nowhere: checkpoint\.json is missing/, 1);
     await rejects(['visualize', '--checkpoint', 'nowhere'], /^no checkpoint in .*nowhere/, 1);
+    writeFileSync(join(work, 'weights.txt'), 'not a directory');
+    await rejects(
+      ['eval', '--checkpoint', 'weights.txt'],
+      /^no checkpoint in \S*weights\.txt: it is a file, not a directory$/,
+      1,
+    );
+    cpSync(join(work, 'run'), join(work, 'unreadable'), { recursive: true });
+    rmSync(join(work, 'unreadable', 'model.safetensors'));
+    mkdirSync(join(work, 'unreadable', 'model.safetensors')); // as EACCES would, for a reader who is not root
+    await rejects(['eval', '--checkpoint', 'unreadable'], /^cannot read \S*model\.safetensors: it is a directory$/, 1);
+  });
+
+  it('an output path through a file or onto a directory: refused before any training, in words', async () => {
+    writeFileSync(join(work, 'notes.txt'), 'a file, not a directory');
+    const tiny = ['--epochs', '1', '--train-images', '100', '--test-images', '10'];
+    const written = /: a part of the path is a file, not a directory$/;
+    for (const outDir of ['notes.txt', 'notes.txt/run']) {
+      await rejects(
+        ['train', ...tiny, '--out-dir', outDir],
+        new RegExp(`^cannot create --out-dir \\S*${outDir}${written.source}`),
+        1,
+      );
+    }
+    await rejects(
+      ['visualize', '--checkpoint', 'run', '--out', 'notes.txt/w.png'],
+      /^cannot create \S*notes\.txt: a part/,
+      1,
+    );
+    await rejects(
+      ['visualize', '--checkpoint', 'run', '--curves', 'notes.txt/c.svg'],
+      /^cannot create \S*notes\.txt: a part/,
+      1,
+    );
+    mkdirSync(join(work, 'taken.png', 'inside'), { recursive: true });
+    await rejects(
+      ['visualize', '--checkpoint', 'run', '--out', 'taken.png'],
+      /^cannot write \S*taken\.png: it is a directory$/,
+      1,
+    );
+  });
+
+  it('a second train into an --out-dir another process is writing is refused before it trains', () => {
+    const release = lockDir(join(work, 'busy')); // this test process is the live writer
+    try {
+      const second = mnist([
+        'train',
+        '--epochs',
+        '1',
+        '--train-images',
+        '100',
+        '--test-images',
+        '10',
+        '--out-dir',
+        'busy',
+      ]);
+      expect([second.status, second.stdout]).toEqual([1, '']);
+      expect(second.stderr).toMatch(
+        /^error: --out-dir \S*busy is being written by process \d+ .*; one writer at a time/,
+      );
+    } finally {
+      release();
+    }
+  }, 60_000);
+
+  // Root may write anywhere: this runs where the tests do not run as root.
+  it.skipIf(process.getuid?.() === 0)('an --out-dir it may not write: refused before any training', async () => {
+    mkdirSync(join(work, 'locked'), { mode: 0o555 });
+    const tiny = ['--epochs', '1', '--train-images', '100', '--test-images', '10'];
+    await rejects(
+      ['train', ...tiny, '--out-dir', 'locked'],
+      /^cannot write to --out-dir \S*locked: permission denied$/,
+      1,
+    );
   });
 
   it('a missing or corrupt PNG, or none at all', async () => {

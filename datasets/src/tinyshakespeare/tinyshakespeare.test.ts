@@ -66,6 +66,12 @@ describe('loadTinyShakespeare', () => {
     });
     expect(loaded.source).toBe(join(dir, 'input.txt'));
     expect(loaded.text.startsWith('First')).toBe(true);
+
+    const missing = join(dir, 'moved.txt');
+    const err = await rejection(
+      loadTinyShakespeare({ env: { TINYSHAKESPEARE_PATH: missing }, cacheDir, fetch: never }),
+    );
+    expect(err.message).toBe(`$TINYSHAKESPEARE_PATH: text file not found: ${missing}`);
   });
 
   it('then the cached copy, without fetching', async () => {

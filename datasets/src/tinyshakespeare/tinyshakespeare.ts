@@ -61,7 +61,15 @@ export async function loadTinyShakespeare(options: TinyShakespeareOptions = {}):
   if (options.path !== undefined)
     return { text: loadChecked(options.path, 'the path given'), source: resolve(options.path) };
   const fromEnv = env.TINYSHAKESPEARE_PATH;
-  if (fromEnv) return { text: loadChecked(fromEnv, 'TINYSHAKESPEARE_PATH'), source: resolve(fromEnv) };
+  if (fromEnv) {
+    try {
+      return { text: loadChecked(fromEnv, 'TINYSHAKESPEARE_PATH'), source: resolve(fromEnv) };
+    } catch (err) {
+      // A variable set long ago is easy to forget: the message says where the path came from.
+      if (!(err instanceof DatasetError) || err.message.includes('(from TINYSHAKESPEARE_PATH)')) throw err;
+      throw new DatasetError(`$TINYSHAKESPEARE_PATH: ${err.message}`, { cause: err });
+    }
+  }
 
   const cacheDir = options.cacheDir ?? tinygptCacheDir(env);
   const cached = join(cacheDir, 'tinyshakespeare.txt');

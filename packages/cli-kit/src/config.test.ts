@@ -237,6 +237,10 @@ describe('resolveConfig: errors', () => {
     expect(failure(['--config', 'string.json']).message).toBe('string.json: "nLayer" expects a number, got "4"');
     json('bool.json', { bias: 'false' });
     expect(failure(['--config', 'bool.json']).message).toBe('bool.json: "bias" expects a boolean, got "false"');
+    json('huge.json', '{"learningRate": 1e400}'); // JSON.parse reads Infinity, which JSON.stringify shows as null
+    expect(failure(['--config', 'huge.json']).message).toBe(
+      'huge.json: "learningRate" expects a finite number, got Infinity',
+    );
   });
 
   it('refuses defaults whose keys are not camelCase or collide', () => {

@@ -126,8 +126,11 @@ export function resolveConfig<D extends ConfigDefaults>(
       for (const [setting, v] of Object.entries(content)) {
         const k = names.get(normalize(setting));
         if (k === undefined) throw unknownKey(`${value}: unknown setting "${setting}"`, setting, keys, 'file');
-        if (typeof v !== typeof defaults[k] || (typeof v === 'number' && !Number.isFinite(v))) {
+        if (typeof v !== typeof defaults[k]) {
           throw usageError(`${value}: "${setting}" expects ${article(defaults[k]!)}, got ${JSON.stringify(v)}`);
+        }
+        if (typeof v === 'number' && !Number.isFinite(v)) {
+          throw usageError(`${value}: "${setting}" expects a finite number, got ${v}`); // 1e400 parses as Infinity
         }
         fromFiles.push([k, v as ConfigValue, 'file', `${value}: "${setting}"`]);
       }

@@ -21,6 +21,7 @@ import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CliError } from './cli-error.js';
 import { describeFsError } from './fs-error.js';
+import { makeDir } from './make-dir.js';
 import { readUserFile } from './read-file.js';
 
 /** What {@link writeFileAtomic} writes: the whole contents, or a function that writes them chunk by chunk. */
@@ -34,7 +35,8 @@ let tempCounter = 0;
  * the complete new one, never half of it: the data goes to a temporary file in the same directory,
  * is fsynced, then renamed over `path` (an atomic replace on POSIX file systems), and the directory
  * is fsynced so the rename survives a power cut. On any error the temporary file is removed, the
- * old file is untouched, and the error is rethrown. An existing file keeps its permission bits.
+ * old file is untouched, and the error is rethrown (a file-system error as a {@link CliError} that
+ * says in words why `path` cannot be written). An existing file keeps its permission bits.
  *
  * `data` may be a function that receives `write(chunk)`, to stream a large checkpoint without
  * building it in memory first.
@@ -63,7 +65,9 @@ export async function writeFileAtomic(path: string, data: AtomicData, options: {
   } catch (err) {
     await handle?.close().catch(() => undefined);
     await rm(temp, { force: true });
-    throw err;
+    // A file-system error (a directory in the way, a full disk) in words; an error of `data` itself as it is.
+    const fsError = typeof (err as NodeJS.ErrnoException).syscall === 'string';
+    throw fsError ? new CliError(`cannot write ${path}: ${describeFsError(err)}`, { cause: err }) : err;
   }
   await syncDirectory(dirname(path));
 }
@@ -296,14 +300,7 @@ const heldLocks = new Set<string>();
 export function lockDir(dir: string, what = 'directory'): () => void {
   const { lock } = swapPaths(dir);
   if (heldLocks.has(lock)) throw new CliError(`${what} ${swapPaths(dir).dir} is already being written by this process`);
-  try {
-    mkdirSync(dirname(lock), { recursive: true });
-  } catch (err) {
-    // mkdir of a path whose last part is a file fails with EEXIST: that is the ENOTDIR case.
-    const cause =
-      (err as NodeJS.ErrnoException).code === 'EEXIST' ? Object.assign(err as Error, { code: 'ENOTDIR' }) : err;
-    throw new CliError(`cannot create ${dirname(lock)}: ${describeFsError(cause)}`, { cause: err });
-  }
+  makeDir(dirname(lock));
   const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {
     try {

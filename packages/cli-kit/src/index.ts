@@ -37,6 +37,7 @@ export {
 } from './files.js';
 export type { AtomicData } from './files.js';
 export { describeFsError } from './fs-error.js';
+export { makeDir } from './make-dir.js';
 export { readUserFile } from './read-file.js';
 export { sha256Hex } from './hash.js';
 export type { ReadUserFileOptions } from './read-file.js';

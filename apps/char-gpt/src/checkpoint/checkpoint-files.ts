@@ -3,7 +3,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SafetensorsError, decodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
-import { lockDir, readDirConsistent, recoverDirSwap, replaceDirAtomic, sha256Hex } from '@tinygpt/cli-kit';
+import {
+  describeFsError,
+  lockDir,
+  readDirConsistent,
+  recoverDirSwap,
+  replaceDirAtomic,
+  sha256Hex,
+} from '@tinygpt/cli-kit';
 import { CheckpointError, RUN_FILES, WEIGHT_FILES, parseCheckpointMeta } from './format.js';
 import { encodeCheckpoint } from './encode.js';
 import type { CheckpointMeta } from './format.js';
@@ -114,13 +121,29 @@ function readMetaAt(dir: string, at: string): CheckpointMeta {
           : `no checkpoint at ${dir}: checkpoint.json is missing`,
     );
   }
+  const text = readRunFile(jsonPath, join(dir, 'checkpoint.json')).toString('utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    parsed = JSON.parse(text);
   } catch {
     throw new CheckpointError(`${join(dir, 'checkpoint.json')} is damaged: it is not valid JSON (truncated?)`);
   }
   return parseCheckpointMeta(parsed, join(dir, 'checkpoint.json'));
+}
+
+/**
+ * A file of a run or model directory read whole, named `shown` in messages: a file that cannot be
+ * read (permissions, a directory in its place) is not called damaged, and a missing one gives
+ * `missing` when there is one.
+ * @throws CheckpointError
+ */
+export function readRunFile(at: string, shown: string, missing?: string): Buffer {
+  try {
+    return readFileSync(at);
+  } catch (err) {
+    if (missing !== undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') throw new CheckpointError(missing);
+    throw new CheckpointError(`cannot read ${shown}: ${describeFsError(err)}`, { cause: err });
+  }
 }
 
 function readCheckpointAt(dir: string, at: string, opts: { optimizer?: boolean }): CheckpointContents {
@@ -129,7 +152,7 @@ function readCheckpointAt(dir: string, at: string, opts: { optimizer?: boolean }
   const [model, optimizer = {}] = files.map((name) => {
     const path = join(dir, name);
     if (!existsSync(join(at, name))) throw new CheckpointError(`checkpoint ${dir} is incomplete: ${name} is missing`);
-    const bytes = new Uint8Array(readFileSync(join(at, name)));
+    const bytes = new Uint8Array(readRunFile(join(at, name), path));
     const expected = meta.files[name];
     if (bytes.length !== expected.bytes) {
       throw new CheckpointError(

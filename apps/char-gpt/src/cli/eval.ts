@@ -1,7 +1,8 @@
 // `pnpm eval --checkpoint DIR --data PATH`: the exact mean next-character loss of a checkpoint over a whole text, in
 // nats and bits per character.
 import { backendDefaults, backendSpec, withBackend } from '@tinygpt/backend-wasm';
-import { CliError, formatHelp, isPositiveInteger, resolveConfig, runMain } from '@tinygpt/cli-kit';
+import { CliError, createProgress, formatHelp, isPositiveInteger, resolveConfig, runMain } from '@tinygpt/cli-kit';
+import type { Progress } from '@tinygpt/cli-kit';
 import { TokenizerError } from '@tinygpt/tokenizer';
 import { datasetName } from '../config.js';
 import { evaluateIds } from '../eval.js';
@@ -70,7 +71,16 @@ await runMain(async (argv) => {
     }
     if (ids.length < 2) throw new CliError(`${corpus.name} has ${ids.length} character; evaluation needs at least 2`);
     if (!config.json) process.stdout.write(`backend: ${backend.describe()}\n`);
-    const { loss, bpc, tokens } = await evaluateIds(model, ids, { batchSize: config.batchSize });
+    // Progress on stderr (a bar on a terminal, a line every 10 s otherwise): stdout holds only the result.
+    let progress: Progress | undefined;
+    const { loss, bpc, tokens } = await evaluateIds(model, ids, {
+      batchSize: config.batchSize,
+      onProgress: (done, total) => {
+        progress ??= createProgress({ total, label: 'eval', stream: process.stderr });
+        progress.update(done);
+      },
+    });
+    progress?.done();
     if (tokenizer.toJSON().type !== 'char') {
       // Bits per character: the tokens' total bits over the characters they predict (all but the first token's).
       const characters = countCharacters(corpus.text) - countCharacters(tokenizer.decode(ids.subarray(0, 1)));

@@ -5,13 +5,14 @@ import {
   formatHelp,
   readUserFile,
   isNonNegative,
-  isNonNegativeInteger,
   isPositiveInteger,
   resolveConfig,
   runMain,
 } from '@tinygpt/cli-kit';
 import { Rng } from '@tinygpt/autograd';
+import { firstInvalidUtf8 } from '@tinygpt/datasets/text';
 import { TokenizerError } from '@tinygpt/tokenizer';
+import { MAX_SAMPLE_TOKENS } from '../config.js';
 import { generateSamples, samplesPerBatch } from '../generate.js';
 import { startIds } from '../start-ids.js';
 import { loadModelDir } from '../interop/model-dir.js';
@@ -55,7 +56,10 @@ const spec = {
   },
   choices: { device: ['cpu'], ...backendSpec.choices },
   validate: {
-    maxNewTokens: isNonNegativeInteger,
+    maxNewTokens: (value: number) =>
+      Number.isInteger(value) && value >= 0 && value <= MAX_SAMPLE_TOKENS
+        ? undefined
+        : `an integer from 0 to ${MAX_SAMPLE_TOKENS} (each sample is held in memory)`,
     temperature: isNonNegative,
     topK: isPositiveInteger,
     topP: (value: number) => (value > 0 && value <= 1 ? undefined : 'a number in (0, 1]'),
@@ -131,9 +135,20 @@ await runMain(async (argv) => {
   });
 });
 
-/** The prompt in a file (a regular, non-empty file), or a CliError saying why it cannot be used. */
+/**
+ * The prompt in a file (a regular, non-empty UTF-8 file; a leading byte-order mark is dropped, as
+ * from a corpus), or a CliError saying why it cannot be used.
+ */
 function readPrompt(path: string): string {
-  const text = readUserFile(userPath(path), { what: 'prompt file', maxBytes: MAX_PROMPT_BYTES }).toString('utf8');
+  const bytes = readUserFile(userPath(path), { what: 'prompt file', maxBytes: MAX_PROMPT_BYTES });
+  const bad = firstInvalidUtf8(bytes);
+  if (bad < bytes.length) {
+    const byte = bytes[bad]!.toString(16).padStart(2, '0');
+    throw new CliError(
+      `prompt file ${path} is not valid UTF-8 text (byte 0x${byte} at offset ${bad}); save it as UTF-8`,
+    );
+  }
+  const text = new TextDecoder('utf-8').decode(bytes);
   if (text === '') throw new CliError(`prompt file ${path} is empty: put the text to continue in it`);
   return text;
 }

@@ -86,13 +86,23 @@ export function pretrainConfig(argv: readonly string[]): PretrainConfig | null {
     defaultFrom[key] = `${where}${key}"`;
   }
   if (process.env.TINYGPT_BACKEND?.trim()) [base.backend, defaultFrom.backend] = [start.backend, '$TINYGPT_BACKEND'];
+  let resumed: PretrainConfig;
   try {
-    return absolutePaths(resolveConfig({ ...base, outDir, initFrom: 'resume' }, argv, { ...spec, defaultFrom }).config);
+    resumed = absolutePaths(
+      resolveConfig({ ...base, outDir, initFrom: 'resume' }, argv, { ...spec, defaultFrom }).config,
+    );
   } catch (err) {
     // A bad saved value is a damaged checkpoint (exit 1), not a usage error (exit 2).
     if (err instanceof CliError && err.message.startsWith(where)) throw new CheckpointError(err.message);
     throw err;
   }
+  if (resumed.tokenizer !== base.tokenizer) {
+    throw new CliError(
+      `--tokenizer ${resumed.tokenizer} differs from the checkpoint's ${base.tokenizer}; a resumed run keeps its tokenizer`,
+      { exitCode: 2 },
+    );
+  }
+  return resumed;
 }
 
 /**

@@ -14,7 +14,7 @@ export interface ReporterStreams {
 /**
  * The run's events as the user sees them:
  * - `--json`: on stdout `{"iter","loss","lr","ms"}` per step and `{"iter","trainLoss","valLoss"}`
- *   per evaluation, nothing else (not even the `backend: …` line);
+ *   per evaluation, nothing else (not even the `backend: …` line); where Ctrl-C stopped the run goes to stderr;
  * - a terminal: a progress bar on stderr (iteration, loss, tokens/s, ms/iter, ETA) with
  *   evaluations, samples and checkpoints printed above it;
  * - otherwise: plain lines on stdout, a step every `logInterval` iterations, as nanoGPT prints them.
@@ -123,9 +123,10 @@ export function trainReporter(
       say(`---- sample ----${text.startsWith('\n') ? '' : '\n'}${text}\n----------------`);
     },
     checkpoint({ iter, dir, interrupted }) {
-      if (interrupted)
-        say(`stopped: checkpoint of iteration ${iter} saved to ${shownPath(dir)}; continue with --init-from resume`);
-      else say(`saving checkpoint to ${shownPath(dir)}`);
+      const stopped = `stopped: checkpoint of iteration ${iter} saved to ${shownPath(dir)}; continue with --init-from resume`;
+      if (interrupted && json)
+        err.write(`${stopped}\n`); // stdout stays JSON; the person who pressed Ctrl-C reads this
+      else say(interrupted ? stopped : `saving checkpoint to ${shownPath(dir)}`);
     },
     done(result) {
       progress?.done();

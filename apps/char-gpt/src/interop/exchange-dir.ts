@@ -1,12 +1,13 @@
 // Reads and writes a nanoGPT exchange directory: model.safetensors (nanoGPT state-dict names, float32) and
 // config.json (model args and tokenizer).
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SafetensorsError, decodeSafetensors, encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
 import { lockDir, readDirConsistent, readableDir, recoverDirSwap, replaceDirAtomic } from '@tinygpt/cli-kit';
 import { TokenizerError, tokenizerFromJSON } from '@tinygpt/tokenizer';
 import type { Tokenizer, TokenizerJson } from '@tinygpt/tokenizer';
 import type { GptConfig } from '../config.js';
+import { readRunFile } from '../checkpoint/checkpoint-files.js';
 import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../checkpoint/format.js';
 import { loadModelTensors } from '../checkpoint/model-state.js';
@@ -95,12 +96,15 @@ function noExchangeDir(dir: string): CheckpointError {
 
 function readExchangeConfigAt(dir: string, at: string): ExchangeConfig {
   const path = join(dir, 'config.json');
+  const text = readRunFile(
+    join(at, 'config.json'),
+    path,
+    `exchange directory ${dir} is incomplete: config.json is missing`,
+  );
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(join(at, 'config.json'), 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new CheckpointError(`exchange directory ${dir} is incomplete: config.json is missing`);
+    json = JSON.parse(text.toString('utf8'));
+  } catch {
     throw new CheckpointError(`${path} is not valid JSON (truncated?)`);
   }
   return parseExchangeConfig(json, path);
@@ -124,7 +128,7 @@ function openExchangeDirAt(dir: string, at: string): { contents: ExchangeContent
   const modelPath = join(dir, 'model.safetensors');
   let tensors: Record<string, NamedTensor>;
   try {
-    tensors = decodeSafetensors(new Uint8Array(readFileSync(join(at, 'model.safetensors')))).tensors;
+    tensors = decodeSafetensors(new Uint8Array(readRunFile(join(at, 'model.safetensors'), modelPath))).tensors;
   } catch (err) {
     if (err instanceof SafetensorsError) throw new CheckpointError(`${modelPath} is damaged: ${err.message}`);
     throw err;

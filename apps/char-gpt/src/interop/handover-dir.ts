@@ -1,8 +1,10 @@
 // Reads a run handover directory (an exchange directory plus optimizer.safetensors and run.json) and writes one atomically.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { makeDir } from '@tinygpt/cli-kit';
 import { SafetensorsError, decodeSafetensors } from '@tinygpt/autograd/safetensors';
+import { readRunFile } from '../checkpoint/checkpoint-files.js';
 import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../checkpoint/format.js';
 import { readExchangeDir } from './exchange-dir.js';
@@ -35,12 +37,11 @@ export function isHandoverDir(dir: string): boolean {
 export function readHandoverDir(dir: string): HandoverContents {
   const exchange = readExchangeDir(dir);
   const runPath = join(dir, 'run.json');
+  const text = readRunFile(runPath, runPath, `handover directory ${dir} is incomplete: run.json is missing`);
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(runPath, 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new CheckpointError(`handover directory ${dir} is incomplete: run.json is missing`);
+    json = JSON.parse(text.toString('utf8'));
+  } catch {
     throw new CheckpointError(`${runPath} is not valid JSON (truncated?)`);
   }
   const run = parseRunJson(json, runPath);
@@ -49,7 +50,7 @@ export function readHandoverDir(dir: string): HandoverContents {
     throw new CheckpointError(`handover directory ${dir} is incomplete: optimizer.safetensors is missing`);
   let moments: Record<string, NamedTensor>;
   try {
-    moments = decodeSafetensors(new Uint8Array(readFileSync(optPath))).tensors;
+    moments = decodeSafetensors(new Uint8Array(readRunFile(optPath, optPath))).tensors;
   } catch (err) {
     if (err instanceof SafetensorsError) throw new CheckpointError(`${optPath} is damaged: ${err.message}`);
     throw err;
@@ -96,7 +97,7 @@ export function writeHandoverDir(dir: string, files: Record<string, Uint8Array |
       );
     }
   }
-  mkdirSync(dirname(dir), { recursive: true });
+  makeDir(dirname(dir));
   const staging = join(dirname(dir), `.${basename(dir)}.handover-${process.pid}-${randomBytes(4).toString('hex')}`);
   const retired = `${staging}.old`;
   try {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SafetensorsError, decodeSafetensors } from '@tinygpt/autograd/safetensors';
 import { BpeTokenizer } from '@tinygpt/tokenizer';
 import type { GptConfig } from '../config.js';
+import { readRunFile } from '../checkpoint/checkpoint-files.js';
 import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../checkpoint/format.js';
 import { loadModelTensors } from '../checkpoint/model-state.js';
@@ -50,9 +51,10 @@ export function isHfGpt2Dir(dir: string): boolean {
  */
 export function readHfGpt2Config(dir: string): GptConfig {
   const path = join(dir, 'config.json');
+  const text = readRunFile(path, path);
   let json: Record<string, unknown>;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    json = JSON.parse(text.toString('utf8')) as Record<string, unknown>;
   } catch {
     throw new CheckpointError(`${path} is not valid JSON (truncated?)`);
   }
@@ -154,7 +156,7 @@ export async function loadHfGpt2(dir: string): Promise<HfGpt2Model> {
     );
   let tensors: Record<string, NamedTensor>;
   try {
-    tensors = decodeSafetensors(new Uint8Array(readFileSync(path))).tensors;
+    tensors = decodeSafetensors(new Uint8Array(readRunFile(path, path))).tensors;
   } catch (err) {
     if (err instanceof SafetensorsError) throw new CheckpointError(`${path} is damaged: ${err.message}`);
     throw err;

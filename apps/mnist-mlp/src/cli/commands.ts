@@ -1,11 +1,14 @@
 // The subcommands of `pnpm mnist`: train, eval, predict and visualize the digit network.
+import { accessSync, constants } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { backendDefaults, backendSpec, closeBackend, selectBackend } from '@tinygpt/backend-wasm';
 import {
   CliError,
+  describeFsError,
   formatCommands,
   formatHelp,
+  lockDir,
+  makeDir,
   resolveConfig,
   selectCommand,
   shownPath,
@@ -73,9 +76,21 @@ async function trainCommand(argv: string[]): Promise<void> {
     throw new CliError((err as Error).message, { exitCode: USAGE_EXIT_CODE });
   }
   config.outDir = userPath(config.outDir);
-  const active = await selectBackend({ backend, threads }); // before the first tensor
-  if (!config.json) print(`${describeRun(config)}\nbackend: ${active.describe()}`);
-  await train(config, { out: process.stdout, progress: process.stderr, backend: active.describe() });
+  // A directory that cannot be made or written is refused now, not after the training.
+  makeDir(config.outDir, '--out-dir');
+  try {
+    accessSync(config.outDir, constants.W_OK);
+  } catch (err) {
+    throw new CliError(`cannot write to --out-dir ${config.outDir}: ${describeFsError(err)}`, { cause: err });
+  }
+  const release = lockDir(config.outDir, '--out-dir'); // one writer: a second run into it is refused, not interleaved
+  try {
+    const active = await selectBackend({ backend, threads }); // before the first tensor
+    if (!config.json) print(`${describeRun(config)}\nbackend: ${active.describe()}`);
+    await train(config, { out: process.stdout, progress: process.stderr, backend: active.describe() });
+  } finally {
+    release();
+  }
   if (!config.json) print(`checkpoint: ${shownPath(config.outDir)}`);
 }
 
@@ -175,8 +190,8 @@ async function visualizeCommand(argv: string[]): Promise<void> {
   const first = checkpoint.model.layers[0]!.weight; // (H, 784)
   const out = userPath(config.out);
   const curves = config.curves === '' ? join(dirname(out), 'curves.svg') : userPath(config.curves);
-  mkdirSync(dirname(out), { recursive: true });
-  mkdirSync(dirname(curves), { recursive: true });
+  makeDir(dirname(out));
+  makeDir(dirname(curves));
   const grid = weightGrid(first.data, first.shape, config.scale > 0 ? { scale: config.scale } : {});
   await writePng(out, grid);
   const title = `${checkpoint.config.arch} ${checkpoint.config.activation}, ${checkpoint.config.loss}, ${checkpoint.config.optimizer}`;
