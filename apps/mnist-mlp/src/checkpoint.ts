@@ -1,10 +1,10 @@
 // Saves and loads a trained digit network: model.safetensors (weights by module name) + checkpoint.json (config, history, RNG state).
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@tinygpt/autograd';
 import type { RngState } from '@tinygpt/autograd';
 import { decodeSafetensors, encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
-import { describeFsError, readJsonFile, sha256Hex, writeFileAtomic } from '@tinygpt/cli-kit';
+import { describeFsError, makeDir, readJsonFile, sha256Hex, writeFileAtomic } from '@tinygpt/cli-kit';
 import type { Mlp } from '@tinygpt/mlp';
 import { defaults, parseArch, validateConfig } from './config.js';
 import type { MnistConfig } from './config.js';
@@ -59,7 +59,7 @@ export async function saveCheckpoint(dir: string, state: CheckpointState & { mod
     );
   }
   const weights = encodeSafetensors(tensors, { format: FORMAT, arch: rest.config.arch, epoch: String(rest.epoch) });
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   await writeFileAtomic(join(dir, WEIGHTS_FILE), weights);
   const json: CheckpointJson = { format: FORMAT, ...rest, weightsSha256: sha256Hex(weights) };
   await writeFileAtomic(join(dir, META_FILE), `${JSON.stringify(json, null, 2)}\n`);

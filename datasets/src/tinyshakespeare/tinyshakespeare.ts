@@ -1,8 +1,9 @@
 // Finds Karpathy's tinyshakespeare (char-rnn's input.txt): an explicit path, $TINYSHAKESPEARE_PATH, the user's cache,
 // or a one-time download into it.
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { makeDir } from '@tinygpt/cli-kit';
 import { DatasetError } from '../text/dataset-error.js';
 import { loadTextFile } from '../text/load-text-file.js';
 
@@ -137,7 +138,7 @@ function reason(err: unknown): string {
 
 /** Writes a temporary file beside `path` and renames it over `path`, so readers never see half a file. */
 function writeAtomically(dir: string, path: string, bytes: Uint8Array): void {
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   const temp = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(temp, bytes, { flush: true });

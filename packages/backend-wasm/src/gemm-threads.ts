@@ -25,10 +25,13 @@ interface Job {
   plan: { total: number; chunk: number; countArg: number; workArg?: number; offsets: [number, number][] };
 }
 
-/** The job of `sgemmPackA` or `sgemmPackB` (the same arguments): the panel start advances by one float per row or column. */
-function packJob(): Job {
-  return { args: new Array<number>(8).fill(0), plan: { total: 0, chunk: 0, countArg: 6, offsets: [[5, 1]] } };
+/** A job of `argc` arguments whose chunk plan is filled in at each call. */
+function job(argc: number, countArg: number, offsets: [number, number][], workArg?: number): Job {
+  return { args: new Array<number>(argc).fill(0), plan: { total: 0, chunk: 0, countArg, workArg, offsets } };
 }
+
+/** The job of `sgemmPackA` or `sgemmPackB` (the same arguments): the panel start advances by one float per row or column. */
+const packJob = (): Job => job(8, 6, [[5, 1]]);
 
 /**
  * sgemm on every thread of a pool. A product split by rows has every chunk read all of op(B) (all
@@ -41,32 +44,26 @@ function packJob(): Job {
 export class ThreadedGemm {
   private readonly packB = packJob();
   private readonly packA = packJob();
-  private readonly rows: Job = {
-    args: new Array<number>(11).fill(0),
-    plan: {
-      total: 0,
-      chunk: 0,
-      countArg: 1,
-      workArg: 10,
-      offsets: [
-        [4, 0],
-        [7, 0],
-      ],
-    },
-  };
-  private readonly columns: Job = {
-    args: new Array<number>(11).fill(0),
-    plan: {
-      total: 0,
-      chunk: 0,
-      countArg: 2,
-      workArg: 10,
-      offsets: [
-        [5, 0],
-        [7, 4],
-      ],
-    },
-  };
+  /** `sgemmPackedB` over chunks of rows: M is the count; A and C advance by a row (strides set per call). */
+  private readonly rows = job(
+    11,
+    1,
+    [
+      [4, 0],
+      [7, 0],
+    ],
+    10,
+  );
+  /** `sgemmPackedA` over chunks of columns: N is the count; B advances per column (set per call), C by a float. */
+  private readonly columns = job(
+    11,
+    2,
+    [
+      [5, 0],
+      [7, 4],
+    ],
+    10,
+  );
 
   /**
    * `packed` is SHARED_PACK_FLOATS floats of the pool's memory; products of fewer multiply-adds

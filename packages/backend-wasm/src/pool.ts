@@ -143,7 +143,7 @@ export class ThreadPool {
 
   /** Whether the workers have been started, by a job or by `ready`. */
   get workersStarted(): boolean {
-    return this.started !== null && this.workers !== null && this.workers.length > 0;
+    return (this.workers?.length ?? 0) > 0;
   }
 
   /**
