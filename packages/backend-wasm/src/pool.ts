@@ -109,7 +109,7 @@ export interface ChunkPlan {
  * any worker, and returns when every chunk is done. On a machine shared with other programs a
  * descheduled worker just claims fewer chunks, instead of making everyone wait for its half; a
  * worker still starting claims none, so the first jobs never wait for the workers to boot. The
- * workers start with the first job (or `ready`): a program whose kernels all stay on one thread,
+ * workers start with the first job (or `ready()`): a program whose kernels all stay on one thread,
  * such as a short generation, never pays for booting them or for stopping them at exit.
  */
 export class ThreadPool {
@@ -141,7 +141,7 @@ export class ThreadPool {
     this.seq = Atomics.load(this.ctl, CTL.seq);
   }
 
-  /** Whether the workers have been started, by a job or by `ready`. */
+  /** Whether the workers have been started, by a job or by `ready()`. */
   get workersStarted(): boolean {
     return (this.workers?.length ?? 0) > 0;
   }
@@ -150,7 +150,7 @@ export class ThreadPool {
    * Resolves once every worker serves jobs (rejects if one failed to start), starting them if no job has yet.
    * One that fails to start is reported on the console and its share runs on the other threads.
    */
-  get ready(): Promise<void> {
+  ready(): Promise<void> {
     if (!this.started) {
       const { module, memory, control, spin } = this;
       const started = this.work
@@ -171,7 +171,7 @@ export class ThreadPool {
     const chunks = Math.ceil(plan.total / plan.chunk);
     if (chunks >= CHUNK_MASK) throw new RangeError(`a job may have at most ${CHUNK_MASK - 1} chunks, got ${chunks}`);
     if (args.length > MAX_ARGS || plan.offsets.length > MAX_OFFSETS) throw new RangeError('too many job arguments');
-    if (!this.started) void this.ready;
+    if (!this.started) void this.ready();
     const seq = (this.seq + 1) | 0;
     const tag = (seq & TAG_MASK) << CHUNK_BITS;
     // The description first; the atomic store of `seq` publishes it to the workers.

@@ -279,7 +279,7 @@ export class WasmRuntime {
 
   /** Starts the worker threads if no job has, and resolves once every one serves jobs (at once without workers). */
   ready(): Promise<void> {
-    return this.pool?.ready ?? Promise.resolve();
+    return this.pool?.ready() ?? Promise.resolve();
   }
 
   /** Stops the worker threads; the runtime stays usable on one thread. */
