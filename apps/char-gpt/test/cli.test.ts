@@ -15,7 +15,8 @@ interface Ran {
 
 /**
  * Runs `src/cli/<command>.ts` as the package scripts do (node with tsx's loader: one process, so
- * signals reach the command itself), with the user's directory `cwd`; `onStdout` may signal it.
+ * signals reach the command itself), with the user's directory `cwd` and `stdin` piped in;
+ * `onStdout` may signal it.
  */
 function run(
   command: 'pretrain' | 'generate' | 'eval',
@@ -23,6 +24,7 @@ function run(
   cwd: string,
   onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
   env: Record<string, string> = {},
+  stdin: string | Buffer = '',
 ): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -33,6 +35,7 @@ function run(
         env: { ...process.env, INIT_CWD: cwd, TINYGPT_DEBUG: '', TINYGPT_BACKEND: '', ...env },
       },
     );
+    child.stdin.end(stdin);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -109,6 +112,11 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
     ['generate', ['--checkpoint', 'ckpt', '--prompt-file', 'empty.txt'], /prompt file empty\.txt is empty/],
     [
       'generate',
+      ['--checkpoint', 'ckpt', '--prompt-file', '-'],
+      /the prompt on standard input is empty: pipe the text/,
+    ],
+    [
+      'generate',
       ['--checkpoint', 'ckpt', '--prompt-file', 'latin1.txt'],
       /prompt file latin1\.txt is not valid UTF-8 text \(byte 0xe9 at offset 8\); save it as UTF-8/,
     ],
@@ -116,6 +124,12 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
     ['pretrain', ['--config', 'fifo'], /config file .*fifo is not a regular file/],
   ] as const)('%s %j', async (command, args, message) => {
     expectOneLineError(await run(command, [...args], user), message);
+  });
+
+  it('generate --prompt-file - names standard input when the piped prompt is not UTF-8', async () => {
+    const latin1 = Buffer.from('the cat \xe9', 'latin1');
+    const result = await run('generate', ['--checkpoint', 'ckpt', '--prompt-file', '-'], user, undefined, {}, latin1);
+    expectOneLineError(result, /the prompt on standard input is not valid UTF-8 text \(byte 0xe9 at offset 8\)/);
   });
 
   // Usage errors exit 2, before any work: these once exited 1 late, or were accepted.
@@ -212,6 +226,15 @@ describe('CLI runs', () => {
       user,
     );
     expect(fromFile.stdout).toBe(a.stdout);
+    const piped = await run(
+      'generate',
+      [...greedy.slice(0, 2), '--prompt-file', '-', ...greedy.slice(4)],
+      user,
+      undefined,
+      {},
+      'the ',
+    );
+    expect(piped.stdout).toBe(a.stdout);
 
     const evaluation = await run('eval', ['--checkpoint', 'cli-run', '--data', data, '--json'], user);
     const result = JSON.parse(evaluation.stdout) as { loss: number; bpc: number; tokens: number };

@@ -38,7 +38,7 @@ export {
 export type { AtomicData } from './files.js';
 export { describeFsError } from './fs-error.js';
 export { makeDir } from './make-dir.js';
-export { readUserFile } from './read-file.js';
+export { readStdin, readUserFile } from './read-file.js';
 export { sha256Hex } from './hash.js';
 export type { ReadUserFileOptions } from './read-file.js';
 export { onInterrupt, INTERRUPT_EXIT_CODES } from './interrupt.js';

@@ -1,5 +1,6 @@
-// Reads a file the user named, refusing a device, FIFO or socket and files above a size limit before reading a byte.
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+// Reads a file the user named, refusing a device, FIFO or socket and files above a size limit before reading a byte;
+// reads standard input (a file named `-`) up to the same kind of limit.
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { CliError } from './cli-error.js';
 import { describeFsError } from './fs-error.js';
 
@@ -55,6 +56,46 @@ export function readUserFile(path: string, options: ReadUserFileOptions): Buffer
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * All of standard input (or of descriptor `fd`), for a file named `-`: read to its end, refused
+ * with a {@link CliError} once it passes `maxBytes`. On a terminal it waits for the end of input
+ * (Ctrl-D), as `cat -` does.
+ *
+ * @example
+ * const bytes = readStdin({ what: 'prompt', maxBytes: 64 * 1024 * 1024 }); // echo "ROMEO:" | pnpm generate --prompt-file -
+ */
+export function readStdin(options: Omit<ReadUserFileOptions, 'raiseHint'>, fd = 0): Buffer {
+  const { what, maxBytes, exitCode = 1 } = options;
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(1 << 16, maxBytes + 1 - total));
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EOF') break; // Windows: the end of a pipe
+      if (code === 'EAGAIN') {
+        // A non-blocking pipe with nothing in it yet: wait a moment for the writer.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      throw new CliError(`cannot read the ${what} from standard input: ${describeFsError(err)}`, {
+        cause: err,
+        exitCode,
+      });
+    }
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total > maxBytes) {
+      throw new CliError(`the ${what} on standard input is above the ${megabytes(maxBytes)} limit`, { exitCode });
+    }
+  }
+  return Buffer.concat(chunks, total);
 }
 
 function megabytes(bytes: number): string {

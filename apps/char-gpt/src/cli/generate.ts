@@ -3,6 +3,7 @@ import { backendDefaults, backendSpec, withBackend } from '@tinygpt/backend-wasm
 import {
   CliError,
   formatHelp,
+  readStdin,
   readUserFile,
   isNonNegative,
   isPositiveInteger,
@@ -43,7 +44,7 @@ const spec = {
       'checkpoint directory written by pnpm pretrain (its --out-dir), an exchange directory (pnpm export, ' +
       'export_from_nanogpt.py), or a Hugging Face GPT-2 directory (config.json + model.safetensors)',
     prompt: 'text to continue (default: a newline, as nanoGPT)',
-    promptFile: 'read the prompt from this file',
+    promptFile: 'read the prompt from this file (- reads standard input)',
     maxNewTokens: 'tokens to generate per sample (characters for a character model)',
     temperature: 'sampling temperature; 0 is greedy and deterministic',
     topK: 'sample among the k most likely tokens only',
@@ -137,18 +138,25 @@ await runMain(async (argv) => {
 
 /**
  * The prompt in a file (a regular, non-empty UTF-8 file; a leading byte-order mark is dropped, as
- * from a corpus), or a CliError saying why it cannot be used.
+ * from a corpus), or on standard input for `-`, or a CliError saying why it cannot be used.
  */
 function readPrompt(path: string): string {
-  const bytes = readUserFile(userPath(path), { what: 'prompt file', maxBytes: MAX_PROMPT_BYTES });
+  const stdin = path === '-';
+  if (stdin && process.stdin.isTTY)
+    process.stderr.write('reading the prompt from standard input (end it with Ctrl-D)\n');
+  const bytes = stdin
+    ? readStdin({ what: 'prompt', maxBytes: MAX_PROMPT_BYTES })
+    : readUserFile(userPath(path), { what: 'prompt file', maxBytes: MAX_PROMPT_BYTES });
+  const where = stdin ? 'the prompt on standard input' : `prompt file ${path}`;
   const bad = firstInvalidUtf8(bytes);
   if (bad < bytes.length) {
     const byte = bytes[bad]!.toString(16).padStart(2, '0');
-    throw new CliError(
-      `prompt file ${path} is not valid UTF-8 text (byte 0x${byte} at offset ${bad}); save it as UTF-8`,
-    );
+    throw new CliError(`${where} is not valid UTF-8 text (byte 0x${byte} at offset ${bad}); save it as UTF-8`);
   }
   const text = new TextDecoder('utf-8').decode(bytes);
-  if (text === '') throw new CliError(`prompt file ${path} is empty: put the text to continue in it`);
+  if (text === '')
+    throw new CliError(
+      `${where} is empty: ${stdin ? 'pipe the text to continue into it' : 'put the text to continue in it'}`,
+    );
   return text;
 }
