@@ -118,6 +118,7 @@ describe('configs', () => {
       ['--init-from', 'gpt2'],
       /--init-from must be scratch, resume, or a model directory; got 'gpt2', which is not a directory/,
     ],
+    [['--init-from', join(appDir, 'package.json')], /got '.*package\.json', which is not a directory/],
     [['--device=cuda'], /--device must be one of cpu; got 'cuda'/],
     [
       ['--warmup-iters', '100', '--lr-decay-iters', '50'],

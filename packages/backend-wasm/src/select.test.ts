@@ -26,6 +26,9 @@ describe('backend selection', () => {
   it('installs the js reference backend', async () => {
     const active = await selectBackend({ backend: 'js', threads: 0 });
     expect(active.describe()).toBe('js (1 thread)');
+    expect((await selectBackend({ backend: 'js', threads: 4 })).describe()).toBe(
+      'js (1 thread; it ignores --threads 4)',
+    );
     expect(getBackend()).toBe(cpuBackend);
   });
 

@@ -78,7 +78,9 @@ export async function selectBackend(config: BackendConfig): Promise<ActiveBacken
     );
   if (backend === 'js') {
     setBackend(cpuBackend);
-    return { name: 'js', threads: 1, describe: () => 'js (1 thread)' };
+    // The reference kernels have no threads: a count asked for is named in the log line, not dropped silently.
+    const label = threads > 1 ? `js (1 thread; it ignores --threads ${threads})` : 'js (1 thread)';
+    return { name: 'js', threads: 1, describe: () => label };
   }
   const wasm = await createWasmBackend({ threads: threads || Math.min(coreCount(), MAX_THREADS) });
   setBackend(wasm);

@@ -1,5 +1,5 @@
 // Resolves `pnpm pretrain`'s configuration: defaults (or a resumed checkpoint's config), then --config FILE.json, then flags.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { backendDefaults, backendSpec } from '@tinygpt/backend-wasm';
 import type { BackendConfig } from '@tinygpt/backend-wasm';
@@ -115,7 +115,7 @@ function initFromModel(
   sources: Readonly<Record<keyof PretrainConfig, ConfigSource>>,
 ): PretrainConfig {
   const initFrom = userPath(config.initFrom);
-  if (!existsSync(initFrom)) {
+  if (!existsSync(initFrom) || !statSync(initFrom).isDirectory()) {
     throw new CliError(
       `--init-from must be scratch, resume, or a model directory; got '${config.initFrom}', which is not a directory`,
       { exitCode: 2 },
