@@ -1,10 +1,10 @@
 // Saves and loads a trained digit network: model.safetensors (weights by module name) + checkpoint.json (config, history, RNG state).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@tinygpt/autograd';
 import type { RngState } from '@tinygpt/autograd';
 import { decodeSafetensors, encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
-import { describeFsError, makeDir, readJsonFile, sha256Hex, writeFileAtomic } from '@tinygpt/cli-kit';
+import { CliError, describeFsError, makeDir, readJsonFile, sha256Hex, writeFileAtomic } from '@tinygpt/cli-kit';
 import type { Mlp } from '@tinygpt/mlp';
 import { defaults, parseArch, validateConfig } from './config.js';
 import type { MnistConfig } from './config.js';
@@ -63,6 +63,43 @@ export async function saveCheckpoint(dir: string, state: CheckpointState & { mod
   await writeFileAtomic(join(dir, WEIGHTS_FILE), weights);
   const json: CheckpointJson = { format: FORMAT, ...rest, weightsSha256: sha256Hex(weights) };
   await writeFileAtomic(join(dir, META_FILE), `${JSON.stringify(json, null, 2)}\n`);
+}
+
+/**
+ * Refuses an `--out-dir` that holds anything but an earlier MNIST checkpoint, before training. An
+ * earlier MNIST checkpoint is replaced, epoch by epoch, as Keras's ModelCheckpoint replaces its file;
+ * any other file stays untouched: a char-gpt run or a downloaded GPT-2 holds a `model.safetensors`
+ * and a `checkpoint.json` of its own, and training would write over them.
+ */
+export function checkOutDir(dir: string): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return; // made, or refused in words, by makeDir
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new CliError(`cannot use --out-dir ${dir}: ${describeFsError(err)}`, { cause: err });
+  }
+  const refuse = (what: string): never => {
+    throw new CliError(`--out-dir ${dir} ${what}; choose a new or empty directory`, { exitCode: 2 });
+  };
+  const foreign = names.filter((name) => name !== WEIGHTS_FILE && name !== META_FILE).sort();
+  if (foreign.length > 0) {
+    refuse(
+      `holds files that are not part of an MNIST checkpoint (${foreign.slice(0, 3).join(', ')}` +
+        `${foreign.length > 3 ? ', …' : ''})`,
+    );
+  }
+  if (!names.includes(META_FILE)) {
+    if (names.includes(WEIGHTS_FILE)) refuse(`holds a ${WEIGHTS_FILE} without the ${META_FILE} of an MNIST checkpoint`);
+    return;
+  }
+  let format: unknown;
+  try {
+    format = (JSON.parse(readFileSync(join(dir, META_FILE), 'utf8')) as { format?: unknown } | null)?.format;
+  } catch {
+    refuse(`holds a ${META_FILE} that is not an MNIST checkpoint's (not readable JSON)`);
+  }
+  if (format !== FORMAT) refuse(`holds another program's ${META_FILE} (format ${JSON.stringify(format ?? null)})`);
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   writeFileAtomic,
 } from '@tinygpt/cli-kit';
 import { loadMnist } from '@tinygpt/datasets/mnist';
-import { loadCheckpoint } from '../checkpoint.js';
+import { checkOutDir, loadCheckpoint } from '../checkpoint.js';
 import type { CheckpointState } from '../checkpoint.js';
 import { applyPreset, choices, defaults, help, parseArch, presets, validateConfig } from '../config.js';
 import type { MnistConfig } from '../config.js';
@@ -76,7 +76,7 @@ async function trainCommand(argv: string[]): Promise<void> {
     throw new CliError((err as Error).message, { exitCode: USAGE_EXIT_CODE });
   }
   config.outDir = userPath(config.outDir);
-  // A directory that cannot be made or written is refused now, not after the training.
+  // A directory that cannot be made or written, or that holds another program's files, is refused now, not after the training.
   makeDir(config.outDir, '--out-dir');
   try {
     accessSync(config.outDir, constants.W_OK);
@@ -85,6 +85,7 @@ async function trainCommand(argv: string[]): Promise<void> {
   }
   const release = lockDir(config.outDir, '--out-dir'); // one writer: a second run into it is refused, not interleaved
   try {
+    checkOutDir(config.outDir);
     const active = await selectBackend({ backend, threads }); // before the first tensor
     if (!config.json) print(`${describeRun(config)}\nbackend: ${active.describe()}`);
     await train(config, { out: process.stdout, progress: process.stderr, backend: active.describe() });
