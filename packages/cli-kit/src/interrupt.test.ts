@@ -1,9 +1,21 @@
-// Tests onInterrupt in a child process: the first signal runs the handler then exits 130/143, a second exits at once.
+// Tests onInterrupt in a child process: the first signal runs the handler then exits 130/143, a second exits at once;
+// under a package manager, the manager's end counts as a SIGTERM.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { startFixture } from '../fixtures/run-fixture.js';
+
+/** Whether process `pid` still runs. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe.concurrent('onInterrupt', { timeout: 30_000 }, () => {
   it('runs the async handler to the end on Ctrl-C, then exits 130', async () => {
@@ -49,6 +61,17 @@ describe.concurrent('onInterrupt', { timeout: 30_000 }, () => {
     const result = await run.result;
     expect(result.code).toBe(1);
     expect(result.stderr.endsWith('error: disk full\n')).toBe(true);
+  });
+
+  it('under a package manager, stops as on SIGTERM when the manager is killed without passing the signal on', async () => {
+    const saved = join(mkdtempSync(join(tmpdir(), 'tinygpt-interrupt-')), 'ckpt.txt');
+    const launcher = startFixture(['launcher', saved]);
+    await launcher.waitFor('ready');
+    const pid = Number(readFileSync(`${saved}.pid`, 'utf8'));
+    launcher.child.kill('SIGKILL'); // pnpm ends on a SIGTERM without telling its script
+    expect((await launcher.result).signal).toBe('SIGKILL');
+    while (isRunning(pid)) await sleep(50);
+    expect(readFileSync(saved, 'utf8')).toBe('saved on SIGTERM');
   });
 
   it('gives Ctrl-C back its usual meaning once the handler is removed', async () => {

@@ -1,5 +1,5 @@
 // Ctrl-C that does not lose work: the first SIGINT/SIGTERM runs the registered handlers (e.g. save a checkpoint) and
-// exits; a second exits at once.
+// exits; a second exits at once. A run a package manager started stops the same way when the manager is stopped.
 import { errorMessage } from './run-main.js';
 
 /** Runs on the first interrupt; may be async (it is awaited before the process exits). */
@@ -11,6 +11,9 @@ export const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 const handlers = new Set<InterruptHandler>();
 let interrupted = false;
+/** How often a run that a package manager started checks that the manager still runs, ms. */
+const LAUNCHER_POLL_MS = 500;
+let launcherWatch: ReturnType<typeof setInterval> | null = null;
 
 /**
  * Registers `handler` to run when the user presses Ctrl-C (SIGINT) or the process is asked to stop
@@ -28,22 +31,51 @@ let interrupted = false;
  * stop();
  */
 export function onInterrupt(handler: InterruptHandler): () => void {
-  if (handlers.size === 0) for (const signal of SIGNALS) process.on(signal, onSignal);
+  if (handlers.size === 0) {
+    for (const signal of SIGNALS) process.on(signal, onProcessSignal);
+    watchLauncher();
+  }
   handlers.add(handler);
   return () => {
     handlers.delete(handler);
-    if (handlers.size === 0) for (const signal of SIGNALS) process.off(signal, onSignal);
+    if (handlers.size === 0) {
+      for (const signal of SIGNALS) process.off(signal, onProcessSignal);
+      if (launcherWatch) clearInterval(launcherWatch);
+      launcherWatch = null;
+    }
   };
 }
 
-function onSignal(signal: NodeJS.Signals): void {
+/**
+ * Under a package-manager script (`pnpm pretrain`: pnpm sets `npm_lifecycle_event`), a SIGTERM sent
+ * to the manager alone — by `kill`, `docker stop` or a process manager — ends the manager but is
+ * not passed on, and the run would go on without it. Its parent changing is taken as that SIGTERM.
+ * A program started from a shell is left alone: `nohup node … &` must outlive its shell.
+ */
+function watchLauncher(): void {
+  if (!process.env['npm_lifecycle_event']) return;
+  const launcher = process.ppid;
+  launcherWatch = setInterval(() => {
+    if (!interrupted && process.ppid !== launcher)
+      onSignal('SIGTERM', `the process that started this one (pid ${launcher}) has exited`);
+  }, LAUNCHER_POLL_MS);
+  launcherWatch.unref();
+}
+
+/** The listener of SIGINT and SIGTERM (Node passes the signal's number after its name, which is not a reason). */
+function onProcessSignal(signal: NodeJS.Signals): void {
+  onSignal(signal, signal);
+}
+
+/** The first call runs the handlers and exits with the signal's code, saying `why` on stderr; a second exits at once. */
+function onSignal(signal: NodeJS.Signals, why: string): void {
   const code = INTERRUPT_EXIT_CODES[signal as keyof typeof INTERRUPT_EXIT_CODES] ?? 1;
   if (interrupted) {
     process.stderr.write(`\n${signal} again: exiting now\n`);
     process.exit(code);
   }
   interrupted = true;
-  process.stderr.write(`\n${signal}: finishing up (press Ctrl-C again to exit now)\n`);
+  process.stderr.write(`\n${why}: finishing up (press Ctrl-C again to exit now)\n`);
   void (async () => {
     for (const handler of [...handlers]) {
       try {
