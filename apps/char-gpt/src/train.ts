@@ -126,9 +126,25 @@ async function trainLocked(
     const t0 = performance.now();
     const lr = lrAt(run.iter);
     optimizer.lr = lr;
-    const loss = trainStep(model, optimizer, params, splits.train, { ...config, rng }, (value) =>
-      notFinite(value, run.iter, config.outDir),
-    );
+    // The micro-batches one by one, so that a long step (a large model, many micro-batches) still
+    // answers Ctrl-C: a step stopped part-way is dropped, the generator rewound to its start, and
+    // a resume runs it whole.
+    const atStepStart = rng.state();
+    let loss = 0;
+    let stopped = false;
+    for (let micro = 0; micro < gradAccum && !stopped; micro++) {
+      if (micro > 0) {
+        if (signals.due()) await signals.letIn();
+        stopped = opts.shouldStop?.(run.iter) ?? false;
+      }
+      if (!stopped) loss += microStep(model, splits.train, { ...config, rng });
+    }
+    if (stopped) {
+      optimizer.zeroGrad();
+      rng.restore(atStepStart);
+      continue; // the loop's top writes the checkpoint
+    }
+    finishStep(loss, optimizer, params, config.gradClip, (value) => notFinite(value, run.iter, config.outDir));
     const ms = performance.now() - t0;
     log.append({ iter: run.iter, loss, lr, ms });
     events.step?.({ iter: run.iter, loss, lr, ms });
@@ -164,22 +180,42 @@ export function trainStep(
   opts: { batchSize: number; blockSize: number; gradAccum: number; gradClip: number; rng: Rng },
   onNotFinite: (loss: number) => never,
 ): number {
-  const { batchSize: B, blockSize: T, gradAccum } = opts;
   let loss = 0;
-  for (let micro = 0; micro < gradAccum; micro++) {
-    loss += tidy(() => {
-      const { x, y, shape } = getBatch(data, B, T, opts.rng);
-      const microLoss = model.forward(x, shape, { targets: y }).loss!;
-      const value = microLoss.item() / gradAccum;
-      microLoss.div(gradAccum).backward();
-      return value;
-    });
-  }
+  for (let micro = 0; micro < opts.gradAccum; micro++) loss += microStep(model, data, opts);
+  finishStep(loss, optimizer, params, opts.gradClip, onNotFinite);
+  return loss;
+}
+
+/**
+ * One micro-batch of {@link trainStep}: forward and backward inside a `tidy` scope, the gradients
+ * added to the parameters' own; returns its loss divided by `gradAccum`.
+ */
+function microStep(
+  model: Gpt,
+  data: Int32Array,
+  opts: { batchSize: number; blockSize: number; gradAccum: number; rng: Rng },
+): number {
+  return tidy(() => {
+    const { x, y, shape } = getBatch(data, opts.batchSize, opts.blockSize, opts.rng);
+    const microLoss = model.forward(x, shape, { targets: y }).loss!;
+    const value = microLoss.item() / opts.gradAccum;
+    microLoss.div(opts.gradAccum).backward();
+    return value;
+  });
+}
+
+/** The end of {@link trainStep} after its micro-batches: the finiteness check, clipping, the update, `zeroGrad`. */
+function finishStep(
+  loss: number,
+  optimizer: AdamW,
+  params: readonly Tensor[],
+  gradClip: number,
+  onNotFinite: (loss: number) => never,
+): void {
   if (!Number.isFinite(loss)) onNotFinite(loss);
-  if (opts.gradClip > 0) clipGradNorm(params, opts.gradClip);
+  if (gradClip > 0) clipGradNorm(params, gradClip);
   optimizer.step();
   optimizer.zeroGrad();
-  return loss;
 }
 
 /** Stops the run before a diverged model can overwrite the last checkpoint. */

@@ -62,6 +62,20 @@ describe('train', () => {
       expect(logRows(config.outDir)).toEqual(logRows(fullConfig.outDir));
     });
 
+    it('stopped part-way through the micro-batches of iteration 7 and resumed: the step is run again whole', async () => {
+      const accumulated = (): TrainConfig => ({ ...base(), data: fullConfig.data, gradAccum: 3 });
+      const whole = await train(accumulated());
+      const config = accumulated();
+      let asked = 0;
+      // Asked at the top of iteration 7 (no), then between its micro-batches (yes, from then on).
+      const first = await train(config, { shouldStop: (iter) => iter === 7 && ++asked >= 2 });
+      expect([first.interrupted, first.iter, first.losses.length, asked]).toEqual([true, 7, 7, 3]);
+      const second = await train({ ...config, initFrom: 'resume' });
+      const losses = [...first.losses, ...second.losses];
+      expect(losses.every((loss, i) => loss === whole.losses[i])).toBe(true);
+      expect(losses).toHaveLength(whole.losses.length);
+    });
+
     it('crashed right after the checkpoint at iteration 10 and resumed', async () => {
       const config = { ...base(), data: fullConfig.data };
       const crash = new Error('simulated crash');
