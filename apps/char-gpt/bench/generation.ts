@@ -24,7 +24,7 @@ import { Gpt } from '../src/model/gpt.js';
 /** New tokens per measurement: well past the window of 64, as a user's sample is. */
 const TOKENS = 1000;
 /** Rounds over all contenders, interleaved; each keeps its best (the least disturbed on a shared machine). */
-const ROUNDS = 3;
+const ROUNDS = 4;
 /** Samples of the batched-sampling row. */
 const SAMPLES = 4;
 const appDir = fileURLToPath(new URL('..', import.meta.url));
@@ -79,12 +79,27 @@ async function measure(dir: string, backend: BackendConfig, mode: string): Promi
   });
 }
 
-/** {@link measure} in a fresh process running this file with `--measure`. */
-function measureInChild(dir: string, backend: BackendConfig, mode: string): Rate {
+/** Whether Linux's taskset is at hand to run a process on one core. */
+const canPin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+/**
+ * `command args` run on core `cpu` only (through taskset), or as it is for `cpu` null or without
+ * taskset. A shared host slows one core at a time for minutes, and Linux tends to start a child
+ * where its parent last ran, so an unpinned contender can meet the slow core in every round: in
+ * round r every one-thread contender runs on core r mod cores, the same core for all of them.
+ */
+function onCore(cpu: number | null, command: string, args: string[]): [string, string[]] {
+  return cpu === null || !canPin ? [command, args] : ['taskset', ['-c', String(cpu), command, ...args]];
+}
+
+/** The core of round `round`'s one-thread contenders (null: not pinned). */
+const roundCore = (round: number): number | null => (canPin ? round % cpus().length : null);
+
+/** {@link measure} in a fresh process running this file with `--measure`, on core `cpu` if given. */
+function measureInChild(dir: string, backend: BackendConfig, mode: string, cpu: number | null = null): Rate {
   const args = ['--import', 'tsx', '--conditions=@tinygpt/source', fileURLToPath(import.meta.url)];
   const child = spawnSync(
-    process.execPath,
-    [...args, '--measure', dir, backend.backend, String(backend.threads), mode],
+    ...onCore(cpu, process.execPath, [...args, '--measure', dir, backend.backend, String(backend.threads), mode]),
     { cwd: appDir, encoding: 'utf8' },
   );
   if (child.status !== 0) throw new Error(`measuring ${mode} on ${backend.backend} failed: ${child.stderr}`);
@@ -92,9 +107,12 @@ function measureInChild(dir: string, backend: BackendConfig, mode: string): Rate
 }
 
 /** nanoGPT's generate() on the exchange directory (tools/nanogpt/generate_speed.py), or null without PyTorch. */
-function measureNanoGpt(dir: string): Rate | null {
+function measureNanoGpt(dir: string, cpu: number | null = null): Rate | null {
   const script = join(appDir, 'tools', 'nanogpt', 'generate_speed.py');
-  const child = spawnSync(python, [script, dir, '--tokens', String(TOKENS)], { encoding: 'utf8', env: torchEnv });
+  const child = spawnSync(...onCore(cpu, python, [script, dir, '--tokens', String(TOKENS)]), {
+    encoding: 'utf8',
+    env: torchEnv,
+  });
   if (child.status !== 0) return null;
   const out = JSON.parse(child.stdout) as { tokensPerSecond: number[]; ids: number[] };
   return { tokensPerSecond: out.tokensPerSecond[0]!, ids: out.ids };
@@ -144,7 +162,8 @@ const num = (value: number, width: number, digits = 0): string => value.toFixed(
 async function main(): Promise<void> {
   console.log(
     `char-gpt sampling: ${TOKENS} new tokens after "\\n", greedy, best of ${ROUNDS} interleaved rounds, each in a ` +
-      `fresh process; start-up not counted`,
+      `fresh process; start-up not counted; ` +
+      (canPin ? 'one-thread rows on core r mod cores in round r (taskset)' : 'not pinned to cores (no taskset)'),
   );
   console.log(
     `CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), Node ${process.version}, load average ` +
@@ -159,26 +178,29 @@ async function main(): Promise<void> {
       const contenders = [
         {
           label: 'tinygpt generate, wasm 1 thread',
-          run: () => measureInChild(dir, { backend: 'wasm', threads: 1 }, 'greedy'),
+          run: (cpu: number | null) => measureInChild(dir, { backend: 'wasm', threads: 1 }, 'greedy', cpu),
         },
         {
           label: 'tinygpt generate, wasm 2 threads',
           run: () => measureInChild(dir, { backend: 'wasm', threads: 2 }, 'greedy'),
         },
-        { label: 'nanoGPT generate(), PyTorch + OpenBLAS, 1 thread', run: () => measureNanoGpt(dir) },
+        {
+          label: 'nanoGPT generate(), PyTorch + OpenBLAS, 1 thread',
+          run: (cpu: number | null) => measureNanoGpt(dir, cpu),
+        },
         {
           label: `${SAMPLES} samples one after another, wasm 1 thread`,
-          run: () => measureInChild(dir, { backend: 'wasm', threads: 1 }, 'sequential'),
+          run: (cpu: number | null) => measureInChild(dir, { backend: 'wasm', threads: 1 }, 'sequential', cpu),
         },
         {
           label: `${SAMPLES} samples as one batch, wasm 1 thread`,
-          run: () => measureInChild(dir, { backend: 'wasm', threads: 1 }, 'batched'),
+          run: (cpu: number | null) => measureInChild(dir, { backend: 'wasm', threads: 1 }, 'batched', cpu),
         },
       ];
       const best: (Rate | null)[] = contenders.map(() => null);
       for (let round = 0; round < ROUNDS; round++) {
         contenders.forEach(({ run }, i) => {
-          const rate = run();
+          const rate = run(roundCore(round));
           if (rate && rate.tokensPerSecond > (best[i]?.tokensPerSecond ?? 0)) best[i] = rate;
         });
       }
@@ -249,9 +271,9 @@ async function jsonRows(rounds: number): Promise<void> {
     const best = { ours1: 0, ours2: 0, nanoGpt: null as number | null };
     let ids: { ours1: number[]; ours2: number[]; nanoGpt: number[] } = { ours1: [], ours2: [], nanoGpt: [] };
     for (let round = 0; round < rounds; round++) {
-      const ours1 = measureInChild(work, { backend: 'wasm', threads: 1 }, 'greedy');
+      const ours1 = measureInChild(work, { backend: 'wasm', threads: 1 }, 'greedy', roundCore(round));
       const ours2 = measureInChild(work, { backend: 'wasm', threads: 2 }, 'greedy');
-      const nano = measureNanoGpt(work);
+      const nano = measureNanoGpt(work, roundCore(round));
       best.ours1 = Math.max(best.ours1, ours1.tokensPerSecond);
       best.ours2 = Math.max(best.ours2, ours2.tokensPerSecond);
       if (nano) best.nanoGpt = Math.max(best.nanoGpt ?? 0, nano.tokensPerSecond);

@@ -171,9 +171,10 @@ export interface Generation {
 /**
  * Rounds of the generation contenders inside one measurement, interleaved, each keeping its best (as
  * `bench:generation` does): one 1,000-token sample lasts 3–7 s, short enough for a shared host's
- * passing load to swing a single one by a quarter.
+ * passing load to swing a single one by a quarter. The one-thread contenders take turns on the
+ * cores, all on the same core in a round, so four rounds give each core two.
  */
-export const GENERATION_ROUNDS = 3;
+export const GENERATION_ROUNDS = 4;
 
 /** Ours on 1 and 2 threads and nanoGPT's generate() on the same weights (null without PyTorch). */
 export function generation(): Generation {
