@@ -2,6 +2,7 @@
 export {
   sgemm, sgemmBatched, sgemmWorkspaceBytes, sgemmPackA, sgemmPackB, sgemmPackedA, sgemmPackedB,
 } from './matmul';
+export { gemv } from './gemv';
 export { unary, unaryBackward, powScalar, powScalarBackward, axpy, scale, sumSquares, zeroFill } from './elementwise';
 export { binary, where } from './binary';
 export { adamw, adamwMany, sgd } from './optim';

@@ -25,7 +25,7 @@ export function sgemmWorkspaceBytes(): i32 {
  * c + a·b: one fused multiply-add where the module is built with relaxed SIMD (the `relaxed`
  * variant, chosen at load time when the runtime validates it), a multiply and an add otherwise.
  */
-@inline function madd(c: v128, a: v128, b: v128): v128 {
+@inline export function madd(c: v128, a: v128, b: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(c, f32x4.mul(a, b));
 }

@@ -49,6 +49,7 @@ export interface KernelExports {
     batch: number,
     work: Ptr,
   ): void;
+  gemv(transW: number, N: number, K: number, x: Ptr, w: Ptr, ldw: number, y: Ptr, accumulate: number): void;
   sgemmWorkspaceBytes(): number;
   sgemmPackA(transA: number, M: number, K: number, a: Ptr, lda: number, i0: number, mc: number, dst: Ptr): void;
   sgemmPackB(transB: number, N: number, K: number, b: Ptr, ldb: number, j0: number, nc: number, dst: Ptr): void;
@@ -266,6 +267,7 @@ export const threadedKernels = [
   'logSoftmax',
   'logSoftmaxBackward',
   'layerNorm',
+  'gemv',
 ] as const satisfies readonly (keyof KernelExports)[];
 
 /** One of `threadedKernels`. */

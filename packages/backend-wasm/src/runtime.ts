@@ -19,6 +19,9 @@ const CONTROL_BASE = 1024;
  * --filter @tinygpt/bench steady -- --threads 2 --spin 20000,2000`).
  */
 export const DEFAULT_SPIN = 2000;
+
+/** Multiply-adds per thread below which a one-row product (`gemv`) stays on one thread: a quarter of a million, 1 MB of W. */
+const GEMV_GRAIN = 1 << 18;
 /** A job has at most 1022 chunks (src/worker-source.ts), and a thread takes up to four. */
 export const MAX_THREADS = 255;
 
@@ -167,6 +170,20 @@ export class WasmRuntime {
     const tA = transA ? 1 : 0,
       tB = transB ? 1 : 0,
       acc = accumulate ? 1 : 0;
+    if (M === 1 && !transA) {
+      // One row (a token's step in generation): no packing, the same bits; outputs shared among the threads when many.
+      this.parallelFor('gemv', [tB, N, K, a, b, ldb, c, acc], {
+        total: N,
+        grain: Math.ceil(GEMV_GRAIN / Math.max(K, 1)),
+        align: 8,
+        countArg: 1,
+        offsets: [
+          [4, transB ? ldb * 4 : 4],
+          [6, 4],
+        ],
+      });
+      return;
+    }
     if (!this.gemm?.run(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc)) {
       this.kernels.sgemm(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc, this.work[0]!);
     }
