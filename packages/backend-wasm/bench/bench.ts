@@ -107,6 +107,38 @@ function benchMatmul(one: WasmBackend, many: WasmBackend, peak: number): void {
     ta.dispose();
     tb.dispose();
   }
+  benchOneRow(one);
+}
+
+/** One row times a weight matrix read transposed (x·Wᵀ, a sampled token's step): ours (gemv) beside the packed sgemm kernel. */
+function benchOneRow(one: WasmBackend): void {
+  console.log('\none row, x·Wᵀ, 1 thread, µs: gemv (what sgemm runs for M = 1) beside the packed sgemm kernel');
+  const { runtime } = one;
+  const at = (t: Float32Array): number => runtime.heap.addressOf(t);
+  const work = one.alloc(runtime.kernels.sgemmWorkspaceBytes() / 4);
+  for (const [N, K] of [
+    [512, 128],
+    [2304, 768],
+    [50304, 768],
+  ] as const) {
+    const rng = new Rng(`gemv-${N}`);
+    const [x, w, y] = [one.alloc(K), one.alloc(N * K), one.alloc(N)];
+    for (const t of [x, w]) for (let i = 0; i < t.length; i++) t[i] = rng.normal();
+    const t = race(
+      {
+        gemv: () => one.sgemm(false, true, 1, N, K, x, 0, w, 0, y, 0, false),
+        packed: () => runtime.kernels.sgemm(0, 1, 1, N, K, at(x), K, at(w), K, at(y), N, 0, at(work)),
+      },
+      quick ? 3 : 7,
+      quick ? 60 : 200,
+    );
+    const [gemv, packed] = [t['gemv']! * 1000, t['packed']! * 1000];
+    console.log(
+      `${`1×${K}·(${N}×${K})ᵀ`.padEnd(22)}${pad(fixed(gemv), 9)}${pad(fixed(packed), 10)}${pad(`${fixed(packed / gemv, 2)}×`, 8)}`,
+    );
+    [x, w, y].forEach((a) => one.free(a));
+  }
+  one.free(work);
 }
 
 const B = 64;
