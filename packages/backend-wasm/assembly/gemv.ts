@@ -6,44 +6,37 @@
 // every output has sgemm's bits. Outputs go four to a vector; two vectors run side by side so two
 // chains of multiply-adds hide each other's latency.
 import { KC, madd } from './matmul';
+import { loadTail, storeTail } from './simd-math';
 
 /**
  * op(W)[k, j..j+3] with lanes past `n` zero: W (K×N, row stride `ldw` bytes) read as it lies, or,
  * with `trans`, W (N×K) read transposed.
  */
 @inline function column(trans: bool, w: usize, ldw: usize, j: i32, k: i32, n: i32): v128 {
-  let v = f32x4.splat(0);
   if (trans) {
     const at = w + <usize>j * ldw + (<usize>k << 2);
-    v = f32x4.replace_lane(v, 0, load<f32>(at));
+    let v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(at));
     if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(at + ldw));
     if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(at + 2 * ldw));
     if (n > 3) v = f32x4.replace_lane(v, 3, load<f32>(at + 3 * ldw));
-  } else {
-    const at = w + <usize>k * ldw + (<usize>j << 2);
-    if (n == 4) return v128.load(at);
-    v = f32x4.replace_lane(v, 0, load<f32>(at));
-    if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(at, 4));
-    if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(at, 8));
+    return v;
   }
-  return v;
+  const at = w + <usize>k * ldw + (<usize>j << 2);
+  return n == 4 ? v128.load(at) : loadTail(at, n, 0);
 }
 
-/** The first `n` floats at `y` in the low lanes, the rest zero. */
-@inline function loadOutputs(y: usize, n: i32): v128 {
-  if (n == 4) return v128.load(y);
-  let v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(y));
-  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(y, 4));
-  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(y, 8));
-  return v;
-}
-
-/** Stores the first `n` lanes of `v` at `y`. */
-@inline function storeOutputs(y: usize, v: v128, n: i32): void {
-  if (n == 4) return v128.store(y, v);
-  store<f32>(y, f32x4.extract_lane(v, 0));
-  if (n > 1) store<f32>(y, f32x4.extract_lane(v, 1), 4);
-  if (n > 2) store<f32>(y, f32x4.extract_lane(v, 2), 8);
+/**
+ * acc + Σ x[k+i]·W[r.., k+i] over i < 4 for four rows of W from `at` (their k-th floats; row stride
+ * `ldw` bytes): the 4×4 block transposed in registers, then one multiply-add per k, in order.
+ */
+@inline function maddRows(acc: v128, at: usize, ldw: usize, xa: v128, xb: v128, xc: v128, xd: v128): v128 {
+  const u0 = v128.load(at), u1 = v128.load(at + ldw), u2 = v128.load(at + 2 * ldw), u3 = v128.load(at + 3 * ldw);
+  const t0 = i32x4.shuffle(u0, u1, 0, 4, 1, 5), t1 = i32x4.shuffle(u2, u3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(u0, u1, 2, 6, 3, 7), t3 = i32x4.shuffle(u2, u3, 2, 6, 3, 7);
+  acc = madd(acc, xa, i64x2.shuffle(t0, t1, 0, 2));
+  acc = madd(acc, xb, i64x2.shuffle(t0, t1, 1, 3));
+  acc = madd(acc, xc, i64x2.shuffle(t2, t3, 0, 2));
+  return madd(acc, xd, i64x2.shuffle(t2, t3, 1, 3));
 }
 
 /**
@@ -82,26 +75,8 @@ export function gemv(transW: bool, N: i32, K: i32, x: usize, w: usize, ldw: i32,
           const off = <usize>k << 2;
           const xa = v128.load32_splat(x + off), xb = v128.load32_splat(x + off, 4);
           const xc = v128.load32_splat(x + off, 8), xd = v128.load32_splat(x + off, 12);
-          let u0 = v128.load(r0 + off), u1 = v128.load(r0 + ldwBytes + off);
-          let u2 = v128.load(r0 + 2 * ldwBytes + off), u3 = v128.load(r0 + 3 * ldwBytes + off);
-          let t0 = i32x4.shuffle(u0, u1, 0, 4, 1, 5), t1 = i32x4.shuffle(u2, u3, 0, 4, 1, 5);
-          let t2 = i32x4.shuffle(u0, u1, 2, 6, 3, 7), t3 = i32x4.shuffle(u2, u3, 2, 6, 3, 7);
-          a0 = madd(a0, xa, i64x2.shuffle(t0, t1, 0, 2));
-          a0 = madd(a0, xb, i64x2.shuffle(t0, t1, 1, 3));
-          a0 = madd(a0, xc, i64x2.shuffle(t2, t3, 0, 2));
-          a0 = madd(a0, xd, i64x2.shuffle(t2, t3, 1, 3));
-          u0 = v128.load(r4 + off);
-          u1 = v128.load(r4 + ldwBytes + off);
-          u2 = v128.load(r4 + 2 * ldwBytes + off);
-          u3 = v128.load(r4 + 3 * ldwBytes + off);
-          t0 = i32x4.shuffle(u0, u1, 0, 4, 1, 5);
-          t1 = i32x4.shuffle(u2, u3, 0, 4, 1, 5);
-          t2 = i32x4.shuffle(u0, u1, 2, 6, 3, 7);
-          t3 = i32x4.shuffle(u2, u3, 2, 6, 3, 7);
-          a1 = madd(a1, xa, i64x2.shuffle(t0, t1, 0, 2));
-          a1 = madd(a1, xb, i64x2.shuffle(t0, t1, 1, 3));
-          a1 = madd(a1, xc, i64x2.shuffle(t2, t3, 0, 2));
-          a1 = madd(a1, xd, i64x2.shuffle(t2, t3, 1, 3));
+          a0 = maddRows(a0, r0 + off, ldwBytes, xa, xb, xc, xd);
+          a1 = maddRows(a1, r4 + off, ldwBytes, xa, xb, xc, xd);
         }
         for (; k < end; k++) {
           const xk = v128.load32_splat(x + (<usize>k << 2));
@@ -119,7 +94,7 @@ export function gemv(transW: bool, N: i32, K: i32, x: usize, w: usize, ldw: i32,
   for (; j < N; j += 4) {
     const n = min(4, N - j);
     const yj = y + (<usize>j << 2);
-    let s = accumulate ? loadOutputs(yj, n) : f32x4.splat(0);
+    let s = accumulate ? (n == 4 ? v128.load(yj) : loadTail(yj, n, 0)) : f32x4.splat(0);
     for (let p0 = 0; p0 < K; p0 += KC) {
       const end = min(K, p0 + KC);
       let acc = f32x4.splat(0);
@@ -128,6 +103,7 @@ export function gemv(transW: bool, N: i32, K: i32, x: usize, w: usize, ldw: i32,
       }
       s = addBlock(s, acc, p0 == 0, accumulate);
     }
-    storeOutputs(yj, s, n);
+    if (n == 4) v128.store(yj, s);
+    else storeTail(yj, n, s);
   }
 }
