@@ -132,12 +132,13 @@ async function trainLocked(
     const atStepStart = rng.state();
     let loss = 0;
     let stopped = false;
-    for (let micro = 0; micro < gradAccum && !stopped; micro++) {
+    for (let micro = 0; micro < gradAccum; micro++) {
       if (micro > 0) {
         if (signals.due()) await signals.letIn();
         stopped = opts.shouldStop?.(run.iter) ?? false;
+        if (stopped) break;
       }
-      if (!stopped) loss += microStep(model, splits.train, { ...config, rng });
+      loss += microStep(model, splits.train, { ...config, rng });
     }
     if (stopped) {
       optimizer.zeroGrad();
