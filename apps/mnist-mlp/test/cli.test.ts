@@ -255,46 +255,6 @@ describe('pnpm mnist errors', () => {
     );
   });
 
-  it("an --out-dir holding another program's files (a char-gpt run, a GPT-2 download) is refused, untouched", async () => {
-    const tiny = ['--epochs', '1', '--train-images', '100', '--test-images', '10'];
-    const charGpt = '{"format":"tinygpt-char-gpt/2","iter":20}';
-    const dirs: Record<string, Record<string, string>> = {
-      'char-run': {
-        'checkpoint.json': charGpt,
-        'model.safetensors': 'w',
-        'optimizer.safetensors': 'm',
-        'log.csv': 'i',
-      },
-      'gpt2-download': { 'config.json': '{"n_layer":12}', 'model.safetensors': 'w' },
-      'char-pair': { 'checkpoint.json': charGpt, 'model.safetensors': 'w' },
-      'damaged-pair': { 'checkpoint.json': '{"format":', 'model.safetensors': 'w' },
-      'weights-alone': { 'model.safetensors': 'w' },
-    };
-    for (const [dir, files] of Object.entries(dirs)) {
-      mkdirSync(join(work, dir));
-      for (const [name, text] of Object.entries(files)) writeFileSync(join(work, dir, name), text);
-    }
-    const refused = (dir: string, what: string) =>
-      rejects(
-        ['train', ...tiny, '--out-dir', dir],
-        new RegExp(`^--out-dir \\S*${dir} ${what}; choose a new or empty directory$`),
-      );
-    await refused(
-      'char-run',
-      'holds files that are not part of an MNIST checkpoint \\(log\\.csv, optimizer\\.safetensors\\)',
-    );
-    await refused('gpt2-download', 'holds files that are not part of an MNIST checkpoint \\(config\\.json\\)');
-    await refused('char-pair', `holds another program's checkpoint\\.json \\(format "tinygpt-char-gpt/2"\\)`);
-    await refused(
-      'damaged-pair',
-      "holds a checkpoint\\.json that is not an MNIST checkpoint's \\(not readable JSON\\)",
-    );
-    await refused('weights-alone', 'holds a model\\.safetensors without the checkpoint\\.json of an MNIST checkpoint');
-    for (const [dir, files] of Object.entries(dirs)) {
-      for (const [name, text] of Object.entries(files)) expect(readFileSync(join(work, dir, name), 'utf8')).toBe(text);
-    }
-  });
-
   it('a second train into an --out-dir another process is writing is refused before it trains', () => {
     const release = lockDir(join(work, 'busy')); // this test process is the live writer
     try {
