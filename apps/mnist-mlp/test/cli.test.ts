@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '@tinygpt/datasets/mnist';
-import { CliError, errorMessage, lockDir, USAGE_EXIT_CODE } from '@tinygpt/cli-kit';
+import { lockDir } from '@tinygpt/cli-kit';
 import { main } from '../src/cli/commands.js';
+import { rejects as rejectsIn } from './helpers.js';
 import { encodePng } from '../src/png.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
@@ -151,18 +152,9 @@ describe('pnpm mnist, end to end on a tiny run', () => {
 });
 
 describe('pnpm mnist errors', () => {
-  /** In-process: the command throws one line; usage errors carry exit code 2 (cli-kit's runMain prints and exits with it). */
-  const rejects = async (args: string[], pattern: RegExp, code = USAGE_EXIT_CODE): Promise<void> => {
-    process.env.INIT_CWD = work;
-    const error = await main(args).then(
-      () => undefined,
-      (err: unknown) => err as Error,
-    );
-    expect(error).toBeInstanceOf(Error);
-    expect(errorMessage(error)).toMatch(pattern);
-    expect(errorMessage(error)).not.toContain('\n');
-    expect(error instanceof CliError ? error.exitCode : 1).toBe(code);
-  };
+  /** In-process, in the test's user directory: see helpers.ts. */
+  const rejects = (args: string[], pattern: RegExp, code?: number): Promise<void> =>
+    rejectsIn(work, args, pattern, code);
 
   it('reach the terminal as one "error:" line and a non-zero exit code', () => {
     const usage = mnist(['train', '--epoch', '3']);

@@ -3,24 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { CliError, errorMessage, USAGE_EXIT_CODE } from '@tinygpt/cli-kit';
-import { main } from '../src/cli/commands.js';
+import { rejects } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mnist-out-dir-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** In-process, as the user's directory `work`: the command throws one line with the usage exit code. */
-async function rejects(args: string[], pattern: RegExp): Promise<void> {
-  process.env.INIT_CWD = work;
-  const error = await main(args).then(
-    () => undefined,
-    (err: unknown) => err as Error,
-  );
-  expect(error).toBeInstanceOf(CliError);
-  expect(errorMessage(error)).toMatch(pattern);
-  expect(errorMessage(error)).not.toContain('\n');
-  expect((error as CliError).exitCode).toBe(USAGE_EXIT_CODE);
-}
 
 it("an --out-dir holding another program's files (a char-gpt run, a GPT-2 download) is refused, untouched", async () => {
   const tiny = ['--epochs', '1', '--train-images', '100', '--test-images', '10'];
@@ -43,6 +29,7 @@ it("an --out-dir holding another program's files (a char-gpt run, a GPT-2 downlo
   }
   const refused = (dir: string, what: string) =>
     rejects(
+      work,
       ['train', ...tiny, '--out-dir', dir],
       new RegExp(`^--out-dir \\S*${dir} ${what}; choose a new or empty directory$`),
     );
