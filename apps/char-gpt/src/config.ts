@@ -230,7 +230,11 @@ export const validate: { readonly [K in keyof TrainConfig]?: Validator<TrainConf
     (config.decayLr && value <= config.warmupIters
       ? `a number above --warmup-iters (${config.warmupIters})`
       : undefined),
-  minLr: isNonNegative,
+  minLr: (value, config) =>
+    isNonNegative(value) ??
+    (config.decayLr && value > config.learningRate
+      ? `a number no higher than --learning-rate (${config.learningRate}), or --no-decay-lr for a constant rate`
+      : undefined),
   weightDecay: isNonNegative,
   beta1: inRange(0, 1, { maxExclusive: true }),
   beta2: inRange(0, 1, { maxExclusive: true }),

@@ -124,6 +124,14 @@ describe('configs', () => {
       ['--warmup-iters', '100', '--lr-decay-iters', '50'],
       /--lr-decay-iters expects a number above --warmup-iters \(100\), got 50/,
     ],
+    [
+      ['--learning-rate', '3e-5'],
+      /--min-lr, by default, expects a number no higher than --learning-rate \(0\.00003\), or --no-decay-lr .*, got 0\.0001/,
+    ],
+    [
+      ['--learning-rate', '3e-5', '--min-lr', '1e-4'],
+      /--min-lr expects a number no higher than --learning-rate \(0\.00003\), or --no-decay-lr for a constant rate, got 0\.0001/,
+    ],
     [['--batch-size', '0'], /--batch-size expects a positive integer, got 0/],
     [['--backend', 'gpu'], /--backend must be one of wasm, js; got 'gpu'/],
     [['--threads', '1.5'], /--threads expects a whole number from 0 to 255 \(0: one per core\), got 1.5/],
@@ -135,6 +143,17 @@ describe('configs', () => {
     [['--seed', '1e20'], /--seed expects an integer from -9007199254740991 to 9007199254740991, got 1000000000/],
   ])('refuses %j', (argv, message) => {
     expect(() => pretrainConfig(argv)).toThrow(message);
+  });
+
+  it('takes a final learning rate above the peak only when the rate is constant', () => {
+    expect(pretrainConfig(['--learning-rate', '3e-5', '--no-decay-lr'])).toMatchObject({
+      learningRate: 3e-5,
+      minLr: 1e-4,
+    });
+    expect(pretrainConfig(['--learning-rate', '3e-5', '--min-lr', '3e-6'])).toMatchObject({ minLr: 3e-6 });
+    expect(() => pretrainConfig(['--config', 'quick', '--learning-rate', '1e-4'])).toThrow(
+      /quick: "minLr" expects a number no higher than --learning-rate \(0\.0001\)/,
+    );
   });
 
   it('the defaults are valid and are those of nanoGPT train_shakespeare_char.py', () => {

@@ -216,7 +216,7 @@ describe('resolveConfig: errors', () => {
     json('zero.json', { n_layer: 0 });
     expect(failure(['--config', 'zero.json']).message).toBe('zero.json: "n_layer" expects a positive integer, got 0');
     expect(() => resolveConfig({ ...defaults, nLayer: 0 }, [], spec)).toThrow(
-      'the default of nLayer expects a positive integer, got 0',
+      '--n-layer, by default, expects a positive integer, got 0',
     );
   });
 

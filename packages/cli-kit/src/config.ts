@@ -142,7 +142,10 @@ export function resolveConfig<D extends ConfigDefaults>(
     keys.map((k) => [k, set.get(k)?.[2] ?? 'default']),
   ) as ResolvedConfig<D>['sources'];
   for (const key of help ? [] : keys) {
-    const [value, where] = [config[key]!, set.get(key)?.[3] ?? spec.defaultFrom?.[key] ?? `the default of ${key}`];
+    const [value, where] = [
+      config[key]!,
+      set.get(key)?.[3] ?? spec.defaultFrom?.[key] ?? `--${kebab(key)}, by default,`,
+    ];
     const allowed = (spec.choices?.[key] ?? [value]) as readonly ConfigValue[];
     if (!allowed.includes(value)) throw usageError(`${where} must be one of ${allowed.join(', ')}; got ${show(value)}`);
     const expected = (spec.validate?.[key] as Validator<ConfigValue> | undefined)?.(value, config);

@@ -76,9 +76,13 @@ export const KNOBS = [
   ['seed', 0, 1e9, 1],
 ] as const satisfies readonly (readonly [keyof TrainConfig, number, number, number])[];
 
-/** The config of `preset` with `overrides` on top; the decay follows maxIters unless set. */
+/**
+ * The config of `preset` with `overrides` on top. Unless set, the decay follows maxIters and ends at a
+ * tenth of the learning rate (as every preset here and nanoGPT's configs have it).
+ */
 export function presetConfig(preset: PresetName, overrides: Partial<TrainConfig> = {}): TrainConfig {
   const merged: TrainConfig = { ...BASE_CONFIG, ...PRESETS[preset], ...overrides };
   if (overrides.maxIters !== undefined && overrides.lrDecayIters === undefined) merged.lrDecayIters = merged.maxIters;
+  if (overrides.learningRate !== undefined && overrides.minLr === undefined) merged.minLr = merged.learningRate / 10;
   return merged;
 }
