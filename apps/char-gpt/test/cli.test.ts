@@ -312,25 +312,26 @@ describe('CLI runs', () => {
     expect((JSON.parse(json.stdout) as { loss: number }).loss).toBeCloseTo(loss, 4);
   });
 
+  /** A tiny run into `outDir` that would go on for hours. */
+  const endless = (outDir: string): string[] => [
+    '--data',
+    textFile(),
+    '--out-dir',
+    outDir,
+    '--n-layer=1',
+    '--n-head=2',
+    '--n-embd=8',
+    '--block-size=8',
+    '--batch-size=2',
+    '--max-iters=100000',
+    '--lr-decay-iters=100000',
+    '--eval-interval=100000',
+    '--eval-iters=1',
+  ];
+
   it('Ctrl-C writes a checkpoint, exits 130, and the run resumes from it', async () => {
-    const args = [
-      '--data',
-      textFile(),
-      '--out-dir',
-      'interrupted',
-      '--n-layer=1',
-      '--n-head=2',
-      '--n-embd=8',
-      '--block-size=8',
-      '--batch-size=2',
-      '--max-iters=100000',
-      '--lr-decay-iters=100000',
-      '--eval-interval=100000',
-      '--eval-iters=1',
-      '--json',
-    ];
     let sent = false;
-    const stopped = await run('pretrain', args, user, (stdout, child) => {
+    const stopped = await run('pretrain', [...endless('interrupted'), '--json'], user, (stdout, child) => {
       if (!sent && stdout.includes('"loss"')) {
         sent = true;
         child.kill('SIGINT');
@@ -359,5 +360,17 @@ describe('CLI runs', () => {
       .map((line) => JSON.parse(line) as { iter: number; loss?: number })
       .filter((l) => l.loss !== undefined);
     expect(steps.map((s) => s.iter)).toEqual([meta.iter, meta.iter + 1]);
+  });
+
+  it('a reader that goes away (| head) stops the run as Ctrl-C does: checkpoint written, exit 141', async () => {
+    const stopped = await run('pretrain', [...endless('headed'), '--log-interval=1'], user, (stdout, child) => {
+      if (stdout.includes('iter 1:')) child.stdout!.destroy();
+    });
+    expect(stopped.code).toBe(141);
+    const { iter } = JSON.parse(readFileSync(join(user, 'headed', 'checkpoint.json'), 'utf8')) as { iter: number };
+    expect(iter).toBeGreaterThan(1);
+    expect(stopped.stderr).toContain(
+      `stopped: checkpoint of iteration ${iter} saved to headed; continue with --init-from resume\n`,
+    );
   });
 });

@@ -1,5 +1,5 @@
 // Tests onInterrupt in a child process: the first signal runs the handler then exits 130/143, a second exits at once;
-// under a package manager, the manager's end counts as a SIGTERM.
+// under a package manager, the manager's end counts as a SIGTERM; a closed stdout stops the work as SIGPIPE (141).
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,19 @@ describe.concurrent('onInterrupt', { timeout: 30_000 }, () => {
       stderr: '\nSIGINT: finishing up (press Ctrl-C again to exit now)\n',
     });
     expect(readFileSync(saved, 'utf8')).toBe('saved on SIGINT');
+  });
+
+  it('runs it when the reader of stdout goes away (| head), then exits 141', async () => {
+    const saved = join(mkdtempSync(join(tmpdir(), 'tinygpt-interrupt-')), 'ckpt.txt');
+    const run = startFixture(['interrupt-flood', saved]);
+    await run.waitFor('line 0\n');
+    run.child.stdout.destroy();
+    expect(await run.result).toMatchObject({
+      code: 141,
+      signal: null,
+      stderr: '\nstandard output was closed by its reader: finishing up (press Ctrl-C again to exit now)\n',
+    });
+    expect(readFileSync(saved, 'utf8')).toBe('saved on SIGPIPE');
   });
 
   it('does the same on SIGTERM, exiting 143', async () => {

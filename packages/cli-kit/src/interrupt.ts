@@ -1,16 +1,20 @@
 // Ctrl-C that does not lose work: the first SIGINT/SIGTERM runs the registered handlers (e.g. save a checkpoint) and
 // exits; a second exits at once. A run a package manager started stops the same way when the manager is stopped.
-import { errorMessage } from './run-main.js';
+import { errorMessage } from './cli-error.js';
 
 /** Runs on the first interrupt; may be async (it is awaited before the process exits). */
 export type InterruptHandler = (signal: NodeJS.Signals) => Promise<void> | void;
 
-/** Exit code after an interrupt: 128 + the signal number, as shells report it (SIGINT 130, SIGTERM 143). */
-export const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+/**
+ * Exit code after an interrupt: 128 + the signal number, as shells report it (SIGINT 130, SIGTERM
+ * 143; SIGPIPE 141 when the reader of stdout went away, see {@link stopOnClosedOutput}).
+ */
+export const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGPIPE: 141 } as const;
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 const handlers = new Set<InterruptHandler>();
 let interrupted = false;
+let outputClosed = false;
 /** How often a run that a package manager started checks that the manager still runs, ms. */
 const LAUNCHER_POLL_MS = 500;
 let launcherWatch: ReturnType<typeof setInterval> | null = null;
@@ -60,6 +64,27 @@ function watchLauncher(): void {
       onSignal('SIGTERM', `the process that started this one (pid ${launcher}) has exited`);
   }, LAUNCHER_POLL_MS);
   launcherWatch.unref();
+}
+
+/**
+ * The reader of stdout went away (`pnpm pretrain | head`, a closed terminal pipe). With handlers
+ * registered, the run stops as on a signal — the handlers run (a checkpoint is saved) and the
+ * process exits with 141 (128 + SIGPIPE) — and true is returned; later calls change nothing. False
+ * when no handler is registered: nothing to save, and the caller may exit quietly.
+ */
+export function stopOnClosedOutput(): boolean {
+  outputClosed = true;
+  if (handlers.size === 0) return false;
+  if (!interrupted) onSignal('SIGPIPE', 'standard output was closed by its reader');
+  return true;
+}
+
+/**
+ * Whether stdout's reader has gone (seen by `runMain`): what is still to say then goes to stderr.
+ * Node keeps `process.stdout` open after EPIPE, so its own flags do not tell.
+ */
+export function stdoutClosed(): boolean {
+  return outputClosed;
 }
 
 /** The listener of SIGINT and SIGTERM (Node passes the signal's number after its name, which is not a reason). */

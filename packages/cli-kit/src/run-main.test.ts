@@ -1,7 +1,7 @@
 // Tests runMain end to end: a fixture command runs in a child process and its output and exit code are checked.
 import { describe, expect, it } from 'vitest';
 import { runFixture, startFixture } from '../fixtures/run-fixture.js';
-import { errorMessage } from './run-main.js';
+import { errorMessage } from './cli-error.js';
 
 // Each case is a separate Node process (about a second to start with tsx); run them side by side.
 describe.concurrent('runMain', { timeout: 30_000 }, () => {

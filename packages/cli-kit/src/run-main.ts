@@ -1,6 +1,7 @@
 // Runs a command's main function the way a command-line tool should end: one "error: …" line and a non-zero code on
 // failure, quietly on a closed pipe.
-import { CliError } from './cli-error.js';
+import { CliError, errorMessage } from './cli-error.js';
+import { stopOnClosedOutput } from './interrupt.js';
 import { nodeTooOld } from './node-floor.js';
 
 /** A command: receives the arguments after the script name, may return an exit code. */
@@ -23,7 +24,8 @@ export interface RunMainOptions {
  * - `main` throws → one line `error: <message>` on stderr and `process.exit` with the
  *   {@link CliError}'s exit code, or 1 for any other error; the stack trace follows only when
  *   `TINYGPT_DEBUG=1`;
- * - stdout is closed by its reader (`pnpm generate | head`) → exit 0 without a word.
+ * - stdout is closed by its reader (`pnpm generate | head`) → exit 0 without a word, unless
+ *   {@link onInterrupt} handlers are registered: then they run as on a signal, and the exit code is 141.
  *
  * @example
  * await runMain(async (argv) => {
@@ -35,17 +37,18 @@ export async function runMain(main: Main, options: RunMainOptions = {}): Promise
   const debug = options.debug ?? process.env.TINYGPT_DEBUG === '1';
   const tooOld = nodeTooOld();
   if (tooOld !== undefined) fail(new CliError(tooOld), debug);
-  // A reader that went away (head, less quitting) makes the next write fail with EPIPE.
+  // A reader that went away (head, less quitting) makes the next write fail with EPIPE: work that
+  // registered onInterrupt handlers stops as on Ctrl-C (saving what it has), anything else quietly.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    fail(err, debug);
+    if (err.code !== 'EPIPE') fail(err, debug);
+    if (!stopOnClosedOutput()) process.exit(0);
   });
   try {
     const code = await main([...(options.argv ?? process.argv.slice(2))]);
     if (typeof code === 'number') process.exitCode = code;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') process.exit(0);
-    fail(err, debug);
+    if ((err as NodeJS.ErrnoException | undefined)?.code !== 'EPIPE') fail(err, debug);
+    if (!stopOnClosedOutput()) process.exit(0);
   }
 }
 
@@ -54,16 +57,4 @@ function fail(err: unknown, debug: boolean): never {
   process.stderr.write(`error: ${errorMessage(err)}\n`);
   if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   process.exit(err instanceof CliError ? err.exitCode : 1);
-}
-
-/**
- * The one-line message `runMain` prints for any thrown value: the error's message with line
- * breaks folded into spaces (or its name when the message is empty).
- *
- * @example
- * errorMessage(new Error('bad\n  value')); // 'bad value'
- */
-export function errorMessage(err: unknown): string {
-  const text = err instanceof Error ? err.message || err.name : String(err);
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }

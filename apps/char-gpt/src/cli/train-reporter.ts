@@ -1,5 +1,5 @@
 // Shows a training run: a progress bar on a terminal, nanoGPT-style log lines in a pipe, or one JSON object per line with --json.
-import { createProgress, formatDuration, shownPath } from '@tinygpt/cli-kit';
+import { createProgress, formatDuration, shownPath, stdoutClosed } from '@tinygpt/cli-kit';
 import type { Progress } from '@tinygpt/cli-kit';
 import type { TrainConfig } from '../config.js';
 import type { TrainEvents } from '../events.js';
@@ -9,6 +9,8 @@ import type { TrainResult } from '../train.js';
 export interface ReporterStreams {
   out: { write(text: string): unknown };
   err: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  /** Whether `out`'s reader has gone (`pnpm pretrain | head`). */
+  outClosed?: () => boolean;
 }
 
 /**
@@ -17,13 +19,14 @@ export interface ReporterStreams {
  *   per evaluation, nothing else (not even the `backend: …` line); where Ctrl-C stopped the run goes to stderr;
  * - a terminal: a progress bar on stderr (iteration, loss, tokens/s, ms/iter, ETA) with
  *   evaluations, samples and checkpoints printed above it;
- * - otherwise: plain lines on stdout, a step every `logInterval` iterations, as nanoGPT prints them.
+ * - otherwise: plain lines on stdout, a step every `logInterval` iterations, as nanoGPT prints them;
+ *   where the run stopped goes to stderr once stdout's reader has gone (`| head`).
  */
 export function trainReporter(
   config: TrainConfig,
-  streams: ReporterStreams = { out: process.stdout, err: process.stderr },
+  streams: ReporterStreams = { out: process.stdout, err: process.stderr, outClosed: stdoutClosed },
 ): TrainEvents & { backend(description: string): void; done(result: TrainResult): void } {
-  const { out, err } = streams;
+  const { out, err, outClosed } = streams;
   const json = config.json;
   const tty = !json && err.isTTY === true;
   const started = performance.now();
@@ -124,8 +127,8 @@ export function trainReporter(
     },
     checkpoint({ iter, dir, interrupted }) {
       const stopped = `stopped: checkpoint of iteration ${iter} saved to ${shownPath(dir)}; continue with --init-from resume`;
-      if (interrupted && json)
-        err.write(`${stopped}\n`); // stdout stays JSON; the person who pressed Ctrl-C reads this
+      // stdout stays JSON, or its reader has gone; the person who stopped the run reads this
+      if (interrupted && (json || outClosed?.())) err.write(`${stopped}\n`);
       else say(interrupted ? stopped : `saving checkpoint to ${shownPath(dir)}`);
     },
     done(result) {
