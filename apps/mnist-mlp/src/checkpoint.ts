@@ -66,12 +66,12 @@ export async function saveCheckpoint(dir: string, state: CheckpointState & { mod
 }
 
 /**
- * Refuses an `--out-dir` that holds anything but an earlier MNIST checkpoint, before training. An
- * earlier MNIST checkpoint is replaced, epoch by epoch, as Keras's ModelCheckpoint replaces its file;
- * any other file stays untouched: a char-gpt run or a downloaded GPT-2 holds a `model.safetensors`
- * and a `checkpoint.json` of its own, and training would write over them.
+ * Refuses an `--out-dir` before training unless it is new, empty, or holds an earlier MNIST
+ * checkpoint and `overwrite` is set (then that checkpoint is replaced, epoch by epoch). Anything else
+ * stays untouched: a char-gpt run or a downloaded GPT-2 holds a `model.safetensors` and a
+ * `checkpoint.json` of its own, and an earlier network is not thrown away by re-running a command.
  */
-export function checkOutDir(dir: string): void {
+export function checkOutDir(dir: string, overwrite: boolean): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return; // made, or refused in words, by makeDir
   let names: string[];
   try {
@@ -93,13 +93,36 @@ export function checkOutDir(dir: string): void {
     if (names.includes(WEIGHTS_FILE)) refuse(`holds a ${WEIGHTS_FILE} without the ${META_FILE} of an MNIST checkpoint`);
     return;
   }
-  let format: unknown;
-  try {
-    format = (JSON.parse(readFileSync(join(dir, META_FILE), 'utf8')) as { format?: unknown } | null)?.format;
-  } catch {
-    refuse(`holds a ${META_FILE} that is not an MNIST checkpoint's (not readable JSON)`);
-  }
+  const meta = ((): SavedMeta | null => {
+    try {
+      return JSON.parse(readFileSync(join(dir, META_FILE), 'utf8')) as SavedMeta | null;
+    } catch {
+      return refuse(`holds a ${META_FILE} that is not an MNIST checkpoint's (not readable JSON)`);
+    }
+  })();
+  const format = meta?.format;
   if (format !== FORMAT) refuse(`holds another program's ${META_FILE} (format ${JSON.stringify(format ?? null)})`);
+  if (!overwrite) {
+    throw new CliError(
+      `--out-dir ${dir} already holds a trained network (${describeSaved(meta)}); choose another --out-dir, ` +
+        'or pass --overwrite to replace it',
+      { exitCode: 2 },
+    );
+  }
+}
+
+/** What {@link checkOutDir} reads of a `checkpoint.json` it finds, unchecked. */
+interface SavedMeta {
+  format?: unknown;
+  config?: { arch?: unknown };
+  epoch?: unknown;
+}
+
+/** `784-16-16-10, 30 epochs` from a checkpoint's JSON, as far as it says. */
+function describeSaved(meta: SavedMeta | null): string {
+  const arch = typeof meta?.config?.arch === 'string' ? meta.config.arch : 'unknown layers';
+  const epoch = typeof meta?.epoch === 'number' ? meta.epoch : NaN;
+  return Number.isInteger(epoch) ? `${arch}, ${epoch} epoch${epoch === 1 ? '' : 's'}` : arch;
 }
 
 /**

@@ -54,9 +54,13 @@ export async function main(argv: string[]): Promise<void> {
 
 async function trainCommand(argv: string[]): Promise<void> {
   const { preset: _, ...flagChoices } = choices; // an unknown preset is reported by validateConfig, without the empty choice
-  const trainDefaults = { ...defaults, ...backendDefaults(process.env) };
+  const trainDefaults = { ...defaults, overwrite: false, ...backendDefaults(process.env) };
   const spec = {
-    help: { ...help, ...backendSpec.help },
+    help: {
+      ...help,
+      overwrite: 'replace the trained network already in --out-dir (without it, that is refused)',
+      ...backendSpec.help,
+    },
     choices: { ...flagChoices, ...backendSpec.choices },
     validate: backendSpec.validate,
     defaultFrom: backendSpec.defaultFrom,
@@ -66,7 +70,7 @@ async function trainCommand(argv: string[]): Promise<void> {
   };
   const resolved = resolveConfig(trainDefaults, argv, spec);
   if (resolved.help) return print(formatHelp(trainDefaults, spec));
-  const { backend, threads, ...flags } = resolved.config;
+  const { backend, threads, overwrite, ...flags } = resolved.config;
   let config: MnistConfig;
   try {
     validateConfig(flags as MnistConfig);
@@ -85,7 +89,7 @@ async function trainCommand(argv: string[]): Promise<void> {
   }
   const release = lockDir(config.outDir, '--out-dir'); // one writer: a second run into it is refused, not interleaved
   try {
-    checkOutDir(config.outDir);
+    checkOutDir(config.outDir, overwrite);
     const active = await selectBackend({ backend, threads }); // before the first tensor
     if (!config.json) print(`${describeRun(config)}\nbackend: ${active.describe()}`);
     await train(config, { out: process.stdout, progress: process.stderr, backend: active.describe() });
