@@ -1,7 +1,7 @@
 // A pretraining run's state — model, optimizer, generator, data, counters — started from scratch, resumed from a checkpoint, or saved.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { CliError, describeFsError, makeDir } from '@tinygpt/cli-kit';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CORPUS_NAMES, resolveCorpus } from '@tinygpt/datasets/text';
 import type { Corpus } from '@tinygpt/datasets/text';
 import { BpeTokenizer, CharTokenizer, TokenizerError, tokenizerFromJSON } from '@tinygpt/tokenizer';
@@ -13,7 +13,7 @@ import { encodeCorpus } from './encode-corpus.js';
 import type { Splits } from './data.js';
 import { readCheckpoint, readCheckpointMeta, writeCheckpoint } from './checkpoint/checkpoint-files.js';
 import { runCheckpoint } from './checkpoint/encode.js';
-import { CheckpointError, RUN_FILES } from './checkpoint/format.js';
+import { CHECKPOINT_FORMAT, CheckpointError, RUN_FILES } from './checkpoint/format.js';
 import { loadModelTensors, modelTensors } from './checkpoint/model-state.js';
 import { loadOptimizerTensors } from './checkpoint/optimizer-state.js';
 import { loadModelDir } from './interop/model-dir.js';
@@ -210,8 +210,9 @@ export function saveRun(run: Run): void {
 }
 
 /**
- * Refuses an out dir holding files a run did not write (checkpoints replace the directory), and
- * one holding a run unless `--overwrite` was given: a run from scratch must not replace a trained
+ * Refuses an out dir holding files a run did not write (checkpoints replace the directory) or
+ * another program's checkpoint (an MNIST network has the same two file names), and one holding a
+ * run unless `--overwrite` was given: a run from scratch must not replace a trained
  * one by accident. Nothing in the directory is touched before these checks.
  */
 function checkOutDir(config: TrainConfig): void {
@@ -233,6 +234,13 @@ function checkOutDir(config: TrainConfig): void {
         `(${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose a new or empty directory`,
     );
   }
+  const format = savedFormat(dir, names);
+  if (format !== undefined && format !== CHECKPOINT_FORMAT) {
+    throw new CheckpointError(
+      `--out-dir ${dir} holds another program's checkpoint.json (format ${JSON.stringify(format)}); ` +
+        'choose a new or empty directory',
+    );
+  }
   if (names.length > 0 && !config.overwrite) {
     let what = 'a run';
     try {
@@ -245,6 +253,20 @@ function checkOutDir(config: TrainConfig): void {
         `pass --overwrite to start over in it`,
       { exitCode: 2 },
     );
+  }
+}
+
+/**
+ * The `format` a `checkpoint.json` among `names` declares (null when it declares none), or
+ * undefined when there is none or it is not readable JSON (a damaged run is still a run).
+ */
+function savedFormat(dir: string, names: readonly string[]): unknown {
+  if (!names.includes('checkpoint.json')) return undefined;
+  try {
+    const meta = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as { format?: unknown } | null;
+    return meta?.format ?? null;
+  } catch {
+    return undefined;
   }
 }
 
