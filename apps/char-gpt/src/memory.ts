@@ -47,7 +47,7 @@ export function estimateMemory(config: GptConfig, batch: { batchSize: number; tr
  */
 export function checkMemory(
   config: GptConfig,
-  batch: { batchSize: number; training: boolean },
+  batch: { batchSize: number; training: boolean; gradAccum?: number },
   what: string,
   budget = memoryBudget(getBackend().name),
 ): MemoryEstimate {
@@ -58,13 +58,37 @@ export function checkMemory(
         `${formatBytes(estimate.activations)} of activations for batch ${batch.batchSize} × block ` +
         `${config.blockSize}`
       : `${formatBytes(estimate.weights)} of weights + ${formatBytes(estimate.activations)} for a forward pass`;
+    const smaller = 'make it smaller (--n-layer, --n-embd, --block-size, --batch-size)';
+    const split = batch.training ? splitBatch(config, batch, budget) : undefined;
+    const ways = split
+      ? `${smaller}, or split each step into micro-batches: --batch-size ${split.batchSize} --grad-accum ` +
+        `${split.gradAccum} trains on the same ${split.sequences} sequences a step`
+      : smaller;
     throw new CheckpointError(
       `${what} needs about ${formatBytes(estimate.total)} (${detail}), more than the ${formatBytes(budget)} ` +
-        `available to the ${backendName()} backend; make it smaller (--n-layer, --n-embd, --block-size, ` +
-        `--batch-size)`,
+        `available to the ${backendName()} backend; ${ways}`,
     );
   }
   return estimate;
+}
+
+/**
+ * The fewest micro-batches a training step of `batch` can be cut into (an exact divisor of its
+ * batch size, more accumulation to match) for the estimate to fit `budget`; undefined if none does.
+ */
+function splitBatch(
+  config: GptConfig,
+  batch: { batchSize: number; gradAccum?: number },
+  budget: number,
+): { batchSize: number; gradAccum: number; sequences: number } | undefined {
+  const accum = batch.gradAccum ?? 1;
+  for (let parts = 2; parts <= batch.batchSize; parts++) {
+    if (batch.batchSize % parts !== 0) continue;
+    const batchSize = batch.batchSize / parts;
+    if (estimateMemory(config, { batchSize, training: true }).total <= budget)
+      return { batchSize, gradAccum: accum * parts, sequences: batch.batchSize * accum };
+  }
+  return undefined;
 }
 
 /**

@@ -14,13 +14,10 @@ import type { CheckpointMeta } from '../src/checkpoint/format.js';
 import { loadModel } from '../src/checkpoint/load-model.js';
 import { pretrainConfig } from '../src/cli/pretrain-config.js';
 import { writeExchangeDir, readExchangeDir, loadExchangeModel } from '../src/interop/exchange-dir.js';
-import { checkMemory, parameterCount } from '../src/memory.js';
-import { Gpt } from '../src/model/gpt.js';
-import { Rng } from '@tinygpt/autograd';
 import type { CharTokenizerJson } from '@tinygpt/tokenizer';
 import { appDir, userPath } from '../src/paths.js';
 import { train } from '../src/train.js';
-import { scratchDir, textFile, tinyModel, tinyRun, trainedCheckpoint } from './helpers.js';
+import { scratchDir, textFile, tinyRun, trainedCheckpoint } from './helpers.js';
 
 const { dir: savedDir, copy } = trainedCheckpoint(); // a copy() is a fresh copy of the saved checkpoint to damage
 
@@ -323,29 +320,7 @@ describe('checkpoint.json is validated whole and protected by its checksum', () 
   });
 });
 
-describe('sizes are checked before anything is allocated', () => {
-  it('counts parameters as the model has them', () => {
-    for (const bias of [true, false]) {
-      const config = { ...tinyModel, bias };
-      const model = new Gpt(config, { rng: new Rng(0) });
-      expect(parameterCount(config)).toBe(model.parameters().reduce((n, p) => n + p.size, 0));
-    }
-  });
-
-  it.each([
-    [{ nLayer: 1e9 }, /needs about .* for weights, gradients and AdamW moments .*more than the/],
-    [{ blockSize: 1e12 }, /needs about .*more than the/],
-    [{ batchSize: 1e9 }, /of activations for batch 1000000000 × block 8/],
-  ])('refuses %o with the figure', (big, message) => {
-    expect(() => checkMemory({ ...tinyModel, ...big }, { batchSize: 4, training: true, ...big }, 'this model')).toThrow(
-      message,
-    );
-  });
-
-  it('a run from scratch too big to fit is refused at once, before the model exists', async () => {
-    await expect(train(tinyRun({ nLayer: 1e9 }))).rejects.toThrow(/this model needs about/);
-  });
-
+describe('sizes are checked before anything is allocated (see also memory-estimate.test.ts)', () => {
   it('an exchange config.json with n_layer 200000 is refused at once', async () => {
     const dir = join(scratchDir(), 'exchange');
     const { tokenizer, meta } = await loadModel(savedDir());
