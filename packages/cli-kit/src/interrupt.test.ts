@@ -45,6 +45,16 @@ describe.concurrent('onInterrupt', { timeout: 30_000 }, () => {
     expect(readFileSync(saved, 'utf8')).toBe('saved on SIGPIPE');
   });
 
+  it('runs it too when that reader held stderr as well (2>&1 | head)', async () => {
+    const saved = join(mkdtempSync(join(tmpdir(), 'tinygpt-interrupt-')), 'ckpt.txt');
+    const run = startFixture(['interrupt-flood', saved]);
+    await run.waitFor('line 0\n');
+    run.child.stderr.destroy();
+    run.child.stdout.destroy();
+    expect(await run.result).toMatchObject({ code: 141, signal: null });
+    expect(readFileSync(saved, 'utf8')).toBe('saved on SIGPIPE');
+  });
+
   it('does the same on SIGTERM, exiting 143', async () => {
     const saved = join(mkdtempSync(join(tmpdir(), 'tinygpt-interrupt-')), 'ckpt.txt');
     const run = startFixture(['interrupt', saved]);

@@ -24,8 +24,9 @@ export interface RunMainOptions {
  * - `main` throws → one line `error: <message>` on stderr and `process.exit` with the
  *   {@link CliError}'s exit code, or 1 for any other error; the stack trace follows only when
  *   `TINYGPT_DEBUG=1`;
- * - stdout is closed by its reader (`pnpm generate | head`) → exit 0 without a word, unless
- *   {@link onInterrupt} handlers are registered: then they run as on a signal, and the exit code is 141.
+ * - stdout (or stderr) is closed by its reader (`pnpm generate | head`) → exit 0 without a word,
+ *   unless {@link onInterrupt} handlers are registered: then they run as on a signal, and the exit
+ *   code is 141.
  *
  * @example
  * await runMain(async (argv) => {
@@ -41,6 +42,11 @@ export async function runMain(main: Main, options: RunMainOptions = {}): Promise
   // registered onInterrupt handlers stops as on Ctrl-C (saving what it has), anything else quietly.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') fail(err, debug);
+    if (!stopOnClosedOutput()) process.exit(0);
+  });
+  // The same reader may hold stderr (`2>&1 | head`): then nothing more can be said, but the handlers still run.
+  process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') process.exit(1);
     if (!stopOnClosedOutput()) process.exit(0);
   });
   try {
