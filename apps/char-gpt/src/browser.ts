@@ -9,7 +9,7 @@ export type { Batch, Split, Splits } from './data.js';
 export { configureOptimizer } from './optimizer.js';
 export type { ConfiguredOptimizer } from './optimizer.js';
 export { estimateLoss } from './estimate-loss.js';
-export type { EvalInfo, StartInfo, StepInfo, TrainEvents } from './events.js';
+export type { CheckpointInfo, EvalInfo, StartInfo, StepInfo, TrainEvents } from './events.js';
 export { generate } from './generate.js';
 export type { SamplingOptions } from './generate.js';
 export type { CheckpointContents, NamedTensor } from './checkpoint/checkpoint-files.js';

@@ -80,12 +80,17 @@ export const defaults = {
   gradClip: 1.0,
   /** Seed of the one random generator behind init, dropout, batches and samples. */
   seed: 1337,
-  // ---- accepted so a nanoGPT command line can be pasted; they change nothing here ----
+  // ---- nanoGPT's device, compile (accepted so its command lines paste; they change nothing here) and checkpointing ----
   /** Only `cpu` exists here. */
   device: 'cpu',
   /** torch.compile; ignored. */
   compile: false,
-  /** nanoGPT saves only improving checkpoints unless this is set; here every evaluation saves, so resume is exact. */
+  /**
+   * Write a checkpoint at every evaluation (nanoGPT train.py's default), so a stop or a resume
+   * continues exactly where the run was; false, as nanoGPT's shakespeare-char config: only when the
+   * val loss improves, so the directory always holds the best model (a stop keeps it, a resume
+   * starts from it).
+   */
   alwaysSaveCheckpoint: true,
 };
 
@@ -195,7 +200,7 @@ export const help: { readonly [K in keyof TrainConfig]: string } = {
   seed: 'seed of the one random generator (init, dropout, batches, samples)',
   device: 'accepted for nanoGPT command lines',
   compile: 'accepted for nanoGPT command lines; ignored',
-  alwaysSaveCheckpoint: 'accepted for nanoGPT command lines; every evaluation saves',
+  alwaysSaveCheckpoint: 'checkpoint at every evaluation (false: only when the val loss improves, keeping the best)',
 };
 
 const divisibleByHeads: Validator<number, TrainConfig> = (value, config) =>

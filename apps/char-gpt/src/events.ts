@@ -63,5 +63,21 @@ export interface TrainEvents {
   evaluation?(info: EvalInfo): void;
   /** A short sample generated at an evaluation. */
   sample?(text: string, iter: number): void;
-  checkpoint?(info: { iter: number; dir: string; interrupted: boolean }): void;
+  /**
+   * A checkpoint was written to `dir` (at an evaluation, or `interrupted`), or, with `kept`
+   * (--no-always-save-checkpoint), was not: `dir` still holds iteration `iter`, the best so far.
+   */
+  checkpoint?(info: CheckpointInfo): void;
+}
+
+/** What {@link TrainEvents.checkpoint} reports. */
+export interface CheckpointInfo {
+  /** The iteration the checkpoint in `dir` holds. */
+  iter: number;
+  dir: string;
+  /** Ctrl-C (or SIGTERM, or a closed output) stopped the run here. */
+  interrupted: boolean;
+  /** Nothing was written: the checkpoint holds the run's best val loss, `bestValLoss`, and stays. */
+  kept?: boolean;
+  bestValLoss?: number | null;
 }

@@ -13,7 +13,7 @@ export { train, parameterSplit } from './train.js';
 export { encodeCorpus } from './encode-corpus.js';
 export { startIds } from './start-ids.js';
 export type { TrainResult } from './train.js';
-export type { EvalInfo, ParameterSplit, StartInfo, StepInfo, TrainEvents } from './events.js';
+export type { CheckpointInfo, EvalInfo, ParameterSplit, StartInfo, StepInfo, TrainEvents } from './events.js';
 export { generate, generateSamples, sampleBatch, sampleTokens } from './generate.js';
 export type { SamplingOptions } from './generate.js';
 export { evaluateIds, evalWindows } from './eval.js';

@@ -85,8 +85,17 @@ async function trainLocked(
     interrupted: false,
     bestValLoss: run.bestValLoss,
   };
-  const checkpoint = (interrupted: boolean): void => {
+  // Every evaluation writes a checkpoint, or, as nanoGPT with always_save_checkpoint=False, only one
+  // that improves the val loss: the directory then always holds the best so far, and a stop keeps it.
+  const keepBest = !config.alwaysSaveCheckpoint;
+  let savedIter = config.initFrom === 'resume' ? run.iter : null;
+  const checkpoint = (interrupted: boolean, improved = false): void => {
+    if (keepBest && savedIter !== null && !improved) {
+      const info = { iter: savedIter, dir: config.outDir, interrupted, kept: true, bestValLoss: run.bestValLoss };
+      return events.checkpoint?.(info);
+    }
     saveRun(run);
+    savedIter = run.iter;
     events.checkpoint?.({ iter: run.iter, dir: config.outDir, interrupted });
   };
   const signals = new SignalWindow();
@@ -113,13 +122,14 @@ async function trainLocked(
       }
       if (!Number.isFinite(losses.train + losses.val)) notFinite(losses.train + losses.val, run.iter, config.outDir);
       const info = { iter: run.iter, trainLoss: losses.train, valLoss: losses.val };
+      const improved = losses.val < (run.bestValLoss ?? Infinity);
       run.bestValLoss = Math.min(losses.val, run.bestValLoss ?? Infinity);
       result.evals.push(info);
       log.append(info);
       events.evaluation?.(info);
       if (config.sampleChars > 0) events.sample?.(await sample(run, evalRng), run.iter);
       run.evaluated = true;
-      checkpoint(false);
+      checkpoint(false, improved);
     }
     if (run.iter >= maxIters) break;
 

@@ -35,6 +35,8 @@ export function trainReporter(
   let progress: Progress | null = null;
   let encodeBar: Progress | null = null;
   let firstStep = true;
+  const valLosses = new Map<number, number>(); // by iteration, this process's evaluations
+  let savedIter: number | undefined; // the iteration the checkpoint holds
   const say = (line: string): void => {
     if (json) return;
     if (progress) progress.log(line);
@@ -119,24 +121,43 @@ export function trainReporter(
       }
     },
     evaluation({ iter, trainLoss, valLoss }) {
+      valLosses.set(iter, valLoss);
       if (json) return emit({ iter, trainLoss, valLoss });
       say(`step ${iter}: train loss ${trainLoss.toFixed(4)}, val loss ${valLoss.toFixed(4)}`);
     },
     sample(text) {
       say(`---- sample ----${text.startsWith('\n') ? '' : '\n'}${text}\n----------------`);
     },
-    checkpoint({ iter, dir, interrupted }) {
-      const stopped = `stopped: checkpoint of iteration ${iter} saved to ${shownPath(dir)}; continue with --init-from resume`;
+    checkpoint({ iter, dir, interrupted, kept, bestValLoss }) {
+      savedIter = iter;
+      const best = `val loss ${bestValLoss?.toFixed(4)}`;
+      const stopped = kept
+        ? `stopped: ${shownPath(dir)} keeps the checkpoint of iteration ${iter}, the best so far (${best}); ` +
+          'continue from it with --init-from resume'
+        : `stopped: checkpoint of iteration ${iter} saved to ${shownPath(dir)}; continue with --init-from resume`;
       // stdout stays JSON, or its reader has gone; the person who stopped the run reads this
       if (interrupted && (json || outClosed?.())) err.write(`${stopped}\n`);
-      else say(interrupted ? stopped : `saving checkpoint to ${shownPath(dir)}`);
+      else if (interrupted) say(stopped);
+      else
+        say(
+          kept
+            ? `no improvement: ${shownPath(dir)} keeps iteration ${iter} (${best})`
+            : `saving checkpoint to ${shownPath(dir)}`,
+        );
     },
     done(result) {
       progress?.done();
       progress = null;
       if (!result.interrupted) {
         const best = result.bestValLoss === null ? '' : `, best val loss ${result.bestValLoss.toFixed(4)}`;
-        say(`done: ${result.iter} iterations${best}, in ${formatDuration(performance.now() - started)}`);
+        // A run that got worse after its best says so: its checkpoint is the last, not the best.
+        const saved = savedIter === undefined ? undefined : valLosses.get(savedIter);
+        const worse =
+          saved !== undefined && result.bestValLoss !== null && saved > result.bestValLoss
+            ? `; the checkpoint holds iteration ${savedIter} (val loss ${saved.toFixed(4)}; ` +
+              '--no-always-save-checkpoint keeps the best instead)'
+            : '';
+        say(`done: ${result.iter} iterations${best}, in ${formatDuration(performance.now() - started)}${worse}`);
       }
     },
   };
