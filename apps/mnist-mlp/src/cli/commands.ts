@@ -18,7 +18,7 @@ import {
   writeFileAtomic,
 } from '@tinygpt/cli-kit';
 import { loadMnist } from '@tinygpt/datasets/mnist';
-import { checkOutDir, loadCheckpoint } from '../checkpoint.js';
+import { checkOutDir, loadCheckpoint, META_FILE, WEIGHTS_FILE } from '../checkpoint.js';
 import type { CheckpointState } from '../checkpoint.js';
 import { applyPreset, choices, defaults, help, parseArch, presets, validateConfig } from '../config.js';
 import type { MnistConfig } from '../config.js';
@@ -184,17 +184,17 @@ async function visualizeCommand(argv: string[]): Promise<void> {
       scale: (n: number) => (Number.isInteger(n) && n >= 0 && n <= 32 ? undefined : 'an integer from 0 to 32'),
     },
     cwd: userCwd(),
-    usage: 'pnpm mnist visualize [--checkpoint DIR] [--out weights.png]',
+    usage: 'pnpm mnist visualize [--checkpoint DIR] [--out weights.png] [--curves curves.svg]',
   };
   const { config, help: wantsHelp } = resolveConfig(vizDefaults, argv, spec);
   if (wantsHelp) return print(formatHelp(vizDefaults, spec));
-  if (extname(config.out).toLowerCase() !== '.png')
-    throw new CliError(`--out must name a .png file (got '${config.out}')`, { exitCode: USAGE_EXIT_CODE });
   const dir = userPath(config.checkpoint);
+  // Both outputs are checked before anything is read or written.
+  const out = outputPath('--out', config.out, '.png', dir);
+  const curves =
+    config.curves === '' ? join(dirname(out), 'curves.svg') : outputPath('--curves', config.curves, '.svg', dir);
   const checkpoint = loadCheckpoint(dir);
   const first = checkpoint.model.layers[0]!.weight; // (H, 784)
-  const out = userPath(config.out);
-  const curves = config.curves === '' ? join(dirname(out), 'curves.svg') : userPath(config.curves);
   makeDir(dirname(out));
   makeDir(dirname(curves));
   const grid = weightGrid(first.data, first.shape, config.scale > 0 ? { scale: config.scale } : {});
@@ -204,6 +204,23 @@ async function visualizeCommand(argv: string[]): Promise<void> {
   print(describeCheckpoint(dir, checkpoint));
   print(`weights: ${out} (${first.shape[0]} hidden neurons, ${grid.width}×${grid.height} px)`);
   print(`curves:  ${curves} (${checkpoint.history.length} epochs)`);
+}
+
+/**
+ * The file an output flag names, made absolute: refused (usage error) unless it ends in `ext`, and
+ * when it is one of the files of the checkpoint in `dir`, which the command reads and must leave whole.
+ */
+function outputPath(flag: string, given: string, ext: string, dir: string): string {
+  const path = userPath(given);
+  const own = [META_FILE, WEIGHTS_FILE].find((name) => path === join(dir, name));
+  if (own !== undefined) {
+    throw new CliError(`${flag} ${given} would write over the checkpoint's ${own}; name a ${ext} file`, {
+      exitCode: USAGE_EXIT_CODE,
+    });
+  }
+  if (extname(path).toLowerCase() !== ext)
+    throw new CliError(`${flag} must name a ${ext} file (got '${given}')`, { exitCode: USAGE_EXIT_CODE });
+  return path;
 }
 
 function print(text: string): void {
