@@ -1,4 +1,4 @@
-// Tests run the workspace packages from their sources, as `pnpm mnist` does (tsx --conditions=@tinygpt/source).
+// Tests run the workspace packages from their sources, as `pnpm mnist` does (bin/mnist.mjs: tsx, @tinygpt/source).
 import { defineConfig } from 'vitest/config';
 import shared from '../../vitest.shared.js';
 

@@ -1,7 +1,6 @@
 // The `pnpm mnist` command end to end on a tiny run, and its errors: one line, non-zero exit, no stack trace.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,21 +11,20 @@ import { main } from '../src/cli/commands.js';
 import { rejects as rejectsIn } from './helpers.js';
 import { encodePng } from '../src/png.js';
 
-const appDir = fileURLToPath(new URL('..', import.meta.url));
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'mnist-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /**
- * Runs `pnpm mnist …` the way the root script does: from the app folder, user paths relative to
- * INIT_CWD, on the default backend unless `env` names one.
+ * Runs `pnpm mnist …` the way the root script does (`node apps/mnist-mlp/bin/mnist.mjs` from the
+ * repository root, user paths relative to INIT_CWD), on the default backend unless `env` names one.
  */
 function mnist(
   args: string[],
   env: Record<string, string> = {},
 ): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [tsx, '--conditions=@tinygpt/source', 'src/cli/mnist.ts', ...args], {
-    cwd: appDir,
+  const result = spawnSync(process.execPath, ['apps/mnist-mlp/bin/mnist.mjs', ...args], {
+    cwd: repoRoot,
     env: { ...process.env, INIT_CWD: work, TINYGPT_DEBUG: '', TINYGPT_BACKEND: '', ...env },
     encoding: 'utf8',
     timeout: 30_000, // a process that outlives its command (worker threads left running) fails the test instead of hanging it
