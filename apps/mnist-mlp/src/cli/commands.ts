@@ -202,8 +202,9 @@ async function visualizeCommand(argv: string[]): Promise<void> {
   const title = `${checkpoint.config.arch} ${checkpoint.config.activation}, ${checkpoint.config.loss}, ${checkpoint.config.optimizer}`;
   await writeFileAtomic(curves, curvesSvg(checkpoint.history, title));
   print(describeCheckpoint(dir, checkpoint));
-  print(`weights: ${out} (${first.shape[0]} hidden neurons, ${grid.width}×${grid.height} px)`);
-  print(`curves:  ${curves} (${checkpoint.history.length} epochs)`);
+  const epochs = checkpoint.history.length;
+  print(`weights: ${shownPath(out)} (${first.shape[0]} hidden neurons, ${grid.width}×${grid.height} px)`);
+  print(`curves:  ${shownPath(curves)} (${epochs} epoch${epochs === 1 ? '' : 's'})`);
 }
 
 /**
