@@ -21,7 +21,7 @@ class Stack extends Module {
 const dims = (process.argv[2] ?? '256,128,4,4').split(',').map(Number);
 if (dims.length !== 4 || !dims.every((d) => Number.isInteger(d) && d > 0)) {
   console.error(
-    'usage: tsx bench/kv-cache.ts [blockSize,nEmbd,nHead,nLayer] (four positive integers, default 256,128,4,4)',
+    'usage: pnpm --filter @tinygpt/attention bench [blockSize,nEmbd,nHead,nLayer] (four positive integers, default 256,128,4,4)',
   );
   process.exit(2);
 }
