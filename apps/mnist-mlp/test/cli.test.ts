@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '@tinygpt/datasets/mnist';
 import { lockDir } from '@tinygpt/cli-kit';
 import { main } from '../src/cli/commands.js';
-import { rejects as rejectsIn } from './helpers.js';
+import { rejects as rejectsIn, TINY_TRAIN } from './helpers.js';
 import { encodePng } from '../src/png.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -218,11 +218,10 @@ describe('pnpm mnist errors', () => {
 
   it('an output path through a file or onto a directory: refused before any training, in words', async () => {
     writeFileSync(join(work, 'notes.txt'), 'a file, not a directory');
-    const tiny = ['--epochs', '1', '--train-images', '100', '--test-images', '10'];
     const written = /: a part of the path is a file, not a directory$/;
     for (const outDir of ['notes.txt', 'notes.txt/run']) {
       await rejects(
-        ['train', ...tiny, '--out-dir', outDir],
+        ['train', ...TINY_TRAIN, '--out-dir', outDir],
         new RegExp(`^cannot create --out-dir \\S*${outDir}${written.source}`),
         1,
       );
@@ -248,17 +247,7 @@ describe('pnpm mnist errors', () => {
   it('a second train into an --out-dir another process is writing is refused before it trains', () => {
     const release = lockDir(join(work, 'busy')); // this test process is the live writer
     try {
-      const second = mnist([
-        'train',
-        '--epochs',
-        '1',
-        '--train-images',
-        '100',
-        '--test-images',
-        '10',
-        '--out-dir',
-        'busy',
-      ]);
+      const second = mnist(['train', ...TINY_TRAIN, '--out-dir', 'busy']);
       expect([second.status, second.stdout]).toEqual([1, '']);
       expect(second.stderr).toMatch(
         /^error: --out-dir \S*busy is being written by process \d+ .*; one writer at a time/,
@@ -271,9 +260,8 @@ describe('pnpm mnist errors', () => {
   // Root may write anywhere: this runs where the tests do not run as root.
   it.skipIf(process.getuid?.() === 0)('an --out-dir it may not write: refused before any training', async () => {
     mkdirSync(join(work, 'locked'), { mode: 0o555 });
-    const tiny = ['--epochs', '1', '--train-images', '100', '--test-images', '10'];
     await rejects(
-      ['train', ...tiny, '--out-dir', 'locked'],
+      ['train', ...TINY_TRAIN, '--out-dir', 'locked'],
       /^cannot write to --out-dir \S*locked: permission denied$/,
       1,
     );

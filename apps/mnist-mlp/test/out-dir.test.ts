@@ -4,13 +4,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { main } from '../src/cli/commands.js';
-import { rejects } from './helpers.js';
+import { quietly, rejects, TINY_TRAIN } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mnist-out-dir-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const tiny = ['--epochs', '1', '--train-images', '100', '--test-images', '10', '--json'];
+const tiny = [...TINY_TRAIN, '--json'];
 
 it("an --out-dir holding another program's files (a char-gpt run, a GPT-2 download) is refused, untouched", async () => {
   const charGpt = '{"format":"tinygpt-char-gpt/2","iter":20}';
@@ -50,23 +49,14 @@ it("an --out-dir holding another program's files (a char-gpt run, a GPT-2 downlo
 });
 
 it('an earlier network is replaced only with --overwrite', async () => {
-  process.env.INIT_CWD = work;
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = () => true; // the epochs' JSON lines
-  try {
-    await main(['train', ...tiny, '--out-dir', 'mine', '--seed', '1']);
-    const files = ['checkpoint.json', 'model.safetensors'].map((name) => readFileSync(join(work, 'mine', name)));
-    await rejects(
-      work,
-      ['train', ...tiny, '--out-dir', 'mine', '--seed', '2'],
-      /^--out-dir \S*mine already holds a trained network \(784-16-16-10, 1 epoch\); choose another --out-dir, or pass --overwrite/,
-    );
-    expect(['checkpoint.json', 'model.safetensors'].map((name) => readFileSync(join(work, 'mine', name)))).toEqual(
-      files,
-    );
-    await main(['train', ...tiny, '--out-dir', 'mine', '--seed', '2', '--overwrite']);
-    expect(readFileSync(join(work, 'mine', 'model.safetensors'))).not.toEqual(files[1]);
-  } finally {
-    process.stdout.write = write;
-  }
+  await quietly(work, ['train', ...tiny, '--out-dir', 'mine', '--seed', '1']);
+  const files = ['checkpoint.json', 'model.safetensors'].map((name) => readFileSync(join(work, 'mine', name)));
+  await rejects(
+    work,
+    ['train', ...tiny, '--out-dir', 'mine', '--seed', '2'],
+    /^--out-dir \S*mine already holds a trained network \(784-16-16-10, 1 epoch\); choose another --out-dir, or pass --overwrite/,
+  );
+  expect(['checkpoint.json', 'model.safetensors'].map((name) => readFileSync(join(work, 'mine', name)))).toEqual(files);
+  await quietly(work, ['train', ...tiny, '--out-dir', 'mine', '--seed', '2', '--overwrite']);
+  expect(readFileSync(join(work, 'mine', 'model.safetensors'))).not.toEqual(files[1]);
 });

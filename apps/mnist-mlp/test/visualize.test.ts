@@ -4,8 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { main } from '../src/cli/commands.js';
-import { rejects } from './helpers.js';
+import { quietly, rejects, TINY_TRAIN } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mnist-visualize-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -15,31 +14,8 @@ const checkpointFiles = ['checkpoint.json', 'model.safetensors'];
 let trained: Buffer[];
 const current = (): Buffer[] => checkpointFiles.map((name) => readFileSync(join(work, 'run', name)));
 
-/** Runs the command in-process in the test's directory, its stdout dropped. */
-async function quietly(args: string[]): Promise<void> {
-  process.env.INIT_CWD = work;
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = () => true;
-  try {
-    await main(args);
-  } finally {
-    process.stdout.write = write;
-  }
-}
-
 beforeAll(async () => {
-  await quietly([
-    'train',
-    '--epochs',
-    '1',
-    '--train-images',
-    '100',
-    '--test-images',
-    '10',
-    '--json',
-    '--out-dir',
-    'run',
-  ]);
+  await quietly(work, ['train', ...TINY_TRAIN, '--json', '--out-dir', 'run']);
   trained = current();
 }, 60_000);
 
@@ -91,7 +67,7 @@ it('--curves must name a .svg file and --out a .png file, checked before anythin
 it('writes the PNG and the SVG where they are named, over earlier ones, and leaves the checkpoint alone', async () => {
   writeFileSync(join(work, 'old.svg'), 'an earlier drawing');
   for (let run = 0; run < 2; run++) {
-    await quietly(['visualize', '--checkpoint', 'run', '--out', 'run/weights.png', '--curves', 'old.svg']);
+    await quietly(work, ['visualize', '--checkpoint', 'run', '--out', 'run/weights.png', '--curves', 'old.svg']);
   }
   expect(
     readFileSync(join(work, 'run', 'weights.png'))
@@ -99,7 +75,7 @@ it('writes the PNG and the SVG where they are named, over earlier ones, and leav
       .toString(),
   ).toBe('PNG');
   expect(readFileSync(join(work, 'old.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
-  await quietly(['visualize', '--checkpoint', 'run', '--out', 'pics/w.png', '--curves', 'pics/CURVES.SVG']);
+  await quietly(work, ['visualize', '--checkpoint', 'run', '--out', 'pics/w.png', '--curves', 'pics/CURVES.SVG']);
   expect(existsSync(join(work, 'pics', 'CURVES.SVG'))).toBe(true);
   expect(current()).toEqual(trained);
 });
