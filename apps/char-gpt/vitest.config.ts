@@ -1,11 +1,8 @@
-// Tests run the workspace packages from their sources, as `pnpm pretrain` does (tsx --conditions=@tinygpt/source).
+// Tests run the workspace packages from their sources (the shared settings), as `pnpm pretrain` does.
 import { defineConfig } from 'vitest/config';
 import shared from '../../vitest.shared.js';
 
-const conditions = ['@tinygpt/source', 'import', 'module', 'node', 'default'];
-
 export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+  ...shared,
   test: { ...shared.test, testTimeout: 60_000, hookTimeout: 60_000 }, // stricter than the shared two minutes
 });

@@ -1,11 +1,2 @@
-// Tests run the workspace packages from their sources, as `pnpm mnist` does (tsx --conditions=@tinygpt/source).
-import { defineConfig } from 'vitest/config';
-import shared from '../../vitest.shared.js';
-
-const conditions = ['@tinygpt/source', 'import', 'module', 'node', 'default'];
-
-export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
-  test: shared.test,
-});
+// Tests run the workspace packages from their sources (the shared settings), as `pnpm mnist` does.
+export { default } from '../../vitest.shared.js';
