@@ -40,21 +40,24 @@ export async function runMain(main: Main, options: RunMainOptions = {}): Promise
   if (tooOld !== undefined) fail(new CliError(tooOld), debug);
   // A reader that went away (head, less quitting) makes the next write fail with EPIPE: work that
   // registered onInterrupt handlers stops as on Ctrl-C (saving what it has), anything else quietly.
+  const readerGone = (): void => {
+    if (!stopOnClosedOutput()) process.exit(0);
+  };
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') fail(err, debug);
-    if (!stopOnClosedOutput()) process.exit(0);
+    readerGone();
   });
   // The same reader may hold stderr (`2>&1 | head`): then nothing more can be said, but the handlers still run.
   process.stderr.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') process.exit(1);
-    if (!stopOnClosedOutput()) process.exit(0);
+    readerGone();
   });
   try {
     const code = await main([...(options.argv ?? process.argv.slice(2))]);
     if (typeof code === 'number') process.exitCode = code;
   } catch (err) {
     if ((err as NodeJS.ErrnoException | undefined)?.code !== 'EPIPE') fail(err, debug);
-    if (!stopOnClosedOutput()) process.exit(0);
+    readerGone();
   }
 }
 
