@@ -9,12 +9,15 @@
 export const MR: i32 = 4;
 /** Columns of C in the register tile (two v128 per row). */
 export const NR: i32 = 8;
-/** Depth of a packed block: KC×NR floats (8 KiB) of B stay in L1 across a whole row of tiles. */
-export const KC: i32 = 256;
-/** Height of a packed A block: MC×KC floats (128 KiB) fit in L2. */
+/**
+ * Depth of a packed block: KC×NR floats (16 KiB) of B stay in L1 across a whole row of tiles, and
+ * C's tiles are loaded and stored once per KC of depth (K = 512, a 4·128 MLP's, is one block).
+ */
+export const KC: i32 = 512;
+/** Height of a packed A block: MC×KC floats (256 KiB) fit in L2. */
 export const MC: i32 = 128;
 /** Width of a packed B block: KC×NC floats (512 KiB) stay in L2 while every A block of a column block passes. */
-export const NC: i32 = 512;
+export const NC: i32 = 256;
 
 /** Bytes of scratch one `sgemm` call needs: packed A block, packed B block and one edge tile. */
 export function sgemmWorkspaceBytes(): i32 {

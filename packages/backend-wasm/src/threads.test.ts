@@ -145,7 +145,7 @@ describe('two threads give the bits of one', () => {
         const rng = new Rng(`threads-shared-pack-${by}`);
         for (const [long, short, K, packJobs, slabs] of [
           [301, 67, 129, 0, 1], // a shared operand of 8 643 floats: packed on this thread
-          [301, 300, 260, 1, 1], // 78 000 floats: packed by both threads, K four floats past a block
+          [301, 300, 516, 1, 1], // 154 800 floats: packed by both threads, K four floats past a depth block
           // 1.01·2²⁰ floats, more than the shared buffer: slabs of 192 (packed by both threads) and 5
           [203, 197, 5381, 1, 2],
         ] as const) {
