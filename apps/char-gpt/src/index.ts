@@ -42,7 +42,8 @@ export { EXCHANGE_FILES, parseExchangeConfig, toExchangeConfig } from './interop
 export type { ExchangeConfig, ExchangeConfigJson } from './interop/exchange-config.js';
 export { fromNanoGptState } from './interop/nanogpt-state.js';
 export { loadModelDir, modelDirArgs, modelDirTokenizer } from './interop/model-dir.js';
-export { fromHfGpt2State, isHfGpt2Dir, loadHfGpt2, readHfGpt2Config } from './interop/hf-gpt2.js';
+export { fromHfGpt2State, loadHfGpt2, readHfGpt2Config } from './interop/hf-gpt2.js';
+export { isHfGpt2Dir } from './checkpoint/foreign-dirs.js';
 export type { HfGpt2Model } from './interop/hf-gpt2.js';
 export { RunRng } from './run-rng.js';
 export { SignalWindow } from './signals.js';

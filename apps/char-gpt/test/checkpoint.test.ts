@@ -78,6 +78,37 @@ describe('checkpoint', () => {
       /no checkpoint at .*nothing: the directory does not exist/,
     );
   });
+
+  it('names what a directory is instead, and how to get a checkpoint from it', () => {
+    const nanoGpt = join(scratchDir(), 'out-shakespeare-char');
+    mkdirSync(nanoGpt);
+    writeFileSync(join(nanoGpt, 'ckpt.pt'), 'not read');
+    expect(() => readCheckpoint(nanoGpt)).toThrow(
+      /is a nanoGPT run \(ckpt\.pt.*from_nanogpt_run\.py --ckpt .*ckpt\.pt --out/,
+    );
+    const hf = join(scratchDir(), 'gpt2');
+    mkdirSync(hf);
+    writeFileSync(join(hf, 'config.json'), '{"model_type": "gpt2"}');
+    expect(() => readCheckpoint(hf)).toThrow(/is a Hugging Face GPT-2 directory \(config\.json, no checkpoint\.json\)/);
+    const exchange = join(scratchDir(), 'exchange');
+    mkdirSync(exchange);
+    writeFileSync(join(exchange, 'config.json'), '{"block_size": 8}');
+    expect(() => readCheckpoint(exchange)).toThrow(/is an exchange directory/);
+  });
+
+  it.each(['gpt2', 'gpt2-xl', 'openai-community/gpt2-medium'])(
+    'tells how to download %s when a published GPT-2 is named instead of a directory',
+    (name) => {
+      const model = name.replace('openai-community/', '');
+      expect(() => readCheckpoint(join(scratchDir(), name))).toThrow(
+        `huggingface-cli download openai-community/${model} config.json model.safetensors --local-dir models/${model}`,
+      );
+    },
+  );
+
+  it('gives no download hint for other missing directories', () => {
+    expect(() => readCheckpoint(join(scratchDir(), 'gpt2-runs'))).toThrow(/does not exist$/);
+  });
 });
 
 function flipByte(path: string): void {

@@ -86,6 +86,11 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
     ['generate', [], /--checkpoint DIR is required/],
     ['eval', ['--checkpoint', 'ckpt'], /--data PATH is required/],
     ['generate', ['--checkpoint', 'nowhere'], /no checkpoint at .*nowhere/],
+    [
+      'pretrain',
+      ['--init-from', 'gpt2', '--out-dir', 'gpt2-ft'],
+      /got 'gpt2', which is not a directory; .*huggingface-cli download openai-community\/gpt2 /,
+    ],
     ['generate', ['--checkpoint', 'truncated'], /truncated\/model\.safetensors is damaged/],
     [
       'generate',

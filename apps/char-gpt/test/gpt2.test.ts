@@ -9,7 +9,7 @@ import { encodeSafetensors } from '@tinygpt/autograd/safetensors';
 import { BpeTokenizer } from '@tinygpt/tokenizer';
 import type { NamedTensor } from '../src/checkpoint/checkpoint-files.js';
 import { generate } from '../src/generate.js';
-import { isHfGpt2Dir } from '../src/interop/hf-gpt2.js';
+import { isHfGpt2Dir } from '../src/checkpoint/foreign-dirs.js';
 import { loadModelDir, modelDirArgs, modelDirTokenizer } from '../src/interop/model-dir.js';
 import type { Gpt } from '../src/model/gpt.js';
 import { scratchDir } from './helpers.js';

@@ -13,6 +13,7 @@ import {
 } from '@tinygpt/cli-kit';
 import { CheckpointError, RUN_FILES, WEIGHT_FILES, parseCheckpointMeta } from './format.js';
 import { encodeCheckpoint } from './encode.js';
+import { gpt2DownloadHint, isHfGpt2Dir, nanoGptRunHint } from './foreign-dirs.js';
 import type { CheckpointMeta } from './format.js';
 
 /** A tensor as stored: shape and float32 data. */
@@ -104,7 +105,7 @@ export function readCheckpoint(dir: string, opts: { optimizer?: boolean } = {}):
 }
 
 function noDirectory(dir: string): CheckpointError {
-  return new CheckpointError(`no checkpoint at ${dir}: the directory does not exist`);
+  return new CheckpointError(`no checkpoint at ${dir}: the directory does not exist${gpt2DownloadHint(dir)}`);
 }
 
 function readMetaAt(dir: string, at: string): CheckpointMeta {
@@ -114,11 +115,14 @@ function readMetaAt(dir: string, at: string): CheckpointMeta {
     const exchange = existsSync(join(at, 'config.json'));
     throw new CheckpointError(
       exchange
-        ? `${dir} is an exchange directory (config.json, no checkpoint.json), not a training checkpoint`
-        : existsSync(join(at, 'model.safetensors'))
-          ? `${dir} is incomplete: it holds model.safetensors but neither checkpoint.json (a pnpm pretrain ` +
-            `checkpoint) nor config.json (an exchange directory)`
-          : `no checkpoint at ${dir}: checkpoint.json is missing`,
+        ? `${dir} is ${isHfGpt2Dir(at) ? 'a Hugging Face GPT-2' : 'an exchange'} directory (config.json, no ` +
+            'checkpoint.json), not a training checkpoint'
+        : existsSync(join(at, 'ckpt.pt'))
+          ? `${dir} is a nanoGPT run (ckpt.pt, no checkpoint.json)${nanoGptRunHint(dir)}`
+          : existsSync(join(at, 'model.safetensors'))
+            ? `${dir} is incomplete: it holds model.safetensors but neither checkpoint.json (a pnpm pretrain ` +
+              `checkpoint) nor config.json (an exchange directory)`
+            : `no checkpoint at ${dir}: checkpoint.json is missing`,
     );
   }
   const text = readRunFile(jsonPath, join(dir, 'checkpoint.json')).toString('utf8');

@@ -9,6 +9,7 @@ import { choices, datasetName, defaults, flagName, help, validate } from '../con
 import type { TrainConfig } from '../config.js';
 import { readCheckpointMeta } from '../checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../checkpoint/format.js';
+import { gpt2DownloadHint } from '../checkpoint/foreign-dirs.js';
 import { adoptRun } from '../interop/adopt-run.js';
 import { isHandoverDir } from '../interop/handover-dir.js';
 import { modelDirArgs, modelDirTokenizer } from '../interop/model-dir.js';
@@ -117,7 +118,8 @@ function initFromModel(
   const initFrom = userPath(config.initFrom);
   if (!existsSync(initFrom) || !statSync(initFrom).isDirectory()) {
     throw new CliError(
-      `--init-from must be scratch, resume, or a model directory; got '${config.initFrom}', which is not a directory`,
+      `--init-from must be scratch, resume, or a model directory; got '${config.initFrom}', which is not a ` +
+        `directory${gpt2DownloadHint(config.initFrom)}`,
       { exitCode: 2 },
     );
   }

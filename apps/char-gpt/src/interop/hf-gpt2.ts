@@ -1,6 +1,6 @@
 // Reads a Hugging Face GPT-2 directory as published (openai-community/gpt2: config.json + model.safetensors) into our
 // Gpt, as nanoGPT's GPT.from_pretrained does.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SafetensorsError, decodeSafetensors } from '@tinygpt/autograd/safetensors';
 import { BpeTokenizer } from '@tinygpt/tokenizer';
@@ -27,21 +27,6 @@ const LAYER_NORM_EPS = 1e-5;
 const CONV1D = /\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$/;
 /** The causal-mask buffers `transformers` saves with older GPT-2 files: not weights. */
 const BUFFER = /^h\.(\d+)\.attn\.(bias|masked_bias)$/;
-
-/**
- * Whether `dir` holds a Hugging Face GPT-2 model: a config.json that says `"model_type": "gpt2"`
- * or has GPT-2's `n_positions` / `n_ctx` (a nanoGPT exchange directory says `block_size`).
- */
-export function isHfGpt2Dir(dir: string): boolean {
-  const path = join(dir, 'config.json');
-  if (!existsSync(path) || existsSync(join(dir, 'checkpoint.json'))) return false;
-  try {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    return json.model_type === 'gpt2' || 'n_positions' in json || 'n_ctx' in json;
-  } catch {
-    return false; // not JSON: let the exchange-directory reader say so
-  }
-}
 
 /**
  * The model args that config.json of a Hugging Face GPT-2 directory describes: `n_positions` (or

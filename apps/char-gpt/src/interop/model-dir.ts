@@ -6,7 +6,8 @@ import { readCheckpointMeta } from '../checkpoint/checkpoint-files.js';
 import { loadModel } from '../checkpoint/load-model.js';
 import type { Gpt } from '../model/gpt.js';
 import { isExchangeDir, loadExchangeModel, readExchangeConfig } from './exchange-dir.js';
-import { isHfGpt2Dir, loadHfGpt2, readHfGpt2Config } from './hf-gpt2.js';
+import { isHfGpt2Dir } from '../checkpoint/foreign-dirs.js';
+import { loadHfGpt2, readHfGpt2Config } from './hf-gpt2.js';
 
 /**
  * The model in `dir` with its tokenizer, in eval mode: a checkpoint written by `pnpm pretrain`
