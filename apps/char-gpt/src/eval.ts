@@ -48,6 +48,7 @@ export async function evaluateIds(
   model.eval();
   let sum = 0; // in float64: the per-batch means are float32
   const signals = new SignalWindow();
+  opts.onProgress?.(0, windows.length); // the clock of a progress display starts with the work
   try {
     for (let w = 0; w < windows.length;) {
       // Full windows go in batches; the shorter last one goes alone.

@@ -311,9 +311,9 @@ describe('CLI runs', () => {
       run('eval', score, user, undefined, { TINYGPT_BACKEND: 'js' }),
       run('eval', [...score, '--json'], user),
     ]);
-    const [first, second] = text.stdout.split('\n');
-    expect(first).toBe('backend: js (1 thread)');
-    const loss = Number(/loss ([\d.]+) nats/.exec(second!)![1]);
+    // As for generate, the backend goes to stderr: stdout holds only the result.
+    expect(text.stderr).toMatch(/^backend: js \(1 thread\)\n/);
+    const loss = Number(/^[^\n]*: loss ([\d.]+) nats\/char[^\n]*\n$/.exec(text.stdout)![1]);
     expect((JSON.parse(json.stdout) as { loss: number }).loss).toBeCloseTo(loss, 4);
   });
 

@@ -58,4 +58,17 @@ describe('eval windows', () => {
       expect(result.bpc).toBeCloseTo(sum / 26 / Math.LN2, 5);
     }
   });
+
+  it('reports progress from 0 before the first batch, so a display times the work, to every window', async () => {
+    const model = new Gpt(tinyModel, { rng: new Rng(9) });
+    const ids = Int32Array.from({ length: 27 }, (_, i) => i % tinyModel.vocabSize);
+    const calls: [number, number][] = [];
+    await evaluateIds(model, ids, { batchSize: 2, onProgress: (done, total) => calls.push([done, total]) });
+    expect(calls).toEqual([
+      [0, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
+  });
 });

@@ -70,8 +70,9 @@ await runMain(async (argv) => {
       throw err;
     }
     if (ids.length < 2) throw new CliError(`${corpus.name} has ${ids.length} character; evaluation needs at least 2`);
-    if (!config.json) process.stdout.write(`backend: ${backend.describe()}\n`);
-    // Progress on stderr (a bar on a terminal, a line every 10 s otherwise): stdout holds only the result.
+    // The backend and the progress on stderr (a bar on a terminal, a line every 10 s otherwise): stdout holds only
+    // the result.
+    if (!config.json) process.stderr.write(`backend: ${backend.describe()}\n`);
     let progress: Progress | undefined;
     const { loss, bpc, tokens } = await evaluateIds(model, ids, {
       batchSize: config.batchSize,
