@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors } from '@tinygpt/autograd/safetensors';
-import { lockDir } from '@tinygpt/cli-kit';
+import { CliError, lockDir } from '@tinygpt/cli-kit';
 import { openRunDir, readCheckpoint, readCheckpointMeta, writeCheckpoint } from '../src/checkpoint/checkpoint-files.js';
 import { CheckpointError, serializeMeta } from '../src/checkpoint/format.js';
 import type { CheckpointMeta } from '../src/checkpoint/format.js';
@@ -302,6 +302,30 @@ describe('checkpoint.json is validated whole and protected by its checksum', () 
       "--tokenizer gpt2 differs from the checkpoint's char; a resumed run keeps its tokenizer",
     );
     expect(pretrainConfig([...argv.slice(0, 4), '--tokenizer', 'char'])?.tokenizer).toBe('char');
+  });
+
+  it('a resume refuses a flag that changes the model shape as a usage error, before any work', () => {
+    const dir = savedDir();
+    const shape = readCheckpointMeta(dir).modelArgs;
+    for (const [flag, key] of [
+      ['--n-layer', 'nLayer'],
+      ['--n-embd', 'nEmbd'],
+      ['--block-size', 'blockSize'],
+    ] as const) {
+      const argv = ['--init-from', 'resume', '--out-dir', dir, flag, String(shape[key] * 2)];
+      let error: unknown;
+      try {
+        pretrainConfig(argv);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CliError);
+      expect((error as CliError).exitCode).toBe(2);
+      expect((error as CliError).message).toBe(
+        `${flag} ${shape[key] * 2} differs from the checkpoint's ${shape[key]}; a resumed run keeps the model's shape`,
+      );
+      expect(pretrainConfig([...argv.slice(0, 4), flag, String(shape[key])])?.[key]).toBe(shape[key]);
+    }
   });
 
   it('a file that cannot be read (here a directory in its place) is not called damaged', () => {

@@ -71,7 +71,8 @@ export function pretrainConfig(argv: readonly string[]): PretrainConfig | null {
   const outDir = userPath(peek.config.outDir);
   // A run handed back by nanoGPT (tools/nanogpt/from_nanogpt_run.py) becomes a checkpoint first.
   if (isHandoverDir(outDir)) adoptRun(outDir, { seed: peek.config.seed });
-  const saved = readCheckpointMeta(outDir).config as Partial<Record<string, unknown>>;
+  const meta = readCheckpointMeta(outDir);
+  const saved = meta.config as Partial<Record<string, unknown>>;
   const base = { ...start };
   // A saved value is checked as a flag would be; a message about it names the checkpoint, not a default.
   const defaultFrom: Record<string, string> = { ...spec.defaultFrom };
@@ -88,10 +89,11 @@ export function pretrainConfig(argv: readonly string[]): PretrainConfig | null {
   }
   if (process.env.TINYGPT_BACKEND?.trim()) [base.backend, defaultFrom.backend] = [start.backend, '$TINYGPT_BACKEND'];
   let resumed: PretrainConfig;
+  let sources: Readonly<Record<keyof PretrainConfig, ConfigSource>>;
   try {
-    resumed = absolutePaths(
-      resolveConfig({ ...base, outDir, initFrom: 'resume' }, argv, { ...spec, defaultFrom }).config,
-    );
+    const resolved = resolveConfig({ ...base, outDir, initFrom: 'resume' }, argv, { ...spec, defaultFrom });
+    resumed = absolutePaths(resolved.config);
+    sources = resolved.sources;
   } catch (err) {
     // A bad saved value is a damaged checkpoint (exit 1), not a usage error (exit 2).
     if (err instanceof CliError && err.message.startsWith(where)) throw new CheckpointError(err.message);
@@ -102,6 +104,16 @@ export function pretrainConfig(argv: readonly string[]): PretrainConfig | null {
       `--tokenizer ${resumed.tokenizer} differs from the checkpoint's ${base.tokenizer}; a resumed run keeps its tokenizer`,
       { exitCode: 2 },
     );
+  }
+  // A flag or config file that changes the model's shape is a usage error, before any work.
+  for (const key of ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const) {
+    if (sources[key] !== 'default' && resumed[key] !== meta.modelArgs[key]) {
+      throw new CliError(
+        `${flagName(key)} ${resumed[key]} differs from the checkpoint's ${meta.modelArgs[key]}; a resumed run keeps ` +
+          "the model's shape",
+        { exitCode: 2 },
+      );
+    }
   }
   return resumed;
 }
