@@ -237,7 +237,11 @@ function notFinite(loss: number, iter: number, outDir: string): never {
   );
 }
 
-/** A short continuation of a newline, as the run's evaluations print it (temperature 0.8, top-k 200, nanoGPT's sample.py defaults). */
+/**
+ * A short continuation of a newline, as the run's evaluations print it (temperature 0.8, top-k 200,
+ * nanoGPT's sample.py defaults): `sampleChars` characters, from as many tokens (a GPT-2 token
+ * decodes to one character or more).
+ */
 async function sample(run: Run, rng: Rng): Promise<string> {
   const ids = await generate(run.model, startIds(run.tokenizer), {
     maxNewTokens: run.config.sampleChars,
@@ -246,7 +250,7 @@ async function sample(run: Run, rng: Rng): Promise<string> {
     rng,
     sampleableIds: run.tokenizer.vocabSize,
   });
-  return run.tokenizer.decode(ids);
+  return Array.from(run.tokenizer.decode(ids)).slice(0, run.config.sampleChars).join('');
 }
 
 /**

@@ -61,7 +61,11 @@ describe('pretraining on GPT-2 tokens', () => {
       learningRate: 1e-2,
       sampleChars: 5,
     });
-    const { losses, evals } = await train(config);
+    const samples: string[] = [];
+    const { losses, evals } = await train(config, { events: { sample: (text) => samples.push(text) } });
+    // --sample-chars counts characters, though a GPT-2 token is often several.
+    expect(samples).toHaveLength(2);
+    for (const text of samples) expect(Array.from(text).length).toBeLessThanOrEqual(5);
     expect(Math.abs(losses[0]! - Math.log(50257))).toBeLessThan(0.05);
     expect(Math.max(...losses.slice(-2))).toBeLessThan(losses[0]! - 0.5);
     expect(evals.at(-1)!.valLoss).toBeLessThan(evals[0]!.valLoss - 0.5);
