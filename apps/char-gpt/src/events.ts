@@ -23,6 +23,8 @@ export interface StartInfo {
   startIter: number;
   maxIters: number;
   resumed: boolean;
+  /** A resumed run's checkpoint's corpus, which may not be this run's. */
+  checkpointCorpus?: { name: string; characters: number };
 }
 
 /** Parameters by part of the model, and the lm head's share of the work. */

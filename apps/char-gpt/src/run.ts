@@ -41,6 +41,8 @@ export interface Run {
   /** Whether the evaluation due at `iter` has already run. */
   evaluated: boolean;
   bestValLoss: number | null;
+  /** A resumed run's checkpoint's corpus, which may not be this run's. */
+  checkpointCorpus?: { name: string; characters: number };
 }
 
 /**
@@ -138,6 +140,7 @@ export async function openRun(
     iter: meta.iter,
     evaluated: meta.evaluated,
     bestValLoss: meta.bestValLoss,
+    checkpointCorpus: { name: meta.corpus.name, characters: meta.corpus.characters },
   };
 }
 

@@ -77,6 +77,7 @@ async function trainLocked(
     startIter: run.iter,
     maxIters,
     resumed: config.initFrom === 'resume',
+    checkpointCorpus: run.checkpointCorpus,
   });
   const result: TrainResult = {
     losses: [],

@@ -97,6 +97,15 @@ export function trainReporter(
             `(a larger --max-iters continues the run)`,
         );
       } else if (info.resumed) say(`resuming from iteration ${info.startIter} of ${info.maxIters}`);
+      const was = info.checkpointCorpus;
+      if (info.resumed && was && (was.name !== info.corpus.name || was.characters !== info.corpus.characters)) {
+        const chars = (n: number): string => `${n.toLocaleString('en-US')} characters`;
+        say(
+          `note: the checkpoint was trained on ${was.name} (${chars(was.characters)}); this run continues on ` +
+            `${info.corpus.name} (${chars(info.corpus.characters)}), so its val losses, the best so far included, ` +
+            'come from two different texts',
+        );
+      }
       if (tty)
         progress = createProgress({ total: info.maxIters, label: 'train', initial: info.startIter, stream: err });
     },
