@@ -30,6 +30,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import MASK_BUFFER  # noqa: E402
 from safetensors_io import write_safetensors  # noqa: E402
+from tool_errors import ToolError, replace_atomically, require_new_dir, run  # noqa: E402
 
 COMPILE_PREFIX = '_orig_mod.'
 MODEL_ARGS = ('n_layer', 'n_head', 'n_embd', 'block_size', 'vocab_size', 'bias', 'dropout')
@@ -39,7 +40,15 @@ GPT2_TOKENS = 50257
 
 def load_checkpoint(path):
     """nanoGPT's ckpt.pt, loaded as nanoGPT's sample.py loads it (a pickle: convert only checkpoints you trust)."""
-    return torch.load(path, map_location='cpu')
+    if os.path.isdir(path):
+        raise ToolError(f'{path} is a directory; --ckpt takes nanoGPT\'s ckpt.pt', 2)
+    try:
+        ckpt = torch.load(path, map_location='cpu')
+    except (pickle.UnpicklingError, EOFError, RuntimeError) as e:
+        raise ToolError(f'{path} is not a PyTorch checkpoint ({e})') from None
+    if not isinstance(ckpt, dict) or 'model' not in ckpt or 'model_args' not in ckpt:
+        raise ToolError(f'{path} is not a nanoGPT checkpoint (no \'model\' and \'model_args\')')
+    return ckpt
 
 
 def clean_state_dict(state):
@@ -79,7 +88,13 @@ def find_meta(ckpt, meta_path=None):
     elif not os.path.exists(meta_path):
         raise SystemExit(f'error: no meta.pkl at {meta_path} (leave out --meta for a GPT-2-token model)')
     with open(meta_path, 'rb') as f:
-        return pickle.load(f)
+        try:
+            meta = pickle.load(f)
+        except (pickle.UnpicklingError, EOFError) as e:
+            raise ToolError(f'{meta_path} is not a readable pickle ({e})') from None
+    if not isinstance(meta, dict) or 'itos' not in meta:
+        raise ToolError(f'{meta_path} is not a nanoGPT meta.pkl (no \'itos\')')
+    return meta
 
 
 def tokenizer_config(meta, vocab_size):
@@ -93,7 +108,7 @@ def tokenizer_config(meta, vocab_size):
 
 
 def export(ckpt, meta, out_dir):
-    """Writes the exchange directory for a loaded checkpoint dict and meta dict (None: GPT-2's tokens); returns its config.json contents."""
+    """Writes the exchange directory (new, or empty) for a loaded checkpoint dict and meta dict (None: GPT-2's tokens); returns its config.json contents."""
     args = ckpt['model_args']
     missing = [k for k in MODEL_ARGS if k != 'dropout' and k not in args]
     if missing:
@@ -103,9 +118,8 @@ def export(ckpt, meta, out_dir):
     state = clean_state_dict(ckpt['model'])
     os.makedirs(out_dir, exist_ok=True)
     write_safetensors(os.path.join(out_dir, 'model.safetensors'), state, metadata={'format': 'pt'})
-    with open(os.path.join(out_dir, 'config.json'), 'w', encoding='utf-8') as f:
-        json.dump(config, f, indent=1, ensure_ascii=False)
-        f.write('\n')
+    text = json.dumps(config, indent=1, ensure_ascii=False) + '\n'
+    replace_atomically(os.path.join(out_dir, 'config.json'), lambda f: f.write(text), 'w', encoding='utf-8')
     return config, state
 
 
@@ -113,8 +127,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--ckpt', required=True, help="nanoGPT's checkpoint (out_dir/ckpt.pt)")
     parser.add_argument('--meta', help="the dataset's meta.pkl (default: data/<dataset>/meta.pkl, as sample.py; none there: GPT-2's tokens)")
-    parser.add_argument('--out', required=True, help='exchange directory to write (model.safetensors + config.json)')
+    parser.add_argument('--out', required=True, help='exchange directory to write, new or empty (model.safetensors + config.json)')
     a = parser.parse_args()
+    require_new_dir(a.out)
     ckpt = load_checkpoint(a.ckpt)
     config, state = export(ckpt, find_meta(ckpt, a.meta), a.out)
     params = sum(t.numel() for n, t in state.items() if n != 'lm_head.weight')
@@ -125,4 +140,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run(main)

@@ -28,6 +28,7 @@ from export_from_nanogpt import clean_state_dict, export, find_meta, load_checkp
 from run_handover import (  # noqa: E402
     CONFIG_KEYS, NO_VAL_LOSS, RUN_FORMAT, RUN_VERSION, adamw, model_params, nanogpt_groups, write_json)
 from safetensors_io import write_safetensors  # noqa: E402
+from tool_errors import require_new_dir, run  # noqa: E402
 
 
 def run_state(ckpt, dataset):
@@ -77,8 +78,7 @@ def main():
     parser.add_argument('--meta', help="the dataset's meta.pkl (default: data/<dataset>/meta.pkl, as sample.py; none there: GPT-2's tokens)")
     parser.add_argument('--out', required=True, help='the directory to write (new, or empty)')
     a = parser.parse_args()
-    if os.path.exists(a.out) and os.listdir(a.out):
-        raise SystemExit(f'error: {a.out} is not empty; choose a new directory')
+    require_new_dir(a.out)
     ckpt = load_checkpoint(a.ckpt)
     dataset = ckpt.get('config', {}).get('dataset', 'corpus')
     meta = find_meta(ckpt, a.meta)
@@ -92,4 +92,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run(main)

@@ -30,16 +30,24 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export_from_nanogpt import COMPILE_PREFIX, find_meta, load_checkpoint, tokenizer_config  # noqa: E402
 from model import GPT, MASK_BUFFER  # noqa: E402
 from safetensors_io import read_safetensors  # noqa: E402
+from tool_errors import ToolError, require_model_dir, run  # noqa: E402
+
+MODEL_ARGS = ('n_layer', 'n_head', 'n_embd', 'block_size', 'vocab_size', 'bias')
 
 
 def build_model(config, nanogpt_dir=None):
     """nanoGPT's GPT for config.json's model args: our restatement, or the class in nanogpt_dir/model.py."""
-    args = {k: config[k] for k in ('n_layer', 'n_head', 'n_embd', 'block_size', 'vocab_size', 'bias')}
+    missing = [k for k in MODEL_ARGS if k not in config]
+    if missing:
+        raise ToolError(f'config.json lacks {", ".join(missing)}')
+    args = {k: config[k] for k in MODEL_ARGS}
     if nanogpt_dir is None:
         return GPT(dict(args, gelu=config.get('gelu', 'none'))), 'tools/nanogpt/model.py'
     if config.get('gelu') == 'tanh':
         print("note: config.json asks for GPT-2's tanh GELU; nanoGPT's model.py has the exact one, so its logits differ slightly")
     path = os.path.join(nanogpt_dir, 'model.py')
+    if not os.path.isfile(path):
+        raise ToolError(f'{nanogpt_dir} has no model.py; --nanogpt takes a nanoGPT checkout', 2)
     spec = importlib.util.spec_from_file_location('nanogpt_model', path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -48,7 +56,8 @@ def build_model(config, nanogpt_dir=None):
 
 def read_source(source, meta_path=None):
     """config.json's contents and the state dict: of an exchange directory, or of nanoGPT's ckpt.pt plus its meta.pkl (none: GPT-2's tokens)."""
-    if os.path.isdir(source):
+    if os.path.isdir(source) or not os.path.exists(source):
+        require_model_dir(source)
         with open(os.path.join(source, 'config.json'), encoding='utf-8') as f:
             config = json.load(f)
         state = read_safetensors(os.path.join(source, 'model.safetensors'))
@@ -131,6 +140,8 @@ def main():
     a = parser.parse_args()
     model, config, origin = load(a.source, a.nanogpt, a.meta)
     gpt2 = config.get('tokenizer', 'char') == 'gpt2'
+    if not gpt2 and 'chars' not in config:
+        raise ToolError(f'{a.source}: config.json has neither "chars" nor "tokenizer": "gpt2"')
     text = Gpt2Text() if gpt2 else CharText(config['chars'])
     ours = None
     if a.compare:
@@ -169,4 +180,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run(main)

@@ -12,7 +12,7 @@ test/interop.test.ts loads both directories and requires tinygpt's logits to mat
 The vocabulary has accented and astral characters and the model no biases (nanoGPT's bias=False).
 
     /usr/bin/python3 apps/char-gpt/tools/nanogpt/make_nanogpt_fixture.py            # the fixture
-    /usr/bin/python3 apps/char-gpt/tools/nanogpt/make_nanogpt_fixture.py --run DIR  # only the nanoGPT run, in DIR
+    /usr/bin/python3 apps/char-gpt/tools/nanogpt/make_nanogpt_fixture.py --run DIR  # only the nanoGPT run, in DIR (new or empty)
 """
 import argparse
 import json
@@ -29,6 +29,7 @@ sys.path.insert(0, HERE)
 from export_from_nanogpt import export, load_checkpoint  # noqa: E402
 from model import GPT  # noqa: E402
 from safetensors_io import write_safetensors  # noqa: E402
+from tool_errors import require_new_dir, run  # noqa: E402
 
 OUT = os.path.join(HERE, '..', '..', 'test', 'fixtures', 'parity', 'from-nanogpt')
 TEXT = 'To be, or not to be — that is the question: ¿qué será? 😀\n'
@@ -65,9 +66,10 @@ def nanogpt_run(run_dir):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--run', help='write only the nanoGPT run (ckpt.pt + meta.pkl), into this directory')
+    parser.add_argument('--run', help='write only the nanoGPT run (ckpt.pt + meta.pkl), into this directory (new or empty)')
     a = parser.parse_args()
     if a.run:
+        require_new_dir(a.run)
         os.makedirs(a.run, exist_ok=True)
         _, chars = nanogpt_run(a.run)
         print(f'wrote {a.run}: ckpt.pt and meta.pkl (vocab_size {len(chars)}, model_args {MODEL_ARGS})')
@@ -103,4 +105,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run(main)

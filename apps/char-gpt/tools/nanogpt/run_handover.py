@@ -18,6 +18,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import GPT  # noqa: E402
+from tool_errors import replace_atomically  # noqa: E402
 
 RUN_FORMAT = 'tinygpt-nanogpt-run'
 RUN_VERSION = 1
@@ -84,6 +85,5 @@ def read_run_json(path):
 
 
 def write_json(path, value):
-    with open(path, 'w', encoding='utf-8') as f:
-        json.dump(value, f, indent=1, ensure_ascii=False)
-        f.write('\n')
+    text = json.dumps(value, indent=1, ensure_ascii=False) + '\n'
+    replace_atomically(path, lambda f: f.write(text), 'w', encoding='utf-8')

@@ -10,13 +10,15 @@ import struct
 
 import torch
 
+from tool_errors import ToolError, replace_atomically
 
-class SafetensorsError(Exception):
+
+class SafetensorsError(ToolError):
     """A malformed safetensors file; the message says what is wrong."""
 
 
 def write_safetensors(path, tensors, metadata=None):
-    """Writes a dict name -> tensor as float32, in the dict's order; the header is space-padded to 8 bytes."""
+    """Writes a dict name -> tensor as float32, in the dict's order (atomically); the header is space-padded to 8 bytes."""
     header, blobs, offset = {}, [], 0
     if metadata:
         header['__metadata__'] = metadata
@@ -27,11 +29,14 @@ def write_safetensors(path, tensors, metadata=None):
         offset += len(data)
     raw = json.dumps(header, separators=(',', ':')).encode()
     raw += b' ' * (-len(raw) % 8)
-    with open(path, 'wb') as f:
+
+    def write(f):
         f.write(struct.pack('<Q', len(raw)))
         f.write(raw)
         for blob in blobs:
             f.write(blob)
+
+    replace_atomically(path, write)
 
 
 def read_safetensors(path):
@@ -47,12 +52,17 @@ def read_safetensors(path):
         header = json.loads(data[8:8 + n])
     except ValueError:
         raise SafetensorsError(f'{path}: the header is not valid JSON') from None
+    if not isinstance(header, dict):
+        raise SafetensorsError(f'{path}: the header is not a JSON object')
     body = memoryview(data)[8 + n:]
     tensors = {}
     for name, entry in header.items():
         if name == '__metadata__':
             continue
-        dtype, shape, (begin, end) = entry['dtype'], entry['shape'], entry['data_offsets']
+        try:
+            dtype, shape, (begin, end) = entry['dtype'], entry['shape'], entry['data_offsets']
+        except (KeyError, TypeError, ValueError):
+            raise SafetensorsError(f'{path}: the header entry of {name!r} lacks dtype, shape or data_offsets') from None
         if dtype != 'F32':
             raise SafetensorsError(f'{path}: tensor {name!r} is {dtype}; only F32 is read')
         count = math.prod(shape)

@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run_handover import (  # noqa: E402
     CONFIG_KEYS, FLOAT_KEYS, NO_VAL_LOSS, adamw, model_params, nanogpt_groups, read_json, read_run_json, step_value)
 from safetensors_io import read_safetensors  # noqa: E402
+from tool_errors import replace_atomically, require_model_dir, run  # noqa: E402
 
 MODEL_ARGS = ('n_layer', 'n_head', 'n_embd', 'block_size', 'bias', 'vocab_size', 'dropout')  # train.py's order
 
@@ -89,6 +90,7 @@ def main():
     a = parser.parse_args()
     masks = a.mask_buffers == 'yes' or (
         a.mask_buffers == 'auto' and not hasattr(torch.nn.functional, 'scaled_dot_product_attention'))
+    require_model_dir(a.handover, 'a run handover directory', 'pnpm export --checkpoint DIR --out NEWDIR --run')
     ckpt, dataset, chars = nanogpt_checkpoint(a.handover, masks)
     root = os.path.join(a.handover, 'nanogpt')
     data_dir = os.path.join(root, 'data', dataset)
@@ -103,8 +105,7 @@ def main():
         vocab = f'no meta.pkl: GPT-2 tokens, vocab_size {ckpt["model_args"]["vocab_size"]}'
     else:
         meta = {'vocab_size': len(chars), 'itos': dict(enumerate(chars)), 'stoi': {ch: i for i, ch in enumerate(chars)}}
-        with open(os.path.join(data_dir, 'meta.pkl'), 'wb') as f:
-            pickle.dump(meta, f)
+        replace_atomically(os.path.join(data_dir, 'meta.pkl'), lambda f: pickle.dump(meta, f))
         vocab = f'{data_dir}/meta.pkl (vocab_size {len(chars)})'
     print(f'wrote {path} (iter_num {ckpt["iter_num"]}, {len(ckpt["optimizer"]["state"])} AdamW states, '
           f'mask buffers {"in" if masks else "out"}) and {vocab}')
@@ -112,4 +113,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run(main)
