@@ -2,6 +2,7 @@
 
     LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread OMP_NUM_THREADS=1 \\
       python3 apps/char-gpt/tools/gpt2/make_tiny_gpt2.py [--out DIR] [--expected FILE]
+    python3 apps/char-gpt/tools/gpt2/make_tiny_gpt2.py --expected apps/char-gpt/test/fixtures/tiny-gpt2/expected.json
 
 The model has 2 layers, 64 wide, 4 heads, 64 positions and GPT-2's real 50,257-token vocabulary.
 Its weights are not random draws but a formula (a 32-bit hash of each tensor's name and element
@@ -21,10 +22,11 @@ With --random-124m DIR it instead writes a directory of openai-community/gpt2's 
 layout (12 layers, 768 wide, 1024 positions; 548 MB) holding seeded N(0, 0.02) weights, to measure
 loading and sampling speed where the real weights cannot be downloaded.
 
-Written: --out DIR (optional) gets config.json and model.safetensors; --expected FILE (default
-test/fixtures/tiny-gpt2/expected.json) gets the prompt's ids, the tensors' SHA-256, the logits
-at every prompt position for every 97th vocabulary id plus each position's logsumexp over all
-50,257 ids, and the greedy continuation of 40 tokens (with its smallest top-1/top-2 margin).
+Written, only what is asked for: --out DIR (new or empty) gets config.json and model.safetensors;
+--expected FILE (the test's is test/fixtures/tiny-gpt2/expected.json) gets the prompt's ids, the
+tensors' SHA-256, the logits at every prompt position for every 97th vocabulary id plus each
+position's logsumexp over all 50,257 ids, and the greedy continuation of 40 tokens (with its
+smallest top-1/top-2 margin).
 """
 import argparse
 import hashlib
@@ -32,6 +34,7 @@ import json
 import math
 import os
 import struct
+import sys
 
 import numpy as np
 import torch
@@ -39,6 +42,9 @@ import torch.nn as nn
 from torch.nn import functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', 'nanogpt'))
+from tool_errors import ToolError, replace_atomically, require_new_dir, run  # noqa: E402
+
 CONFIG = {
     'activation_function': 'gelu_new',
     'architectures': ['GPT2LMHeadModel'],
@@ -130,8 +136,7 @@ def write_safetensors(path, tensors):
         blobs.append(data)
     text = json.dumps(header, separators=(',', ':')).encode()
     text += b' ' * (-len(text) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(text)) + text + b''.join(blobs))
+    replace_atomically(path, lambda f: f.write(struct.pack('<Q', len(text)) + text + b''.join(blobs)))
 
 
 # ---- nanoGPT's model.py, restated (bias=True, dropout 0), with GPT-2's tanh GELU ----
@@ -235,28 +240,42 @@ def write_random_124m(out):
         for name, (i, o) in {'attn.c_attn': (C, 3 * C), 'attn.c_proj': (C, C), 'mlp.c_fc': (C, 4 * C), 'mlp.c_proj': (4 * C, C)}.items():
             tensors[f'{h}.{name}.weight'], tensors[f'{h}.{name}.bias'] = normal(i, o), np.zeros(o, np.float32)
         tensors[f'{h}.attn.bias'] = np.tril(np.ones((P, P), dtype=np.float32)).reshape(1, 1, P, P)
-    os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, 'config.json'), 'w') as f:
-        json.dump(config, f, indent=2)
-    write_safetensors(os.path.join(out, 'model.safetensors'), tensors)
+    write_model_dir(out, config, tensors)
     print('wrote %s: GPT-2 124M shape, random weights, %d tensors' % (out, len(tensors)))
+
+
+def write_model_dir(out, config, tensors):
+    """config.json and model.safetensors in `out`, which the caller has checked is new or empty."""
+    os.makedirs(out, exist_ok=True)
+    text = json.dumps(config, indent=2)
+    replace_atomically(os.path.join(out, 'config.json'), lambda f: f.write(text), 'w')
+    write_safetensors(os.path.join(out, 'model.safetensors'), tensors)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--random-124m', metavar='DIR', help="write a random-weight model of GPT-2 124M's shape here, and nothing else")
-    parser.add_argument('--out', help='write config.json and model.safetensors (the published layout) here')
-    parser.add_argument('--expected', default=os.path.join(HERE, '..', '..', 'test', 'fixtures', 'tiny-gpt2', 'expected.json'))
+    parser.add_argument('--random-124m', metavar='DIR', help="write a random-weight model of GPT-2 124M's shape here (new or empty), and nothing else")
+    parser.add_argument('--out', metavar='DIR', help='write config.json and model.safetensors (the published layout) here (new or empty)')
+    parser.add_argument('--expected', metavar='FILE', help="write the test's expectations here (test/fixtures/tiny-gpt2/expected.json)")
     args = parser.parse_args()
     if args.random_124m:
+        require_new_dir(args.random_124m)
         return write_random_124m(args.random_124m)
+    if not args.out and not args.expected:
+        raise ToolError('nothing to write: give --out DIR, --expected FILE or --random-124m DIR', 2)
+    if args.out:
+        require_new_dir(args.out)
     torch.manual_seed(0)
     tensors = hf_tensors()
     if args.out:
-        os.makedirs(args.out, exist_ok=True)
-        with open(os.path.join(args.out, 'config.json'), 'w') as f:
-            json.dump(CONFIG, f, indent=2)
-        write_safetensors(os.path.join(args.out, 'model.safetensors'), tensors)
+        write_model_dir(args.out, CONFIG, tensors)
+        print('wrote %s: config.json and model.safetensors (%d tensors, the published layout)' % (args.out, len(tensors)))
+    if args.expected:
+        write_expected(args.expected, tensors)
+
+
+def write_expected(path, tensors):
+    """The test's expectations for `tensors`, from nanoGPT's GPT loaded as from_pretrained does."""
     model = from_pretrained(tensors)
     with torch.no_grad():
         logits = model(torch.tensor([PROMPT_IDS]))[0].double()  # (T, V)
@@ -279,13 +298,11 @@ def main():
         'greedy': ids[len(PROMPT_IDS):],
         'greedyMinMargin': round(min(margins), 6),
     }
-    os.makedirs(os.path.dirname(os.path.abspath(args.expected)), exist_ok=True)
-    with open(args.expected, 'w') as f:
-        json.dump(expected, f, indent=1)
-        f.write('\n')
+    text = json.dumps(expected, indent=1) + '\n'
+    replace_atomically(path, lambda f: f.write(text), 'w')
     print('wrote %s: %d tensors, greedy continuation %s, smallest greedy margin %.4f'
-          % (os.path.relpath(args.expected), len(tensors), expected['greedy'][:8], expected['greedyMinMargin']))
+          % (os.path.relpath(path), len(tensors), expected['greedy'][:8], expected['greedyMinMargin']))
 
 
 if __name__ == '__main__':
-    main()
+    run(main)
