@@ -85,6 +85,8 @@ export const defaults = {
   device: 'cpu',
   /** torch.compile; ignored. */
   compile: false,
+  /** nanoGPT's autocast dtype, which its CPU runs ignore too: everything here computes in float32. */
+  dtype: 'float32',
   /**
    * Write a checkpoint at every evaluation (nanoGPT train.py's default), so a stop or a resume
    * continues exactly where the run was; false, as nanoGPT's shakespeare-char config: only when the
@@ -138,6 +140,7 @@ export const MAX_SAMPLE_TOKENS = 100_000_000;
 /** Allowed values of the string knobs that take one of a few words. */
 export const choices = {
   device: ['cpu'],
+  dtype: ['float32', 'bfloat16', 'float16'],
   tokenizer: ['char', 'gpt2'],
 } as const;
 
@@ -200,6 +203,7 @@ export const help: { readonly [K in keyof TrainConfig]: string } = {
   seed: 'seed of the one random generator (init, dropout, batches, samples)',
   device: 'accepted for nanoGPT command lines',
   compile: 'accepted for nanoGPT command lines; ignored',
+  dtype: "accepted for nanoGPT command lines; ignored, as on nanoGPT's CPU runs: everything computes in float32",
   alwaysSaveCheckpoint: 'checkpoint at every evaluation (false: only when the val loss improves, keeping the best)',
 };
 

@@ -54,6 +54,7 @@ describe('configs', () => {
       '--dataset=shakespeare_char',
       '--gradient_accumulation_steps=1',
       '--always_save_checkpoint=False',
+      '--dtype=bfloat16',
     ])!;
     expect(config).toMatchObject({
       evalIters: 20,

@@ -35,6 +35,8 @@ const commandDefaults = () => ({
   seed: 1337,
   device: 'cpu',
   compile: false,
+  dtype: 'float32',
+  initFrom: 'resume',
   ...backendDefaults(process.env),
 });
 
@@ -53,9 +55,11 @@ const spec = {
     seed: 'random seed',
     device: 'accepted for nanoGPT command lines',
     compile: 'accepted for nanoGPT command lines; ignored',
+    dtype: "accepted for nanoGPT command lines; ignored, as on nanoGPT's CPU runs: everything computes in float32",
+    initFrom: "nanoGPT sample.py's init_from: resume, the model in --checkpoint (the only value here)",
     ...backendSpec.help,
   },
-  choices: { device: ['cpu'], ...backendSpec.choices },
+  choices: { device: ['cpu'], dtype: ['float32', 'bfloat16', 'float16'], ...backendSpec.choices },
   validate: {
     maxNewTokens: (value: number) =>
       Number.isInteger(value) && value >= 0 && value <= MAX_SAMPLE_TOKENS
@@ -66,6 +70,11 @@ const spec = {
     topP: (value: number) => (value > 0 && value <= 1 ? undefined : 'a number in (0, 1]'),
     numSamples: isPositiveInteger,
     seed: (value: number) => (Number.isSafeInteger(value) ? undefined : 'an integer'),
+    initFrom: (value: string) =>
+      value === 'resume'
+        ? undefined
+        : 'resume: a published GPT-2 is sampled from its downloaded directory with --checkpoint DIR ' +
+          '(apps/char-gpt/docs/gpt2.md)',
     ...backendSpec.validate,
   },
   defaultFrom: backendSpec.defaultFrom,

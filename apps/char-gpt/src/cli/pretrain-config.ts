@@ -29,7 +29,12 @@ function commandDefaults(): PretrainConfig {
 
 const spec = {
   help: { ...help, ...backendSpec.help },
-  choices: { device: [...choices.device], tokenizer: [...choices.tokenizer], ...backendSpec.choices },
+  choices: {
+    device: [...choices.device],
+    dtype: [...choices.dtype],
+    tokenizer: [...choices.tokenizer],
+    ...backendSpec.choices,
+  },
   validate: { ...validate, ...backendSpec.validate },
   defaultFrom: backendSpec.defaultFrom,
   aliases: { gradientAccumulationSteps: 'gradAccum', dataset: 'data' }, // nanoGPT's names (its dataset names: datasetName)
