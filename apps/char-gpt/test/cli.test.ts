@@ -55,6 +55,7 @@ function expectOneLineError(result: Ran, message: RegExp): void {
   expect(lines[0]).toMatch(/^error: /);
   expect(lines[0]).toMatch(message);
   expect(result.stderr).not.toMatch(/\n\s+at /);
+  expect(result.stdout).toBe(''); // not even the backend line: the refusal is all there is
 }
 
 let user: string; // the user's directory: data files and checkpoints live here

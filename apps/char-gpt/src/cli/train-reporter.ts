@@ -37,6 +37,7 @@ export function trainReporter(
   let firstStep = true;
   const valLosses = new Map<number, number>(); // by iteration, this process's evaluations
   let savedIter: number | undefined; // the iteration the checkpoint holds
+  let backendLine = ''; // printed when the run starts: a refusal before then is the only line
   const say = (line: string): void => {
     if (json) return;
     if (progress) progress.log(line);
@@ -46,9 +47,9 @@ export function trainReporter(
     out.write(`${JSON.stringify(object)}\n`);
   };
   return {
-    /** The kernels the run computes on, e.g. `wasm (2 threads)`; not in --json output. */
+    /** The kernels the run computes on, e.g. `wasm (2 threads)`, printed first once it starts; not in --json output. */
     backend(description) {
-      say(`backend: ${description}`);
+      backendLine = `backend: ${description}`;
     },
     encoding(done, total) {
       // A bar only on a terminal and for a corpus that takes a while (GPT-2's BPE: about 2 MB/s).
@@ -61,6 +62,7 @@ export function trainReporter(
       }
     },
     start(info) {
+      if (backendLine) say(backendLine);
       tokensPerIter = info.tokensPerIter;
       const { corpus, split } = info;
       const n = (v: number): string => v.toLocaleString('en-US');
