@@ -36,6 +36,7 @@ export const BASE_CONFIG: TrainConfig = {
   seed: 1337,
   device: 'cpu',
   compile: false,
+  dtype: 'float32',
   alwaysSaveCheckpoint: true,
 };
 
