@@ -13,7 +13,7 @@ import {
 import { Rng } from '@tinygpt/autograd';
 import { firstInvalidUtf8 } from '@tinygpt/datasets/text';
 import { TokenizerError } from '@tinygpt/tokenizer';
-import { MAX_SAMPLE_TOKENS } from '../config.js';
+import { MAX_SAMPLE_TOKENS, choices, help as pretrainHelp } from '../config.js';
 import { generateSamples, samplesPerBatch } from '../generate.js';
 import { startIds } from '../start-ids.js';
 import { loadModelDir } from '../interop/model-dir.js';
@@ -53,13 +53,13 @@ const spec = {
     topP: 'nucleus sampling: the smallest set of tokens holding this probability (1: off)',
     numSamples: 'number of samples',
     seed: 'random seed',
-    device: 'accepted for nanoGPT command lines',
-    compile: 'accepted for nanoGPT command lines; ignored',
-    dtype: "accepted for nanoGPT command lines; ignored, as on nanoGPT's CPU runs: everything computes in float32",
+    device: pretrainHelp.device,
+    compile: pretrainHelp.compile,
+    dtype: pretrainHelp.dtype,
     initFrom: "nanoGPT sample.py's init_from: resume, the model in --checkpoint (the only value here)",
     ...backendSpec.help,
   },
-  choices: { device: ['cpu'], dtype: ['float32', 'bfloat16', 'float16'], ...backendSpec.choices },
+  choices: { device: [...choices.device], dtype: [...choices.dtype], ...backendSpec.choices },
   validate: {
     maxNewTokens: (value: number) =>
       Number.isInteger(value) && value >= 0 && value <= MAX_SAMPLE_TOKENS
