@@ -126,6 +126,15 @@ describe.skipIf(noTorch !== null)('the Python tools', () => {
     expectRefusal(tool('nanogpt/load_in_pytorch.py', [dir]), 1, 'runs past the end of the 100-byte file');
   });
 
+  it('load_in_pytorch.py reports weights that do not fit the model config.json describes', () => {
+    const dir = join(scratchDir(), 'misfit');
+    mkdirSync(dir);
+    const config = JSON.parse(readFileSync(join(exchange, 'config.json'), 'utf8')) as { n_layer: number };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, n_layer: config.n_layer + 1 }));
+    writeFileSync(join(dir, 'model.safetensors'), readFileSync(join(exchange, 'model.safetensors')));
+    expectRefusal(tool('nanogpt/load_in_pytorch.py', [dir]), 1, 'the weights do not fit the model its config.json');
+  });
+
   it('a --ckpt that is not a torch pickle, a --nanogpt without model.py, a missing --compare', () => {
     const junk = join(scratchDir(), 'junk.pt');
     writeFileSync(junk, 'not a pickle\n');

@@ -83,7 +83,11 @@ def load(source, nanogpt_dir=None, meta_path=None):
     for name, buffer in model.state_dict().items():
         if MASK_BUFFER.match(name) and name not in state:
             state[name] = buffer
-    model.load_state_dict(state, strict=True)
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as e:  # PyTorch lists every missing, unexpected or misshapen tensor
+        first = next((line.strip() for line in str(e).splitlines()[1:] if line.strip()), str(e))
+        raise ToolError(f'{source}: the weights do not fit the model its config.json describes: {first}') from None
     model.eval()
     return model, config, origin
 
