@@ -114,13 +114,8 @@ export async function openRun(
   }
   const encodeMs = performance.now() - t0;
   const args = modelArgs(config, meta.modelArgs.vocabSize, meta.modelArgs.gelu);
-  for (const key of ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const) {
-    if (args[key] !== meta.modelArgs[key]) {
-      throw new CheckpointError(
-        `${flagName(key)} ${args[key]} differs from the checkpoint's ${meta.modelArgs[key]}; a resumed run keeps the model's shape`,
-      );
-    }
-  }
+  const change = shapeChange(config, meta.modelArgs);
+  if (change !== undefined) throw new CheckpointError(change);
   checkMemory(args, { ...config, training: true }, 'this run');
   const model = new Gpt(args, { rng });
   loadModelTensors(model, weights, `${where}/model.safetensors`);
@@ -271,6 +266,23 @@ function savedFormat(dir: string, names: readonly string[]): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The settings that make a model's shape: a resumed run keeps them. */
+export const SHAPE_KEYS = ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const;
+
+/**
+ * The message for the first of `keys` (default: all of SHAPE_KEYS) where `config` differs from the
+ * checkpoint's model args `saved`, or undefined when none does.
+ */
+export function shapeChange(
+  config: Pick<TrainConfig, (typeof SHAPE_KEYS)[number]>,
+  saved: Pick<TrainConfig, (typeof SHAPE_KEYS)[number]>,
+  keys: readonly (typeof SHAPE_KEYS)[number][] = SHAPE_KEYS,
+): string | undefined {
+  const key = keys.find((k) => config[k] !== saved[k]);
+  if (key === undefined) return undefined;
+  return `${flagName(key)} ${config[key]} differs from the checkpoint's ${saved[key]}; a resumed run keeps the model's shape`;
 }
 
 /** Unicode code points of `text` (what a character tokenizer gives one id each). */

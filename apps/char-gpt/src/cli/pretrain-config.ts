@@ -14,7 +14,7 @@ import { adoptRun } from '../interop/adopt-run.js';
 import { isHandoverDir } from '../interop/handover-dir.js';
 import { modelDirArgs, modelDirTokenizer } from '../interop/model-dir.js';
 import { presetPath, userCwd, userPath } from '../paths.js';
-import { isCorpusName } from '../run.js';
+import { SHAPE_KEYS, isCorpusName, shapeChange } from '../run.js';
 
 /**
  * `pnpm pretrain`'s knobs: the training config, and the tensor kernels the run computes on
@@ -111,15 +111,12 @@ export function pretrainConfig(argv: readonly string[]): PretrainConfig | null {
     );
   }
   // A flag or config file that changes the model's shape is a usage error, before any work.
-  for (const key of ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'bias'] as const) {
-    if (sources[key] !== 'default' && resumed[key] !== meta.modelArgs[key]) {
-      throw new CliError(
-        `${flagName(key)} ${resumed[key]} differs from the checkpoint's ${meta.modelArgs[key]}; a resumed run keeps ` +
-          "the model's shape",
-        { exitCode: 2 },
-      );
-    }
-  }
+  const change = shapeChange(
+    resumed,
+    meta.modelArgs,
+    SHAPE_KEYS.filter((key) => sources[key] !== 'default'),
+  );
+  if (change !== undefined) throw new CliError(change, { exitCode: 2 });
   return resumed;
 }
 
