@@ -7,6 +7,8 @@ import type { ThreadPool } from './pool.js';
 /** Rows and columns of the sgemm register tile (assembly/matmul.ts): chunks and slabs are cut at multiples. */
 const MR = 4;
 const NR = 8;
+/** Floats a packed element of op(A) takes: sgemm packs each float of A in all four lanes of a vector. */
+const A_LANES = 4;
 /** Fewest rows (or columns) of C in a chunk. */
 const MIN_GEMM_CHUNK = 64;
 /** Chunks per thread, so a thread slowed by other programs leaves work to the rest. */
@@ -101,7 +103,7 @@ export class ThreadedGemm {
       return false;
     const packedSide = byRows ? N : M;
     const tile = byRows ? NR : MR;
-    const slab = Math.floor(SHARED_PACK_FLOATS / K / tile) * tile;
+    const slab = Math.floor(SHARED_PACK_FLOATS / (byRows ? 1 : A_LANES) / K / tile) * tile;
     if (slab < tile) return false;
     const { pool, packed } = this;
     for (let s0 = 0; s0 < packedSide; s0 += slab) {

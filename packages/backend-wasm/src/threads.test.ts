@@ -143,12 +143,15 @@ describe('two threads give the bits of one', () => {
       const run = vi.spyOn(ThreadPool.prototype, 'run');
       try {
         const rng = new Rng(`threads-shared-pack-${by}`);
-        for (const [long, short, K, packJobs, slabs] of [
-          [301, 67, 129, 0, 1], // a shared operand of 8 643 floats: packed on this thread
-          [301, 300, 516, 1, 1], // 154 800 floats: packed by both threads, K four floats past a depth block
-          // 1.01·2²⁰ floats, more than the shared buffer: slabs of 192 (packed by both threads) and 5
-          [203, 197, 5381, 1, 2],
+        // [pack jobs, slabs] when the shared operand is op(B), then op(A): a packed float of A takes four.
+        for (const [long, short, K, packedB, packedA] of [
+          [301, 67, 129, [0, 1], [0, 1]], // a shared operand of 8 643 floats: packed on this thread
+          [301, 300, 516, [1, 1], [1, 1]], // 154 800 floats: packed by both threads, K four floats past a depth block
+          // 1.01·2²⁰ floats, more than the shared buffer: op(B) in slabs of 192 (packed by both threads) and 5,
+          // op(A) (four times the floats) in slabs of 48, 48, 48, 48 and 5
+          [203, 197, 5381, [1, 2], [4, 5]],
         ] as const) {
+          const [packJobs, slabs] = by === 'rows' ? packedB : packedA;
           const [M, N] = by === 'rows' ? [long, short] : [short, long];
           for (const transA of [false, true]) {
             for (const transB of [false, true]) {
