@@ -1,6 +1,7 @@
 // Starts a char-gpt command from its bundled JavaScript (dist/<command>.mjs), rebuilding the bundle when a source it
 // was made from changed, and from the TypeScript sources through tsx when it cannot.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { builtinModules } from 'node:module';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -110,18 +111,40 @@ export async function build(command) {
   return true;
 }
 
-/** Runs src/cli/<command>.ts through tsx in a child process with this process's arguments; exits with its status. */
+/** How often a launcher under a package manager checks that the manager is still there, ms (as cli-kit's commands do). */
+const PARENT_POLL_MS = 500;
+
+/**
+ * Runs src/cli/<command>.ts through tsx in a child process with this process's arguments; exits
+ * with its status (128 + the signal's number when a signal ended it). Ctrl-C reaches the child from
+ * the terminal, and this process waits for it to finish. A SIGTERM sent to this process alone is
+ * passed on, so the run saves and stops as it does when it gets the signal itself; so is the end of
+ * the package manager that started this process (`pnpm pretrain`, whose SIGTERM is not passed on).
+ */
 function runFromSource(command) {
   const tsx = import.meta.resolve('tsx');
   const script = join(appDir, 'src', 'cli', `${command}.ts`);
-  process.on('SIGINT', () => {}); // the child gets Ctrl-C too and stops cleanly; this process waits for it
-  const child = spawnSync(
+  const child = spawn(
     process.execPath,
     ['--import', tsx, '--conditions=@tinygpt/source', script, ...process.argv.slice(2)],
     { stdio: 'inherit' },
   );
-  if (child.error) throw child.error;
-  process.exit(child.status ?? 130);
+  process.on('SIGINT', () => {}); // the child gets Ctrl-C from the terminal too and stops cleanly
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(watch);
+      child.kill('SIGTERM');
+    }, PARENT_POLL_MS);
+    watch.unref();
+  }
+  child.on('error', (err) => {
+    process.stderr.write(`char-gpt: could not start ${command} from its sources (${err.message})\n`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
 }
 
 /**

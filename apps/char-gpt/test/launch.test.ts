@@ -1,10 +1,12 @@
 // The command launcher (bin/): bundles a command when its sources changed, runs it from the bundle or from the sources alike.
-import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, utimesSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain JavaScript without type declarations
 import { build, isFresh } from '../bin/launch.mjs';
+import { scratchDir, textFile } from './helpers.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -39,6 +41,37 @@ describe('bin/ launcher', () => {
     }
     expect(run(['--help']).stdout).toMatch(/Usage: pnpm generate --checkpoint DIR/);
     expect(run(['--temperature', '-1']).status).toBe(2);
+  });
+
+  it('from the sources, a SIGTERM to the launcher alone reaches the command: it saves its checkpoint and both exit 143', async () => {
+    const user = scratchDir();
+    const args = [
+      ...['--data', textFile(), '--out-dir', 'stopped', '--n-layer=1', '--n-head=2', '--n-embd=8', '--block-size=8'],
+      ...[
+        '--batch-size=2',
+        '--max-iters=100000',
+        '--lr-decay-iters=100000',
+        '--eval-interval=100000',
+        '--eval-iters=1',
+      ],
+      '--json',
+    ];
+    const launcher = spawn(process.execPath, ['bin/pretrain.mjs', ...args], {
+      cwd: appDir,
+      env: { ...process.env, CHAR_GPT_FROM_SOURCE: '1', INIT_CWD: user, TINYGPT_BACKEND: '', npm_lifecycle_event: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    launcher.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    launcher.stdout.on('data', (chunk: Buffer) => {
+      const first = !stdout.includes('"loss"');
+      stdout += chunk.toString();
+      if (first && stdout.includes('"loss"')) launcher.kill('SIGTERM'); // the launcher's pid only, as `kill PID` does
+    });
+    const code = await new Promise<number | null>((resolve) => launcher.on('close', resolve));
+    expect(code, stderr).toBe(143);
+    expect(stderr).toMatch(/stopped: checkpoint of iteration \d+ saved to stopped; continue with --init-from resume\n/);
+    expect(existsSync(join(user, 'stopped', 'checkpoint.json'))).toBe(true);
   });
 
   it("each of the package's bin entries (tinygpt-<command>) is an executable script that runs <command>", () => {
