@@ -94,6 +94,13 @@ describe.skipIf(noTorch !== null)('the Python tools', () => {
     expect(statSync(join(run, 'ckpt.pt')).mtimeMs).toBe(before);
   });
 
+  it('make_handover_fixture.py --out refuses a directory that holds anything, before any work, and leaves it as it was', () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    expectRefusal(tool('nanogpt/make_handover_fixture.py', ['--out', dir]), 2, 'is not empty');
+    expect(snapshot(dir)).toEqual({ 'notes.txt': Buffer.from('mine') });
+  });
+
   it('load_in_pytorch.py on a pnpm pretrain checkpoint says to export it first', () => {
     const dir = pretrained.dir();
     const out = tool('nanogpt/load_in_pytorch.py', [dir]);

@@ -16,7 +16,7 @@ it also runs this script with --out into a scratch directory and holds that fres
 checks, and to the committed one up to the numbers of training. Run from anywhere:
 
     python3 apps/char-gpt/tools/nanogpt/make_handover_fixture.py             # rewrites test/fixtures/handover/
-    python3 apps/char-gpt/tools/nanogpt/make_handover_fixture.py --out DIR   # writes DIR instead
+    python3 apps/char-gpt/tools/nanogpt/make_handover_fixture.py --out DIR   # writes DIR (new or empty) instead
 """
 import argparse
 import hashlib
@@ -32,6 +32,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run_handover import write_json  # noqa: E402
+from tool_errors import require_new_dir, run as run_tool  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APP = os.path.normpath(os.path.join(HERE, '..', '..'))
@@ -83,6 +84,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--out', default=OUT, help='the directory to (re)write (default: test/fixtures/handover)')
     out = os.path.abspath(parser.parse_args().out)
+    # The committed fixture is rewritten whole; any other --out must be new or empty, as for the other tools.
+    if out != OUT:
+        require_new_dir(out)
     tmp = tempfile.mkdtemp()
     try:
         text_path = os.path.join(tmp, 'corpus.txt')
@@ -124,4 +128,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)
