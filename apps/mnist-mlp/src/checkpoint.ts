@@ -65,11 +65,15 @@ export async function saveCheckpoint(dir: string, state: CheckpointState & { mod
   await writeFileAtomic(join(dir, META_FILE), `${JSON.stringify(json, null, 2)}\n`);
 }
 
+/** A picture `pnpm mnist visualize` may have written beside a checkpoint (`--out runs/m/weights.png`). */
+const isPicture = (name: string): boolean => /\.(png|svg)$/i.test(name);
+
 /**
  * Refuses an `--out-dir` before training unless it is new, empty, or holds an earlier MNIST
- * checkpoint and `overwrite` is set (then that checkpoint is replaced, epoch by epoch). Anything else
- * stays untouched: a char-gpt run or a downloaded GPT-2 holds a `model.safetensors` and a
- * `checkpoint.json` of its own, and an earlier network is not thrown away by re-running a command.
+ * checkpoint and `overwrite` is set (then that checkpoint is replaced, epoch by epoch, and pictures
+ * beside it, such as `visualize`'s, stay as they are). Anything else stays untouched: a char-gpt run
+ * or a downloaded GPT-2 holds a `model.safetensors` and a `checkpoint.json` of its own, and an
+ * earlier network is not thrown away by re-running a command.
  */
 export function checkOutDir(dir: string, overwrite: boolean): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return; // made, or refused in words, by makeDir
@@ -83,7 +87,8 @@ export function checkOutDir(dir: string, overwrite: boolean): void {
     throw new CliError(`--out-dir ${dir} ${what}; choose a new or empty directory`, { exitCode: 2 });
   };
   const foreign = names.filter((name) => name !== WEIGHTS_FILE && name !== META_FILE).sort();
-  if (foreign.length > 0) {
+  // Pictures count as the run's only beside an MNIST checkpoint (checked below); elsewhere they are foreign.
+  if (foreign.some((name) => !isPicture(name)) || (foreign.length > 0 && !names.includes(META_FILE))) {
     refuse(
       `holds files that are not part of an MNIST checkpoint (${foreign.slice(0, 3).join(', ')}` +
         `${foreign.length > 3 ? ', …' : ''})`,

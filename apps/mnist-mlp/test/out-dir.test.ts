@@ -60,3 +60,22 @@ it('an earlier network is replaced only with --overwrite', async () => {
   await quietly(work, ['train', ...tiny, '--out-dir', 'mine', '--seed', '2', '--overwrite']);
   expect(readFileSync(join(work, 'mine', 'model.safetensors'))).not.toEqual(files[1]);
 });
+
+it("pictures visualize wrote beside a network do not block --overwrite, and stay; elsewhere they are another program's files", async () => {
+  await quietly(work, ['train', ...tiny, '--out-dir', 'pictured', '--seed', '1']);
+  await quietly(work, ['visualize', '--checkpoint', 'pictured', '--out', join('pictured', 'weights.png')]);
+  const weights = readFileSync(join(work, 'pictured', 'weights.png'));
+  const curves = readFileSync(join(work, 'pictured', 'curves.svg'));
+  await rejects(work, ['train', ...tiny, '--out-dir', 'pictured', '--seed', '2'], /already holds a trained network/);
+  await quietly(work, ['train', ...tiny, '--out-dir', 'pictured', '--seed', '2', '--overwrite']);
+  expect(readFileSync(join(work, 'pictured', 'weights.png'))).toEqual(weights);
+  expect(readFileSync(join(work, 'pictured', 'curves.svg'))).toEqual(curves);
+  mkdirSync(join(work, 'album'));
+  writeFileSync(join(work, 'album', 'holiday.png'), 'p');
+  await rejects(
+    work,
+    ['train', ...tiny, '--out-dir', 'album', '--overwrite'],
+    /^--out-dir \S*album holds files that are not part of an MNIST checkpoint \(holiday\.png\); choose a new or empty directory$/,
+  );
+  expect(readFileSync(join(work, 'album', 'holiday.png'), 'utf8')).toBe('p');
+});
