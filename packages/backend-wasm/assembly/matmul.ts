@@ -233,7 +233,7 @@ function packB(trans: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i
     const bPanel = bp + (<usize>(jr * kc) << 2);
     for (let ir = 0; ir < mc; ir += MR) {
       const mr = min(MR, mc - ir);
-      const aPanel = ap + (<usize>(ir * kc) << 4);
+      const aPanel = ap + (<usize>(ir * kc * A_LANES) << 2);
       const cTile = c + <usize>ir * cStride + (<usize>jr << 2);
       if (mr == MR && nr == NR) {
         kernel4x8(kc, aPanel, bPanel, cTile, cStride, beta);
@@ -277,7 +277,7 @@ function zeroC(M: i32, N: i32, c: usize, cStride: usize): void {
   }
   // The workspace: A's block (A_LANES floats an element), B's block, one edge tile.
   const aWork = work;
-  const bWork = aWork + (<usize>(MC * KC) << 4);
+  const bWork = aWork + (<usize>(MC * KC * A_LANES) << 2);
   const edge = bWork + (<usize>(KC * NC) << 2);
   const height = ((M + MR - 1) / MR) * MR;
   const width = ((N + NR - 1) / NR) * NR;
@@ -292,7 +292,7 @@ function zeroC(M: i32, N: i32, c: usize, cStride: usize): void {
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         let aBlock = aWork;
-        if (aPacked) aBlock = ap + ((<usize>pc * height + <usize>ic * kc) << 4);
+        if (aPacked) aBlock = ap + (((<usize>pc * height + <usize>ic * kc) * A_LANES) << 2);
         else packA(transA, a, lda, ic, pc, mc, kc, aWork);
         macroKernel(mc, nc, kc, aBlock, bBlock, c + <usize>ic * cStride + (<usize>jc << 2), cStride, beta, edge);
       }
@@ -351,7 +351,7 @@ export function sgemmPackA(transA: bool, M: i32, K: i32, a: usize, lda: i32, i0:
   const height = ((M + MR - 1) / MR) * MR;
   for (let pc = 0; pc < K; pc += KC) {
     const kc = min(KC, K - pc);
-    packA(transA, a, lda, i0, pc, mc, kc, dst + ((<usize>pc * height + <usize>i0 * kc) << 4));
+    packA(transA, a, lda, i0, pc, mc, kc, dst + (((<usize>pc * height + <usize>i0 * kc) * A_LANES) << 2));
   }
 }
 

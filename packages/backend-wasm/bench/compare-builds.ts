@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { relaxedSimdSupported } from '../src/module.js';
 import { unaryCodes } from '../src/generated/op-codes.js';
-import { timeBlock } from './timing.js';
+import { race, timeBlock } from './timing.js';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -186,34 +186,18 @@ const builds = {
 
 // Every case reads only memory no case writes (A, B), so both builds see the same inputs throughout.
 const names = ['base', 'work'] as const;
-const best = { base: cases.map(() => Infinity), work: cases.map(() => Infinity) };
-const sameBits = cases.map((c) => {
-  for (const name of names) timeBlock(() => c.run(builds[name].kernels), WARM_MS);
-  const [at, floats] = c.output;
-  const [first, second] = names.map((name) => new Uint32Array(builds[name].f32.buffer, at, floats).slice());
-  return first!.every((bits, j) => bits === second![j]);
-});
-for (let r = 0; r < rounds; r++) {
-  cases.forEach((c, i) => {
-    // The builds take turns going first, so neither always meets the moment after the other.
-    for (const name of r % 2 === 0 ? names : [...names].reverse()) {
-      const ms = timeBlock(() => c.run(builds[name].kernels), BLOCK_MS);
-      best[name][i] = Math.min(best[name][i]!, ms);
-    }
-  });
-}
-
 const figure = (c: Case, ms: number): number => (c.unit === 'GFLOP/s' ? c.work / ms / 1e6 : (ms * 1e6) / c.work);
-const rows = cases.map((c, i) => {
-  const baseFigure = figure(c, best.base[i]!);
-  const workFigure = figure(c, best.work[i]!);
+const rows = cases.map((c) => {
+  for (const name of names) timeBlock(() => c.run(builds[name].kernels), WARM_MS);
+  const ms = race({ base: () => c.run(builds.base.kernels), work: () => c.run(builds.work.kernels) }, rounds, BLOCK_MS);
+  const [first, second] = names.map((name) => new Uint32Array(builds[name].f32.buffer, ...c.output).slice());
   return {
     case: c.name,
     unit: c.unit,
-    base: baseFigure,
-    work: workFigure,
-    speedup: best.base[i]! / best.work[i]!,
-    sameBits: sameBits[i]!,
+    base: figure(c, ms['base']!),
+    work: figure(c, ms['work']!),
+    speedup: ms['base']! / ms['work']!,
+    sameBits: first!.every((bits, j) => bits === second![j]),
   };
 });
 if (json) {
@@ -221,7 +205,7 @@ if (json) {
 } else {
   const variant = relaxed ? 'relaxed SIMD' : 'SIMD';
   console.log(
-    `kernels of ${revision} (base) and of the working tree, one thread, ${variant}, best of ${rounds} interleaved rounds`,
+    `kernels of ${revision} (base) and of the working tree, one thread, ${variant}, best of ${rounds} interleaved rounds of each case`,
   );
   console.log('| case | unit | base | working tree | speed-up | same bits |');
   console.log('| --- | --- | --- | --- | --- | --- |');

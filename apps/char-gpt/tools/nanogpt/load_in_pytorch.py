@@ -27,12 +27,13 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from export_from_nanogpt import COMPILE_PREFIX, find_meta, load_checkpoint, tokenizer_config  # noqa: E402
+from export_from_nanogpt import COMPILE_PREFIX, MODEL_ARGS as NANOGPT_ARGS, find_meta, load_checkpoint, tokenizer_config  # noqa: E402
 from model import GPT, MASK_BUFFER  # noqa: E402
 from safetensors_io import read_safetensors  # noqa: E402
 from tool_errors import ToolError, require_model_dir, run  # noqa: E402
 
-MODEL_ARGS = ('n_layer', 'n_head', 'n_embd', 'block_size', 'vocab_size', 'bias')
+# nanoGPT's model args but dropout, which inference leaves at 0.
+MODEL_ARGS = tuple(k for k in NANOGPT_ARGS if k != 'dropout')
 
 
 def build_model(config, nanogpt_dir=None):
