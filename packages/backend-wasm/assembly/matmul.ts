@@ -258,16 +258,16 @@ function zeroC(M: i32, N: i32, c: usize, cStride: usize): void {
 }
 
 /**
- * The loop nest of every sgemm below: jc over N, pc over K (packing op(B)'s block unless
- * `bPacked`), ic over M (packing op(A)'s block unless `aPacked`), then the macro-kernel. A packed
- * operand (`ap` or `bp`, laid out by `sgemmPackA` or `sgemmPackB` for all of M or N) is read where
- * its block lies; every float of C sees the same operations in the same order either way, so all
- * three entry points give the same bits. Inlined into each of them, where the flags are constants.
+ * The loop nest of both sgemms below: jc over N, pc over K (packing op(B)'s block unless
+ * `bPacked`), ic over M (packing op(A)'s block), then the macro-kernel. A packed op(B) (`bp`, laid
+ * out by `sgemmPackB` for all of N) is read where its block lies; every float of C sees the same
+ * operations in the same order either way, so both entry points give the same bits. Inlined into
+ * each of them, where the flags are constants.
  */
 @inline function gemmNest(
   transA: bool, transB: bool, M: i32, N: i32, K: i32,
   a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
-  accumulate: bool, work: usize, aPacked: bool, ap: usize, bPacked: bool, bp: usize,
+  accumulate: bool, work: usize, bPacked: bool, bp: usize,
 ): void {
   if (M <= 0 || N <= 0) return;
   const cStride = <usize>ldc << 2;
@@ -279,7 +279,6 @@ function zeroC(M: i32, N: i32, c: usize, cStride: usize): void {
   const aWork = work;
   const bWork = aWork + (<usize>(MC * KC * A_LANES) << 2);
   const edge = bWork + (<usize>(KC * NC) << 2);
-  const height = ((M + MR - 1) / MR) * MR;
   const width = ((N + NR - 1) / NR) * NR;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
@@ -291,10 +290,8 @@ function zeroC(M: i32, N: i32, c: usize, cStride: usize): void {
       else packB(transB, b, ldb, pc, jc, kc, nc, bWork);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
-        let aBlock = aWork;
-        if (aPacked) aBlock = ap + (((<usize>pc * height + <usize>ic * kc) * A_LANES) << 2);
-        else packA(transA, a, lda, ic, pc, mc, kc, aWork);
-        macroKernel(mc, nc, kc, aBlock, bBlock, c + <usize>ic * cStride + (<usize>jc << 2), cStride, beta, edge);
+        packA(transA, a, lda, ic, pc, mc, kc, aWork);
+        macroKernel(mc, nc, kc, aWork, bBlock, c + <usize>ic * cStride + (<usize>jc << 2), cStride, beta, edge);
       }
     }
   }
@@ -311,7 +308,7 @@ export function sgemm(
   a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
   accumulate: bool, work: usize,
 ): void {
-  gemmNest(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate, work, false, 0, false, 0);
+  gemmNest(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate, work, false, 0);
 }
 
 /**
@@ -338,33 +335,7 @@ export function sgemmPackedB(
   a: usize, lda: i32, bp: usize, c: usize, ldc: i32,
   accumulate: bool, work: usize,
 ): void {
-  gemmNest(transA, false, M, N, K, a, lda, 0, 0, c, ldc, accumulate, work, false, 0, true, bp);
-}
-
-/**
- * Packs rows [i0, i0 + mc) of op(A) (M×K, as in `sgemm`), every KC-deep block of them, into `dst`,
- * laid out for all M rows, A_LANES floats an element: the block of depth p0 starts at p0·⌈M⌉·4
- * floats (⌈M⌉ = M rounded up to MR) and holds, for each MR-tall panel i, its kc×MR elements at
- * i·kc·4. `i0` is a multiple of MR.
- */
-export function sgemmPackA(transA: bool, M: i32, K: i32, a: usize, lda: i32, i0: i32, mc: i32, dst: usize): void {
-  const height = ((M + MR - 1) / MR) * MR;
-  for (let pc = 0; pc < K; pc += KC) {
-    const kc = min(KC, K - pc);
-    packA(transA, a, lda, i0, pc, mc, kc, dst + (((<usize>pc * height + <usize>i0 * kc) * A_LANES) << 2));
-  }
-}
-
-/**
- * `sgemm` with op(A) already packed by `sgemmPackA` at `ap`, so the same bits. A thread pool splits
- * N, each thread packing only its own columns of op(B).
- */
-export function sgemmPackedA(
-  transB: bool, M: i32, N: i32, K: i32,
-  ap: usize, b: usize, ldb: i32, c: usize, ldc: i32,
-  accumulate: bool, work: usize,
-): void {
-  gemmNest(false, transB, M, N, K, 0, 0, b, ldb, c, ldc, accumulate, work, true, ap, false, 0);
+  gemmNest(transA, false, M, N, K, a, lda, 0, 0, c, ldc, accumulate, work, true, bp);
 }
 
 /**

@@ -1,5 +1,5 @@
-// The matmul split across the thread pool: the operand every chunk reads whole is packed once and shared, and the
-// other side of C is cut into chunks the threads claim.
+// The matmul split across the thread pool. Cut by rows, the operand every chunk reads whole, op(B), is packed once
+// and shared; cut by columns, each thread packs op(A) itself, as one thread would.
 
 import type { KernelExports, Ptr } from './module.js';
 import type { ThreadPool } from './pool.js';
@@ -7,15 +7,18 @@ import type { ThreadPool } from './pool.js';
 /** Rows and columns of the sgemm register tile (assembly/matmul.ts): chunks and slabs are cut at multiples. */
 const MR = 4;
 const NR = 8;
-/** Floats a packed element of op(A) takes: sgemm packs each float of A in all four lanes of a vector. */
-const A_LANES = 4;
-/** Fewest rows (or columns) of C in a chunk. */
+/** Fewest rows of C in a chunk of a product cut by rows. */
 const MIN_GEMM_CHUNK = 64;
-/** Chunks per thread, so a thread slowed by other programs leaves work to the rest. */
+/** Chunks per thread of a product cut by rows, so a thread slowed by other programs leaves work to the rest. */
 const GEMM_CHUNKS_PER_THREAD = 4;
 /**
- * Floats of the packed operand the threads share (4 MiB): each panel of op(B) (or op(A)) is packed
- * once, instead of once per chunk. Larger operands go through in slabs.
+ * Chunks per thread of a product cut by columns. Each chunk packs all of op(A) again, so fewer
+ * than by rows; two still leave half a slowed thread's share to the others.
+ */
+const COLUMN_CHUNKS_PER_THREAD = 2;
+/**
+ * Floats of the packed op(B) the threads share (4 MiB): each panel is packed once, instead of once
+ * per chunk. Larger operands go through in slabs.
  */
 export const SHARED_PACK_FLOATS = 1 << 20;
 /** Fewest floats of an operand worth packing on several threads; fewer are packed on the calling thread. */
@@ -32,20 +35,27 @@ function job(argc: number, countArg: number, offsets: [number, number][], workAr
   return { args: new Array<number>(argc).fill(0), plan: { total: 0, chunk: 0, countArg, workArg, offsets } };
 }
 
-/** The job of `sgemmPackA` or `sgemmPackB` (the same arguments): the panel start advances by one float per row or column. */
+/** The job of `sgemmPackB`: the panel start advances by one float per column. */
 const packJob = (): Job => job(8, 6, [[5, 1]]);
 
 /**
- * sgemm on every thread of a pool. A product split by rows has every chunk read all of op(B) (all
- * of op(A) when split by columns, for C wider than tall): that operand is packed once into a
- * buffer the threads share, by all of them when it is large, then the other side of C is cut into
- * chunks of whole register tiles, each thread packing its own part of the other operand. An operand
- * larger than the buffer goes through in slabs. Every float of C sees the operations of the
- * one-thread kernel in the same order, so the bits are those of one thread.
+ * sgemm on every thread of a pool, with the bits of one thread: every float of C sees the
+ * operations of the one-thread kernel in the same order.
+ *
+ * Cut by rows (C at least as tall as wide), every chunk reads all of op(B): it is packed once into
+ * a buffer the threads share, by all of them when it is large, in slabs when larger than the
+ * buffer, and each chunk of whole register tiles packs only its own rows of op(A).
+ *
+ * Cut by columns, every chunk is an ordinary sgemm over its columns and packs the blocks of op(A)
+ * it needs in its own thread's scratch, as the one-thread kernel packs them for each block of
+ * columns anyway. A shared op(A) would be four times its floats (sgemm spreads each over a
+ * vector's lanes) and written by one core for the other to read. On the 2-vCPU AMD EPYC, MNIST's
+ * 64×784·784×128 product (Wᵀ transposed) took 299 µs on one thread, 256–267 µs on two sharing op(A)
+ * and 163–191 µs on two packing it each (best of 15 rounds of 100, three runs); the baby
+ * config's weight gradients, 128×768·768×384 and ·768×512, 5–10 % less than sharing.
  */
 export class ThreadedGemm {
   private readonly packB = packJob();
-  private readonly packA = packJob();
   /** `sgemmPackedB` over chunks of rows: M is the count; A and C advance by a row (strides set per call). */
   private readonly rows = job(
     11,
@@ -56,15 +66,15 @@ export class ThreadedGemm {
     ],
     10,
   );
-  /** `sgemmPackedA` over chunks of columns: N is the count; B advances per column (set per call), C by a float. */
+  /** `sgemm` over chunks of columns: N is the count; B advances per column (set per call), C by a float. */
   private readonly columns = job(
-    11,
-    2,
+    13,
+    3,
     [
-      [5, 0],
-      [7, 4],
+      [7, 0],
+      [9, 4],
     ],
-    10,
+    12,
   );
 
   /**
@@ -80,8 +90,8 @@ export class ThreadedGemm {
 
   /**
    * C (+)= op(A)·op(B) as `WasmRuntime.sgemm` (flags as 0/1) on every thread. False, having done
-   * nothing, when the product is better left to one thread: too small to split, or so deep (K over
-   * 2¹⁷) that not even one register tile's slab fits the shared buffer.
+   * nothing, when the product is better left to one thread: too small to split, or cut by rows
+   * and so deep (K over 2¹⁷) that not even one register tile's slab fits the shared buffer.
    */
   run(
     tA: number,
@@ -97,99 +107,105 @@ export class ThreadedGemm {
     ldc: number,
     acc: number,
   ): boolean {
-    const byRows = M >= N;
-    const side = byRows ? M : N;
-    if (M * N * K < this.parallelThreshold || this.chunk(side, (M * N * K) / side, byRows ? MR : NR) >= side)
-      return false;
-    const packedSide = byRows ? N : M;
-    const tile = byRows ? NR : MR;
-    const slab = Math.floor(SHARED_PACK_FLOATS / (byRows ? 1 : A_LANES) / K / tile) * tile;
-    if (slab < tile) return false;
+    if (M * N * K < this.parallelThreshold) return false;
+    if (M < N) return this.byColumns(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, acc);
+    const chunk = this.chunk(M, N * K, MR, MIN_GEMM_CHUNK, GEMM_CHUNKS_PER_THREAD);
+    const slab = Math.floor(SHARED_PACK_FLOATS / K / NR) * NR;
+    if (chunk >= M || slab < NR) return false;
     const { pool, packed } = this;
-    for (let s0 = 0; s0 < packedSide; s0 += slab) {
-      const width = Math.min(slab, packedSide - s0);
-      if (byRows) {
-        this.pack(this.packB, 'sgemmPackB', tB, width, K, b + s0 * (tB ? ldb * 4 : 4), ldb, NR);
-        // sgemmPackedB(transA, M, N, K, a, lda, bp, c, ldc, accumulate, work)
-        const { args, plan } = this.rows;
-        args[0] = tA;
-        args[1] = M;
-        args[2] = width;
-        args[3] = K;
-        args[4] = a;
-        args[5] = lda;
-        args[6] = packed;
-        args[7] = c + s0 * 4;
-        args[8] = ldc;
-        args[9] = acc;
-        plan.total = M;
-        plan.chunk = this.chunk(M, width * K, MR);
-        plan.offsets[0]![1] = tA ? 4 : lda * 4;
-        plan.offsets[1]![1] = ldc * 4;
-        pool.run('sgemmPackedB', args, plan);
-      } else {
-        this.pack(this.packA, 'sgemmPackA', tA, width, K, a + s0 * (tA ? 4 : lda * 4), lda, MR);
-        // sgemmPackedA(transB, M, N, K, ap, b, ldb, c, ldc, accumulate, work)
-        const { args, plan } = this.columns;
-        args[0] = tB;
-        args[1] = width;
-        args[2] = N;
-        args[3] = K;
-        args[4] = packed;
-        args[5] = b;
-        args[6] = ldb;
-        args[7] = c + s0 * ldc * 4;
-        args[8] = ldc;
-        args[9] = acc;
-        plan.total = N;
-        plan.chunk = this.chunk(N, width * K, NR);
-        plan.offsets[0]![1] = tB ? ldb * 4 : 4;
-        pool.run('sgemmPackedA', args, plan);
-      }
+    for (let s0 = 0; s0 < N; s0 += slab) {
+      const width = Math.min(slab, N - s0);
+      this.pack(tB, width, K, b + s0 * (tB ? ldb * 4 : 4), ldb);
+      // sgemmPackedB(transA, M, N, K, a, lda, bp, c, ldc, accumulate, work)
+      const { args, plan } = this.rows;
+      args[0] = tA;
+      args[1] = M;
+      args[2] = width;
+      args[3] = K;
+      args[4] = a;
+      args[5] = lda;
+      args[6] = packed;
+      args[7] = c + s0 * 4;
+      args[8] = ldc;
+      args[9] = acc;
+      plan.total = M;
+      plan.chunk = this.chunk(M, width * K, MR, MIN_GEMM_CHUNK, GEMM_CHUNKS_PER_THREAD);
+      plan.offsets[0]![1] = tA ? 4 : lda * 4;
+      plan.offsets[1]![1] = ldc * 4;
+      pool.run('sgemmPackedB', args, plan);
     }
     return true;
   }
 
-  /**
-   * Rows (or columns) of C per chunk: whole register tiles (`tile`), about GEMM_CHUNKS_PER_THREAD
-   * per thread, each at least MIN_GEMM_CHUNK and half the parallel threshold (`each` multiply-adds per
-   * row or column).
-   */
-  private chunk(total: number, each: number, tile: number): number {
-    const least = Math.max(MIN_GEMM_CHUNK, this.parallelThreshold / 2 / each);
-    return Math.ceil(Math.max(least, total / (GEMM_CHUNKS_PER_THREAD * this.pool.threads)) / tile) * tile;
+  /** The columns of C cut into chunks, each an ordinary sgemm; false when they would be one chunk. */
+  private byColumns(
+    tA: number,
+    tB: number,
+    M: number,
+    N: number,
+    K: number,
+    a: Ptr,
+    lda: number,
+    b: Ptr,
+    ldb: number,
+    c: Ptr,
+    ldc: number,
+    acc: number,
+  ): boolean {
+    const chunk = this.chunk(N, M * K, NR, NR, COLUMN_CHUNKS_PER_THREAD);
+    if (chunk >= N) return false;
+    // sgemm(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate, work)
+    const { args, plan } = this.columns;
+    args[0] = tA;
+    args[1] = tB;
+    args[2] = M;
+    args[3] = N;
+    args[4] = K;
+    args[5] = a;
+    args[6] = lda;
+    args[7] = b;
+    args[8] = ldb;
+    args[9] = c;
+    args[10] = ldc;
+    args[11] = acc;
+    plan.total = N;
+    plan.chunk = chunk;
+    plan.offsets[0]![1] = tB ? ldb * 4 : 4;
+    this.pool.run('sgemm', args, plan);
+    return true;
   }
 
   /**
-   * Packs `width` rows of op(A) or columns of op(B) with `kernel` (`x` is A or B at the slab's
-   * first, `trans` and `ld` as in sgemm), all K deep, into the shared buffer: in one call on this
-   * thread when they are few, else split by `tile`-wide panels among the threads.
+   * Rows (or columns) of C per chunk: whole register tiles (`tile`), about `perThread` chunks per
+   * thread, each at least `least` and half the parallel threshold (`each` multiply-adds per row or
+   * column).
    */
-  private pack(
-    job: Job,
-    kernel: 'sgemmPackA' | 'sgemmPackB',
-    trans: number,
-    width: number,
-    K: number,
-    x: Ptr,
-    ld: number,
-    tile: number,
-  ): void {
+  private chunk(total: number, each: number, tile: number, least: number, perThread: number): number {
+    const fewest = Math.max(least, this.parallelThreshold / 2 / each);
+    return Math.ceil(Math.max(fewest, total / (perThread * this.pool.threads)) / tile) * tile;
+  }
+
+  /**
+   * Packs `width` columns of op(B) (`b` is B at the slab's first, `trans` and `ld` as in sgemm), all
+   * K deep, into the shared buffer: in one call on this thread when they are few, else split by
+   * NR-wide panels among the threads.
+   */
+  private pack(trans: number, width: number, K: number, b: Ptr, ld: number): void {
     if (width * K < PARALLEL_PACK_FLOATS) {
-      this.kernels[kernel](trans, width, K, x, ld, 0, width, this.packed);
+      this.kernels.sgemmPackB(trans, width, K, b, ld, 0, width, this.packed);
       return;
     }
-    // sgemmPackA(transA, M, K, a, lda, i0, mc, dst), sgemmPackB(transB, N, K, b, ldb, j0, nc, dst)
-    const { args, plan } = job;
+    // sgemmPackB(transB, N, K, b, ldb, j0, nc, dst)
+    const { args, plan } = this.packB;
     args[0] = trans;
     args[1] = width;
     args[2] = K;
-    args[3] = x;
+    args[3] = b;
     args[4] = ld;
     args[6] = width;
     args[7] = this.packed;
     plan.total = width;
-    plan.chunk = Math.ceil(width / (2 * this.pool.threads) / tile) * tile;
-    this.pool.run(kernel, args, plan);
+    plan.chunk = Math.ceil(width / (2 * this.pool.threads) / NR) * NR;
+    this.pool.run('sgemmPackB', args, plan);
   }
 }

@@ -51,21 +51,7 @@ export interface KernelExports {
   ): void;
   gemv(transW: number, N: number, K: number, x: Ptr, w: Ptr, ldw: number, y: Ptr, accumulate: number): void;
   sgemmWorkspaceBytes(): number;
-  sgemmPackA(transA: number, M: number, K: number, a: Ptr, lda: number, i0: number, mc: number, dst: Ptr): void;
   sgemmPackB(transB: number, N: number, K: number, b: Ptr, ldb: number, j0: number, nc: number, dst: Ptr): void;
-  sgemmPackedA(
-    transB: number,
-    M: number,
-    N: number,
-    K: number,
-    ap: Ptr,
-    b: Ptr,
-    ldb: number,
-    c: Ptr,
-    ldc: number,
-    accumulate: number,
-    work: Ptr,
-  ): void;
   sgemmPackedB(
     transA: number,
     M: number,
@@ -249,9 +235,7 @@ export interface KernelExports {
 export const threadedKernels = [
   'sgemm',
   'sgemmBatched',
-  'sgemmPackA',
   'sgemmPackB',
-  'sgemmPackedA',
   'sgemmPackedB',
   'unary',
   'unaryBackward',

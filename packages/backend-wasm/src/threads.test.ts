@@ -134,49 +134,72 @@ describe('two threads give the bits of one', () => {
     }
   });
 
-  it.each([
-    ['rows', 'op(B)', 'sgemmPackB', 'sgemmPackedB'],
-    ['columns', 'op(A)', 'sgemmPackA', 'sgemmPackedA'],
-  ] as const)(
-    'sgemm split by %s shares one packed %s, packed on both threads or on this one, whole or in slabs',
-    (by, _, packer, kernel) => {
-      const run = vi.spyOn(ThreadPool.prototype, 'run');
-      try {
-        const rng = new Rng(`threads-shared-pack-${by}`);
-        // [pack jobs, slabs] when the shared operand is op(B), then op(A): a packed float of A takes four.
-        for (const [long, short, K, packedB, packedA] of [
-          [301, 67, 129, [0, 1], [0, 1]], // a shared operand of 8 643 floats: packed on this thread
-          [301, 300, 516, [1, 1], [1, 1]], // 154 800 floats: packed by both threads, K four floats past a depth block
-          // 1.01·2²⁰ floats, more than the shared buffer: op(B) in slabs of 192 (packed by both threads) and 5,
-          // op(A) (four times the floats) in slabs of 48, 48, 48, 48 and 5
-          [203, 197, 5381, [1, 2], [4, 5]],
-        ] as const) {
-          const [packJobs, slabs] = by === 'rows' ? packedB : packedA;
-          const [M, N] = by === 'rows' ? [long, short] : [short, long];
-          for (const transA of [false, true]) {
-            for (const transB of [false, true]) {
-              const [a1, a2] = both(M * K, rng);
-              const [b1, b2] = both(K * N, rng);
-              const [c1, c2] = both(M * N, rng);
-              for (const acc of [false, true]) {
-                run.mockClear();
-                one.sgemm(transA, transB, M, N, K, a1, 0, b1, 0, c1, 0, acc);
-                two.sgemm(transA, transB, M, N, K, a2, 0, b2, 0, c2, 0, acc);
-                expectSameBits(c1, c2);
-                const kernels = run.mock.calls.map((call) => call[0]);
-                expect(kernels.filter((k) => k === packer)).toHaveLength(packJobs);
-                expect(kernels.filter((k) => k === kernel)).toHaveLength(slabs);
-              }
-              for (const x of [a1, b1, c1]) one.free(x);
-              for (const x of [a2, b2, c2]) two.free(x);
+  it('sgemm split by rows shares one packed op(B), packed on both threads or on this one, whole or in slabs', () => {
+    const run = vi.spyOn(ThreadPool.prototype, 'run');
+    try {
+      const rng = new Rng('threads-shared-pack-rows');
+      for (const [M, N, K, packJobs, slabs] of [
+        [301, 67, 129, 0, 1], // a shared operand of 8 643 floats: packed on this thread
+        [301, 300, 516, 1, 1], // 154 800 floats: packed by both threads, K four floats past a depth block
+        // 1.01·2²⁰ floats, more than the shared buffer: slabs of 192 columns (packed by both threads) and 5
+        [203, 197, 5381, 1, 2],
+      ] as const) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            const [a1, a2] = both(M * K, rng);
+            const [b1, b2] = both(K * N, rng);
+            const [c1, c2] = both(M * N, rng);
+            for (const acc of [false, true]) {
+              run.mockClear();
+              one.sgemm(transA, transB, M, N, K, a1, 0, b1, 0, c1, 0, acc);
+              two.sgemm(transA, transB, M, N, K, a2, 0, b2, 0, c2, 0, acc);
+              expectSameBits(c1, c2);
+              const kernels = run.mock.calls.map((call) => call[0]);
+              expect(kernels.filter((k) => k === 'sgemmPackB')).toHaveLength(packJobs);
+              expect(kernels.filter((k) => k === 'sgemmPackedB')).toHaveLength(slabs);
             }
+            for (const x of [a1, b1, c1]) one.free(x);
+            for (const x of [a2, b2, c2]) two.free(x);
           }
         }
-      } finally {
-        run.mockRestore();
       }
-    },
-  );
+    } finally {
+      run.mockRestore();
+    }
+  });
+
+  it('sgemm split by columns runs one ordinary sgemm per chunk, two chunks a thread, each packing op(A) itself', () => {
+    const run = vi.spyOn(ThreadPool.prototype, 'run');
+    try {
+      const rng = new Rng('threads-columns');
+      for (const [M, N, K, chunk] of [
+        [64, 128, 784, 32], // MNIST's first layer: four chunks of 32 columns
+        [35, 517, 200, 152], // at least 2²⁰ multiply-adds a chunk: 150 columns, 152 in whole tiles
+        [67, 301, 5381, 80], // op(A) four times 2²⁰ floats packed: no shared buffer would hold it
+      ] as const) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            const [a1, a2] = both(M * K, rng);
+            const [b1, b2] = both(K * N, rng);
+            const [c1, c2] = both(M * N, rng);
+            for (const acc of [false, true]) {
+              run.mockClear();
+              one.sgemm(transA, transB, M, N, K, a1, 0, b1, 0, c1, 0, acc);
+              two.sgemm(transA, transB, M, N, K, a2, 0, b2, 0, c2, 0, acc);
+              expectSameBits(c1, c2);
+              expect(run.mock.calls.map((call) => [call[0], call[2].total, call[2].chunk])).toEqual([
+                ['sgemm', N, chunk],
+              ]);
+            }
+            for (const x of [a1, b1, c1]) one.free(x);
+            for (const x of [a2, b2, c2]) two.free(x);
+          }
+        }
+      }
+    } finally {
+      run.mockRestore();
+    }
+  });
 
   it('keeps a product too small for a worker on this thread, and splits a large one in chunks of at least 2²⁰ multiply-adds', () => {
     const run = vi.spyOn(ThreadPool.prototype, 'run');
