@@ -100,15 +100,17 @@ export class CausalSelfAttention extends Module {
       .transpose(1, 2); // (B, nh, T, hs)
     if (cache) ({ keys: k, values: v } = cache.append(k, v)); // (B, nh, Tk, hs), Tk = past + T
 
-    // kᵀ is a flag to the matmul kernel, not a copy; the B·nh products are one batched call.
-    const scores = matmul(q, k, { transB: true }); // (B, nh, T, hs) · (B, nh, Tk, hs)ᵀ → (B, nh, T, Tk)
+    // kᵀ is a flag to the matmul kernel, not a copy; the B·nh products are one batched call. `causal`
+    // computes only the scores the mask keeps (query i, keys up to Tk − T + i) and leaves the rest 0:
+    // about half the multiply-adds when T = Tk.
+    const scores = matmul(q, k, { transB: true, causal: 'output' }); // (B, nh, T, hs)·(B, nh, Tk, hs)ᵀ → (B, nh, T, Tk)
     // Scale, causal mask (query i sees keys up to Tk − T + i) and softmax in one kernel: the same
     // bits as scores.mul(1/√hs).maskedFill(causalMask(T, Tk), −∞).softmax(-1) on the js backend.
     let att = causalSoftmax(scores, 1 / Math.sqrt(hs));
     this.lastAttention = opts.returnAttention ? att.detach() : null;
     att = this.attnDropout.forward(att);
     const y = att
-      .matmul(v) // (B, nh, T, Tk) · (B, nh, Tk, hs) → (B, nh, T, hs)
+      .matmul(v, { causal: 'left' }) // (B, nh, T, Tk)·(B, nh, Tk, hs) → (B, nh, T, hs): row i sums keys ≤ Tk − T + i
       .transpose(1, 2) // (B, T, nh, hs)
       .reshape([B, T, C]); // (B, T, C): the heads side by side
     return this.residDropout.forward(this.cProj.forward(y)); // (B, T, C)

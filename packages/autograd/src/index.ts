@@ -58,6 +58,7 @@ export type {
   Backend,
   BinaryOp,
   UnaryOp,
+  GemmMask,
   KernelShape,
   AdamWParam,
   AdamWStep,

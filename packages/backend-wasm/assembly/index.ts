@@ -1,7 +1,6 @@
 // The kernels module: every export here is an export of kernels.wasm (see src/module.ts for their TypeScript view).
-export {
-  sgemm, sgemmBatched, sgemmWorkspaceBytes, sgemmPackB, sgemmPackedB,
-} from './matmul';
+export { sgemm, sgemmWorkspaceBytes, sgemmPackB, sgemmPackedB } from './matmul';
+export { sgemmBatched } from './matmul-batched';
 export { gemv } from './gemv';
 export { unary, unaryBackward, powScalar, powScalarBackward, axpy, scale, sumSquares, zeroFill } from './elementwise';
 export { binary, where } from './binary';

@@ -47,7 +47,7 @@ export function sgemmWorkspaceBytes(): i32 {
  * where Ap holds 4 vectors (one float of A in all lanes each) and Bp 8 floats per step. `beta` is
  * 0 (overwrite) or 1 (accumulate).
  */
-function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, beta: bool): void {
+export function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, beta: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   for (let k = 0; k < kc; k++) {
@@ -94,7 +94,7 @@ function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, beta: bo
  * are zero.
  * A is row-major with row stride `lda` (elements): op(A)[i, k] = A[i·lda + k], or A[k·lda + i] when `trans`.
  */
-function packA(trans: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
+export function packA(trans: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
   const stride = <usize>lda << 2;
   for (let ip = 0; ip < mc; ip += MR) {
     const rows = min(MR, mc - ip);
@@ -161,7 +161,7 @@ function packA(trans: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i
  * each k, the NR floats op(B)[p0+k, j0+p·NR .. +NR]; columns past `nc` are zero.
  * B is row-major with row stride `ldb`: op(B)[k, j] = B[k·ldb + j], or B[j·ldb + k] when `trans`.
  */
-function packB(trans: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+export function packB(trans: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
   const stride = <usize>ldb << 2;
   for (let jp = 0; jp < nc; jp += NR) {
     const cols = min(NR, nc - jp);
@@ -253,7 +253,7 @@ function packB(trans: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i
 }
 
 /** Sets the M×N block of C at `c` (row stride `cStride` bytes) to zero: a product over K = 0. */
-function zeroC(M: i32, N: i32, c: usize, cStride: usize): void {
+export function zeroC(M: i32, N: i32, c: usize, cStride: usize): void {
   for (let i = 0; i < M; i++) memory.fill(c + <usize>i * cStride, 0, <usize>N << 2);
 }
 
@@ -336,20 +336,4 @@ export function sgemmPackedB(
   accumulate: bool, work: usize,
 ): void {
   gemmNest(transA, false, M, N, K, a, lda, 0, 0, c, ldc, accumulate, work, true, bp);
-}
-
-/**
- * `batch` products C_i (+)= op(A_i)·op(B_i), each as `sgemm`, with A_i at a + i·aStride bytes (B_i,
- * C_i likewise): attention's B·nHead small products in one call. A C stride of 0 accumulates every
- * product into one result in order. A thread pool splits the batch by advancing a, b and c.
- */
-export function sgemmBatched(
-  transA: bool, transB: bool, M: i32, N: i32, K: i32,
-  a: usize, lda: i32, aStride: usize, b: usize, ldb: i32, bStride: usize, c: usize, ldc: i32, cStride: usize,
-  accumulate: bool, batch: i32, work: usize,
-): void {
-  for (let i = 0; i < batch; i++) {
-    const acc = accumulate || (cStride == 0 && i > 0);
-    sgemm(transA, transB, M, N, K, a + <usize>i * aStride, lda, b + <usize>i * bStride, ldb, c + <usize>i * cStride, ldc, acc, work);
-  }
 }

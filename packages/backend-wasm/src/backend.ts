@@ -1,10 +1,10 @@
 // The autograd `Backend` on the WebAssembly kernels: data movement and matrix products here, the rest in the classes it extends.
 
 import { broadcastLayout, cpuBackend, permuteLayout } from '@tinygpt/autograd';
-import type { Backend, KernelShape } from '@tinygpt/autograd';
+import type { Backend, GemmMask, KernelShape } from '@tinygpt/autograd';
 import { forEachBlock } from './layout.js';
 import { RowKernels } from './row-kernels.js';
-import { WasmRuntime } from './runtime.js';
+import { GEMM_MASKS, WasmRuntime } from './runtime.js';
 import type { WasmOptions } from './runtime.js';
 
 /**
@@ -208,8 +208,11 @@ export class WasmBackend extends RowKernels implements Backend {
     cOff: number,
     cStride: number,
     accumulate: boolean,
+    mask: GemmMask = 'none',
+    diagonal = 0,
   ): void {
     if (batch === 0) return;
+    if (!Number.isInteger(diagonal)) throw new RangeError(`diagonal must be an integer, got ${diagonal}`);
     this.call(() => {
       const pa = this.in(a) + aOff * 4,
         pb = this.in(b) + bOff * 4,
@@ -231,6 +234,8 @@ export class WasmBackend extends RowKernels implements Backend {
         N,
         cStride * 4,
         accumulate,
+        GEMM_MASKS[mask],
+        diagonal,
       );
     });
   }

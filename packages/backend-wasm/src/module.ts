@@ -48,6 +48,8 @@ export interface KernelExports {
     accumulate: number,
     batch: number,
     work: Ptr,
+    mask: number,
+    diagonal: number,
   ): void;
   gemv(transW: number, N: number, K: number, x: Ptr, w: Ptr, ldw: number, y: Ptr, accumulate: number): void;
   sgemmWorkspaceBytes(): number;

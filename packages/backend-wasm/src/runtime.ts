@@ -1,5 +1,6 @@
 // One instance of the kernels: its memory and allocator, its worker threads, and the matmul that splits across them.
 
+import type { GemmMask } from '@tinygpt/autograd';
 import { WasmHeap } from './heap.js';
 import type { HeapOptions } from './heap.js';
 import { compileKernels, instantiateKernels, relaxedSimdSupported, sharedMemorySupported } from './module.js';
@@ -19,6 +20,9 @@ const CONTROL_BASE = 1024;
  * --filter @tinygpt/bench steady -- --threads 2 --spin 20000,2000`).
  */
 export const DEFAULT_SPIN = 2000;
+
+/** The kernels' codes of autograd's `GemmMask`s (assembly/matmul-batched.ts). */
+export const GEMM_MASKS = { none: 0, lowerC: 1, lowerA: 2, upperA: 3 } as const satisfies Record<GemmMask, number>;
 
 /** Multiply-adds per thread below which a one-row product (`gemv`) stays on one thread: a quarter of a million, 1 MB of W. */
 const GEMV_GRAIN = 1 << 18;
@@ -193,7 +197,8 @@ export class WasmRuntime {
    * `batch` products C_i (+)= op(A_i)·op(B_i) with A_i at a + i·aStride bytes (B_i, C_i likewise),
    * leading dimensions as in `sgemm`. Many small products (attention's B·nHead) are shared out
    * whole among the threads; a few large ones, or ones summing into one C (cStride 0), run one
-   * after the other, each split as `sgemm` splits it.
+   * after the other, each split as `sgemm` splits it. `mask` (a `GEMM_MASKS` code) and `diagonal`
+   * make every product causal.
    */
   sgemmBatched(
     transA: boolean,
@@ -212,6 +217,8 @@ export class WasmRuntime {
     ldc: number,
     cStride: number,
     accumulate: boolean,
+    mask = 0,
+    diagonal = 0,
   ): void {
     const pool = this.pool;
     const each = M * N * K;
@@ -220,7 +227,7 @@ export class WasmRuntime {
       acc = accumulate ? 1 : 0;
     if (pool && cStride !== 0 && batch >= 2 * pool.threads && each * batch >= this.parallelThreshold) {
       // Many products with their own results: whole products are shared out among the threads.
-      const args = [tA, tB, M, N, K, a, lda, aStride, b, ldb, bStride, c, ldc, cStride, acc, batch, 0];
+      const args = [tA, tB, M, N, K, a, lda, aStride, b, ldb, bStride, c, ldc, cStride, acc, batch, 0, mask, diagonal];
       pool.run('sgemmBatched', args, {
         total: batch,
         chunk: Math.max(1, Math.ceil(batch / (4 * pool.threads))),
@@ -234,10 +241,32 @@ export class WasmRuntime {
       });
       return;
     }
-    if (!pool || each < this.parallelThreshold) {
-      // One call on this thread: too little work to share (results summing into one C stay in order).
+    if (!pool || each < this.parallelThreshold || mask !== 0) {
+      // One call on this thread: too little work to share (results summing into one C stay in order), or
+      // a few masked products (the threaded sgemm has no masks).
       const work = this.work[0]!;
-      this.kernels.sgemmBatched(tA, tB, M, N, K, a, lda, aStride, b, ldb, bStride, c, ldc, cStride, acc, batch, work);
+      const { kernels } = this;
+      kernels.sgemmBatched(
+        tA,
+        tB,
+        M,
+        N,
+        K,
+        a,
+        lda,
+        aStride,
+        b,
+        ldb,
+        bStride,
+        c,
+        ldc,
+        cStride,
+        acc,
+        batch,
+        work,
+        mask,
+        diagonal,
+      );
       return;
     }
     // A few large products: one after the other, each split across the threads.

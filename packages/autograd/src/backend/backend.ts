@@ -9,6 +9,15 @@ export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'tanh' | 'sigmoid' | 'rel
 /** Elementwise functions of two tensors under NumPy broadcasting. */
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 
+/**
+ * A causal mask on a product, as attention's: entry (i, j) of a matrix is kept when
+ * j ≤ i + diagonal (diagonal = columns − rows: query i of T at position Tk − T + i sees keys up to it).
+ * - `lowerC`: C = lower(op(A)·op(B)); C's other entries are 0, or keep their values when accumulating.
+ * - `lowerA`: C = lower(op(A))·op(B): op(A)[i, k] is taken as 0 for k > i + diagonal.
+ * - `upperA`: C = lower(X)ᵀ·op(B) where op(A) = Xᵀ: op(A)[i, k] is taken as 0 for k < i − diagonal.
+ */
+export type GemmMask = 'none' | 'lowerC' | 'lowerA' | 'upperA';
+
 /** AdamW hyper-parameters for one update; `bc1`/`bc2` are the bias corrections 1 − βᵗ. */
 export interface AdamWStep {
   lr: number;
@@ -195,7 +204,8 @@ export interface Backend {
    * `batch` products at once (attention's B·nHead small ones): for i < batch,
    * C_i (+)= op(A_i)·op(B_i) with A_i at aOff + i·aStride (B_i, C_i likewise), each as in `sgemm`.
    * A stride of 0 reuses one operand for every product; products whose C_i overlap (cStride 0)
-   * accumulate into it in order.
+   * accumulate into it in order. `mask` makes every product causal (see {@link GemmMask}) about
+   * `diagonal`; a backend may skip the work the mask makes zero.
    */
   sgemmBatched(
     transA: boolean,
@@ -214,6 +224,8 @@ export interface Backend {
     cOff: number,
     cStride: number,
     accumulate: boolean,
+    mask?: GemmMask,
+    diagonal?: number,
   ): void;
 
   /** Row-wise softmax of x (rows, cols), max-subtracted. */

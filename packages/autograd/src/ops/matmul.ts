@@ -5,14 +5,32 @@ import { empty } from '../creation.js';
 import { gradAdds, gradOf, record } from '../graph.js';
 import { broadcastShapes, showShape, sizeOf } from '../shape.js';
 import type { Shape } from '../shape.js';
+import type { GemmMask } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
 
-/** Which operands enter the product transposed (last two axes swapped), without copying them. */
+/** Which operands enter the product transposed (last two axes swapped), without copying them, and whether it is causal. */
 export interface MatmulOptions {
   transA?: boolean;
   transB?: boolean;
+  /**
+   * A causal product, as attention's, where entry (i, j) of an R×C matrix is kept when
+   * j ≤ i + C − R (query i attends to keys up to its own position):
+   * - 'output': lower(a·bᵀ), the rest 0 (with `transB`, as scores = q·kᵀ);
+   * - 'left': lower(a)·b, a taken as 0 above the diagonal (as attention weights · values).
+   *
+   * Gradients are those of the masked product. A backend may skip the work the mask makes zero
+   * (the wasm backend does: about half of attention's multiply-adds), with the same bits.
+   */
+  causal?: 'output' | 'left';
 }
+
+/** The masks of a causal product's forward, dA and dB products (see `GemmMask`). */
+const CAUSAL_MASKS = {
+  output: { forward: 'lowerC', dA: 'lowerA', dB: 'upperA' },
+  left: { forward: 'lowerA', dA: 'lowerC', dB: 'upperA' },
+} as const satisfies Record<string, Record<string, GemmMask>>;
+const NO_MASKS = { forward: 'none', dA: 'none', dB: 'none' } as const;
 
 /** For each output batch, the batch index into an operand with batch shape `own` broadcast to `out`. */
 function batchIndex(own: Shape, out: Shape): Int32Array {
@@ -48,12 +66,24 @@ function evenStep(idx: Int32Array): number | null {
 
 /**
  * op(a)·op(b): (M, K)@(K, N) → (M, N), or (..., M, K)@(..., K, N) → (..., M, N) with the batch
- * axes broadcast. With `transA`/`transB` an operand's last two axes are read swapped.
+ * axes broadcast. With `transA`/`transB` an operand's last two axes are read swapped; with `causal`
+ * the product is attention's, masked below its diagonal.
  * @example x.matmul(w) // (B, T, C)@(C, N) → (B, T, N), one sgemm over B·T rows
+ * @example matmul(q, k, { transB: true, causal: 'output' }) // (B, nh, T, hs)·(B, nh, T, hs)ᵀ, j > i left 0
  */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const transA = opts.transA ?? false;
   const transB = opts.transB ?? false;
+  const { causal } = opts;
+  if (causal !== undefined) {
+    if (causal !== 'output' && causal !== 'left') {
+      throw new Error(`matmul: causal must be 'output' or 'left', got ${String(causal)}`);
+    }
+    if (transA || transB !== (causal === 'output')) {
+      const form = causal === 'output' ? 'a·bᵀ (transB only)' : 'a·b (no transposes)';
+      throw new Error(`matmul: causal '${causal}' is for ${form}`);
+    }
+  }
   if (a.ndim < 2 || b.ndim < 2) {
     throw new Error(`matmul: needs at least 2-D operands, got ${showShape(a.shape)} and ${showShape(b.shape)}`);
   }
@@ -70,7 +100,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const bBatch = b.shape.slice(0, -2);
   const be = getBackend();
   // A 2-D right operand folds all of a's batch axes into M: one large product instead of many small.
-  const fold = b.ndim === 2 && !transA;
+  const fold = b.ndim === 2 && !transA && !causal;
   const batch = fold ? [] : broadcastShapes(aBatch, bBatch);
   const rows = fold ? sizeOf(aBatch) * M : M;
   const out = empty(fold ? [...aBatch, M, N] : [...batch, M, N]);
@@ -89,6 +119,27 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const bStride = (bStep ?? 0) * bSize;
   const aOff0 = count > 0 ? ai[0]! * aSize : 0;
   const bOff0 = count > 0 ? bi[0]! * bSize : 0;
+  const masks: Record<'forward' | 'dA' | 'dB', GemmMask> = causal ? CAUSAL_MASKS[causal] : NO_MASKS;
+  const diagonal = (causal === 'output' ? N : K) - M;
+  /** One product, under `mask` (through the batched kernel, the one that takes masks) unless 'none'. */
+  const gemm = (
+    mask: GemmMask,
+    tA: boolean,
+    tB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    x: Float32Array,
+    xOff: number,
+    y: Float32Array,
+    yOff: number,
+    z: Float32Array,
+    zOff: number,
+    acc: boolean,
+  ): void => {
+    if (mask === 'none') be.sgemm(tA, tB, m, n, k, x, xOff, y, yOff, z, zOff, acc);
+    else be.sgemmBatched(tA, tB, m, n, k, 1, x, xOff, 0, y, yOff, 0, z, zOff, 0, acc, mask, diagonal);
+  };
   if (batched) {
     be.sgemmBatched(
       transA,
@@ -107,10 +158,13 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
       0,
       cSize,
       false,
+      masks.forward,
+      diagonal,
     );
   } else {
     for (let i = 0; i < count; i++) {
-      be.sgemm(transA, transB, rows, N, K, a.data, ai[i]! * aSize, b.data, bi[i]! * bSize, out.data, i * cSize, false);
+      const [aOff, bOff] = [ai[i]! * aSize, bi[i]! * bSize];
+      gemm(masks.forward, transA, transB, rows, N, K, a.data, aOff, b.data, bOff, out.data, i * cSize, false);
     }
   }
   // Whether the products of backward write every element of dA (dB) once: then a new gradient
@@ -143,6 +197,8 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
             aOff0,
             aStride,
             addA,
+            masks.dA,
+            diagonal,
           );
         else
           be.sgemmBatched(
@@ -185,6 +241,8 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
             bOff0,
             bStride,
             addB,
+            masks.dB,
+            diagonal,
           );
         else
           be.sgemmBatched(
@@ -204,6 +262,8 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
             bOff0,
             bStride,
             addB,
+            masks.dB,
+            diagonal,
           );
       }
       return;
@@ -216,15 +276,15 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
         const addA = aOnce ? gradAdds(a) : true;
         const da = gradOf(a);
         if (!transA)
-          be.sgemm(false, !transB, rows, K, N, g, cOff, b.data, bOff, da, aOff, addA); // dA = dC·op(B)ᵀ
+          gemm(masks.dA, false, !transB, rows, K, N, g, cOff, b.data, bOff, da, aOff, addA); // dA = dC·op(B)ᵀ
         else be.sgemm(transB, true, K, rows, N, b.data, bOff, g, cOff, da, aOff, addA); // dAᵀ = op(B)·dCᵀ
       }
       if (b.requiresGrad) {
         const addB = bOnce ? gradAdds(b) : true;
         const db = gradOf(b);
         if (!transB)
-          be.sgemm(!transA, false, K, N, rows, a.data, aOff, g, cOff, db, bOff, addB); // dB = op(A)ᵀ·dC
-        else be.sgemm(true, transA, N, K, rows, g, cOff, a.data, aOff, db, bOff, addB); // dBᵀ = dCᵀ·op(A)
+          gemm(masks.dB, !transA, false, K, N, rows, a.data, aOff, g, cOff, db, bOff, addB); // dB = op(A)ᵀ·dC
+        else gemm(masks.dB, true, transA, N, K, rows, g, cOff, a.data, aOff, db, bOff, addB); // dBᵀ = dCᵀ·op(A)
       }
     }
   });

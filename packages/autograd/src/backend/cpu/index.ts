@@ -14,7 +14,8 @@ import {
 } from './softmax.js';
 import { layerNorm, layerNormBackward } from './layer-norm.js';
 import { BufferPool } from './pool.js';
-import { sgemm, sgemmBatched } from './matmul.js';
+import { sgemm } from './matmul.js';
+import { sgemmBatched } from './matmul-batched.js';
 import { adamw, adamwMany, sgd } from './optim.js';
 import { axpy, broadcastTo, maxTo, scale, scatterAdd, sumSquares, sumTo } from './reduce.js';
 import { copyAxis, gather, gatherBackward, indexSelect, indexSelectBackward, permute } from './shape.js';

@@ -1,7 +1,8 @@
 // Tests the blocked sgemm against the naive definition over many shapes, layouts, offsets and modes.
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { sgemm, sgemmBatched } from './matmul.js';
+import { sgemm } from './matmul.js';
+import { sgemmBatched } from './matmul-batched.js';
 import { naiveSgemm } from './matmul-reference.js';
 
 const EPS32 = 2 ** -23;

@@ -213,11 +213,20 @@ function kernel4x4(
   }
 }
 
-function checkCount(name: string, v: number): void {
+/** Throws a RangeError unless `v` is a non-negative integer. */
+export function checkCount(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 0) throw new RangeError(`sgemm: ${name} must be a non-negative integer, got ${v}`);
 }
 
-function checkSpan(name: string, offName: string, rows: number, cols: number, off: number, length: number): void {
+/** Throws a RangeError unless `length` holds rows×cols floats from `off`. */
+export function checkSpan(
+  name: string,
+  offName: string,
+  rows: number,
+  cols: number,
+  off: number,
+  length: number,
+): void {
   checkCount(offName, off);
   if (off + rows * cols > length) {
     throw new RangeError(`sgemm: ${name} needs ${rows}×${cols} floats from offset ${off} but has length ${length}`);
@@ -298,46 +307,5 @@ export function sgemm(
         }
       }
     }
-  }
-}
-
-/**
- * `batch` products C_i (+)= op(A_i)·op(B_i), A_i at aOff + i·aStride (B_i and C_i likewise), each an
- * `sgemm`; strides of 0 reuse one operand (or, for C, accumulate into one result in order).
- *
- * @example
- * // (2, 2, 3)·(2, 3, 2): two products, operands and results packed one after the other
- * sgemmBatched(false, false, 2, 2, 3, 2, a, 0, 6, b, 0, 6, c, 0, 4, false);
- */
-export function sgemmBatched(
-  transA: boolean,
-  transB: boolean,
-  M: number,
-  N: number,
-  K: number,
-  batch: number,
-  a: Float32Array,
-  aOff: number,
-  aStride: number,
-  b: Float32Array,
-  bOff: number,
-  bStride: number,
-  c: Float32Array,
-  cOff: number,
-  cStride: number,
-  accumulate: boolean,
-): void {
-  checkCount('batch', batch);
-  for (const [name, stride] of [
-    ['aStride', aStride],
-    ['bStride', bStride],
-    ['cStride', cStride],
-  ] as const) {
-    checkCount(name, stride);
-  }
-  for (let i = 0; i < batch; i++) {
-    // With cStride 0 every product after the first adds into the one result.
-    const acc = accumulate || (cStride === 0 && i > 0);
-    sgemm(transA, transB, M, N, K, a, aOff + i * aStride, b, bOff + i * bStride, c, cOff + i * cStride, acc);
   }
 }
