@@ -1,6 +1,7 @@
 // Autograd's gradient check with every kernel on the WebAssembly backend: attention, layer norm, losses, indexing.
 
 import {
+  causalSoftmax,
   concat,
   crossEntropy,
   gather,
@@ -94,6 +95,26 @@ describe('gradients through the WebAssembly kernels', () => {
       },
       [x, w],
     );
+  });
+
+  it("attention's causal products, lower(q·kᵀ) and lower(p)·v: with cached keys, broadcast, through causal softmax", () => {
+    for (const [qb, kb, T, Tk] of [
+      [[2, 3], [2, 3], 5, 5],
+      [[2, 2], [2, 2], 3, 7],
+      [[2, 3], [3], 4, 4],
+    ] as const) {
+      const q = param([...qb, T, 4], `causal-q-${T}-${Tk}`);
+      const k = param([...kb, Tk, 4], `causal-k-${T}-${Tk}`);
+      const v = param([...kb, Tk, 3], `causal-v-${T}-${Tk}`);
+      gradcheck(
+        (qi, ki, vi) =>
+          causalSoftmax(matmul(qi, ki, { transB: true, causal: 'output' }), 0.5).matmul(vi, { causal: 'left' }),
+        [q, k, v],
+      );
+      const p = param([...qb, T, Tk], `causal-p-${T}-${Tk}`);
+      gradcheck((pi, vi) => matmul(pi, vi, { causal: 'left' }), [p, v]);
+      gradcheck((qi, ki) => matmul(qi, ki, { transB: true, causal: 'output' }), [q, k]);
+    }
   });
 
   it('layer norm, embedding lookup, concat, gather, where, log-softmax and cross-entropy', () => {
