@@ -4,7 +4,7 @@ import { broadcastLayout, cpuBackend, permuteLayout } from '@tinygpt/autograd';
 import type { Backend, GemmMask, KernelShape } from '@tinygpt/autograd';
 import { forEachBlock } from './layout.js';
 import { RowKernels } from './row-kernels.js';
-import { GEMM_MASKS, WasmRuntime } from './runtime.js';
+import { WasmRuntime } from './runtime.js';
 import type { WasmOptions } from './runtime.js';
 
 /**
@@ -234,7 +234,7 @@ export class WasmBackend extends RowKernels implements Backend {
         N,
         cStride * 4,
         accumulate,
-        GEMM_MASKS[mask],
+        mask,
         diagonal,
       );
     });

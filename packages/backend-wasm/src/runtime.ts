@@ -22,7 +22,7 @@ const CONTROL_BASE = 1024;
 export const DEFAULT_SPIN = 2000;
 
 /** The kernels' codes of autograd's `GemmMask`s (assembly/matmul-batched.ts). */
-export const GEMM_MASKS = { none: 0, lowerC: 1, lowerA: 2, upperA: 3 } as const satisfies Record<GemmMask, number>;
+const GEMM_MASKS = { none: 0, lowerC: 1, lowerA: 2, upperA: 3 } as const satisfies Record<GemmMask, number>;
 
 /** Multiply-adds per thread below which a one-row product (`gemv`) stays on one thread: a quarter of a million, 1 MB of W. */
 const GEMV_GRAIN = 1 << 18;
@@ -197,8 +197,8 @@ export class WasmRuntime {
    * `batch` products C_i (+)= op(A_i)·op(B_i) with A_i at a + i·aStride bytes (B_i, C_i likewise),
    * leading dimensions as in `sgemm`. Many small products (attention's B·nHead) are shared out
    * whole among the threads; a few large ones, or ones summing into one C (cStride 0), run one
-   * after the other, each split as `sgemm` splits it. `mask` (a `GEMM_MASKS` code) and `diagonal`
-   * make every product causal.
+   * after the other, each split as `sgemm` splits it. `mask` and `diagonal` make every product
+   * causal (see autograd's `GemmMask`).
    */
   sgemmBatched(
     transA: boolean,
@@ -217,17 +217,18 @@ export class WasmRuntime {
     ldc: number,
     cStride: number,
     accumulate: boolean,
-    mask = 0,
+    mask: GemmMask = 'none',
     diagonal = 0,
   ): void {
     const pool = this.pool;
     const each = M * N * K;
+    const code = GEMM_MASKS[mask];
     const tA = transA ? 1 : 0,
       tB = transB ? 1 : 0,
       acc = accumulate ? 1 : 0;
     if (pool && cStride !== 0 && batch >= 2 * pool.threads && each * batch >= this.parallelThreshold) {
       // Many products with their own results: whole products are shared out among the threads.
-      const args = [tA, tB, M, N, K, a, lda, aStride, b, ldb, bStride, c, ldc, cStride, acc, batch, 0, mask, diagonal];
+      const args = [tA, tB, M, N, K, a, lda, aStride, b, ldb, bStride, c, ldc, cStride, acc, batch, 0, code, diagonal];
       pool.run('sgemmBatched', args, {
         total: batch,
         chunk: Math.max(1, Math.ceil(batch / (4 * pool.threads))),
@@ -241,12 +242,11 @@ export class WasmRuntime {
       });
       return;
     }
-    if (!pool || each < this.parallelThreshold || mask !== 0) {
+    if (!pool || each < this.parallelThreshold || code !== 0) {
       // One call on this thread: too little work to share (results summing into one C stay in order), or
       // a few masked products (the threaded sgemm has no masks).
       const work = this.work[0]!;
-      const { kernels } = this;
-      kernels.sgemmBatched(
+      this.kernels.sgemmBatched(
         tA,
         tB,
         M,
@@ -264,7 +264,7 @@ export class WasmRuntime {
         acc,
         batch,
         work,
-        mask,
+        code,
         diagonal,
       );
       return;
