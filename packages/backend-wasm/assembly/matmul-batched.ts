@@ -2,9 +2,9 @@
 // causal mask cuts to a triangle skips the register tiles (or the depth) that the mask makes zero.
 //
 // The mask is that of causal attention, with a diagonal offset d: entry (i, j) of a matrix is kept when j ≤ i + d
-// (d = columns − rows puts the last row's last entry on the diagonal, as queries T − 1 − r from the end attend to
-// all keys but the last r). Skipped multiply-adds would have added exact zeros, so a masked product gives the bits
-// of the full product of masked operands (up to the sign of a zero).
+// (attention's d = columns − rows: the last row, the newest query, keeps every key). Skipped multiply-adds would
+// have added exact zeros, so a masked product gives the bits of the full product of masked operands (up to the
+// sign of a zero).
 
 import { A_LANES, KC, MC, MR, NC, NR, kernel4x8, packA, packB, sgemm, zeroC } from './matmul';
 
@@ -19,7 +19,7 @@ export const MASK_A_UPPER: i32 = 3;
 
 /**
  * Zeroes the floats of the packed A block (rows ic.., depth pc.., `mc`×`kc`) that the mask drops but
- * the tiles of `maskedTile` still read: at most MR − 1 per row, beside the diagonal.
+ * the tiles of `maskedTiles` still read: at most MR − 1 per row, beside the diagonal.
  */
 function zeroMaskedA(mask: i32, d: i32, ic: i32, pc: i32, mc: i32, kc: i32, ap: usize): void {
   const zero = f32x4.splat(0);
