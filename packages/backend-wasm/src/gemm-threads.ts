@@ -50,9 +50,9 @@ const packJob = (): Job => job(8, 6, [[5, 1]]);
  * it needs in its own thread's scratch, as the one-thread kernel packs them for each block of
  * columns anyway. A shared op(A) would be four times its floats (sgemm spreads each over a
  * vector's lanes) and written by one core for the other to read. On the 2-vCPU AMD EPYC, MNIST's
- * 64×784·784×128 product (Wᵀ transposed) took 299 µs on one thread, 256–267 µs on two sharing op(A)
- * and 163–191 µs on two packing it each (best of 15 rounds of 100, three runs); the baby
- * config's weight gradients, 128×768·768×384 and ·768×512, 5–10 % less than sharing.
+ * first layer, x (64×784) times Wᵀ (784×128), took 299 µs on one thread, 256–267 µs on two sharing
+ * op(A) and 163–191 µs on two packing it each (best of 15 rounds, three runs); the baby config's
+ * weight gradients, 128×768·768×384 and ·768×512, 5–10 % less than sharing.
  */
 export class ThreadedGemm {
   private readonly packB = packJob();
