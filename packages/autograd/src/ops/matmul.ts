@@ -5,7 +5,7 @@ import { empty } from '../creation.js';
 import { gradAdds, gradOf, record } from '../graph.js';
 import { broadcastShapes, showShape, sizeOf } from '../shape.js';
 import type { Shape } from '../shape.js';
-import type { GemmMask } from '../backend/backend.js';
+import type { Backend, GemmMask } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
 
@@ -53,6 +53,31 @@ function batchIndex(own: Shape, out: Shape): Int32Array {
     idx[b] = flat;
   }
   return idx;
+}
+
+/**
+ * One product z (+)= op(x)·op(y) on `be`, as `Backend.sgemm`, under `mask` about `diagonal` unless
+ * 'none' (through the batched kernel, the one that takes masks).
+ */
+function gemm(
+  be: Backend,
+  mask: GemmMask,
+  diagonal: number,
+  tA: boolean,
+  tB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  x: Float32Array,
+  xOff: number,
+  y: Float32Array,
+  yOff: number,
+  z: Float32Array,
+  zOff: number,
+  acc: boolean,
+): void {
+  if (mask === 'none') be.sgemm(tA, tB, m, n, k, x, xOff, y, yOff, z, zOff, acc);
+  else be.sgemmBatched(tA, tB, m, n, k, 1, x, xOff, 0, y, yOff, 0, z, zOff, 0, acc, mask, diagonal);
 }
 
 /** The common difference of `idx` when it steps evenly and never backwards (0 or more), else null. */
@@ -121,25 +146,6 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const bOff0 = count > 0 ? bi[0]! * bSize : 0;
   const masks: Record<'forward' | 'dA' | 'dB', GemmMask> = causal ? CAUSAL_MASKS[causal] : NO_MASKS;
   const diagonal = (causal === 'output' ? N : K) - M;
-  /** One product, under `mask` (through the batched kernel, the one that takes masks) unless 'none'. */
-  const gemm = (
-    mask: GemmMask,
-    tA: boolean,
-    tB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    x: Float32Array,
-    xOff: number,
-    y: Float32Array,
-    yOff: number,
-    z: Float32Array,
-    zOff: number,
-    acc: boolean,
-  ): void => {
-    if (mask === 'none') be.sgemm(tA, tB, m, n, k, x, xOff, y, yOff, z, zOff, acc);
-    else be.sgemmBatched(tA, tB, m, n, k, 1, x, xOff, 0, y, yOff, 0, z, zOff, 0, acc, mask, diagonal);
-  };
   if (batched) {
     be.sgemmBatched(
       transA,
@@ -164,7 +170,23 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   } else {
     for (let i = 0; i < count; i++) {
       const [aOff, bOff] = [ai[i]! * aSize, bi[i]! * bSize];
-      gemm(masks.forward, transA, transB, rows, N, K, a.data, aOff, b.data, bOff, out.data, i * cSize, false);
+      gemm(
+        be,
+        masks.forward,
+        diagonal,
+        transA,
+        transB,
+        rows,
+        N,
+        K,
+        a.data,
+        aOff,
+        b.data,
+        bOff,
+        out.data,
+        i * cSize,
+        false,
+      );
     }
   }
   // Whether the products of backward write every element of dA (dB) once: then a new gradient
@@ -276,15 +298,15 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
         const addA = aOnce ? gradAdds(a) : true;
         const da = gradOf(a);
         if (!transA)
-          gemm(masks.dA, false, !transB, rows, K, N, g, cOff, b.data, bOff, da, aOff, addA); // dA = dC·op(B)ᵀ
+          gemm(be, masks.dA, diagonal, false, !transB, rows, K, N, g, cOff, b.data, bOff, da, aOff, addA); // dA = dC·op(B)ᵀ
         else be.sgemm(transB, true, K, rows, N, b.data, bOff, g, cOff, da, aOff, addA); // dAᵀ = op(B)·dCᵀ
       }
       if (b.requiresGrad) {
         const addB = bOnce ? gradAdds(b) : true;
         const db = gradOf(b);
         if (!transB)
-          gemm(masks.dB, !transA, false, K, N, rows, a.data, aOff, g, cOff, db, bOff, addB); // dB = op(A)ᵀ·dC
-        else gemm(masks.dB, true, transA, N, K, rows, g, cOff, a.data, aOff, db, bOff, addB); // dBᵀ = dCᵀ·op(A)
+          gemm(be, masks.dB, diagonal, !transA, false, K, N, rows, a.data, aOff, g, cOff, db, bOff, addB); // dB = op(A)ᵀ·dC
+        else gemm(be, masks.dB, diagonal, true, transA, N, K, rows, g, cOff, a.data, aOff, db, bOff, addB); // dBᵀ = dCᵀ·op(A)
       }
     }
   });
