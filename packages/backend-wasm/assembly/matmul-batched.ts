@@ -1,12 +1,13 @@
 // Attention's B·nHead small products in one call, each optionally causal: a product whose result or left operand a
-// causal mask cuts to a triangle skips the register tiles (or the depth) that the mask makes zero.
+// causal mask cuts to a triangle skips the register tiles (or the depth) that the mask makes zero. The loop nest is
+// matmul.ts's; the pieces it runs under a mask are here.
 //
 // The mask is that of causal attention, with a diagonal offset d: entry (i, j) of a matrix is kept when j ≤ i + d
 // (attention's d = columns − rows: the last row, the newest query, keeps every key). Skipped multiply-adds would
 // have added exact zeros, so a masked product gives the bits of the full product of masked operands (up to the
 // sign of a zero).
 
-import { A_LANES, KC, MC, MR, NC, NR, kernel4x8, packA, packB, sgemm, zeroC } from './matmul';
+import { A_LANES, MR, NR, kernel4x8, sgemm, sgemmMasked } from './matmul';
 
 /** The ordinary product. */
 export const MASK_NONE: i32 = 0;
@@ -21,7 +22,7 @@ export const MASK_A_UPPER: i32 = 3;
  * Zeroes the floats of the packed A block (rows ic.., depth pc.., `mc`×`kc`) that the mask drops but
  * the tiles of `maskedTiles` still read: at most MR − 1 per row, beside the diagonal.
  */
-function zeroMaskedA(mask: i32, d: i32, ic: i32, pc: i32, mc: i32, kc: i32, ap: usize): void {
+export function zeroMaskedA(mask: i32, d: i32, ic: i32, pc: i32, mc: i32, kc: i32, ap: usize): void {
   const zero = f32x4.splat(0);
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
@@ -53,13 +54,13 @@ function zeroTile(c: usize, cStride: usize, mr: i32, nr: i32): void {
 }
 
 /**
- * The masked macro-kernel: packed blocks as `macroKernel` in matmul.ts, C's block at rows ic.. and
- * columns jc.. of the whole product, depth pc... Under MASK_C_LOWER a tile wholly past the diagonal
- * is skipped (zeroed on the first depth block unless accumulating into C) and one crossing it has
- * its masked entries zeroed after (or, accumulating, is added element by element); under the A
- * masks each tile runs over the depth its rows keep.
+ * The masked macro-kernel, which matmul.ts's `gemmNest` runs under a mask: packed blocks as its
+ * `macroKernel`, C's block at rows ic.. and columns jc.. of the whole product, depth pc... Under
+ * MASK_C_LOWER a tile wholly past the diagonal is skipped (zeroed on the first depth block unless
+ * accumulating into C) and one crossing it has its masked entries zeroed after (or, accumulating,
+ * is added element by element); under the A masks each tile runs over the depth its rows keep.
  */
-function maskedTiles(
+export function maskedTiles(
   mask: i32, d: i32, ic: i32, jc: i32, pc: i32, mc: i32, nc: i32, kc: i32,
   ap: usize, bp: usize, c: usize, cStride: usize, beta: bool, accumulate: bool, edge: usize,
 ): void {
@@ -114,41 +115,6 @@ function maskedTiles(
 }
 
 /**
- * `sgemm` (see matmul.ts for the operands) under a causal mask other than MASK_NONE, with diagonal
- * offset `d`: the same loop nest, op(A)'s masked floats zeroed where packed, tiles and depth cut
- * to what the mask keeps.
- */
-function maskedGemm(
-  mask: i32, d: i32, transA: bool, transB: bool, M: i32, N: i32, K: i32,
-  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool, work: usize,
-): void {
-  if (M <= 0 || N <= 0) return;
-  const cStride = <usize>ldc << 2;
-  if (K <= 0) {
-    if (!accumulate) zeroC(M, N, c, cStride);
-    return;
-  }
-  const aWork = work;
-  const bWork = aWork + (<usize>(MC * KC * A_LANES) << 2);
-  const edge = bWork + (<usize>(KC * NC) << 2);
-  for (let jc = 0; jc < N; jc += NC) {
-    const nc = min(NC, N - jc);
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = min(KC, K - pc);
-      const beta = pc > 0 || accumulate;
-      packB(transB, b, ldb, pc, jc, kc, nc, bWork);
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = min(MC, M - ic);
-        packA(transA, a, lda, ic, pc, mc, kc, aWork);
-        if (mask != MASK_C_LOWER) zeroMaskedA(mask, d, ic, pc, mc, kc, aWork);
-        const cBlock = c + <usize>ic * cStride + (<usize>jc << 2);
-        maskedTiles(mask, d, ic, jc, pc, mc, nc, kc, aWork, bWork, cBlock, cStride, beta, accumulate, edge);
-      }
-    }
-  }
-}
-
-/**
  * `batch` products C_i (+)= op(A_i)·op(B_i), each as `sgemm`, with A_i at a + i·aStride bytes (B_i,
  * C_i likewise): attention's B·nHead small products in one call. A C stride of 0 accumulates every
  * product into one result in order. `mask` (one of the MASK_ constants) and `d` make each product
@@ -160,11 +126,12 @@ export function sgemmBatched(
   accumulate: bool, batch: i32, work: usize, mask: i32, d: i32,
 ): void {
   // A mask that keeps every entry (one new query over its cached keys, say) is no mask.
-  if (mask == MASK_C_LOWER ? d >= N - 1 : mask == MASK_A_LOWER ? d >= K - 1 : d >= M - 1) mask = MASK_NONE;
+  const keepsAll = mask == MASK_C_LOWER ? d >= N - 1 : mask == MASK_A_LOWER ? d >= K - 1 : d >= M - 1;
+  if (keepsAll) mask = MASK_NONE;
   for (let i = 0; i < batch; i++) {
     const acc = accumulate || (cStride == 0 && i > 0);
     const ai = a + <usize>i * aStride, bi = b + <usize>i * bStride, ci = c + <usize>i * cStride;
     if (mask == MASK_NONE) sgemm(transA, transB, M, N, K, ai, lda, bi, ldb, ci, ldc, acc, work);
-    else maskedGemm(mask, d, transA, transB, M, N, K, ai, lda, bi, ldb, ci, ldc, acc, work);
+    else sgemmMasked(mask, d, transA, transB, M, N, K, ai, lda, bi, ldb, ci, ldc, acc, work);
   }
 }

@@ -11,6 +11,8 @@
 // them such additions, and is 23. On an AMD EPYC (Zen 3), where the old loop ran at about 85 % of
 // the peak loop, one-thread products of the transformer's shapes got 5–11 % faster.
 
+import { MASK_C_LOWER, MASK_NONE, maskedTiles, zeroMaskedA } from './matmul-batched';
+
 /** Rows of C in the register tile. */
 export const MR: i32 = 4;
 /** Columns of C in the register tile (two v128 per row). */
@@ -258,16 +260,18 @@ export function zeroC(M: i32, N: i32, c: usize, cStride: usize): void {
 }
 
 /**
- * The loop nest of both sgemms below: jc over N, pc over K (packing op(B)'s block unless
+ * The loop nest of every sgemm below: jc over N, pc over K (packing op(B)'s block unless
  * `bPacked`), ic over M (packing op(A)'s block), then the macro-kernel. A packed op(B) (`bp`, laid
  * out by `sgemmPackB` for all of N) is read where its block lies; every float of C sees the same
- * operations in the same order either way, so both entry points give the same bits. Inlined into
- * each of them, where the flags are constants.
+ * operations in the same order either way, so the entry points give the same bits. Under a causal
+ * `mask` (matmul-batched.ts) op(A)'s masked floats are zeroed where packed and the masked
+ * macro-kernel cuts tiles and depth to what the mask keeps. Inlined into each entry point, where
+ * the flags and MASK_NONE are constants.
  */
 @inline function gemmNest(
   transA: bool, transB: bool, M: i32, N: i32, K: i32,
   a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
-  accumulate: bool, work: usize, bPacked: bool, bp: usize,
+  accumulate: bool, work: usize, bPacked: bool, bp: usize, mask: i32, d: i32,
 ): void {
   if (M <= 0 || N <= 0) return;
   const cStride = <usize>ldc << 2;
@@ -291,7 +295,13 @@ export function zeroC(M: i32, N: i32, c: usize, cStride: usize): void {
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         packA(transA, a, lda, ic, pc, mc, kc, aWork);
-        macroKernel(mc, nc, kc, aWork, bBlock, c + <usize>ic * cStride + (<usize>jc << 2), cStride, beta, edge);
+        const cBlock = c + <usize>ic * cStride + (<usize>jc << 2);
+        if (mask == MASK_NONE) {
+          macroKernel(mc, nc, kc, aWork, bBlock, cBlock, cStride, beta, edge);
+        } else {
+          if (mask != MASK_C_LOWER) zeroMaskedA(mask, d, ic, pc, mc, kc, aWork);
+          maskedTiles(mask, d, ic, jc, pc, mc, nc, kc, aWork, bBlock, cBlock, cStride, beta, accumulate, edge);
+        }
       }
     }
   }
@@ -308,7 +318,18 @@ export function sgemm(
   a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
   accumulate: bool, work: usize,
 ): void {
-  gemmNest(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate, work, false, 0);
+  gemmNest(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate, work, false, 0, MASK_NONE, 0);
+}
+
+/**
+ * `sgemm` under a causal mask (a MASK_ constant of matmul-batched.ts) with diagonal offset `d`, as
+ * `sgemmBatched` runs each masked product.
+ */
+export function sgemmMasked(
+  mask: i32, d: i32, transA: bool, transB: bool, M: i32, N: i32, K: i32,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool, work: usize,
+): void {
+  gemmNest(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate, work, false, 0, mask, d);
 }
 
 /**
@@ -335,5 +356,5 @@ export function sgemmPackedB(
   a: usize, lda: i32, bp: usize, c: usize, ldc: i32,
   accumulate: bool, work: usize,
 ): void {
-  gemmNest(transA, false, M, N, K, a, lda, 0, 0, c, ldc, accumulate, work, true, bp);
+  gemmNest(transA, false, M, N, K, a, lda, 0, 0, c, ldc, accumulate, work, true, bp, MASK_NONE, 0);
 }
