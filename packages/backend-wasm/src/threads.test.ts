@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createWasmBackend } from './backend.js';
 import type { WasmBackend } from './backend.js';
 import { ThreadPool } from './pool.js';
+import type { ChunkPlan } from './pool.js';
 
 // Each float is computed by the same instructions however the work is split, so two threads
 // must give exactly the bits one thread gives.
@@ -115,89 +116,65 @@ describe('two threads give the bits of one', () => {
     expect(two.threads).toBe(2);
   });
 
-  it('sgemm, split by rows and by columns, every transpose', () => {
-    const rng = new Rng('threads-sgemm');
-    for (const [M, N, K] of [
-      [301, 67, 129],
-      [35, 517, 200],
-    ] as const) {
+  /**
+   * An M×N·K sgemm on one thread and on two, every transpose, overwriting and accumulating: the
+   * same bits each time; `check` gets the kernels and chunk plans of the jobs the two threads ran.
+   */
+  function sgemmBothWays(
+    M: number,
+    N: number,
+    K: number,
+    rng: Rng,
+    check: (jobs: [kernel: string, plan: ChunkPlan][]) => void,
+  ): void {
+    const run = vi.spyOn(ThreadPool.prototype, 'run');
+    try {
       for (const transA of [false, true]) {
         for (const transB of [false, true]) {
           const [a1, a2] = both(M * K, rng);
           const [b1, b2] = both(K * N, rng);
           const [c1, c2] = both(M * N, rng);
-          one.sgemm(transA, transB, M, N, K, a1, 0, b1, 0, c1, 0, true);
-          two.sgemm(transA, transB, M, N, K, a2, 0, b2, 0, c2, 0, true);
-          expectSameBits(c1, c2);
-        }
-      }
-    }
-  });
-
-  it('sgemm split by rows shares one packed op(B), packed on both threads or on this one, whole or in slabs', () => {
-    const run = vi.spyOn(ThreadPool.prototype, 'run');
-    try {
-      const rng = new Rng('threads-shared-pack-rows');
-      for (const [M, N, K, packJobs, slabs] of [
-        [301, 67, 129, 0, 1], // a shared operand of 8 643 floats: packed on this thread
-        [301, 300, 516, 1, 1], // 154 800 floats: packed by both threads, K four floats past a depth block
-        // 1.01·2²⁰ floats, more than the shared buffer: slabs of 192 columns (packed by both threads) and 5
-        [203, 197, 5381, 1, 2],
-      ] as const) {
-        for (const transA of [false, true]) {
-          for (const transB of [false, true]) {
-            const [a1, a2] = both(M * K, rng);
-            const [b1, b2] = both(K * N, rng);
-            const [c1, c2] = both(M * N, rng);
-            for (const acc of [false, true]) {
-              run.mockClear();
-              one.sgemm(transA, transB, M, N, K, a1, 0, b1, 0, c1, 0, acc);
-              two.sgemm(transA, transB, M, N, K, a2, 0, b2, 0, c2, 0, acc);
-              expectSameBits(c1, c2);
-              const kernels = run.mock.calls.map((call) => call[0]);
-              expect(kernels.filter((k) => k === 'sgemmPackB')).toHaveLength(packJobs);
-              expect(kernels.filter((k) => k === 'sgemmPackedB')).toHaveLength(slabs);
-            }
-            for (const x of [a1, b1, c1]) one.free(x);
-            for (const x of [a2, b2, c2]) two.free(x);
+          for (const acc of [false, true]) {
+            run.mockClear();
+            one.sgemm(transA, transB, M, N, K, a1, 0, b1, 0, c1, 0, acc);
+            two.sgemm(transA, transB, M, N, K, a2, 0, b2, 0, c2, 0, acc);
+            expectSameBits(c1, c2);
+            check(run.mock.calls.map((call) => [call[0], call[2]]));
           }
+          for (const x of [a1, b1, c1]) one.free(x);
+          for (const x of [a2, b2, c2]) two.free(x);
         }
       }
     } finally {
       run.mockRestore();
+    }
+  }
+
+  it('sgemm split by rows shares one packed op(B), packed on both threads or on this one, whole or in slabs', () => {
+    const rng = new Rng('threads-shared-pack-rows');
+    for (const [M, N, K, packJobs, slabs] of [
+      [301, 67, 129, 0, 1], // a shared operand of 8 643 floats: packed on this thread
+      [301, 300, 516, 1, 1], // 154 800 floats: packed by both threads, K four floats past a depth block
+      // 1.01·2²⁰ floats, more than the shared buffer: slabs of 192 columns (packed by both threads) and 5
+      [203, 197, 5381, 1, 2],
+    ] as const) {
+      sgemmBothWays(M, N, K, rng, (jobs) => {
+        expect(jobs.filter(([k]) => k === 'sgemmPackB')).toHaveLength(packJobs);
+        expect(jobs.filter(([k]) => k === 'sgemmPackedB')).toHaveLength(slabs);
+      });
     }
   });
 
   it('sgemm split by columns runs one ordinary sgemm per chunk, two chunks a thread, each packing op(A) itself', () => {
-    const run = vi.spyOn(ThreadPool.prototype, 'run');
-    try {
-      const rng = new Rng('threads-columns');
-      for (const [M, N, K, chunk] of [
-        [64, 128, 784, 32], // MNIST's first layer: four chunks of 32 columns
-        [35, 517, 200, 152], // at least 2²⁰ multiply-adds a chunk: 150 columns, 152 in whole tiles
-        [67, 301, 5381, 80], // op(A) four times 2²⁰ floats packed: no shared buffer would hold it
-      ] as const) {
-        for (const transA of [false, true]) {
-          for (const transB of [false, true]) {
-            const [a1, a2] = both(M * K, rng);
-            const [b1, b2] = both(K * N, rng);
-            const [c1, c2] = both(M * N, rng);
-            for (const acc of [false, true]) {
-              run.mockClear();
-              one.sgemm(transA, transB, M, N, K, a1, 0, b1, 0, c1, 0, acc);
-              two.sgemm(transA, transB, M, N, K, a2, 0, b2, 0, c2, 0, acc);
-              expectSameBits(c1, c2);
-              expect(run.mock.calls.map((call) => [call[0], call[2].total, call[2].chunk])).toEqual([
-                ['sgemm', N, chunk],
-              ]);
-            }
-            for (const x of [a1, b1, c1]) one.free(x);
-            for (const x of [a2, b2, c2]) two.free(x);
-          }
-        }
-      }
-    } finally {
-      run.mockRestore();
+    const rng = new Rng('threads-columns');
+    for (const [M, N, K, chunk] of [
+      [64, 128, 784, 32], // MNIST's first layer: four chunks of 32 columns
+      [35, 517, 200, 152], // at least 2²⁰ multiply-adds a chunk: 150 columns, 152 in whole tiles
+      [67, 301, 5381, 80], // op(A) four times 2²⁰ floats packed: no shared buffer would hold it
+    ] as const) {
+      sgemmBothWays(M, N, K, rng, (jobs) => {
+        expect(jobs.map(([k, plan]) => [k, plan.total, plan.chunk])).toEqual([['sgemm', N, chunk]]);
+      });
     }
   });
 
