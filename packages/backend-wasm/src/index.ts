@@ -11,7 +11,7 @@ export type { WasmOptions } from './runtime.js';
 export { WasmHeap, blockBytes } from './heap.js';
 export type { HeapStats, HeapOptions } from './heap.js';
 export { relaxedSimdSupported, sharedMemorySupported } from './module.js';
-export { MAX_THREADS } from './runtime.js';
+export { DEFAULT_SPIN_MICROS, MAX_THREADS } from './runtime.js';
 export {
   BACKENDS,
   backendDefaults,

@@ -133,7 +133,7 @@ export class ThreadPool {
     private readonly memory: WebAssembly.Memory,
     private readonly control: Ptr,
     private readonly work: readonly Ptr[],
-    private readonly spin: number,
+    private readonly spinMicros: number,
   ) {
     this.threads = work.length;
     this.ctl = new Int32Array(memory.buffer, control, ARGS_AT / 4);
@@ -152,10 +152,10 @@ export class ThreadPool {
    */
   ready(): Promise<void> {
     if (!this.started) {
-      const { module, memory, control, spin } = this;
+      const { module, memory, control, spinMicros } = this;
       const started = this.work
         .slice(1)
-        .map((w) => startWorker({ module, memory, control, work: w, names: threadedKernels, spin }));
+        .map((w) => startWorker({ module, memory, control, work: w, names: threadedKernels, spinMicros }));
       this.workers = started.map((s) => s.handle);
       this.started = Promise.all(started.map((s) => s.ready)).then(() => undefined);
       this.started.catch((error: unknown) => {
@@ -224,9 +224,12 @@ export class ThreadPool {
     // Stop further claims, then wait for the chunks already claimed.
     const claimed = Math.min(Atomics.exchange(ctl, CTL.next, tag | CHUNK_MASK) & CHUNK_MASK, chunks);
     let done = Atomics.load(ctl, CTL.done);
-    for (let spins = 0; done < claimed; spins++) {
-      if (this.blocking && spins > 2000) Atomics.wait(ctl, CTL.done, done, 1);
-      done = Atomics.load(ctl, CTL.done);
+    if (done < claimed) {
+      const until = performance.now() + this.spinMicros / 1000;
+      for (let polls = 1; done < claimed; polls++) {
+        if (this.blocking && (polls & 255) === 0 && performance.now() >= until) Atomics.wait(ctl, CTL.done, done, 1);
+        done = Atomics.load(ctl, CTL.done);
+      }
     }
     if (error) throw error;
     if (Atomics.load(ctl, CTL.failed)) throw new Error(`${kernel} failed on a worker thread`);

@@ -122,10 +122,13 @@ describe('WasmRuntime', () => {
     expect(Array.from(c)).toEqual(new Array(64).fill(16));
   });
 
-  it('runs jobs whatever its workers poll before they sleep (0: at once), and refuses a spin that is not a whole number', async () => {
-    await expect(WasmRuntime.create({ threads: 2, spin: -1 })).rejects.toThrow(/spin must be a whole number/);
-    await expect(WasmRuntime.create({ threads: 2, spin: 0.5 })).rejects.toThrow(/spin must be a whole number/);
-    const rt = await WasmRuntime.create({ threads: 2, parallelThreshold: 1, spin: 0 });
+  it('runs jobs however long its threads poll before they sleep (0: at once), and refuses a spin out of range', async () => {
+    for (const spinMicros of [-1, Number.NaN, 2e6]) {
+      await expect(WasmRuntime.create({ threads: 2, spinMicros })).rejects.toThrow(
+        /spinMicros must be from 0 to 1,000,000/,
+      );
+    }
+    const rt = await WasmRuntime.create({ threads: 2, parallelThreshold: 1, spinMicros: 0 });
     const h = rt.heap;
     const a = h.alloc(128 * 64).fill(1),
       b = h.alloc(64 * 8).fill(2),
@@ -135,6 +138,30 @@ describe('WasmRuntime', () => {
       expect(Array.from(c)).toEqual(new Array(128 * 8).fill(128));
       c.fill(0);
     }
+    rt.close();
+  });
+
+  it('lets an idle worker poll for its spin, then sleep', async () => {
+    const rt = await WasmRuntime.create({ threads: 2, parallelThreshold: 1, spinMicros: 600_000 });
+    await rt.ready();
+    const h = rt.heap;
+    const [a, b, c] = [h.alloc(64 * 64).fill(1), h.alloc(64 * 64).fill(1), h.alloc(64 * 64)];
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    /** CPU milliseconds of this process (every thread) over `ms` of an idle event loop. */
+    const idleCpu = async (ms: number): Promise<number> => {
+      const before = process.cpuUsage();
+      await pause(ms);
+      const used = process.cpuUsage(before);
+      return (used.user + used.system) / 1000;
+    };
+    rt.sgemm(false, false, 64, 64, 64, h.addressOf(a), 64, h.addressOf(b), 64, h.addressOf(c), 64, false);
+    // Within the 600 ms spin the worker polls all along (a quarter of a core even when other
+    // programs share the machine); past it, it sleeps.
+    const polling = await idleCpu(400);
+    await pause(400);
+    const asleep = await idleCpu(400);
+    expect(polling).toBeGreaterThan(100);
+    expect(asleep).toBeLessThan(30);
     rt.close();
   });
 

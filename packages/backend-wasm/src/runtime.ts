@@ -13,13 +13,16 @@ const PAGE = 65536;
 /** The pool's control block (CONTROL_BYTES) sits here, below the constants at 32 KiB and the heap at 64 KiB. */
 const CONTROL_BASE = 1024;
 /**
- * Polls of an idle worker before it sleeps (see `WasmOptions.spin`): some 50–100 µs, a few times a
- * wake-up's cost (about 16 µs measured); half the gaps between a baby training step's threaded
- * kernels are shorter. With 20,000 polls (about 0.5–0.8 ms) the steps took 7–10 % more CPU time
- * and were slower at the median in three of four interleaved runs on a shared machine (`pnpm
- * --filter @tinygpt/bench steady -- --threads 2 --spin 20000,2000`).
+ * Microseconds an idle thread of the pool polls for the next job (a worker) or for the chunks still
+ * running (the calling thread) before it sleeps in Atomics.wait (see `WasmOptions.spinMicros`).
+ * Waking a sleeping thread took about 16 µs on a 2-vCPU Intel Xeon guest and 70 µs on a 2-vCPU AMD
+ * EPYC one (median of 200 wake-ups; 45–107 µs from p10 to p90); the gaps between the threaded products of sampling (64-row
+ * products with attention, layer norm and GELU between them) are 0.1–0.5 ms. On that AMD guest, 1,000
+ * greedy tokens of the baby model on two threads went from 300–351 tokens/s with 50 µs to 371–390
+ * with 1,000–2,000 µs (one process, the settings taken in turn, medians of six rounds), where one
+ * thread gave 325–328.
  */
-export const DEFAULT_SPIN = 2000;
+export const DEFAULT_SPIN_MICROS = 2000;
 
 /** The kernels' codes of autograd's `GemmMask`s (assembly/matmul-batched.ts). */
 const GEMM_MASKS = { none: 0, lowerC: 1, lowerA: 2, upperA: 3 } as const satisfies Record<GemmMask, number>;
@@ -53,11 +56,12 @@ export interface WasmOptions extends HeapOptions {
    */
   parallelThreshold?: number;
   /**
-   * How many times an idle worker thread polls for the next job before it sleeps in Atomics.wait
-   * (default {@link DEFAULT_SPIN}). Polling finds back-to-back kernels sooner than a wake-up, but a
-   * polling thread takes the core (or the sibling hyperthread) from the calling thread's serial work.
+   * Microseconds an idle worker thread polls for the next job before it sleeps in Atomics.wait, and
+   * the calling thread for the chunks still running (default {@link DEFAULT_SPIN_MICROS}; 0 sleeps
+   * at once). Polling finds kernels a little apart sooner than a wake-up, but a polling thread takes
+   * its core (or the sibling hyperthread) from other work.
    */
-  spin?: number;
+  spinMicros?: number;
   /**
    * Use a shared memory (default: whenever SharedArrayBuffer is available). `false` forces the
    * unshared fallback a page without cross-origin isolation gets: one thread, fixed size.
@@ -123,8 +127,10 @@ export class WasmRuntime {
     if (!Number.isInteger(asked) || asked < 1 || asked > MAX_THREADS) {
       throw new RangeError(`threads must be an integer from 1 to ${MAX_THREADS}, got ${asked}`);
     }
-    const spin = options.spin ?? DEFAULT_SPIN;
-    if (!Number.isInteger(spin) || spin < 0) throw new RangeError(`spin must be a whole number, got ${spin}`);
+    const spinMicros = options.spinMicros ?? DEFAULT_SPIN_MICROS;
+    if (!(spinMicros >= 0 && spinMicros <= 1e6)) {
+      throw new RangeError(`spinMicros must be from 0 to 1,000,000 (µs), got ${spinMicros}`);
+    }
     const shared = (options.sharedMemory ?? true) && sharedMemorySupported();
     const maxMiB = options.maxMemoryMiB ?? (shared ? 4096 : 1024);
     const memory = createMemory(shared, options.initialMemoryMiB ?? 64, maxMiB);
@@ -139,7 +145,7 @@ export class WasmRuntime {
     const threads = shared ? asked : 1;
     const workFloats = kernels.sgemmWorkspaceBytes() / 4;
     const work = Array.from({ length: threads }, () => heap.addressOf(heap.alloc(workFloats)));
-    const pool = threads > 1 ? new ThreadPool(kernels, module, memory, CONTROL_BASE, work, spin) : null;
+    const pool = threads > 1 ? new ThreadPool(kernels, module, memory, CONTROL_BASE, work, spinMicros) : null;
     const threshold = options.parallelThreshold ?? 1 << 21;
     const packed = pool ? heap.addressOf(heap.alloc(SHARED_PACK_FLOATS, false)) : 0;
     const gemm = pool ? new ThreadedGemm(kernels, pool, packed, threshold) : null;

@@ -47,16 +47,16 @@ export const CONTROL_BYTES = ARGS_AT + MAX_ARGS * 8;
 
 /**
  * JavaScript source of a worker, for `new Worker(source, { eval: true })` in Node or a Blob URL in a
- * browser. Its first message is `{ module, memory, control, work, names, spin }`; it answers
- * 'ready', then serves jobs until one has op −1. It spins `spin` times before sleeping in
- * Atomics.wait, so back-to-back kernels find it awake. The same `claim` loop runs on the main
+ * browser. Its first message is `{ module, memory, control, work, names, spinMicros }`; it answers
+ * 'ready', then serves jobs until one has op −1. After each job it polls for the next one for
+ * `spinMicros` before sleeping in Atomics.wait, so kernels a little apart find it awake. The same `claim` loop runs on the main
  * thread (src/pool.ts); both must follow the protocol of CTL.
  */
 export const workerSource = `'use strict';
 const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
 const port = isNode ? require('node:worker_threads').parentPort : self;
 function serve(init) {
-  const { module, memory, control, work, names, spin } = init;
+  const { module, memory, control, work, names, spinMicros } = init;
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const fns = names.map((name) => instance.exports[name]);
   const ctl = new Int32Array(memory.buffer, control, ${ARGS_AT / 4});
@@ -65,10 +65,12 @@ function serve(init) {
   // Read the sequence number before saying ready: the first job may be posted the moment we do.
   let seen = Atomics.load(ctl, ${CTL.seq});
   port.postMessage('ready');
+  const spinMs = spinMicros / 1000;
   for (;;) {
-    let spins = 0;
+    const until = performance.now() + spinMs;
+    let polls = 0;
     while (Atomics.load(ctl, ${CTL.seq}) === seen) {
-      if (++spins > spin) Atomics.wait(ctl, ${CTL.seq}, seen);
+      if ((++polls & 255) === 0 && performance.now() >= until) Atomics.wait(ctl, ${CTL.seq}, seen);
     }
     seen = Atomics.load(ctl, ${CTL.seq});
     const op = ctl[${CTL.op}];

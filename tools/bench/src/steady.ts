@@ -1,8 +1,8 @@
 // Baby-config training steps of several backend variants in one process, interleaved step by step: wall ms, CPU ms
 // (all threads) and garbage-collection pauses per step, so that variants are compared under the same load.
 //
-// pnpm --filter @tinygpt/bench steady [-- --steps N] [--threads 1,2] [--spin 20000,200]
-// Every variant is a backend of its own (threads × worker spin) with its own model, built from the
+// pnpm --filter @tinygpt/bench steady [-- --steps N] [--threads 1,2] [--spin 2000,50]
+// Every variant is a backend of its own (threads × worker spin in µs) with its own model, built from the
 // same seed; step i of every variant runs before step i + 1 of any, the order rotating, so a spell
 // of other programs' work falls on all alike. Prints, per variant: the median and p90 of wall ms,
 // p90 ÷ median, CPU ms per step (process time, every thread: a polling worker shows here), the ms
@@ -10,15 +10,15 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { clipGradNorm, Rng, setBackend, tidy } from '@tinygpt/autograd';
-import { createWasmBackend } from '@tinygpt/backend-wasm';
+import { createWasmBackend, DEFAULT_SPIN_MICROS } from '@tinygpt/backend-wasm';
 import type { WasmBackend } from '@tinygpt/backend-wasm';
 import { configureOptimizer, getBatch, Gpt } from '@tinygpt/char-gpt';
 import type { ConfiguredOptimizer } from '@tinygpt/char-gpt';
 import { steps as spread } from './report.js';
 
-/** The flags: steps per variant, thread counts and worker spins (every combination of the two lists). */
+/** The flags: steps per variant, thread counts and worker spins in µs (every combination of the two lists). */
 function parseArgs(argv: readonly string[]): { steps: number; threads: number[]; spins: number[] } {
-  const opts = { steps: 60, threads: [1, 2], spins: [20000] };
+  const opts = { steps: 60, threads: [1, 2], spins: [DEFAULT_SPIN_MICROS] };
   const list = (text: string | undefined): number[] => (text ?? '').split(',').map(Number);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -26,7 +26,7 @@ function parseArgs(argv: readonly string[]): { steps: number; threads: number[];
     else if (arg === '--threads') opts.threads = list(argv[++i]);
     else if (arg === '--spin') opts.spins = list(argv[++i]);
     else if (arg !== '--') {
-      console.error(`unknown argument ${arg}\nusage: steady [--steps N] [--threads 1,2] [--spin 20000,200]`);
+      console.error(`unknown argument ${arg}\nusage: steady [--steps N] [--threads 1,2] [--spin 2000,50]`);
       process.exit(2);
     }
   }
@@ -61,11 +61,11 @@ const train = { learningRate: 1e-3, weightDecay: 0.1, beta1: 0.9, beta2: 0.99 };
 const variants: Variant[] = [];
 for (const threads of opts.threads) {
   for (const spin of threads > 1 ? opts.spins : [0]) {
-    const backend = await createWasmBackend({ threads, spin });
+    const backend = await createWasmBackend({ threads, spinMicros: spin });
     await backend.ready();
     setBackend(backend);
     const model = new Gpt({ ...config, gelu: 'none' }, { rng: new Rng('steady') });
-    const label = threads > 1 ? `${threads} threads, spin ${spin}` : '1 thread';
+    const label = threads > 1 ? `${threads} threads, spin ${spin} µs` : '1 thread';
     const base = { label, backend, model, opt: configureOptimizer(model, train), rng: new Rng('batches') };
     variants.push({ ...base, wall: [], cpu: [], gc: [], heap: [], losses: [] });
   }
