@@ -178,11 +178,17 @@ export class ThreadedGemm {
   /**
    * Rows (or columns) of C per chunk: whole register tiles (`tile`), about `perThread` chunks per
    * thread, each at least `least` and half the parallel threshold (`each` multiply-adds per row or
-   * column).
+   * column). More chunks than threads come in a multiple of the threads, so that no thread is left
+   * with one more than the others: sampling's 64×128·128×384 product, cut into three chunks, took
+   * 108 µs on two threads and 94 µs cut into two (159 µs on one; best of 7 rounds on the AMD EPYC).
    */
   private chunk(total: number, each: number, tile: number, least: number, perThread: number): number {
+    const { threads } = this.pool;
     const fewest = Math.max(least, this.parallelThreshold / 2 / each);
-    return Math.ceil(Math.max(fewest, total / (perThread * this.pool.threads)) / tile) * tile;
+    const chunk = Math.ceil(Math.max(fewest, total / (perThread * threads)) / tile) * tile;
+    const count = Math.ceil(total / chunk);
+    if (count <= threads || count % threads === 0) return chunk;
+    return Math.ceil(total / (count - (count % threads)) / tile) * tile;
   }
 
   /**

@@ -165,10 +165,11 @@ describe('two threads give the bits of one', () => {
     }
   });
 
-  it('sgemm split by columns runs one ordinary sgemm per chunk, two chunks a thread, each packing op(A) itself', () => {
+  it('sgemm split by columns runs one ordinary sgemm per chunk, as many for each thread, each packing op(A) itself', () => {
     const rng = new Rng('threads-columns');
     for (const [M, N, K, chunk] of [
       [64, 128, 784, 32], // MNIST's first layer: four chunks of 32 columns
+      [64, 384, 128, 192], // sampling's qkv: two chunks of 192 columns, not three of 128 (one thread would do two)
       [35, 517, 200, 152], // at least 2²⁰ multiply-adds a chunk: 150 columns, 152 in whole tiles
       [67, 301, 5381, 80], // op(A) four times 2²⁰ floats packed: no shared buffer would hold it
     ] as const) {
