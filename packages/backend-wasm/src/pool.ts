@@ -141,6 +141,11 @@ export class ThreadPool {
     this.seq = Atomics.load(this.ctl, CTL.seq);
   }
 
+  /** Workers asleep in Atomics.wait, their spin over. */
+  get sleepingWorkers(): number {
+    return Atomics.load(this.ctl, CTL.sleeping);
+  }
+
   /** Whether the workers have been started, by a job or by `ready()`. */
   get workersStarted(): boolean {
     return (this.workers?.length ?? 0) > 0;

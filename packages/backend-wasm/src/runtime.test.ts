@@ -141,27 +141,31 @@ describe('WasmRuntime', () => {
     rt.close();
   });
 
-  it('lets an idle worker poll for its spin, then sleep', async () => {
-    const rt = await WasmRuntime.create({ threads: 2, parallelThreshold: 1, spinMicros: 600_000 });
+  it('lets an idle worker poll for its spin, then sleep until the next job', async () => {
+    const rt = await WasmRuntime.create({ threads: 2, parallelThreshold: 1, spinMicros: 300_000 });
     await rt.ready();
     const h = rt.heap;
-    const [a, b, c] = [h.alloc(64 * 64).fill(1), h.alloc(64 * 64).fill(1), h.alloc(64 * 64)];
+    const [a, b, c] = [h.alloc(256 * 64).fill(1), h.alloc(64 * 64).fill(1), h.alloc(256 * 64)];
+    const product = () =>
+      // four chunks of 64 rows
+      rt.sgemm(false, false, 256, 64, 64, h.addressOf(a), 64, h.addressOf(b), 64, h.addressOf(c), 64, false);
     const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    /** CPU milliseconds of this process (every thread) over `ms` of an idle event loop. */
-    const idleCpu = async (ms: number): Promise<number> => {
-      const before = process.cpuUsage();
-      await pause(ms);
-      const used = process.cpuUsage(before);
-      return (used.user + used.system) / 1000;
+    /** Milliseconds until the worker sleeps, polled every 10 ms for at most 5 s. */
+    const untilAsleep = async (): Promise<number> => {
+      const t0 = performance.now();
+      while (rt.sleepingWorkers === 0 && performance.now() - t0 < 5000) await pause(10);
+      return performance.now() - t0;
     };
-    rt.sgemm(false, false, 64, 64, 64, h.addressOf(a), 64, h.addressOf(b), 64, h.addressOf(c), 64, false);
-    // Within the 600 ms spin the worker polls all along (a quarter of a core even when other
-    // programs share the machine); past it, it sleeps.
-    const polling = await idleCpu(400);
-    await pause(400);
-    const asleep = await idleCpu(400);
-    expect(polling).toBeGreaterThan(100);
-    expect(asleep).toBeLessThan(30);
+    await untilAsleep(); // asleep after booting and its first spin
+    expect(rt.sleepingWorkers).toBe(1);
+    product();
+    await pause(50);
+    expect(rt.sleepingWorkers).toBe(0); // woken by the job, and polling for the next one
+    const ms = 50 + (await untilAsleep());
+    expect(rt.sleepingWorkers).toBe(1);
+    expect(ms).toBeGreaterThanOrEqual(290);
+    product();
+    expect(Array.from(c)).toEqual(new Array(256 * 64).fill(64));
     rt.close();
   });
 

@@ -48,11 +48,12 @@ export interface WasmOptions extends HeapOptions {
    */
   maxMemoryMiB?: number;
   /**
-   * Multiply-adds (M·N·K) from which a matmul is split across threads (default 2²¹, about 0.1 ms on
-   * one core); each chunk gets at least half of it. Smaller products stay on one thread: a worker
-   * woken for them starts its chunk about when the calling thread could have finished it
-   * (measured: 64×128×64 and 128×128×128 products were no faster on two threads than on one, and
-   * slower at the median while other programs ran).
+   * Multiply-adds (M·N·K) from which a matmul is split across threads (default 2²⁰, about 25 µs on
+   * one core); each chunk gets at least half of it. Smaller products stay on one thread, where a
+   * second thread's share would cost about what it saves: 64×64·64×128 (2¹⁹) took 29 µs either way
+   * on the AMD EPYC, while sampling's 64×128·128×128 (2²⁰) went from 59 to 38 µs on two threads,
+   * and its 64×128·128×384 from 123 µs with the old default of 2²¹ to 102 (best of 7 rounds, one
+   * process).
    */
   parallelThreshold?: number;
   /**
@@ -146,7 +147,7 @@ export class WasmRuntime {
     const workFloats = kernels.sgemmWorkspaceBytes() / 4;
     const work = Array.from({ length: threads }, () => heap.addressOf(heap.alloc(workFloats)));
     const pool = threads > 1 ? new ThreadPool(kernels, module, memory, CONTROL_BASE, work, spinMicros) : null;
-    const threshold = options.parallelThreshold ?? 1 << 21;
+    const threshold = options.parallelThreshold ?? 1 << 20;
     const packed = pool ? heap.addressOf(heap.alloc(SHARED_PACK_FLOATS, false)) : 0;
     const gemm = pool ? new ThreadedGemm(kernels, pool, packed, threshold) : null;
     return new WasmRuntime(kernels, heap, pool, work, gemm, threshold, relaxed);
@@ -327,6 +328,11 @@ export class WasmRuntime {
    */
   get workersStarted(): boolean {
     return this.pool?.workersStarted ?? false;
+  }
+
+  /** Worker threads asleep in Atomics.wait: an idle one sleeps once it has polled for `spinMicros`. */
+  get sleepingWorkers(): number {
+    return this.pool?.sleepingWorkers ?? 0;
   }
 
   /** Starts the worker threads if no job has, and resolves once every one serves jobs (at once without workers). */

@@ -169,8 +169,10 @@ describe('two threads give the bits of one', () => {
     const rng = new Rng('threads-columns');
     for (const [M, N, K, chunk] of [
       [64, 128, 784, 32], // MNIST's first layer: four chunks of 32 columns
-      [64, 384, 128, 192], // sampling's qkv: two chunks of 192 columns, not three of 128 (one thread would do two)
-      [35, 517, 200, 152], // at least 2²⁰ multiply-adds a chunk: 150 columns, 152 in whole tiles
+      [64, 384, 128, 96], // sampling's qkv: four chunks of 96 columns
+      [64, 192, 128, 96], // three chunks of 64 columns (2¹⁹ multiply-adds each) would leave one thread two: two of 96
+      [64, 128, 128, 64], // sampling's attention output, 2²⁰ multiply-adds: two chunks
+      [35, 517, 200, 136], // at least 2¹⁹ multiply-adds a chunk: 75 columns; 517 / 4 is 130, 136 in whole tiles
       [67, 301, 5381, 80], // op(A) four times 2²⁰ floats packed: no shared buffer would hold it
     ] as const) {
       sgemmBothWays(M, N, K, rng, (jobs) => {
@@ -179,7 +181,7 @@ describe('two threads give the bits of one', () => {
     }
   });
 
-  it('keeps a product too small for a worker on this thread, and splits a large one in chunks of at least 2²⁰ multiply-adds', () => {
+  it('keeps a product too small for a worker on this thread, and splits a large one in chunks of at least 2¹⁹ multiply-adds', () => {
     const run = vi.spyOn(ThreadPool.prototype, 'run');
     try {
       const rng = new Rng('threads-small');
@@ -194,12 +196,12 @@ describe('two threads give the bits of one', () => {
         run.mockClear();
         two.sgemm(false, false, M, N, K, a, 0, b, 0, c, 0, false);
         const plans = run.mock.calls.map((call) => call[2]);
-        if (M * N * K < 1 << 21) expect(plans).toEqual([]);
+        if (M * N * K < 1 << 20) expect(plans).toEqual([]);
         else {
           expect(plans).toHaveLength(1);
           const plan = plans[0]!;
           expect(plan.total).toBe(M);
-          expect(plan.chunk * N * K).toBeGreaterThanOrEqual(1 << 20);
+          expect(plan.chunk * N * K).toBeGreaterThanOrEqual(1 << 19);
           expect(Math.ceil(plan.total / plan.chunk)).toBeGreaterThanOrEqual(2);
         }
       }

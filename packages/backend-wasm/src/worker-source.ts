@@ -30,6 +30,8 @@ export const CTL = {
   offsets: 11,
   /** The pairs start here. */
   offsetPairs: 12,
+  /** Workers asleep in Atomics.wait (after their spin), for `WasmRuntime.sleepingWorkers`; after the eight offset pairs. */
+  sleeping: 28,
 } as const;
 
 /** Bits of `next` that count chunks; the chunk index CHUNK_MASK means "none left". */
@@ -70,7 +72,11 @@ function serve(init) {
     const until = performance.now() + spinMs;
     let polls = 0;
     while (Atomics.load(ctl, ${CTL.seq}) === seen) {
-      if ((++polls & 255) === 0 && performance.now() >= until) Atomics.wait(ctl, ${CTL.seq}, seen);
+      if ((++polls & 255) === 0 && performance.now() >= until) {
+        Atomics.add(ctl, ${CTL.sleeping}, 1);
+        Atomics.wait(ctl, ${CTL.seq}, seen);
+        Atomics.sub(ctl, ${CTL.sleeping}, 1);
+      }
     }
     seen = Atomics.load(ctl, ${CTL.seq});
     const op = ctl[${CTL.op}];
