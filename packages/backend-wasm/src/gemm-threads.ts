@@ -179,8 +179,9 @@ export class ThreadedGemm {
    * Rows (or columns) of C per chunk: whole register tiles (`tile`), about `perThread` chunks per
    * thread, each at least `least` and half the parallel threshold (`each` multiply-adds per row or
    * column). More chunks than threads come in a multiple of the threads, so that no thread is left
-   * with one more than the others: sampling's 64×128·128×384 product, cut into three chunks, took
-   * 108 µs on two threads and 94 µs cut into two (159 µs on one; best of 7 rounds on the AMD EPYC).
+   * with one more than the others: at the parallel threshold of 2²¹ sampling's 64×128·128×384
+   * product was cut into three chunks and took 108 µs on two threads, cut into two 94 µs (159 µs on
+   * one; best of 7 rounds on the AMD EPYC).
    */
   private chunk(total: number, each: number, tile: number, least: number, perThread: number): number {
     const { threads } = this.pool;

@@ -122,7 +122,7 @@ describe('WasmRuntime', () => {
     expect(Array.from(c)).toEqual(new Array(64).fill(16));
   });
 
-  it('runs jobs however long its threads poll before they sleep (0: at once), and refuses a spin out of range', async () => {
+  it('runs jobs however long its threads poll before they sleep (0: almost at once), and refuses a spin out of range', async () => {
     for (const spinMicros of [-1, Number.NaN, 2e6]) {
       await expect(WasmRuntime.create({ threads: 2, spinMicros })).rejects.toThrow(
         /spinMicros must be from 0 to 1,000,000/,

@@ -15,12 +15,12 @@ const CONTROL_BASE = 1024;
 /**
  * Microseconds an idle thread of the pool polls for the next job (a worker) or for the chunks still
  * running (the calling thread) before it sleeps in Atomics.wait (see `WasmOptions.spinMicros`).
- * Waking a sleeping thread took about 16 µs on a 2-vCPU Intel Xeon guest and 70 µs on a 2-vCPU AMD
- * EPYC one (median of 200 wake-ups; 45–107 µs from p10 to p90); the gaps between the threaded products of sampling (64-row
- * products with attention, layer norm and GELU between them) are 0.1–0.5 ms. On that AMD guest, 1,000
- * greedy tokens of the baby model on two threads went from 300–351 tokens/s with 50 µs to 371–390
- * with 1,000–2,000 µs (one process, the settings taken in turn, medians of six rounds), where one
- * thread gave 325–328.
+ * Waking a sleeping thread took about 16 µs on a 2-vCPU Intel Xeon guest and 70 µs on a 2-vCPU
+ * AMD EPYC one (median of 200 wake-ups; 45–107 µs from p10 to p90), and sampling's threaded
+ * products come 0.1–0.5 ms apart, with attention, layer norm and GELU between them. On that AMD
+ * guest, 1,000 greedy tokens of the baby model on two threads went from 300–351 tokens/s with a
+ * spin of 50 µs to 371–390 with 1,000–2,000 µs (one process, the settings taken in turn, medians
+ * of six rounds), where one thread gave 325–328; two-thread training steps took 8–20 % less time.
  */
 export const DEFAULT_SPIN_MICROS = 2000;
 
@@ -58,8 +58,8 @@ export interface WasmOptions extends HeapOptions {
   parallelThreshold?: number;
   /**
    * Microseconds an idle worker thread polls for the next job before it sleeps in Atomics.wait, and
-   * the calling thread for the chunks still running (default {@link DEFAULT_SPIN_MICROS}; 0 sleeps
-   * at once). Polling finds kernels a little apart sooner than a wake-up, but a polling thread takes
+   * the calling thread for the chunks still running (default {@link DEFAULT_SPIN_MICROS}; with 0
+   * it sleeps after a few hundred polls). Polling finds kernels a little apart sooner than a wake-up, but a polling thread takes
    * its core (or the sibling hyperthread) from other work.
    */
   spinMicros?: number;

@@ -30,7 +30,7 @@ export const CTL = {
   offsets: 11,
   /** The pairs start here. */
   offsetPairs: 12,
-  /** Workers asleep in Atomics.wait (after their spin), for `WasmRuntime.sleepingWorkers`; after the eight offset pairs. */
+  /** Workers asleep in Atomics.wait, their spin over (`WasmRuntime.sleepingWorkers`); after the eight pairs. */
   sleeping: 28,
 } as const;
 
@@ -51,8 +51,8 @@ export const CONTROL_BYTES = ARGS_AT + MAX_ARGS * 8;
  * JavaScript source of a worker, for `new Worker(source, { eval: true })` in Node or a Blob URL in a
  * browser. Its first message is `{ module, memory, control, work, names, spinMicros }`; it answers
  * 'ready', then serves jobs until one has op −1. After each job it polls for the next one for
- * `spinMicros` before sleeping in Atomics.wait, so kernels a little apart find it awake. The same `claim` loop runs on the main
- * thread (src/pool.ts); both must follow the protocol of CTL.
+ * `spinMicros` before sleeping in Atomics.wait, so kernels a little apart find it awake. The same
+ * `claim` loop runs on the main thread (src/pool.ts); both must follow the protocol of CTL.
  */
 export const workerSource = `'use strict';
 const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
