@@ -59,8 +59,8 @@ export interface WasmOptions extends HeapOptions {
   /**
    * Microseconds an idle worker thread polls for the next job before it sleeps in Atomics.wait, and
    * the calling thread for the chunks still running (default {@link DEFAULT_SPIN_MICROS}; with 0
-   * it sleeps after a few hundred polls). Polling finds kernels a little apart sooner than a wake-up, but a polling thread takes
-   * its core (or the sibling hyperthread) from other work.
+   * it sleeps after a few hundred polls). Polling finds kernels a little apart sooner than a
+   * wake-up, but a polling thread takes its core (or the sibling hyperthread) from other work.
    */
   spinMicros?: number;
   /**

@@ -37,8 +37,8 @@ function maskedProduct(
     // The ordinary product, then C's masked entries zeroed, or put back when accumulating.
     const saved = accumulate ? scratchOf(M * N) : null;
     let n = 0;
-    for (let i = 0; i < M && saved; i++) {
-      for (let j = Math.max(i + d + 1, 0); j < N; j++) saved[n++] = c[cOff + i * N + j]!;
+    if (saved) {
+      for (let i = 0; i < M; i++) for (let j = Math.max(i + d + 1, 0); j < N; j++) saved[n++] = c[cOff + i * N + j]!;
     }
     sgemm(transA, transB, M, N, K, a, aOff, b, bOff, c, cOff, accumulate);
     n = 0;
