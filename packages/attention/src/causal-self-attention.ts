@@ -1,5 +1,5 @@
 // Causal multi-head self-attention (Vaswani et al. 2017; GPT-2's `attn`), as nanoGPT's CausalSelfAttention.
-import { Dropout, Linear, Module, causalSoftmax, matmul } from '@tinygpt/autograd';
+import { Dropout, Linear, Module, attentionScores, attentionValues, causalSoftmax, matmul } from '@tinygpt/autograd';
 import type { Rng, Tensor } from '@tinygpt/autograd';
 import type { KvCache } from './kv-cache.js';
 
@@ -89,6 +89,16 @@ export class CausalSelfAttention extends Module {
     const nh = this.nHead;
     const hs = this.headSize;
     const qkv = this.cAttn.forward(x); // (B, T, 3C)
+    const scale = 1 / Math.sqrt(hs);
+    if (!cache) {
+      // Without a cache every head's queries, keys and values are read where they lie in qkv, and the
+      // heads' outputs written side by side: the bits of the split-out heads below, without their copies.
+      let att = causalSoftmax(attentionScores(qkv, nh), scale); // (B, nh, T, T)
+      this.lastAttention = opts.returnAttention ? att.detach() : null;
+      att = this.attnDropout.forward(att);
+      return this.residDropout.forward(this.cProj.forward(attentionValues(att, qkv, nh))); // (B, T, C)
+    }
+    // With a cache the new keys and values join those of earlier positions, so the heads are split out.
     const q = qkv.slice(2, 0, C).reshape([B, T, nh, hs]).transpose(1, 2); // (B, nh, T, hs)
     let k = qkv
       .slice(2, C, 2 * C)
@@ -98,7 +108,7 @@ export class CausalSelfAttention extends Module {
       .slice(2, 2 * C, 3 * C)
       .reshape([B, T, nh, hs])
       .transpose(1, 2); // (B, nh, T, hs)
-    if (cache) ({ keys: k, values: v } = cache.append(k, v)); // (B, nh, Tk, hs), Tk = past + T
+    ({ keys: k, values: v } = cache.append(k, v)); // (B, nh, Tk, hs), Tk = past + T
 
     // kᵀ is a flag to the matmul kernel, not a copy; the B·nh products are one batched call. `causal`
     // computes only the scores the mask keeps (query i, keys up to Tk − T + i) and leaves the rest 0:
@@ -106,7 +116,7 @@ export class CausalSelfAttention extends Module {
     const scores = matmul(q, k, { transB: true, causal: 'output' }); // (B, nh, T, hs)·(B, nh, Tk, hs)ᵀ → (B, nh, T, Tk)
     // Scale, causal mask (query i sees keys up to Tk − T + i) and softmax in one kernel: the same
     // bits as scores.mul(1/√hs).maskedFill(causalMask(T, Tk), −∞).softmax(-1) on the js backend.
-    let att = causalSoftmax(scores, 1 / Math.sqrt(hs));
+    let att = causalSoftmax(scores, scale);
     this.lastAttention = opts.returnAttention ? att.detach() : null;
     att = this.attnDropout.forward(att);
     const y = att

@@ -22,6 +22,8 @@ export { where } from './ops/where.js';
 export { gather } from './ops/gather.js';
 export { indexSelect } from './ops/index-select.js';
 export { causalSoftmax } from './ops/causal-softmax.js';
+export { attentionScores } from './ops/attention-scores.js';
+export { attentionValues } from './ops/attention-values.js';
 export { ops } from './ops/registry.js';
 export type { OpDef, OpName } from './ops/op-def.js';
 
@@ -59,6 +61,7 @@ export type {
   BinaryOp,
   UnaryOp,
   GemmMask,
+  GemmLeading,
   KernelShape,
   AdamWParam,
   AdamWStep,

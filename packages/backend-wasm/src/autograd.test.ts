@@ -1,6 +1,8 @@
 // Autograd's gradient check with every kernel on the WebAssembly backend: attention, layer norm, losses, indexing.
 
 import {
+  attentionScores,
+  attentionValues,
   causalSoftmax,
   concat,
   crossEntropy,
@@ -115,6 +117,31 @@ describe('gradients through the WebAssembly kernels', () => {
       gradcheck((pi, vi) => matmul(pi, vi, { causal: 'left' }), [p, v]);
       gradcheck((qi, ki) => matmul(qi, ki, { transB: true, causal: 'output' }), [q, k]);
     }
+  });
+
+  it("attention read in place from the q, k, v projection: gradients, and the bits of the split-out heads'", () => {
+    const [B, T, C, nh] = [3, 6, 8, 2];
+    const qkv = param([B, T, 3 * C], 'heads-qkv');
+    gradcheck((x) => attentionValues(causalSoftmax(attentionScores(x, nh), 0.5), x, nh), [qkv]);
+    // Large enough that the two threads share the products out, as in training.
+    const [b, t, c, h] = [8, 64, 128, 4];
+    const [x1, x2] = [param([b, t, 3 * c], 'heads-big', 0.2), param([b, t, 3 * c], 'heads-big', 0.2)];
+    const split = (x: Tensor, part: number) =>
+      x
+        .slice(2, part * c, (part + 1) * c)
+        .reshape([b, t, h, c / h])
+        .transpose(1, 2);
+    const s1 = attentionScores(x1, h);
+    const s2 = matmul(split(x2, 0), split(x2, 1), { transB: true, causal: 'output' });
+    expect(s1.data).toEqual(s2.data);
+    const [p1, p2] = [causalSoftmax(s1, 0.25), causalSoftmax(s2, 0.25)];
+    const y1 = attentionValues(p1, x1, h);
+    const y2 = matmul(p2, split(x2, 2), { causal: 'left' }).transpose(1, 2).reshape([b, t, c]);
+    expect(y1.data).toEqual(y2.data);
+    const g = param([b, t, c], 'heads-g');
+    y1.mul(g).sum().backward();
+    y2.mul(g).sum().backward();
+    expect(x1.grad).toEqual(x2.grad);
   });
 
   it('layer norm, embedding lookup, concat, gather, where, log-softmax and cross-entropy', () => {

@@ -226,3 +226,76 @@ describe('batched matrix multiply matches the CPU backend', () => {
     }
   });
 });
+
+describe('batched products on rows with strides of their own (column windows of wider rows)', () => {
+  // Attention's heads inside the projection: op(A) and op(B) read as windows of rows `ld` floats
+  // wide, C written into a window of its own; the floats between windows must stay untouched.
+  const [M, N, K, batch] = [6, 5, 7, 4];
+  const pad = 3;
+  const masks = ['none', 'lowerC', 'lowerA', 'upperA'] as const;
+  const cases = [false, true].flatMap((transA) =>
+    [false, true].flatMap((transB) =>
+      [false, true].flatMap((acc) => masks.map((mask) => [transA, transB, acc, mask] as const)),
+    ),
+  );
+
+  for (const threads of [1, 2]) {
+    it(`${threads} thread(s): the CPU backend's bits, every transpose, mask and accumulation`, async () => {
+      const be =
+        threads === 1 ? wasm : await createWasmBackend({ ...testBackendOptions, threads, parallelThreshold: 1 });
+      const rng = new Rng(`lead-${threads}`);
+      try {
+        for (const [transA, transB, acc, mask] of cases) {
+          // Masked products square in their masked matrix, as attention's: M = K under lowerA or upperA, M = N under lowerC.
+          const [m, n, k] = mask === 'none' ? [M, N, K] : [M, mask === 'lowerC' ? M : N, M];
+          const [aRows, aCols] = transA ? [k, m] : [m, k];
+          const [bRows, bCols] = transB ? [n, k] : [k, n];
+          const lead = { a: aCols + pad, b: bCols + pad + 1, c: n + pad + 2 };
+          const [a, wa] = pairIn(be, batch * aRows * lead.a, normal(rng));
+          const [b, wb] = pairIn(be, batch * bRows * lead.b, normal(rng));
+          const [c, wc] = pairIn(be, batch * m * lead.c, normal(rng));
+          const [sa, sb, sc] = [aRows * lead.a, bRows * lead.b, m * lead.c];
+          const args = [transA, transB, m, n, k, batch] as const;
+          cpuBackend.sgemmBatched(...args, a, 1, sa, b, 2, sb, c, 1, sc, acc, mask, 0, lead);
+          be.sgemmBatched(...args, wa, 1, sa, wb, 2, sb, wc, 1, sc, acc, mask, 0, lead);
+          assertClose(wc, c, { atol: 1e-4, rtol: 1e-5, message: `${[transA, transB, acc, mask].join(', ')}` });
+          // Between C's windows every float is as drawn (the CPU backend writes only the windows back).
+          for (let i = 0; i < batch * m - 1; i++) {
+            for (let j = n; j < lead.c; j++) expect(wc[1 + i * lead.c + j]).toBe(c[1 + i * lead.c + j]);
+          }
+        }
+      } finally {
+        if (be !== wasm) be.close();
+      }
+    });
+  }
+
+  it('equals the product of the windows copied out, to the bit, on the CPU backend', () => {
+    const rng = new Rng('lead-dense');
+    const ld = K + 4;
+    const a = Float32Array.from({ length: batch * M * ld }, normal(rng));
+    const b = Float32Array.from({ length: batch * K * N }, normal(rng));
+    const dense = new Float32Array(batch * M * K);
+    for (let i = 0; i < batch * M; i++) dense.set(a.subarray(i * ld, i * ld + K), i * K);
+    const [c1, c2] = [new Float32Array(batch * M * N), new Float32Array(batch * M * N)];
+    cpuBackend.sgemmBatched(false, false, M, N, K, batch, a, 0, M * ld, b, 0, K * N, c1, 0, M * N, false, 'none', 0, {
+      a: ld,
+      b: N,
+      c: N,
+    });
+    cpuBackend.sgemmBatched(false, false, M, N, K, batch, dense, 0, M * K, b, 0, K * N, c2, 0, M * N, false);
+    expect(c1).toEqual(c2);
+  });
+
+  it('refuses a row stride narrower than the rows, on both backends', () => {
+    const [a, wa] = pairIn(wasm, 64, () => 1);
+    const [c, wc] = pairIn(wasm, 64, () => 1);
+    const lead = { a: 2, b: 4, c: 4 };
+    expect(() =>
+      cpuBackend.sgemmBatched(false, false, 2, 4, 3, 1, a, 0, 0, a, 0, 0, c, 0, 0, false, 'none', 0, lead),
+    ).toThrow('lead.a must be an integer ≥ 3, got 2');
+    expect(() =>
+      wasm.sgemmBatched(false, false, 2, 4, 3, 1, wa, 0, 0, wa, 0, 0, wc, 0, 0, false, 'none', 0, lead),
+    ).toThrow('lead.a must be an integer ≥ 3, got 2');
+  });
+});

@@ -1,7 +1,7 @@
 // The autograd `Backend` on the WebAssembly kernels: data movement and matrix products here, the rest in the classes it extends.
 
 import { broadcastLayout, cpuBackend, permuteLayout } from '@tinygpt/autograd';
-import type { Backend, GemmMask, KernelShape } from '@tinygpt/autograd';
+import type { Backend, GemmLeading, GemmMask, KernelShape } from '@tinygpt/autograd';
 import { forEachBlock } from './layout.js';
 import { RowKernels } from './row-kernels.js';
 import { WasmRuntime } from './runtime.js';
@@ -210,9 +210,18 @@ export class WasmBackend extends RowKernels implements Backend {
     accumulate: boolean,
     mask: GemmMask = 'none',
     diagonal = 0,
+    lead?: GemmLeading,
   ): void {
     if (batch === 0) return;
     if (!Number.isInteger(diagonal)) throw new RangeError(`diagonal must be an integer, got ${diagonal}`);
+    if (lead) {
+      const widths = { a: transA ? M : K, b: transB ? K : N, c: N };
+      for (const key of ['a', 'b', 'c'] as const) {
+        if (!Number.isInteger(lead[key]) || lead[key] < widths[key]) {
+          throw new RangeError(`sgemmBatched: lead.${key} must be an integer ≥ ${widths[key]}, got ${lead[key]}`);
+        }
+      }
+    }
     this.call(() => {
       const pa = this.in(a) + aOff * 4,
         pb = this.in(b) + bOff * 4,
@@ -225,13 +234,13 @@ export class WasmBackend extends RowKernels implements Backend {
         K,
         batch,
         pa,
-        transA ? M : K,
+        lead?.a ?? (transA ? M : K),
         aStride * 4,
         pb,
-        transB ? K : N,
+        lead?.b ?? (transB ? K : N),
         bStride * 4,
         pc,
-        N,
+        lead?.c ?? N,
         cStride * 4,
         accumulate,
         mask,

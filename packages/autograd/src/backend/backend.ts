@@ -18,6 +18,17 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
  */
 export type GemmMask = 'none' | 'lowerC' | 'lowerA' | 'upperA';
 
+/**
+ * Row strides in floats of A, B and C as stored, for operands that are column windows of wider
+ * rows (attention's heads inside the (B, T, 3·C) q, k, v projection). Without it rows are packed:
+ * A's row stride is op(A)'s K (M when transposed), B's is N (K when transposed), C's is N.
+ */
+export interface GemmLeading {
+  a: number;
+  b: number;
+  c: number;
+}
+
 /** AdamW hyper-parameters for one update; `bc1`/`bc2` are the bias corrections 1 − βᵗ. */
 export interface AdamWStep {
   lr: number;
@@ -205,7 +216,8 @@ export interface Backend {
    * C_i (+)= op(A_i)·op(B_i) with A_i at aOff + i·aStride (B_i, C_i likewise), each as in `sgemm`.
    * A stride of 0 reuses one operand for every product; products whose C_i overlap (cStride 0)
    * accumulate into it in order. `mask` makes every product causal (see {@link GemmMask}) about
-   * `diagonal`; a backend may skip the work the mask makes zero.
+   * `diagonal`; a backend may skip the work the mask makes zero. With `lead`, the
+   * rows of A, B and C lie that many floats apart (see {@link GemmLeading}).
    */
   sgemmBatched(
     transA: boolean,
@@ -226,6 +238,7 @@ export interface Backend {
     accumulate: boolean,
     mask?: GemmMask,
     diagonal?: number,
+    lead?: GemmLeading,
   ): void;
 
   /** Row-wise softmax of x (rows, cols), max-subtracted. */

@@ -30,6 +30,8 @@ export type OpName =
   | 'where'
   | 'softmax'
   | 'causalSoftmax'
+  | 'attentionScores'
+  | 'attentionValues'
   | 'logSoftmax'
   | 'crossEntropy'
   | 'layerNorm';

@@ -1,6 +1,8 @@
 // The registry of primitive ops: one entry per name, checked by the compiler against `OpName`.
 
 import { addOp } from './add.js';
+import { attentionScoresOp } from './attention-scores.js';
+import { attentionValuesOp } from './attention-values.js';
 import { causalSoftmaxOp } from './causal-softmax.js';
 import { concatOp } from './concat.js';
 import { crossEntropyOp } from './cross-entropy.js';
@@ -62,6 +64,8 @@ export const ops = {
   where: whereOp,
   softmax: softmaxOp,
   causalSoftmax: causalSoftmaxOp,
+  attentionScores: attentionScoresOp,
+  attentionValues: attentionValuesOp,
   logSoftmax: logSoftmaxOp,
   crossEntropy: crossEntropyOp,
   layerNorm: layerNormOp,

@@ -2,7 +2,7 @@
 // to copies (of op(A), or of C's masked entries), so a masked product gives exactly the bits of `sgemm` on
 // operands that are already zero where masked — as attention's are — without skipping any work.
 
-import type { GemmMask } from '../backend.js';
+import type { GemmLeading, GemmMask } from '../backend.js';
 import { checkCount, checkSpan, sgemm } from './matmul.js';
 
 /** Scratch for a masked op(A) or C's masked entries, grown as products need. */
@@ -59,10 +59,36 @@ function maskedProduct(
   sgemm(false, transB, M, N, K, masked, 0, b, bOff, c, cOff, accumulate);
 }
 
+/** Copies `rows` rows of `cols` floats, `fromLd` apart in `from` (at fromOff), `toLd` apart in `to` (at toOff). */
+function copyRows(
+  rows: number,
+  cols: number,
+  from: Float32Array,
+  fromOff: number,
+  fromLd: number,
+  to: Float32Array,
+  toOff: number,
+  toLd: number,
+): void {
+  if (rows > 0 && fromOff + (rows - 1) * fromLd + cols > from.length) {
+    throw new RangeError(
+      `sgemm: ${rows} rows of ${cols} floats ${fromLd} apart from offset ${fromOff} overrun ${from.length}`,
+    );
+  }
+  for (let r = 0; r < rows; r++)
+    to.set(from.subarray(fromOff + r * fromLd, fromOff + r * fromLd + cols), toOff + r * toLd);
+}
+
+/** Dense copies of strided operands and result, for `sgemmBatched` with `lead`. */
+let packedA = new Float32Array(0);
+let packedB = new Float32Array(0);
+let packedC = new Float32Array(0);
+
 /**
  * `batch` products C_i (+)= op(A_i)·op(B_i), A_i at aOff + i·aStride (B_i and C_i likewise), each an
  * `sgemm`; strides of 0 reuse one operand (or, for C, accumulate into one result in order). `mask`
- * and `diagonal` make each product causal (see `GemmMask`).
+ * and `diagonal` make each product causal (see `GemmMask`). With `lead`, rows lie that many floats
+ * apart (see `GemmLeading`): each product's operands are copied dense, and its C copied back.
  *
  * @example
  * // (2, 2, 3)·(2, 3, 2): two products, operands and results packed one after the other
@@ -87,8 +113,34 @@ export function sgemmBatched(
   accumulate: boolean,
   mask: GemmMask = 'none',
   diagonal = 0,
+  lead?: GemmLeading,
 ): void {
   checkCount('batch', batch);
+  if (lead) {
+    const [aRows, aCols] = transA ? [K, M] : [M, K];
+    const [bRows, bCols] = transB ? [N, K] : [K, N];
+    for (const [name, ld, cols] of [
+      ['lead.a', lead.a, aCols],
+      ['lead.b', lead.b, bCols],
+      ['lead.c', lead.c, N],
+    ] as const) {
+      if (!Number.isInteger(ld) || ld < cols)
+        throw new RangeError(`sgemm: ${name} must be an integer ≥ ${cols}, got ${ld}`);
+    }
+    if (packedA.length < M * K) packedA = new Float32Array(M * K);
+    if (packedB.length < K * N) packedB = new Float32Array(K * N);
+    if (packedC.length < M * N) packedC = new Float32Array(M * N);
+    for (let i = 0; i < batch; i++) {
+      const acc = accumulate || (cStride === 0 && i > 0);
+      const co = cOff + i * cStride;
+      copyRows(aRows, aCols, a, aOff + i * aStride, lead.a, packedA, 0, aCols);
+      copyRows(bRows, bCols, b, bOff + i * bStride, lead.b, packedB, 0, bCols);
+      if (acc) copyRows(M, N, c, co, lead.c, packedC, 0, N);
+      sgemmBatched(transA, transB, M, N, K, 1, packedA, 0, 0, packedB, 0, 0, packedC, 0, 0, acc, mask, diagonal);
+      copyRows(M, N, packedC, 0, N, c, co, lead.c);
+    }
+    return;
+  }
   for (const [name, stride] of [
     ['aStride', aStride],
     ['bStride', bStride],
