@@ -80,6 +80,7 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
     ['pretrain', ['--n-embd', '130', '--n-head', '4'], /--n-embd expects a multiple of --n-head \(4\), got 130/],
     ['pretrain', ['--learning-rate=-1'], /--learning-rate.* expects a number > 0, got -1/],
     ['pretrain', ['--data', 'missing.txt'], /text file not found: .*missing\.txt/],
+    ['pretrain', ['--data', 'missing.txt', '--profile'], /text file not found/], // no profile of a run that never ran
     ['pretrain', ['--data', 'empty.txt'], /empty\.txt is empty/],
     ['pretrain', ['--data', 'binary.bin'], /binary\.bin looks binary/],
     ['pretrain', ['--init-from', 'resume', '--out-dir', 'nowhere'], /no checkpoint at .*nowhere/],
@@ -181,6 +182,19 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
 });
 
 describe('CLI runs', () => {
+  it('pretrain --profile ends with the time per kernel kind', async () => {
+    const tiny = ['--n-layer=1', '--n-head=2', '--n-embd=8', '--block-size=8', '--batch-size=2', '--eval-iters=1'];
+    const args = ['--data', textFile(), '--out-dir', 'profiled', ...tiny, '--max-iters=2', '--eval-interval=2'];
+    const { code, stdout, stderr } = await run('pretrain', [...args, '--profile', '--sample-chars=0'], user);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const table = stdout.slice(stdout.indexOf('profile (time per kernel kind over the whole run):'));
+    expect(table.split('\n')[1]).toMatch(/^kernel +calls +ms +µs\/call +share$/);
+    for (const kernel of ['sgemm', 'causalSoftmax', 'adamwMany', 'all kernels', 'outside kernels']) {
+      expect(table).toMatch(new RegExp(`\n${kernel} +`));
+    }
+  });
+
   it('pretrain --json prints one JSON object per line; generate at temperature 0 is deterministic; eval --json', async () => {
     const data = textFile();
     const out = join(user, 'cli-run');

@@ -27,7 +27,8 @@ await runMain(async (argv) => {
       reporter.done(await running);
     } finally {
       unregister();
-      if (profile) {
+      // A run stopped before any kernel ran (a missing corpus, say) has nothing to show.
+      if (profile && profile.rows().length > 0) {
         const table = `profile (time per kernel kind over the whole run):\n${formatProfile(profile.rows(), performance.now() - started)}\n`;
         (config.json ? process.stderr : process.stdout).write(table);
       }
