@@ -16,7 +16,6 @@ interface Workspace {
   kv: Float32Array; // (B, nh, T, hs) new keys or values, on their way into the cache
   att: Float32Array; // (B, nh, T, ≤ blockSize) scores
   attP: Float32Array; // (B, nh, T, ≤ blockSize) weights
-  y: Float32Array; // (B, nh, T, hs)
   yP: Float32Array; // (B, T, C)
   o: Float32Array; // (B, T, C) a sub-layer's output
   h: Float32Array; // (B, T, 4C)
@@ -175,35 +174,64 @@ export class GptDecoder {
       be.copyAxis(ws.kv, T, 0, cache, blockSize, past, B * nh, T, hs, false);
     }
     const Tq = lastQuery ? 1 : T;
+    // Query t of the last Tq sits at position Tk − Tq + t and sees the keys up to it: the causal
+    // products skip the rest (about half of each when Tq = Tk; a single query sees every key).
+    const diagonal = Tk - Tq;
+    const [perHead, perRow] = [Tq * Tk, nh * Tq * Tk];
     for (let b = 0; b < B; b++) {
-      for (let h = 0; h < nh; h++) {
-        const bh = b * nh + h;
-        const q = ((b * 3 * nh + h) * T + (T - Tq)) * hs;
-        // (Tq, hs) · (Tk, hs)ᵀ → (Tq, Tk)
-        be.sgemm(false, true, Tq, Tk, hs, ws.qkvP, q, keys, bh * blockSize * hs, out.att, bh * Tq * Tk, false);
-      }
+      const q = (b * 3 * nh * T + (T - Tq)) * hs; // head 0's first query in qkvP; heads T·hs apart
+      const kv = b * nh * blockSize * hs; // head 0 of row b in the cache; heads blockSize·hs apart
+      // (Tq, hs) · (Tk, hs)ᵀ → (Tq, Tk), every head of row b in one call
+      be.sgemmBatched(
+        false,
+        true,
+        Tq,
+        Tk,
+        hs,
+        nh,
+        ws.qkvP,
+        q,
+        T * hs,
+        keys,
+        kv,
+        blockSize * hs,
+        out.att,
+        b * perRow,
+        perHead,
+        false,
+        'lowerC',
+        diagonal,
+      );
     }
     // Scale, causal mask (query t, at position past + t, sees keys 0 .. past + t) and softmax in one
     // kernel, as the model's attention does: masked scores are never exponentiated.
     be.causalSoftmax(out.att, B * nh * Tq, Tq, Tk, this.#scale, out.attP);
-    for (let bh = 0; bh < B * nh; bh++) {
-      // (Tq, Tk) · (Tk, hs) → (Tq, hs)
-      be.sgemm(
+    const lead = { a: Tk, b: hs, c: C };
+    for (let b = 0; b < B; b++) {
+      const kv = b * nh * blockSize * hs;
+      // (Tq, Tk) · (Tk, hs) → (Tq, hs) per head, written side by side into yP (B, Tq, C)
+      be.sgemmBatched(
         false,
         false,
         Tq,
         hs,
         Tk,
+        nh,
         out.attP,
-        bh * Tq * Tk,
+        b * perRow,
+        perHead,
         values,
-        bh * blockSize * hs,
-        out.y,
-        bh * Tq * hs,
+        kv,
+        blockSize * hs,
+        out.yP,
+        b * Tq * C,
+        hs,
         false,
+        'lowerA',
+        diagonal,
+        lead,
       );
     }
-    be.permute(out.y, [B, nh, Tq, hs], [0, 2, 1, 3], out.yP, false); // (B, Tq, C): the heads side by side
   }
 
   /** out (rows, outF) = x (rows, inF) · Wᵀ + b, as `linear`. */
@@ -249,7 +277,6 @@ export class GptDecoder {
         kv: alloc(R * C),
         att: alloc(attSize),
         attP: alloc(attSize),
-        y: alloc(R * C),
         yP: alloc(R * C),
         o: alloc(R * C),
         h: alloc(4 * R * C),
