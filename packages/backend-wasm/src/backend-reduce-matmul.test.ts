@@ -287,7 +287,7 @@ describe('batched products on rows with strides of their own (column windows of 
     expect(c1).toEqual(c2);
   });
 
-  it('refuses a row stride narrower than the rows, on both backends', () => {
+  it('refuses a row stride narrower than the rows, on both backends, and rows past the end', () => {
     const [a, wa] = pairIn(wasm, 64, () => 1);
     const [c, wc] = pairIn(wasm, 64, () => 1);
     const lead = { a: 2, b: 4, c: 4 };
@@ -297,5 +297,10 @@ describe('batched products on rows with strides of their own (column windows of 
     expect(() =>
       wasm.sgemmBatched(false, false, 2, 4, 3, 1, wa, 0, 0, wa, 0, 0, wc, 0, 0, false, 'none', 0, lead),
     ).toThrow('lead.a must be an integer ≥ 3, got 2');
+    // The CPU backend also refuses rows that run past an array's end.
+    const wide = { a: 62, b: 4, c: 4 };
+    expect(() =>
+      cpuBackend.sgemmBatched(false, false, 2, 4, 3, 1, a, 0, 0, a, 0, 0, c, 0, 0, false, 'none', 0, wide),
+    ).toThrow('sgemm: 2 rows of 3 floats 62 apart from offset 0 overrun 64');
   });
 });

@@ -70,10 +70,15 @@ function copyRows(
   toOff: number,
   toLd: number,
 ): void {
-  if (rows > 0 && fromOff + (rows - 1) * fromLd + cols > from.length) {
-    throw new RangeError(
-      `sgemm: ${rows} rows of ${cols} floats ${fromLd} apart from offset ${fromOff} overrun ${from.length}`,
-    );
+  for (const [array, off, ld] of [
+    [from, fromOff, fromLd],
+    [to, toOff, toLd],
+  ] as const) {
+    if (rows > 0 && off + (rows - 1) * ld + cols > array.length) {
+      throw new RangeError(
+        `sgemm: ${rows} rows of ${cols} floats ${ld} apart from offset ${off} overrun ${array.length}`,
+      );
+    }
   }
   for (let r = 0; r < rows; r++)
     to.set(from.subarray(fromOff + r * fromLd, fromOff + r * fromLd + cols), toOff + r * toLd);
@@ -83,6 +88,52 @@ function copyRows(
 let packedA = new Float32Array(0);
 let packedB = new Float32Array(0);
 let packedC = new Float32Array(0);
+
+/** `sgemmBatched` on rows `lead` floats apart: each product's operands copied dense, its C copied back. */
+function stridedProducts(
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  batch: number,
+  a: Float32Array,
+  aOff: number,
+  aStride: number,
+  b: Float32Array,
+  bOff: number,
+  bStride: number,
+  c: Float32Array,
+  cOff: number,
+  cStride: number,
+  accumulate: boolean,
+  mask: GemmMask,
+  diagonal: number,
+  lead: GemmLeading,
+): void {
+  const [aRows, aCols] = transA ? [K, M] : [M, K];
+  const [bRows, bCols] = transB ? [N, K] : [K, N];
+  for (const [name, ld, cols] of [
+    ['lead.a', lead.a, aCols],
+    ['lead.b', lead.b, bCols],
+    ['lead.c', lead.c, N],
+  ] as const) {
+    if (!Number.isInteger(ld) || ld < cols)
+      throw new RangeError(`sgemm: ${name} must be an integer ≥ ${cols}, got ${ld}`);
+  }
+  if (packedA.length < M * K) packedA = new Float32Array(M * K);
+  if (packedB.length < K * N) packedB = new Float32Array(K * N);
+  if (packedC.length < M * N) packedC = new Float32Array(M * N);
+  for (let i = 0; i < batch; i++) {
+    const acc = accumulate || (cStride === 0 && i > 0);
+    const co = cOff + i * cStride;
+    copyRows(aRows, aCols, a, aOff + i * aStride, lead.a, packedA, 0, aCols);
+    copyRows(bRows, bCols, b, bOff + i * bStride, lead.b, packedB, 0, bCols);
+    if (acc) copyRows(M, N, c, co, lead.c, packedC, 0, N);
+    sgemmBatched(transA, transB, M, N, K, 1, packedA, 0, 0, packedB, 0, 0, packedC, 0, 0, acc, mask, diagonal);
+    copyRows(M, N, packedC, 0, N, c, co, lead.c);
+  }
+}
 
 /**
  * `batch` products C_i (+)= op(A_i)·op(B_i), A_i at aOff + i·aStride (B_i and C_i likewise), each an
@@ -116,31 +167,6 @@ export function sgemmBatched(
   lead?: GemmLeading,
 ): void {
   checkCount('batch', batch);
-  if (lead) {
-    const [aRows, aCols] = transA ? [K, M] : [M, K];
-    const [bRows, bCols] = transB ? [N, K] : [K, N];
-    for (const [name, ld, cols] of [
-      ['lead.a', lead.a, aCols],
-      ['lead.b', lead.b, bCols],
-      ['lead.c', lead.c, N],
-    ] as const) {
-      if (!Number.isInteger(ld) || ld < cols)
-        throw new RangeError(`sgemm: ${name} must be an integer ≥ ${cols}, got ${ld}`);
-    }
-    if (packedA.length < M * K) packedA = new Float32Array(M * K);
-    if (packedB.length < K * N) packedB = new Float32Array(K * N);
-    if (packedC.length < M * N) packedC = new Float32Array(M * N);
-    for (let i = 0; i < batch; i++) {
-      const acc = accumulate || (cStride === 0 && i > 0);
-      const co = cOff + i * cStride;
-      copyRows(aRows, aCols, a, aOff + i * aStride, lead.a, packedA, 0, aCols);
-      copyRows(bRows, bCols, b, bOff + i * bStride, lead.b, packedB, 0, bCols);
-      if (acc) copyRows(M, N, c, co, lead.c, packedC, 0, N);
-      sgemmBatched(transA, transB, M, N, K, 1, packedA, 0, 0, packedB, 0, 0, packedC, 0, 0, acc, mask, diagonal);
-      copyRows(M, N, packedC, 0, N, c, co, lead.c);
-    }
-    return;
-  }
   for (const [name, stride] of [
     ['aStride', aStride],
     ['bStride', bStride],
@@ -149,6 +175,30 @@ export function sgemmBatched(
     checkCount(name, stride);
   }
   if (!Number.isInteger(diagonal)) throw new RangeError(`diagonal must be an integer, got ${diagonal}`);
+  if (lead) {
+    stridedProducts(
+      transA,
+      transB,
+      M,
+      N,
+      K,
+      batch,
+      a,
+      aOff,
+      aStride,
+      b,
+      bOff,
+      bStride,
+      c,
+      cOff,
+      cStride,
+      accumulate,
+      mask,
+      diagonal,
+      lead,
+    );
+    return;
+  }
   for (let i = 0; i < batch; i++) {
     // With cStride 0 every product after the first adds into the one result.
     const acc = accumulate || (cStride === 0 && i > 0);
