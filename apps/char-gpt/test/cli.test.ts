@@ -182,6 +182,18 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
 });
 
 describe('CLI runs', () => {
+  it('an --out-dir a run must not write into is a usage error (exit 2), whatever holds it', async () => {
+    for (const [outDir, message] of [
+      ['.', /--out-dir \S+ holds files that are not part of a char-gpt run \(/], // the user's data files
+      ['ckpt', /--out-dir \S*ckpt already holds a run \(checkpoint at iteration 2\)/],
+    ] as const) {
+      const tiny = ['--n-layer=1', '--n-head=2', '--n-embd=8', '--block-size=8', '--batch-size=2', '--max-iters=1'];
+      const result = await run('pretrain', ['--data', textFile(), '--out-dir', outDir, ...tiny], user);
+      expectOneLineError(result, message);
+      expect(result.code).toBe(2);
+    }
+  });
+
   it('pretrain --profile ends with the time per kernel kind', async () => {
     const tiny = ['--n-layer=1', '--n-head=2', '--n-embd=8', '--block-size=8', '--batch-size=2', '--eval-iters=1'];
     const args = ['--data', textFile(), '--out-dir', 'profiled', ...tiny, '--max-iters=2', '--eval-interval=2'];
