@@ -147,11 +147,20 @@ export async function generateText(page: Page, timeout = 60_000): Promise<void> 
   await page.waitForSelector('[data-testid=generated][data-done]', { timeout });
 }
 
-/** Waits until the Train tab's run is in `state` (training, paused, stopped, finished, loaded). */
-export function waitState(page: Page, state: string): Promise<unknown> {
-  return page.waitForFunction((s) => document.getElementById('view-train')?.dataset.state === s, state, {
-    timeout: 120_000,
-  });
+/**
+ * Waits until the Train tab's run is in `state` (training, paused, stopped, finished, loaded). A
+ * timeout names the state and iteration the run was left in.
+ */
+export async function waitState(page: Page, state: string): Promise<void> {
+  try {
+    await page.waitForFunction((s) => document.getElementById('view-train')?.dataset.state === s, state, {
+      timeout: 120_000,
+    });
+  } catch (err) {
+    const now = await page.evaluate(() => document.getElementById('view-train')?.dataset.state).catch(() => '?');
+    const iter = await iterOf(page).catch(() => NaN);
+    throw new Error(`waiting for the run to be ${state}: it was still ${now} at iteration ${iter}`, { cause: err });
+  }
 }
 
 /** The iteration the Train tab's status line shows. */

@@ -71,21 +71,21 @@ describe.skipIf(!haveChromium)('playground training in Chromium', () => {
     expect(text.trimEnd().length).toBeGreaterThan(4);
 
     // Run B, same config: paused part-way, page reloaded, resumed. Every later step equals run A's.
+    // The page clicks Pause itself when the status line shows step 8 of run B: a round trip through
+    // this test's polling could come after the run's last step on a loaded machine.
     await page.evaluate(() => {
-      const w = window as unknown as { tinygptPlayground: PlaygroundHooks; runA?: unknown };
-      w.runA = w.tinygptPlayground.history;
+      const w = window as unknown as { tinygptPlayground: PlaygroundHooks };
+      const runA = w.tinygptPlayground.history;
+      const status = document.querySelector('[data-testid=train-status]')!;
+      const observer = new MutationObserver(() => {
+        const h = w.tinygptPlayground.history;
+        if (h === runA || h!.steps.length < 8) return;
+        observer.disconnect();
+        (document.querySelector('[data-testid=pause]') as HTMLButtonElement).click();
+      });
+      observer.observe(status, { attributes: true, attributeFilter: ['data-iter'] });
     });
     await page.click('[data-testid=train]');
-    await page.waitForFunction(
-      () => {
-        const w = window as unknown as { tinygptPlayground: PlaygroundHooks; runA?: unknown };
-        const h = w.tinygptPlayground.history;
-        return h !== w.runA && h!.steps.length >= 8;
-      },
-      null,
-      { timeout: 60_000 },
-    );
-    await page.click('[data-testid=pause]');
     await waitState(page, 'paused');
     const pausedAt = await iterOf(page);
     expect(pausedAt).toBeGreaterThanOrEqual(8);
