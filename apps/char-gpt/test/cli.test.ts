@@ -1,62 +1,11 @@
 // The three commands as a user runs them (child processes): bad input is one `error:` line and a non-zero exit; good input works.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { appDir } from '../src/paths.js';
 import { train } from '../src/train.js';
+import { expectOneLineError, run } from './cli-run.js';
 import { scratchDir, textFile, tinyRun } from './helpers.js';
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs `src/cli/<command>.ts` as the package scripts do (node with tsx's loader: one process, so
- * signals reach the command itself), with the user's directory `cwd` and `stdin` piped in;
- * `onStdout` may signal it.
- */
-function run(
-  command: 'pretrain' | 'generate' | 'eval',
-  args: string[],
-  cwd: string,
-  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
-  env: Record<string, string> = {},
-  stdin: string | Buffer = '',
-): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@tinygpt/source', `src/cli/${command}.ts`, ...args],
-      {
-        cwd: appDir,
-        env: { ...process.env, INIT_CWD: cwd, TINYGPT_DEBUG: '', TINYGPT_BACKEND: '', ...env },
-      },
-    );
-    child.stdin.end(stdin);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      onStdout?.(stdout, child);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function expectOneLineError(result: Ran, message: RegExp): void {
-  expect(result.code).not.toBe(0);
-  const lines = result.stderr.split('\n').filter((line) => line !== '');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^error: /);
-  expect(lines[0]).toMatch(message);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-  expect(result.stdout).toBe(''); // not even the backend line: the refusal is all there is
-}
 
 let user: string; // the user's directory: data files and checkpoints live here
 let checkpoint: string;

@@ -54,6 +54,8 @@ export { cpuBackend } from './backend/cpu/index.js';
 /** Loop plans a backend's broadcasting and permuting kernels share (backend-wasm uses them too). */
 export { broadcastLayout, permuteLayout } from './backend/cpu/layout.js';
 export type { Layout } from './backend/cpu/layout.js';
+/** The check of `sgemmBatched`'s row strides (`GemmLeading`) both backends make. */
+export { checkGemmLeading } from './backend/cpu/matmul-batched.js';
 export { profileBackend, formatProfile } from './backend/profile.js';
 export type { BackendProfile, ProfileRow } from './backend/profile.js';
 export type {

@@ -7,6 +7,7 @@
 // have added exact zeros, so a masked product gives the bits of the full product of masked operands (up to the
 // sign of a zero).
 
+import { gemv } from './gemv';
 import { A_LANES, MR, NR, kernel4x8, sgemm, sgemmMasked } from './matmul';
 
 /** The ordinary product. */
@@ -131,7 +132,9 @@ export function sgemmBatched(
   for (let i = 0; i < batch; i++) {
     const acc = accumulate || (cStride == 0 && i > 0);
     const ai = a + <usize>i * aStride, bi = b + <usize>i * bStride, ci = c + <usize>i * cStride;
-    if (mask == MASK_NONE) sgemm(transA, transB, M, N, K, ai, lda, bi, ldb, ci, ldc, acc, work);
+    // One row of op(A) (a new token's query over its cached keys) goes through gemv: no packing, the same bits.
+    if (mask == MASK_NONE && M == 1 && !transA) gemv(transB, N, K, ai, bi, ldb, ci, acc);
+    else if (mask == MASK_NONE) sgemm(transA, transB, M, N, K, ai, lda, bi, ldb, ci, ldc, acc, work);
     else sgemmMasked(mask, d, transA, transB, M, N, K, ai, lda, bi, ldb, ci, ldc, acc, work);
   }
 }

@@ -1,6 +1,6 @@
 // The autograd `Backend` on the WebAssembly kernels: data movement and matrix products here, the rest in the classes it extends.
 
-import { broadcastLayout, cpuBackend, permuteLayout } from '@tinygpt/autograd';
+import { broadcastLayout, checkGemmLeading, cpuBackend, permuteLayout } from '@tinygpt/autograd';
 import type { Backend, GemmLeading, GemmMask, KernelShape } from '@tinygpt/autograd';
 import { forEachBlock } from './layout.js';
 import { RowKernels } from './row-kernels.js';
@@ -214,14 +214,7 @@ export class WasmBackend extends RowKernels implements Backend {
   ): void {
     if (batch === 0) return;
     if (!Number.isInteger(diagonal)) throw new RangeError(`diagonal must be an integer, got ${diagonal}`);
-    if (lead) {
-      const widths = { a: transA ? M : K, b: transB ? K : N, c: N };
-      for (const key of ['a', 'b', 'c'] as const) {
-        if (!Number.isInteger(lead[key]) || lead[key] < widths[key]) {
-          throw new RangeError(`sgemmBatched: lead.${key} must be an integer ≥ ${widths[key]}, got ${lead[key]}`);
-        }
-      }
-    }
+    if (lead) checkGemmLeading(transA, transB, M, N, K, lead);
     this.call(() => {
       const pa = this.in(a) + aOff * 4,
         pb = this.in(b) + bOff * 4,

@@ -229,17 +229,7 @@ export class WasmRuntime {
   ): void {
     const pool = this.pool;
     const each = M * N * K;
-    // A mask that keeps every entry (one new query over its cached keys, say) is no mask, as in the kernel.
-    const keepsAll = mask === 'lowerC' ? diagonal >= N - 1 : mask === 'lowerA' ? diagonal >= K - 1 : diagonal >= M - 1;
-    const code = mask === 'none' || keepsAll ? 0 : GEMM_MASKS[mask];
-    if (M === 1 && !transA && code === 0) {
-      // One-row products (a new token's attention heads in generation) go through gemv, as sgemm's do.
-      for (let i = 0; i < batch; i++) {
-        const add = accumulate || (cStride === 0 && i > 0);
-        this.sgemm(false, transB, 1, N, K, a + i * aStride, lda, b + i * bStride, ldb, c + i * cStride, ldc, add);
-      }
-      return;
-    }
+    const code = GEMM_MASKS[mask];
     const tA = transA ? 1 : 0,
       tB = transB ? 1 : 0,
       acc = accumulate ? 1 : 0;

@@ -59,79 +59,54 @@ function maskedProduct(
   sgemm(false, transB, M, N, K, masked, 0, b, bOff, c, cOff, accumulate);
 }
 
-/** Copies `rows` rows of `cols` floats, `fromLd` apart in `from` (at fromOff), `toLd` apart in `to` (at toOff). */
-function copyRows(
-  rows: number,
-  cols: number,
-  from: Float32Array,
-  fromOff: number,
-  fromLd: number,
-  to: Float32Array,
-  toOff: number,
-  toLd: number,
-): void {
-  for (const [array, off, ld] of [
-    [from, fromOff, fromLd],
-    [to, toOff, toLd],
-  ] as const) {
-    if (rows > 0 && off + (rows - 1) * ld + cols > array.length) {
-      throw new RangeError(
-        `sgemm: ${rows} rows of ${cols} floats ${ld} apart from offset ${off} overrun ${array.length}`,
-      );
-    }
-  }
-  for (let r = 0; r < rows; r++)
-    to.set(from.subarray(fromOff + r * fromLd, fromOff + r * fromLd + cols), toOff + r * toLd);
-}
-
-/** Dense copies of strided operands and result, for `sgemmBatched` with `lead`. */
-let packedA = new Float32Array(0);
-let packedB = new Float32Array(0);
-let packedC = new Float32Array(0);
-
-/** `sgemmBatched` on rows `lead` floats apart: each product's operands copied dense, its C copied back. */
-function stridedProducts(
+/**
+ * Throws a RangeError unless each of A, B and C's rows lies a whole number of floats, `lead` of them,
+ * after the one before, no fewer than it holds (A's rows hold K floats, M when transposed; B's N, K
+ * when transposed; C's N). Shared by the backends' `sgemmBatched`.
+ */
+export function checkGemmLeading(
   transA: boolean,
   transB: boolean,
   M: number,
   N: number,
   K: number,
-  batch: number,
-  a: Float32Array,
-  aOff: number,
-  aStride: number,
-  b: Float32Array,
-  bOff: number,
-  bStride: number,
-  c: Float32Array,
-  cOff: number,
-  cStride: number,
-  accumulate: boolean,
-  mask: GemmMask,
-  diagonal: number,
   lead: GemmLeading,
 ): void {
-  const [aRows, aCols] = transA ? [K, M] : [M, K];
-  const [bRows, bCols] = transB ? [N, K] : [K, N];
-  for (const [name, ld, cols] of [
-    ['lead.a', lead.a, aCols],
-    ['lead.b', lead.b, bCols],
-    ['lead.c', lead.c, N],
-  ] as const) {
-    if (!Number.isInteger(ld) || ld < cols)
-      throw new RangeError(`sgemm: ${name} must be an integer ≥ ${cols}, got ${ld}`);
+  const widths = { a: transA ? M : K, b: transB ? K : N, c: N };
+  for (const key of ['a', 'b', 'c'] as const) {
+    if (!Number.isInteger(lead[key]) || lead[key] < widths[key]) {
+      throw new RangeError(`sgemmBatched: lead.${key} must be an integer ≥ ${widths[key]}, got ${lead[key]}`);
+    }
   }
-  if (packedA.length < M * K) packedA = new Float32Array(M * K);
-  if (packedB.length < K * N) packedB = new Float32Array(K * N);
-  if (packedC.length < M * N) packedC = new Float32Array(M * N);
-  for (let i = 0; i < batch; i++) {
-    const acc = accumulate || (cStride === 0 && i > 0);
-    const co = cOff + i * cStride;
-    copyRows(aRows, aCols, a, aOff + i * aStride, lead.a, packedA, 0, aCols);
-    copyRows(bRows, bCols, b, bOff + i * bStride, lead.b, packedB, 0, bCols);
-    if (acc) copyRows(M, N, c, co, lead.c, packedC, 0, N);
-    sgemmBatched(transA, transB, M, N, K, 1, packedA, 0, 0, packedB, 0, 0, packedC, 0, 0, acc, mask, diagonal);
-    copyRows(M, N, packedC, 0, N, c, co, lead.c);
+}
+
+/** Dense copies of one product's strided operands and result, for `sgemmBatched` with `lead`. */
+let denseA = new Float32Array(0);
+let denseB = new Float32Array(0);
+let denseC = new Float32Array(0);
+
+/**
+ * Copies `rows` rows of `cols` floats between `strided` (from `off`, rows `ld` apart) and the dense
+ * `dense`: into it, or back out of it when `back`.
+ */
+function copyRows(
+  rows: number,
+  cols: number,
+  strided: Float32Array,
+  off: number,
+  ld: number,
+  dense: Float32Array,
+  back = false,
+): void {
+  if (rows > 0 && off + (rows - 1) * ld + cols > strided.length) {
+    throw new RangeError(
+      `sgemm: ${rows} rows of ${cols} floats ${ld} apart from offset ${off} overrun ${strided.length}`,
+    );
+  }
+  for (let r = 0; r < rows; r++) {
+    const at = off + r * ld;
+    if (back) strided.set(dense.subarray(r * cols, (r + 1) * cols), at);
+    else dense.set(strided.subarray(at, at + cols), r * cols);
   }
 }
 
@@ -139,7 +114,7 @@ function stridedProducts(
  * `batch` products C_i (+)= op(A_i)·op(B_i), A_i at aOff + i·aStride (B_i and C_i likewise), each an
  * `sgemm`; strides of 0 reuse one operand (or, for C, accumulate into one result in order). `mask`
  * and `diagonal` make each product causal (see `GemmMask`). With `lead`, rows lie that many floats
- * apart (see `GemmLeading`): each product's operands are copied dense, and its C copied back.
+ * apart (see `GemmLeading`): each product runs on dense copies of its operands, and its C is copied back.
  *
  * @example
  * // (2, 2, 3)·(2, 3, 2): two products, operands and results packed one after the other
@@ -176,36 +151,23 @@ export function sgemmBatched(
   }
   if (!Number.isInteger(diagonal)) throw new RangeError(`diagonal must be an integer, got ${diagonal}`);
   if (lead) {
-    stridedProducts(
-      transA,
-      transB,
-      M,
-      N,
-      K,
-      batch,
-      a,
-      aOff,
-      aStride,
-      b,
-      bOff,
-      bStride,
-      c,
-      cOff,
-      cStride,
-      accumulate,
-      mask,
-      diagonal,
-      lead,
-    );
-    return;
+    checkGemmLeading(transA, transB, M, N, K, lead);
+    if (denseA.length < M * K) denseA = new Float32Array(M * K);
+    if (denseB.length < K * N) denseB = new Float32Array(K * N);
+    if (denseC.length < M * N) denseC = new Float32Array(M * N);
   }
   for (let i = 0; i < batch; i++) {
     // With cStride 0 every product after the first adds into the one result.
     const acc = accumulate || (cStride === 0 && i > 0);
-    const ao = aOff + i * aStride,
-      bo = bOff + i * bStride,
-      co = cOff + i * cStride;
-    if (mask === 'none') sgemm(transA, transB, M, N, K, a, ao, b, bo, c, co, acc);
-    else maskedProduct(mask, diagonal, transA, transB, M, N, K, a, ao, b, bo, c, co, acc);
+    let [A, ao, B, bo, C, co] = [a, aOff + i * aStride, b, bOff + i * bStride, c, cOff + i * cStride];
+    if (lead) {
+      copyRows(transA ? K : M, transA ? M : K, a, ao, lead.a, denseA);
+      copyRows(transB ? N : K, transB ? K : N, b, bo, lead.b, denseB);
+      if (acc) copyRows(M, N, c, co, lead.c, denseC);
+      [A, ao, B, bo, C, co] = [denseA, 0, denseB, 0, denseC, 0];
+    }
+    if (mask === 'none') sgemm(transA, transB, M, N, K, A, ao, B, bo, C, co, acc);
+    else maskedProduct(mask, diagonal, transA, transB, M, N, K, A, ao, B, bo, C, co, acc);
+    if (lead) copyRows(M, N, c, cOff + i * cStride, lead.c, denseC, true);
   }
 }
