@@ -1,7 +1,7 @@
 // Elementwise kernels in f32x4: unary functions and their derivatives, powers, axpy, scale and the sum of squares.
 
 import {
-  GELU_3K, GELU_C, GELU_K, HALF, INV_SQRT_2PI, MINUS_HALF, ONE, SQRT1_2,
+  GELU_3K, GELU_C, GELU_K, HALF, INV_SQRT_2PI, ONE, SQRT1_2,
   kv, loadTail, storeTail, vexp, verf, verfWithExp, vmadd, vsigmoid, vtanh,
 } from './simd-math';
 // Op codes numbered once, in scripts/op-codes.mjs (src/generated/op-codes.ts is the TypeScript side).
@@ -79,23 +79,86 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
   if (op == TANH) return f32x4.mul(dy, f32x4.sub(kv(ONE), f32x4.mul(y, y)));
   if (op == SIGMOID) return f32x4.mul(f32x4.mul(dy, y), f32x4.sub(kv(ONE), y));
   if (op == RELU) return v128.and(dy, f32x4.gt(x, f32x4.splat(0)));
+  return f32x4.mul(dy, geluDerivV(op, x));
+}
+
+/**
+ * f′(x) of GELU (`op` GELU) or of its tanh form (GELU_TANH), four lanes. GELU's is Φ(x) + x·φ(x) with
+ * Φ(x) = ½ + ½·erf(z) and φ(x) = e^(−z²)/√(2π), z = x/√2: the forward pass's Φ, and its exponential.
+ */
+@inline function geluDerivV(op: i32, x: v128): v128 {
+  const one = kv(ONE), half = kv(HALF);
   if (op == GELU) {
-    // Φ(x) + x·φ(x)
-    // Φ(x) = ½ + ½·erf(x/√2) and φ(x) = e^(−x²/2)/√(2π) share the exponential e^(−(x/√2)²).
-    const half = kv(HALF);
-    const e = vexp(f32x4.mul(f32x4.mul(x, x), kv(MINUS_HALF)));
-    const cdf = vmadd(verfWithExp(f32x4.mul(x, kv(SQRT1_2)), e), half, half);
-    const pdf = f32x4.mul(kv(INV_SQRT_2PI), e);
-    return f32x4.mul(dy, vmadd(x, pdf, cdf));
+    const z = f32x4.mul(x, kv(SQRT1_2));
+    const e = vexp(f32x4.neg(f32x4.mul(z, z)));
+    const cdf = vmadd(verfWithExp(z, e), half, half);
+    return vmadd(x, f32x4.mul(kv(INV_SQRT_2PI), e), cdf);
   }
   // GELU_TANH: ½(1 + tanh u) + ½x(1 − tanh² u)·u′, u = c(x + kx³)
-  const one = kv(ONE), half = kv(HALF), c = kv(GELU_C);
+  const c = kv(GELU_C);
   const x2 = f32x4.mul(x, x);
   const t = vtanh(f32x4.mul(c, vmadd(f32x4.mul(x2, x), kv(GELU_K), x)));
   const du = f32x4.mul(c, vmadd(x2, kv(GELU_3K), one));
   const a = f32x4.mul(half, f32x4.add(t, one));
   const b = f32x4.mul(f32x4.mul(f32x4.mul(half, x), f32x4.sub(one, f32x4.mul(t, t))), du);
-  return f32x4.mul(dy, f32x4.add(a, b));
+  return f32x4.add(a, b);
+}
+
+/**
+ * Stores f(x) at `out` and f′(x) at `deriv` for a GELU, four lanes, with the bits of unaryV and geluDerivV: the
+ * work the two share (Φ(x) with its exponential; tanh u for the tanh form) done once.
+ */
+@inline function geluWithDerivV(op: i32, x: v128, out: usize, deriv: usize): void {
+  const one = kv(ONE), half = kv(HALF);
+  if (op == GELU) {
+    const z = f32x4.mul(x, kv(SQRT1_2));
+    const e = vexp(f32x4.neg(f32x4.mul(z, z)));
+    const cdf = vmadd(verfWithExp(z, e), half, half);
+    v128.store(out, f32x4.mul(x, cdf));
+    v128.store(deriv, vmadd(x, f32x4.mul(kv(INV_SQRT_2PI), e), cdf));
+    return;
+  }
+  const c = kv(GELU_C);
+  const x2 = f32x4.mul(x, x);
+  const t = vtanh(f32x4.mul(c, vmadd(f32x4.mul(x2, x), kv(GELU_K), x)));
+  v128.store(out, f32x4.mul(f32x4.mul(x, half), f32x4.add(t, one)));
+  const du = f32x4.mul(c, vmadd(x2, kv(GELU_3K), one));
+  const a = f32x4.mul(half, f32x4.add(t, one));
+  const b = f32x4.mul(f32x4.mul(f32x4.mul(half, x), f32x4.sub(one, f32x4.mul(t, t))), du);
+  v128.store(deriv, f32x4.add(a, b));
+}
+
+/** unaryWithDerivative's loop, four vectors a step as `unaryLoop`'s. */
+@inline function geluWithDerivLoop(op: i32, x: usize, out: usize, deriv: usize, n: i32): void {
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const at = <usize>i << 2;
+    geluWithDerivV(op, v128.load(x + at), out + at, deriv + at);
+    geluWithDerivV(op, v128.load(x + at, 16), out + at + 16, deriv + at + 16);
+    geluWithDerivV(op, v128.load(x + at, 32), out + at + 32, deriv + at + 32);
+    geluWithDerivV(op, v128.load(x + at, 48), out + at + 48, deriv + at + 48);
+  }
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    geluWithDerivV(op, v128.load(x + at), out + at, deriv + at);
+  }
+  if (i < n) {
+    // Fewer than four floats: f and f′ each through a padded vector, the same bits.
+    const at = <usize>i << 2, t = n - i;
+    const v = loadTail(x + at, t, 0);
+    storeTail(out + at, t, unaryV(op, v));
+    storeTail(deriv + at, t, geluDerivV(op, v));
+  }
+}
+
+/**
+ * out = f(x) and deriv = f′(x) for n floats of GELU (`op` GELU) or its tanh form (GELU_TANH), the bits of `unary`
+ * and of the factor `unaryBackward` multiplies dy by: a training step's GELU computes its derivative with the
+ * function, and its backward is one product, dy·f′(x).
+ */
+export function unaryWithDerivative(op: i32, x: usize, out: usize, deriv: usize, n: i32): void {
+  if (op == GELU) geluWithDerivLoop(GELU, x, out, deriv, n);
+  else geluWithDerivLoop(GELU_TANH, x, out, deriv, n);
 }
 
 @inline function backLoop(op: i32, x: usize, y: usize, dy: usize, dx: usize, n: i32, acc: bool): void {

@@ -2,7 +2,7 @@
 export { sgemm, sgemmWorkspaceBytes, sgemmPackB, sgemmPackedB } from './matmul';
 export { sgemmBatched } from './matmul-batched';
 export { gemv } from './gemv';
-export { unary, unaryBackward, powScalar, powScalarBackward, axpy, scale, sumSquares, zeroFill } from './elementwise';
+export { unary, unaryBackward, unaryWithDerivative, powScalar, powScalarBackward, axpy, scale, sumSquares, zeroFill } from './elementwise';
 export { binary, where } from './binary';
 export { adamw, adamwMany, sgd } from './optim';
 export { sumTo, broadcastTo, permute, copyAxis } from './reduce';

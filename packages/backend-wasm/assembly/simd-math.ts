@@ -12,7 +12,7 @@ const K = memory.data<f32>([
   1.0, 2.0, 0.5,
   -5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1, 0.625,
   0.3275911, 1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592,
-  0.7071067811865476, 0.3989422804014327, 0.7978845608028654, 0.044715, 0.134145, -0.5, -0.0,
+  0.7071067811865476, 0.3989422804014327, 0.7978845608028654, 0.044715, 0.134145, -0.0,
 ]);
 /** Beyond these, eˣ is 0 or +∞ in float32 (with denormals in between). */
 export const EXP_HI = 0;
@@ -40,9 +40,8 @@ export const INV_SQRT_2PI = 28;
 export const GELU_C = 29;
 export const GELU_K = 30;
 export const GELU_3K = 31;
-export const MINUS_HALF = 32;
 /** −0.0: the sign bit alone. */
-export const SIGN = 33;
+export const SIGN = 32;
 
 /** Constant `i` of the table in all four lanes. */
 @inline export function kv(i: i32): v128 {
@@ -115,7 +114,7 @@ export const SIGN = 33;
 
 /**
  * erf per lane by Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7), the CPU backend's
- * formula, given e = e^(−x²): GELU's backward needs that exponential for φ too, so it computes it once.
+ * formula, given e = e^(−x²): GELU's derivative needs that exponential for φ too, so it computes it once.
  */
 @inline export function verfWithExp(x: v128, e: v128): v128 {
   const one = kv(ONE);

@@ -107,7 +107,7 @@ const gemm = (M: number, N: number, K: number, tA: number, tB: number): Case => 
   output: [C, M * N],
 });
 /** Attention's 48 products of the baby config (batch 12 × 4 heads, 64 positions, head size 32). */
-const batched = (what: string, M: number, N: number, K: number, tA: number, tB: number): Case => ({
+const batched = (what: string, M: number, N: number, K: number, tA: number, tB: number, mask = 0): Case => ({
   name: `sgemmBatched 48 × ${M}×${N}×${K}${tA ? ' Aᵀ' : ''}${tB ? ' Bᵀ' : ''} (${what})`,
   work: 48 * 2 * M * N * K,
   unit: 'GFLOP/s',
@@ -130,6 +130,8 @@ const batched = (what: string, M: number, N: number, K: number, tA: number, tB: 
       0,
       48,
       WORK,
+      mask,
+      0,
     ),
   output: [C, 48 * M * N],
 });
@@ -161,6 +163,9 @@ const cases: Case[] = [
   batched('QKᵀ', 64, 64, 32, 0, 1),
   batched('P·V', 64, 32, 64, 0, 0),
   batched('Pᵀ·dY', 64, 32, 64, 1, 0),
+  batched('causal QKᵀ', 64, 64, 32, 0, 1, 1),
+  batched('causal P·V', 64, 32, 64, 0, 0, 2),
+  batched('causal Pᵀ·dY', 64, 32, 64, 1, 0, 3),
   unary('exp'),
   unary('gelu'),
   unary('tanh'),

@@ -15,6 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => wasm.close());
 const pair = (n: number, draw: () => number) => pairIn(wasm, n, draw);
+const bitsOf = (x: Float32Array): number[] => [...new Uint32Array(x.buffer, x.byteOffset, x.length)];
 
 describe('alloc and free', () => {
   it('hands out zero-filled buffers in WebAssembly memory and reuses freed ones', () => {
@@ -97,6 +98,31 @@ describe('elementwise kernels match the CPU backend', () => {
       assertClose(wy, y, { atol: 1e-6, rtol: 1e-5, message: `${op}(${xs.join(', ')})` });
     }
   });
+
+  it.each(['gelu', 'geluTanh'] as const)(
+    'unaryWithDerivative %s: the bits of unary, and a derivative that times dy gives those of unaryBackward',
+    (op) => {
+      const rng = new Rng(`with-derivative-${op}`);
+      const draw = normal(rng, 3);
+      for (const n of [1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 20, 1001]) {
+        const wx = wasm.alloc(n);
+        for (let i = 0; i < n; i++) wx[i] = i < special.length ? special[i]! : draw();
+        const [wy, wyBoth, wd] = [wasm.alloc(n), wasm.alloc(n), wasm.alloc(n)];
+        wasm.unary(op, wx, wy);
+        wasm.unaryWithDerivative(op, wx, wyBoth, wd);
+        expect(bitsOf(wyBoth)).toEqual(bitsOf(wy));
+        const [, wdy] = pair(n, normal(rng));
+        for (const accumulate of [false, true]) {
+          const [, viaBackward] = pair(n, normal(rng));
+          const viaProduct = wasm.alloc(n);
+          viaProduct.set(viaBackward);
+          wasm.unaryBackward(op, wx, wy, wdy, viaBackward, accumulate);
+          wasm.binary('mul', wd, [n], wdy, [n], viaProduct, [n], accumulate);
+          expect(bitsOf(viaProduct), `${op} n=${n} accumulate=${accumulate}`).toEqual(bitsOf(viaBackward));
+        }
+      }
+    },
+  );
 
   it('powScalar and its backward for the fast powers and a general one', () => {
     const rng = new Rng('pow');

@@ -64,6 +64,25 @@ export class ElementwiseKernels extends WasmStaging {
     });
   }
 
+  unaryWithDerivative(op: 'gelu' | 'geluTanh', x: Float32Array, out: Float32Array, derivative: Float32Array): void {
+    this.call(() => {
+      const px = this.in(x),
+        po = this.out(out),
+        pd = this.out(derivative);
+      this.runtime.parallelFor('unaryWithDerivative', [unaryCodes[op], px, po, pd, x.length], {
+        total: x.length,
+        grain: GRAIN_COSTLY,
+        align: VEC,
+        countArg: 4,
+        offsets: [
+          [1, 4],
+          [2, 4],
+          [3, 4],
+        ],
+      });
+    });
+  }
+
   powScalar(x: Float32Array, p: number, out: Float32Array): void {
     this.call(() => this.k.powScalar(this.in(x), p, this.out(out), x.length));
   }

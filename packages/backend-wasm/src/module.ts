@@ -70,6 +70,7 @@ export interface KernelExports {
   zeroFill(p: Ptr, bytes: number): void;
   unary(op: number, x: Ptr, out: Ptr, n: number): void;
   unaryBackward(op: number, x: Ptr, y: Ptr, dy: Ptr, dx: Ptr, n: number, acc: number): void;
+  unaryWithDerivative(op: number, x: Ptr, out: Ptr, deriv: Ptr, n: number): void;
   powScalar(x: Ptr, p: number, out: Ptr, n: number): void;
   powScalarBackward(x: Ptr, p: number, dy: Ptr, dx: Ptr, n: number): void;
   binary(
@@ -241,6 +242,7 @@ export const threadedKernels = [
   'sgemmPackedB',
   'unary',
   'unaryBackward',
+  'unaryWithDerivative',
   'binary',
   'axpy',
   'adamw',

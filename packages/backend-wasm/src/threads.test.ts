@@ -224,6 +224,13 @@ describe('two threads give the bits of one', () => {
       two.unaryBackward(op, x2, y2, x2, d2);
       expectSameBits(d1, d2);
     }
+    for (const op of ['gelu', 'geluTanh'] as const) {
+      const [d1, d2] = both(n, rng);
+      one.unaryWithDerivative(op, x1, y1, d1);
+      two.unaryWithDerivative(op, x2, y2, d2);
+      expectSameBits(y1, y2);
+      expectSameBits(d1, d2);
+    }
     for (const acc of [false, true]) {
       one.binary('mul', x1, [n], y1, [n], y1, [n], acc);
       two.binary('mul', x2, [n], y2, [n], y2, [n], acc);

@@ -104,6 +104,12 @@ export interface Backend {
     dx: Float32Array,
     accumulate?: boolean,
   ): void;
+  /**
+   * out = f(x) and derivative = f′(x), elementwise, for a GELU: one pass where the two share work, so that the
+   * `gelu` op's backward is the product dy·f′(x) (`binary` 'mul'). `derivative` holds the factor
+   * `unaryBackward` multiplies dy by, to the bit. Optional: without it, `gelu` runs `unary`, then `unaryBackward`.
+   */
+  unaryWithDerivative?(op: 'gelu' | 'geluTanh', x: Float32Array, out: Float32Array, derivative: Float32Array): void;
   /** out = x^p, elementwise. */
   powScalar(x: Float32Array, p: number, out: Float32Array): void;
   /** dx += p·x^(p−1)·dy. */

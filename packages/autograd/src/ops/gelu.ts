@@ -1,8 +1,10 @@
-// GELU (Hendrycks & Gimpel 2016): y = x·Φ(x), or GPT-2's tanh approximation; one fused kernel each way.
+// GELU (Hendrycks & Gimpel 2016): y = x·Φ(x), or GPT-2's tanh approximation; one fused kernel each way, or f and f′
+// in one forward kernel where the backend shares their work.
 
 import { getBackend } from '../backend/active.js';
 import { empty } from '../creation.js';
-import { gradAdds, record } from '../graph.js';
+import { gradAdds, isGradEnabled, record } from '../graph.js';
+import { allocStorage } from '../storage.js';
 import type { Tensor } from '../tensor.js';
 import type { OpDef } from './op-def.js';
 
@@ -19,6 +21,22 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   const kind = approximate === 'tanh' ? 'geluTanh' : 'gelu';
   const be = getBackend();
   const out = empty(x.shape);
+  if (be.unaryWithDerivative && isGradEnabled() && x.requiresGrad) {
+    // f′(x) written with f(x) where the backend shares their work: dx += g·f′(x)
+    const derivative = allocStorage(x.size);
+    be.unaryWithDerivative(kind, x.data, out.data, derivative);
+    const shape = x.shape;
+    return record(
+      out,
+      'gelu',
+      [x],
+      (g) => {
+        const add = gradAdds(x);
+        be.binary('mul', derivative, shape, g, shape, x.grad!, shape, add);
+      },
+      [derivative],
+    );
+  }
   be.unary(kind, x.data, out.data);
   // dx += g·(Φ(x) + x·φ(x)), or the derivative of the tanh form
   return record(out, 'gelu', [x], (g) => {
