@@ -9,8 +9,16 @@ export interface Measurements {
    * threads (src/probe.ts): the same kind of window, the host's steadiness without the engine.
    */
   baby: { ours1: number[]; ours2: number[]; torch: number[] | null; probe1: number[]; probe2: number[] };
-  /** Seconds of one epoch. */
-  mnist: { ours1: number; ours2: number; torch: number | null };
+  /**
+   * Seconds of the first epoch of a fresh process, which the targets judge (the JIT's warm-up
+   * included), and of its second, printed beside them.
+   */
+  mnist: {
+    ours1: number;
+    ours2: number;
+    torch: number | null;
+    second: { ours1: number; ours2: number; torch: number | null };
+  };
   matmul: Matmul;
   generation: Generation;
 }
@@ -68,12 +76,23 @@ export function steadinessReferences(m: Measurements, threads: 1 | 2): string {
   return `${torch}fixed work, ${threads} thread${threads === 1 ? '' : 's'} ${f(probe, 2)}×`;
 }
 
+/** The same ratio over the second epoch, printed beside an MNIST target (absent where its reference is). */
+function secondEpoch(ratio: number | null): string | undefined {
+  return ratio === null ? undefined : `second epoch ${f(ratio, 2)}×`;
+}
+
 /** The speed targets, in its order. */
 export function targets(m: Measurements): Target[] {
   const [b1, b2] = [steps(m.baby.ours1), steps(m.baby.ours2)];
   const torch = m.baby.torch ? steps(m.baby.torch).median : null;
   const per = (x: number, ref: number | null): number | null => (ref === null ? null : x / ref);
   const { matmul: mm, mnist } = m;
+  const { second } = mnist;
+  const later = {
+    twoTorch: secondEpoch(per(second.ours2, second.torch)),
+    oneTorch: secondEpoch(per(second.ours1, second.torch)),
+    twoOne: secondEpoch(second.ours2 / second.ours1),
+  };
   return [
     judge('baby step: ours 2 threads ÷ PyTorch 1 thread (medians)', per(b2.median, torch), '≤', 1.0, '×'),
     judge('baby step: ours 1 thread ÷ PyTorch 1 thread (medians)', per(b1.median, torch), '≤', 1.5, '×'),
@@ -81,9 +100,23 @@ export function targets(m: Measurements): Target[] {
     judge('baby step steadiness, ours 2 threads: p90 ÷ median', b2.steadiness, '≤', 1.15, '×', steadinessReferences(m, 2)),
     // prettier-ignore
     judge('baby step steadiness, ours 1 thread: p90 ÷ median', b1.steadiness, '≤', 1.15, '×', steadinessReferences(m, 1)),
-    judge('MNIST epoch: ours 2 threads ÷ PyTorch 1 thread', per(mnist.ours2, mnist.torch), '≤', 1.0, '×'),
-    judge('MNIST epoch: ours 1 thread ÷ PyTorch 1 thread', per(mnist.ours1, mnist.torch), '≤', 1.0, '×'),
-    judge('MNIST epoch: ours 2 threads ÷ ours 1 thread', mnist.ours2 / mnist.ours1, '≤', 1.0, '×'),
+    judge(
+      'MNIST epoch: ours 2 threads ÷ PyTorch 1 thread',
+      per(mnist.ours2, mnist.torch),
+      '≤',
+      1.0,
+      '×',
+      later.twoTorch,
+    ),
+    judge(
+      'MNIST epoch: ours 1 thread ÷ PyTorch 1 thread',
+      per(mnist.ours1, mnist.torch),
+      '≤',
+      1.0,
+      '×',
+      later.oneTorch,
+    ),
+    judge('MNIST epoch: ours 2 threads ÷ ours 1 thread', mnist.ours2 / mnist.ours1, '≤', 1.0, '×', later.twoOne),
     judge(`matmul ${mm.size}²: ours 1 thread ÷ tfjs-wasm 1 thread`, mm.ours1 / mm.tfjs1, '≥', 1.5, '×'),
     judge(`matmul ${mm.size}²: ours 2 threads ÷ 2-core peak`, (100 * mm.ours2) / mm.peak2, '≥', 90, '%'),
     generationTarget(m.generation, 'ours1'),
@@ -137,10 +170,14 @@ export function figuresTable(m: Measurements, torchNote: string): string {
         `1 thread ${f(p1.steadiness, 2)} (${chunk(p1)}), 2 threads ${f(p2.steadiness, 2)} (${chunk(p2)})`,
     ]),
     row([
-      '`pnpm mnist train` 784-128-64-10, batch 64, Adam: s/epoch',
-      f(mnist.ours1, 2),
-      f(mnist.ours2, 2),
-      torch(mnist.torch === null ? null : `PyTorch + OpenBLAS, 1 thread: ${f(mnist.torch, 2)}`),
+      '`pnpm mnist train` 784-128-64-10, batch 64, Adam: s/epoch, first (second) epoch',
+      `${f(mnist.ours1, 2)} (${f(mnist.second.ours1, 2)})`,
+      `${f(mnist.ours2, 2)} (${f(mnist.second.ours2, 2)})`,
+      torch(
+        mnist.torch === null || mnist.second.torch === null
+          ? null
+          : `PyTorch + OpenBLAS, 1 thread: ${f(mnist.torch, 2)} (${f(mnist.second.torch, 2)})`,
+      ),
     ]),
     row([
       `matmul ${mm.size}² float32 (${simd}), GFLOP/s`,
