@@ -16,7 +16,7 @@ export interface Ran {
  * `onStdout` may signal it.
  */
 export function run(
-  command: 'pretrain' | 'generate' | 'eval',
+  command: 'pretrain' | 'generate' | 'eval' | 'export',
   args: string[],
   cwd: string,
   onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,

@@ -1,6 +1,6 @@
-// The three commands as a user runs them (child processes): bad input is one `error:` line and a non-zero exit; good input works.
+// The commands as a user runs them (child processes): bad input is one `error:` line and a non-zero exit; good input works.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { train } from '../src/train.js';
@@ -140,6 +140,20 @@ describe('CLI runs', () => {
       const result = await run('pretrain', ['--data', textFile(), '--out-dir', outDir, ...tiny], user);
       expectOneLineError(result, message);
       expect(result.code).toBe(2);
+    }
+  });
+
+  it('an export --out that cannot take it is a usage error (exit 2), refused before anything is written', async () => {
+    for (const [args, message] of [
+      [['--out', '.'], /--out \. holds files that are not part of an exchange directory \(/],
+      [['--out', '.', '--run'], /--out \. holds files that are not part of a run handover \(/],
+      [['--out', 'empty.txt'], /--out empty\.txt exists and is not a directory/],
+    ] as const) {
+      const before = readdirSync(user).sort();
+      const result = await run('export', ['--checkpoint', 'ckpt', ...args], user);
+      expectOneLineError(result, message);
+      expect(result.code).toBe(2);
+      expect(readdirSync(user).sort()).toEqual(before);
     }
   });
 

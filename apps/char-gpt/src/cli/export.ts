@@ -1,8 +1,10 @@
 // `pnpm export --checkpoint DIR --out EXDIR [--run]`: writes a checkpoint's model (or, with --run, the whole run) for PyTorch and nanoGPT.
 import { join, relative } from 'node:path';
 import { CliError, formatHelp, resolveConfig, runMain, shownPath } from '@tinygpt/cli-kit';
+import { exchangeDirRefusal } from '../interop/exchange-dir.js';
 import { exportNanoGpt } from '../interop/export-nanogpt.js';
 import { exportRun } from '../interop/export-run.js';
+import { handoverDirRefusal } from '../interop/handover-dir.js';
 import { appDir, requiredCheckpoint, userCwd, userPath } from '../paths.js';
 
 const defaults = { checkpoint: '', out: '', run: false, dataset: '' };
@@ -36,6 +38,9 @@ await runMain(async (argv) => {
     throw new CliError(`--dataset must be a directory name (letters, digits, _ . -), got "${config.dataset}"`, {
       exitCode: 2,
     });
+  // A --out that cannot take the export is a usage error, refused before the checkpoint is read.
+  const refusal = (config.run ? handoverDirRefusal : exchangeDirRefusal)(out, shownPath(out));
+  if (refusal) throw new CliError(`--out ${refusal}`, { exitCode: 2 });
   if (config.run) {
     const dataset = config.dataset || undefined;
     const summary = await exportRun(checkpoint, out, { dataset });

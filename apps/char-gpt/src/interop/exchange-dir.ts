@@ -144,6 +144,20 @@ function openExchangeDirAt(dir: string, at: string): { contents: ExchangeContent
 }
 
 /**
+ * Why `dir` cannot be written as an exchange directory, or null when it can: a file is there, or a
+ * directory holding anything besides the two exchange files (an earlier export, which is replaced).
+ * `shown` is how the message names `dir`.
+ */
+export function exchangeDirRefusal(dir: string, shown = dir): string | null {
+  if (!existsSync(dir)) return null;
+  if (!statSync(dir).isDirectory()) return `${shown} exists and is not a directory`;
+  const foreign = readdirSync(dir).filter((name) => !(EXCHANGE_FILES as readonly string[]).includes(name));
+  if (foreign.length === 0) return null;
+  const list = `${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}`;
+  return `${shown} holds files that are not part of an exchange directory (${list}); choose a new or empty directory`;
+}
+
+/**
  * Writes an exchange directory: `weights` (nanoGPT names, as `modelTensors` gives them) to
  * model.safetensors in float32, and config.json. The directory is replaced whole by the one
  * implementation of run directories (`replaceDirAtomic`, under the writer's lock), so `dir` never
@@ -152,16 +166,8 @@ function openExchangeDirAt(dir: string, at: string): { contents: ExchangeContent
  * @throws CheckpointError when `dir` holds other files, or a weight is not finite.
  */
 export function writeExchangeDir(dir: string, contents: ExchangeContents): void {
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new CheckpointError(`${dir} exists and is not a directory`);
-    const foreign = readdirSync(dir).filter((name) => !(EXCHANGE_FILES as readonly string[]).includes(name));
-    if (foreign.length > 0) {
-      throw new CheckpointError(
-        `${dir} holds files that are not part of an exchange directory ` +
-          `(${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose a new or empty directory`,
-      );
-    }
-  }
+  const refusal = exchangeDirRefusal(dir);
+  if (refusal) throw new CheckpointError(refusal);
   const bad = findNonFinite(contents.weights);
   if (bad) throw new CheckpointError(`not exporting to ${dir}: "${bad.name}" holds ${bad.value}`);
   const config = toExchangeConfig(contents.config, contents.tokenizer);

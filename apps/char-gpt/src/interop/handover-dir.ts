@@ -80,23 +80,29 @@ export function readHandoverDir(dir: string): HandoverContents {
 }
 
 /**
+ * Why `dir` cannot be written as a run handover, or null when it can: a file is there, or a
+ * directory holding anything besides handover files and a `nanogpt/` tree (an earlier handover).
+ * `shown` is how the message names `dir`.
+ */
+export function handoverDirRefusal(dir: string, shown = dir): string | null {
+  if (!existsSync(dir)) return null;
+  if (!statSync(dir).isDirectory()) return `${shown} exists and is not a directory`;
+  const allowed: readonly string[] = [...HANDOVER_FILES, 'nanogpt'];
+  const foreign = readdirSync(dir).filter((name) => !allowed.includes(name));
+  if (foreign.length === 0) return null;
+  const list = `${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}`;
+  return `${shown} holds files that are not part of a run handover (${list}); choose a new or empty directory`;
+}
+
+/**
  * Makes `dir` hold exactly `files` (relative path → contents): they are written into a fresh
  * sibling directory that then replaces `dir` by two renames, so `dir` is never half-written. An
  * existing `dir` may hold only handover files and a `nanogpt/` tree.
  * @throws CheckpointError when `dir` holds anything else.
  */
 export function writeHandoverDir(dir: string, files: Record<string, Uint8Array | string>): void {
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new CheckpointError(`${dir} exists and is not a directory`);
-    const allowed: readonly string[] = [...HANDOVER_FILES, 'nanogpt'];
-    const foreign = readdirSync(dir).filter((name) => !allowed.includes(name));
-    if (foreign.length > 0) {
-      throw new CheckpointError(
-        `${dir} holds files that are not part of a run handover ` +
-          `(${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose a new or empty directory`,
-      );
-    }
-  }
+  const refusal = handoverDirRefusal(dir);
+  if (refusal) throw new CheckpointError(refusal);
   makeDir(dirname(dir));
   const staging = join(dirname(dir), `.${basename(dir)}.handover-${process.pid}-${randomBytes(4).toString('hex')}`);
   const retired = `${staging}.old`;
