@@ -1,6 +1,6 @@
 // A pretraining run's state — model, optimizer, generator, data, counters — started from scratch, resumed from a checkpoint, or saved.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { CliError, USAGE_EXIT_CODE, describeFsError, makeDir } from '@tinygpt/cli-kit';
+import { CliError, USAGE_EXIT_CODE, describeFsError, foreignFilesRefusal, makeDir } from '@tinygpt/cli-kit';
 import { join, resolve } from 'node:path';
 import { CORPUS_NAMES, resolveCorpus } from '@tinygpt/datasets/text';
 import type { Corpus } from '@tinygpt/datasets/text';
@@ -228,11 +228,9 @@ function checkOutDir(config: TrainConfig): void {
   const foreign = names.filter((name) => !(RUN_FILES as readonly string[]).includes(name));
   // Each refusal is a usage error (exit 2): --out-dir names a directory this run must not write into.
   if (foreign.length > 0) {
-    throw new CliError(
-      `--out-dir ${dir} holds files that are not part of a char-gpt run ` +
-        `(${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose a new or empty directory`,
-      { exitCode: USAGE_EXIT_CODE },
-    );
+    throw new CliError(`--out-dir ${dir} ${foreignFilesRefusal(foreign, 'a char-gpt run')}`, {
+      exitCode: USAGE_EXIT_CODE,
+    });
   }
   const format = savedFormat(dir, names);
   if (format !== undefined && format !== CHECKPOINT_FORMAT) {

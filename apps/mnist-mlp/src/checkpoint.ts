@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { Rng } from '@tinygpt/autograd';
 import type { RngState } from '@tinygpt/autograd';
 import { decodeSafetensors, encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
-import { CliError, describeFsError, makeDir, readJsonFile, sha256Hex, writeFileAtomic } from '@tinygpt/cli-kit';
+import {
+  CliError,
+  describeFsError,
+  foreignFilesRefusal,
+  makeDir,
+  readJsonFile,
+  sha256Hex,
+  writeFileAtomic,
+} from '@tinygpt/cli-kit';
 import type { Mlp } from '@tinygpt/mlp';
 import { defaults, parseArch, validateConfig } from './config.js';
 import type { MnistConfig } from './config.js';
@@ -89,10 +97,7 @@ export function checkOutDir(dir: string, overwrite: boolean): void {
   const foreign = names.filter((name) => name !== WEIGHTS_FILE && name !== META_FILE).sort();
   // Pictures count as the run's only beside an MNIST checkpoint (checked below); elsewhere they are foreign.
   if (foreign.some((name) => !isPicture(name)) || (foreign.length > 0 && !names.includes(META_FILE))) {
-    refuse(
-      `holds files that are not part of an MNIST checkpoint (${foreign.slice(0, 3).join(', ')}` +
-        `${foreign.length > 3 ? ', …' : ''})`,
-    );
+    throw new CliError(`--out-dir ${dir} ${foreignFilesRefusal(foreign, 'an MNIST checkpoint')}`, { exitCode: 2 });
   }
   if (!names.includes(META_FILE)) {
     if (names.includes(WEIGHTS_FILE)) refuse(`holds a ${WEIGHTS_FILE} without the ${META_FILE} of an MNIST checkpoint`);

@@ -38,6 +38,7 @@ export {
 export type { AtomicData } from './files.js';
 export { describeFsError } from './fs-error.js';
 export { makeDir } from './make-dir.js';
+export { dirRefusal, foreignFilesRefusal } from './out-dir.js';
 export { readStdin, readUserFile } from './read-file.js';
 export { sha256Hex } from './hash.js';
 export type { ReadUserFileOptions } from './read-file.js';

@@ -1,9 +1,16 @@
 // Reads and writes a nanoGPT exchange directory: model.safetensors (nanoGPT state-dict names, float32) and
 // config.json (model args and tokenizer).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SafetensorsError, decodeSafetensors, encodeSafetensors, findNonFinite } from '@tinygpt/autograd/safetensors';
-import { lockDir, readDirConsistent, readableDir, recoverDirSwap, replaceDirAtomic } from '@tinygpt/cli-kit';
+import {
+  dirRefusal,
+  lockDir,
+  readDirConsistent,
+  readableDir,
+  recoverDirSwap,
+  replaceDirAtomic,
+} from '@tinygpt/cli-kit';
 import { TokenizerError, tokenizerFromJSON } from '@tinygpt/tokenizer';
 import type { Tokenizer, TokenizerJson } from '@tinygpt/tokenizer';
 import type { GptConfig } from '../config.js';
@@ -149,12 +156,7 @@ function openExchangeDirAt(dir: string, at: string): { contents: ExchangeContent
  * `shown` is how the message names `dir`.
  */
 export function exchangeDirRefusal(dir: string, shown = dir): string | null {
-  if (!existsSync(dir)) return null;
-  if (!statSync(dir).isDirectory()) return `${shown} exists and is not a directory`;
-  const foreign = readdirSync(dir).filter((name) => !(EXCHANGE_FILES as readonly string[]).includes(name));
-  if (foreign.length === 0) return null;
-  const list = `${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}`;
-  return `${shown} holds files that are not part of an exchange directory (${list}); choose a new or empty directory`;
+  return dirRefusal(dir, EXCHANGE_FILES, 'an exchange directory', shown);
 }
 
 /**

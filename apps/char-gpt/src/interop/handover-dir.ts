@@ -1,8 +1,8 @@
 // Reads a run handover directory (an exchange directory plus optimizer.safetensors and run.json) and writes one atomically.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { makeDir } from '@tinygpt/cli-kit';
+import { dirRefusal, makeDir } from '@tinygpt/cli-kit';
 import { SafetensorsError, decodeSafetensors } from '@tinygpt/autograd/safetensors';
 import { readRunFile } from '../checkpoint/checkpoint-files.js';
 import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
@@ -85,13 +85,7 @@ export function readHandoverDir(dir: string): HandoverContents {
  * `shown` is how the message names `dir`.
  */
 export function handoverDirRefusal(dir: string, shown = dir): string | null {
-  if (!existsSync(dir)) return null;
-  if (!statSync(dir).isDirectory()) return `${shown} exists and is not a directory`;
-  const allowed: readonly string[] = [...HANDOVER_FILES, 'nanogpt'];
-  const foreign = readdirSync(dir).filter((name) => !allowed.includes(name));
-  if (foreign.length === 0) return null;
-  const list = `${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}`;
-  return `${shown} holds files that are not part of a run handover (${list}); choose a new or empty directory`;
+  return dirRefusal(dir, [...HANDOVER_FILES, 'nanogpt'], 'a run handover', shown);
 }
 
 /**
