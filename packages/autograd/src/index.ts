@@ -54,8 +54,9 @@ export { cpuBackend } from './backend/cpu/index.js';
 /** Loop plans a backend's broadcasting and permuting kernels share (backend-wasm uses them too). */
 export { broadcastLayout, permuteLayout } from './backend/cpu/layout.js';
 export type { Layout } from './backend/cpu/layout.js';
-/** The check of `sgemmBatched`'s row strides (`GemmLeading`) both backends make. */
-export { checkGemmLeading } from './backend/cpu/matmul-batched.js';
+/** The check of a product's sizes, row strides (`GemmLeading`) and operand spans both backends make. */
+export { checkGemmSpans } from './backend/cpu/matmul-batched.js';
+export type { GemmOperand } from './backend/cpu/matmul-batched.js';
 export { profileBackend, formatProfile } from './backend/profile.js';
 export type { BackendProfile, ProfileRow } from './backend/profile.js';
 export type {

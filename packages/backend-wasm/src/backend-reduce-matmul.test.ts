@@ -297,10 +297,43 @@ describe('batched products on rows with strides of their own (column windows of 
     expect(() =>
       wasm.sgemmBatched(false, false, 2, 4, 3, 1, wa, 0, 0, wa, 0, 0, wc, 0, 0, false, 'none', 0, lead),
     ).toThrow('lead.a must be an integer ≥ 3, got 2');
-    // The CPU backend also refuses rows that run past an array's end.
     const wide = { a: 62, b: 4, c: 4 };
+    const message = 'sgemm: A needs 2×3 floats, rows 62 apart, from offset 0 but has length 64';
     expect(() =>
       cpuBackend.sgemmBatched(false, false, 2, 4, 3, 1, a, 0, 0, a, 0, 0, c, 0, 0, false, 'none', 0, wide),
-    ).toThrow('sgemm: 2 rows of 3 floats 62 apart from offset 0 overrun 64');
+    ).toThrow(message);
+    expect(() =>
+      wasm.sgemmBatched(false, false, 2, 4, 3, 1, wa, 0, 0, wa, 0, 0, wc, 0, 0, false, 'none', 0, wide),
+    ).toThrow(message);
+  });
+
+  it('refuses operands that run past their arrays before writing anything, on both backends', () => {
+    // Products the kernels would run past an array's end: into the memory of other tensors on wasm.
+    const calls: [string, (be: typeof cpuBackend, a: Float32Array, b: Float32Array, c: Float32Array) => void][] = [
+      ['sgemm: C needs 4×4 floats from offset 1 but has length 16', (be, a, b, c) =>
+        be.sgemm(false, false, 4, 4, 4, a, 0, b, 0, c, 1, false)],
+      ['sgemm: B needs 4×4 floats from offset 4 but has length 16', (be, a, b, c) =>
+        be.sgemm(true, true, 4, 4, 4, a, 0, b, 4, c, 0, true)],
+      // The fourth product's C runs past the end: the first three must not have been written either.
+      ['sgemm: C needs 4 products 4 apart, each 2×2 floats from offset 1 but has length 16', (be, a, b, c) =>
+        be.sgemmBatched(false, false, 2, 2, 2, 4, a, 0, 4, b, 0, 4, c, 1, 4, false)],
+      ['sgemm: A needs 3 products 6 apart, each 2×2 floats, rows 4 apart, from offset 0 but has length 16',
+        (be, a, b, c) => be.sgemmBatched(false, false, 2, 2, 2, 3, a, 0, 6, b, 0, 4, c, 0, 4, false, 'lowerC', 0,
+          { a: 4, b: 2, c: 2 })],
+    ]; // prettier-ignore
+    const rng = new Rng(5);
+    for (const [message, call] of calls) {
+      for (const be of [cpuBackend, wasm] as const) {
+        const [a, b, c] = [0, 1, 2].map(() => {
+          const x = be.alloc(16);
+          for (let i = 0; i < 16; i++) x[i] = rng.normal();
+          return x;
+        }) as [Float32Array, Float32Array, Float32Array];
+        const before = c.slice();
+        expect(() => call(be, a, b, c), message).toThrow(message);
+        expect(c).toEqual(before);
+        if (be !== cpuBackend) [a, b, c].forEach((x) => be.free(x));
+      }
+    }
   });
 });

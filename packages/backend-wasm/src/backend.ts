@@ -1,11 +1,21 @@
 // The autograd `Backend` on the WebAssembly kernels: data movement and matrix products here, the rest in the classes it extends.
 
-import { broadcastLayout, checkGemmLeading, cpuBackend, permuteLayout } from '@tinygpt/autograd';
-import type { Backend, GemmLeading, GemmMask, KernelShape } from '@tinygpt/autograd';
+import { broadcastLayout, checkGemmSpans, cpuBackend, permuteLayout } from '@tinygpt/autograd';
+import type { Backend, GemmLeading, GemmMask, GemmOperand, KernelShape } from '@tinygpt/autograd';
 import { forEachBlock } from './layout.js';
 import { RowKernels } from './row-kernels.js';
 import { WasmRuntime } from './runtime.js';
 import type { WasmOptions } from './runtime.js';
+
+const NO_FLOATS = new Float32Array(0);
+
+/** Fills in `op` (without allocating, as the kernels are called in every step). */
+function describe(op: GemmOperand, array: Float32Array, offset: number, stride: number, lead: number): void {
+  op.array = array;
+  op.offset = offset;
+  op.stride = stride;
+  op.lead = lead;
+}
 
 /**
  * The WebAssembly backend: `alloc` places every tensor in the kernels' linear memory, so kernels
@@ -183,6 +193,7 @@ export class WasmBackend extends RowKernels implements Backend {
     cOff: number,
     accumulate: boolean,
   ): void {
+    this.checkSpans(transA, transB, M, N, K, 1, a, aOff, 0, b, bOff, 0, c, cOff, 0);
     this.call(() => {
       const pa = this.in(a) + aOff * 4,
         pb = this.in(b) + bOff * 4,
@@ -212,9 +223,9 @@ export class WasmBackend extends RowKernels implements Backend {
     diagonal = 0,
     lead?: GemmLeading,
   ): void {
-    if (batch === 0) return;
     if (!Number.isInteger(diagonal)) throw new RangeError(`diagonal must be an integer, got ${diagonal}`);
-    if (lead) checkGemmLeading(transA, transB, M, N, K, lead);
+    this.checkSpans(transA, transB, M, N, K, batch, a, aOff, aStride, b, bOff, bStride, c, cOff, cStride, lead);
+    if (batch === 0) return;
     this.call(() => {
       const pa = this.in(a) + aOff * 4,
         pb = this.in(b) + bOff * 4,
@@ -240,6 +251,39 @@ export class WasmBackend extends RowKernels implements Backend {
         diagonal,
       );
     });
+  }
+
+  /** The operands `checkSpans` describes, reused from call to call. */
+  private readonly spans = [0, 1, 2].map(() => ({ array: NO_FLOATS, offset: 0, stride: 0, lead: 0 }));
+
+  /**
+   * `checkGemmSpans` for a product's operands as stored (rows packed unless `lead`): a product the
+   * kernels would run past an array's end, into the memory of other tensors, is refused instead.
+   */
+  private checkSpans(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    batch: number,
+    a: Float32Array,
+    aOff: number,
+    aStride: number,
+    b: Float32Array,
+    bOff: number,
+    bStride: number,
+    c: Float32Array,
+    cOff: number,
+    cStride: number,
+    lead?: GemmLeading,
+  ): void {
+    const [sa, sb, sc] = this.spans as [GemmOperand, GemmOperand, GemmOperand];
+    describe(sa, a, aOff, aStride, lead?.a ?? (transA ? M : K));
+    describe(sb, b, bOff, bStride, lead?.b ?? (transB ? K : N));
+    describe(sc, c, cOff, cStride, lead?.c ?? N);
+    checkGemmSpans(transA, transB, M, N, K, batch, sa, sb, sc);
+    sa.array = sb.array = sc.array = NO_FLOATS;
   }
 }
 

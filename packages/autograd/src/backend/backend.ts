@@ -202,7 +202,10 @@ export interface Backend {
   /** dx row ids[r] += dy row r. */
   indexSelectBackward(dy: Float32Array, rowSize: number, ids: Int32Array, dx: Float32Array): void;
 
-  /** C = op(A)·op(B) (or C += when `accumulate`); see the CPU `sgemm` for the layout. */
+  /**
+   * C = op(A)·op(B) (or C += when `accumulate`); see the CPU `sgemm` for the layout. Operands that
+   * run past their arrays are refused with a RangeError before anything is written.
+   */
   sgemm(
     transA: boolean,
     transB: boolean,
@@ -223,7 +226,8 @@ export interface Backend {
    * A stride of 0 reuses one operand for every product; products whose C_i overlap (cStride 0)
    * accumulate into it in order. `mask` makes every product causal (see {@link GemmMask}) about
    * `diagonal`; a backend may skip the work the mask makes zero. With `lead`, the
-   * rows of A, B and C lie that many floats apart (see {@link GemmLeading}).
+   * rows of A, B and C lie that many floats apart (see {@link GemmLeading}). Operands that run
+   * past their arrays are refused with a RangeError before anything is written (`checkGemmSpans`).
    */
   sgemmBatched(
     transA: boolean,

@@ -3,7 +3,7 @@
 // operands that are already zero where masked — as attention's are — without skipping any work.
 
 import type { GemmLeading, GemmMask } from '../backend.js';
-import { checkCount, checkSpan, sgemm } from './matmul.js';
+import { checkCount, sgemm } from './matmul.js';
 
 /** Scratch for a masked op(A) or C's masked entries, grown as products need. */
 let scratch = new Float32Array(0);
@@ -48,7 +48,6 @@ function maskedProduct(
     return;
   }
   // op(A) copied row-major with its masked entries zeroed.
-  checkSpan('A', 'aOff', M, K, aOff, a.length);
   const masked = scratchOf(M * K);
   for (let i = 0; i < M; i++) {
     for (let k = 0; k < K; k++) {
@@ -59,31 +58,66 @@ function maskedProduct(
   sgemm(false, transB, M, N, K, masked, 0, b, bOff, c, cOff, accumulate);
 }
 
+/** Dense copies of one product's strided operands and result, for `sgemmBatched` with `lead`. */
+let denseA = new Float32Array(0);
+let denseB = new Float32Array(0);
+let denseC = new Float32Array(0);
+
+/** One operand of a batched product as stored: its array, first offset, stride between products, and row stride. */
+export interface GemmOperand {
+  array: Float32Array;
+  offset: number;
+  stride: number;
+  lead: number;
+}
+
 /**
- * Throws a RangeError unless each of A, B and C's rows lies a whole number of floats, `lead` of them,
- * after the one before, no fewer than it holds (A's rows hold K floats, M when transposed; B's N, K
- * when transposed; C's N). Shared by the backends' `sgemmBatched`.
+ * Throws a RangeError unless the sizes, offsets and strides are non-negative integers, each row
+ * stride holds at least its rows (A's rows hold K floats, M when transposed; B's N, K when
+ * transposed; C's N), and all `batch` products' A, B and C lie inside their arrays: checked before
+ * anything is read or written, so a refused call changes nothing. Both backends make it, `sgemm`
+ * as a batch of one; the wasm kernels would otherwise run into the memory of other tensors.
  */
-export function checkGemmLeading(
+export function checkGemmSpans(
   transA: boolean,
   transB: boolean,
   M: number,
   N: number,
   K: number,
-  lead: GemmLeading,
+  batch: number,
+  a: GemmOperand,
+  b: GemmOperand,
+  c: GemmOperand,
 ): void {
-  const widths = { a: transA ? M : K, b: transB ? K : N, c: N };
-  for (const key of ['a', 'b', 'c'] as const) {
-    if (!Number.isInteger(lead[key]) || lead[key] < widths[key]) {
-      throw new RangeError(`sgemmBatched: lead.${key} must be an integer ≥ ${widths[key]}, got ${lead[key]}`);
-    }
-  }
+  checkCount('M', M);
+  checkCount('N', N);
+  checkCount('K', K);
+  checkCount('batch', batch);
+  checkOperand('a', a, transA ? K : M, transA ? M : K, batch);
+  checkOperand('b', b, transB ? N : K, transB ? K : N, batch);
+  checkOperand('c', c, M, N, batch);
 }
 
-/** Dense copies of one product's strided operands and result, for `sgemmBatched` with `lead`. */
-let denseA = new Float32Array(0);
-let denseB = new Float32Array(0);
-let denseC = new Float32Array(0);
+/** The names of each operand's offset and stride in error messages. */
+const ARGUMENT_NAMES = { a: ['aOff', 'aStride'], b: ['bOff', 'bStride'], c: ['cOff', 'cStride'] } as const;
+
+/** The part of {@link checkGemmSpans} for one operand, stored as `rows` rows of `cols` floats. */
+function checkOperand(key: 'a' | 'b' | 'c', op: GemmOperand, rows: number, cols: number, batch: number): void {
+  const { array, offset, stride, lead } = op;
+  checkCount(ARGUMENT_NAMES[key][0], offset);
+  checkCount(ARGUMENT_NAMES[key][1], stride);
+  if (!Number.isInteger(lead) || lead < cols) {
+    throw new RangeError(`sgemmBatched: lead.${key} must be an integer ≥ ${cols}, got ${lead}`);
+  }
+  if (batch === 0 || rows === 0 || cols === 0) return;
+  if (offset + (batch - 1) * stride + (rows - 1) * lead + cols <= array.length) return;
+  const apart = lead === cols ? '' : `, rows ${lead} apart,`;
+  const products = batch === 1 ? '' : `${batch} products ${stride} apart, each `;
+  throw new RangeError(
+    `sgemm: ${key.toUpperCase()} needs ${products}${rows}×${cols} floats${apart} from offset ${offset} ` +
+      `but has length ${array.length}`,
+  );
+}
 
 /**
  * Copies `rows` rows of `cols` floats between `strided` (from `off`, rows `ld` apart) and the dense
@@ -98,11 +132,6 @@ function copyRows(
   dense: Float32Array,
   back = false,
 ): void {
-  if (rows > 0 && off + (rows - 1) * ld + cols > strided.length) {
-    throw new RangeError(
-      `sgemm: ${rows} rows of ${cols} floats ${ld} apart from offset ${off} overrun ${strided.length}`,
-    );
-  }
   for (let r = 0; r < rows; r++) {
     const at = off + r * ld;
     if (back) strided.set(dense.subarray(r * cols, (r + 1) * cols), at);
@@ -115,6 +144,7 @@ function copyRows(
  * `sgemm`; strides of 0 reuse one operand (or, for C, accumulate into one result in order). `mask`
  * and `diagonal` make each product causal (see `GemmMask`). With `lead`, rows lie that many floats
  * apart (see `GemmLeading`): each product runs on dense copies of its operands, and its C is copied back.
+ * Operands that run past their arrays are refused before any product runs ({@link checkGemmSpans}).
  *
  * @example
  * // (2, 2, 3)·(2, 3, 2): two products, operands and results packed one after the other
@@ -141,17 +171,20 @@ export function sgemmBatched(
   diagonal = 0,
   lead?: GemmLeading,
 ): void {
-  checkCount('batch', batch);
-  for (const [name, stride] of [
-    ['aStride', aStride],
-    ['bStride', bStride],
-    ['cStride', cStride],
-  ] as const) {
-    checkCount(name, stride);
-  }
   if (!Number.isInteger(diagonal)) throw new RangeError(`diagonal must be an integer, got ${diagonal}`);
+  const [la, lb, lc] = [lead?.a ?? (transA ? M : K), lead?.b ?? (transB ? K : N), lead?.c ?? N];
+  checkGemmSpans(
+    transA,
+    transB,
+    M,
+    N,
+    K,
+    batch,
+    { array: a, offset: aOff, stride: aStride, lead: la },
+    { array: b, offset: bOff, stride: bStride, lead: lb },
+    { array: c, offset: cOff, stride: cStride, lead: lc },
+  );
   if (lead) {
-    checkGemmLeading(transA, transB, M, N, K, lead);
     if (denseA.length < M * K) denseA = new Float32Array(M * K);
     if (denseB.length < K * N) denseB = new Float32Array(K * N);
     if (denseC.length < M * N) denseC = new Float32Array(M * N);
