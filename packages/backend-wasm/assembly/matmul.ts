@@ -262,7 +262,8 @@ export function zeroC(M: i32, N: i32, c: usize, cStride: usize): void {
 /**
  * The loop nest of every sgemm below: jc over N, pc over K (packing op(B)'s block unless
  * `bPacked`), ic over M (packing op(A)'s block), then the macro-kernel. A packed op(B) (`bp`, laid
- * out by `sgemmPackB` for all of N) is read where its block lies; every float of C sees the same
+ * out by `sgemmPackB` for all of N) is read where its block lies, in one block as wide as N, so
+ * op(A) is packed once for all columns instead of once per NC of them; every float of C sees the same
  * operations in the same order either way, so the entry points give the same bits. Under a causal
  * `mask` (matmul-batched.ts) op(A)'s masked floats are zeroed where packed and the masked
  * macro-kernel cuts tiles and depth to what the mask keeps. Inlined into each entry point, where
@@ -284,8 +285,9 @@ export function zeroC(M: i32, N: i32, c: usize, cStride: usize): void {
   const bWork = aWork + (<usize>(MC * KC * A_LANES) << 2);
   const edge = bWork + (<usize>(KC * NC) << 2);
   const width = ((N + NR - 1) / NR) * NR;
-  for (let jc = 0; jc < N; jc += NC) {
-    const nc = min(NC, N - jc);
+  const ncMax = bPacked ? N : NC;
+  for (let jc = 0; jc < N; jc += ncMax) {
+    const nc = min(ncMax, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       const beta = pc > 0 || accumulate;

@@ -1,5 +1,6 @@
 // The kernels of this working tree beside those of another revision, in one process: each build's matrix
-// products at the transformer's shapes, attention's batched products and the unary kernels, timed in
+// products at the transformer's shapes (plain, and as the thread pool runs them on a shared packed op(B)),
+// attention's batched products and the unary kernels, timed in
 // interleaved rounds (each keeping its best), with the ratio and whether both builds gave the same bits.
 //
 // pnpm --filter @tinygpt/backend-wasm bench:compare -- [--base REV] [--rounds N] [--json]
@@ -106,6 +107,22 @@ const gemm = (M: number, N: number, K: number, tA: number, tB: number): Case => 
   run: (k) => void k.sgemm!(tA, tB, M, N, K, A, tA ? M : K, B, tB ? K : N, C, N, 0, WORK),
   output: [C, M * N],
 });
+/**
+ * A product as the thread pool runs one cut by rows: op(B) packed once by `sgemmPackB` (into D), then
+ * `sgemmPackedB` over chunks of `rows` rows, here all on one thread.
+ */
+const packedB = (M: number, N: number, K: number, tB: number, rows: number): Case => ({
+  name: `sgemmPackB + sgemmPackedB ${M}×${N}×${K}${tB ? ' Bᵀ' : ''}, chunks of ${rows} rows`,
+  work: 2 * M * N * K,
+  unit: 'GFLOP/s',
+  run: (k) => {
+    k.sgemmPackB!(tB, N, K, B, tB ? K : N, 0, N, D);
+    for (let i = 0; i < M; i += rows) {
+      k.sgemmPackedB!(0, Math.min(rows, M - i), N, K, A + i * K * 4, K, D, C + i * N * 4, N, 0, WORK);
+    }
+  },
+  output: [C, M * N],
+});
 /** Attention's 48 products of the baby config (batch 12 × 4 heads, 64 positions, head size 32). */
 const batched = (what: string, M: number, N: number, K: number, tA: number, tB: number, mask = 0): Case => ({
   name: `sgemmBatched 48 × ${M}×${N}×${K}${tA ? ' Aᵀ' : ''}${tB ? ' Bᵀ' : ''} (${what})`,
@@ -160,6 +177,9 @@ const cases: Case[] = [
   gemm(768, 128, 512, 0, 0),
   gemm(512, 128, 768, 1, 0),
   gemm(128, 384, 768, 1, 0),
+  packedB(512, 512, 512, 0, 64),
+  packedB(768, 512, 128, 1, 96),
+  packedB(768, 384, 128, 1, 96),
   batched('QKᵀ', 64, 64, 32, 0, 1),
   batched('P·V', 64, 32, 64, 0, 0),
   batched('Pᵀ·dY', 64, 32, 64, 1, 0),
@@ -189,7 +209,7 @@ const builds = {
   work: await instantiate(compile(fromWorkingTree, relaxed)),
 };
 
-// Every case reads only memory no case writes (A, B), so both builds see the same inputs throughout.
+// Every case reads only memory no case writes (A, B; D only after writing it), so both builds see the same inputs.
 const names = ['base', 'work'] as const;
 const figure = (c: Case, ms: number): number => (c.unit === 'GFLOP/s' ? c.work / ms / 1e6 : (ms * 1e6) / c.work);
 const rows = cases.map((c) => {
