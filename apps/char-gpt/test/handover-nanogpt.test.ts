@@ -13,19 +13,19 @@ import { exportRun } from '../src/interop/export-run.js';
 import { readHandoverDir } from '../src/interop/handover-dir.js';
 import { train } from '../src/train.js';
 import type { TrainResult } from '../src/train.js';
-import { scratchDir } from './helpers.js';
+import { findPython, scratchDir } from './helpers.js';
 
-// NANOGPT_DIR: a checkout of karpathy/nanoGPT (train.py, model.py, configurator.py); PYTHON: a
-// Python with torch and numpy (default python3). Without both the tests skip, as in CI.
+// NANOGPT_DIR: a checkout of karpathy/nanoGPT (train.py, model.py, configurator.py); a Python with
+// torch and numpy (see findPython). Without both the tests skip, as in CI.
 const NANOGPT = process.env.NANOGPT_DIR;
-const PYTHON = process.env.PYTHON ?? 'python3';
+const PYTHON = findPython('torch, numpy');
 const TOOLS = new URL('../tools/nanogpt/', import.meta.url).pathname;
 const why = !NANOGPT
   ? 'NANOGPT_DIR is not set (a karpathy/nanoGPT checkout)'
   : !existsSync(join(NANOGPT, 'train.py'))
     ? `NANOGPT_DIR has no train.py`
-    : spawnSync(PYTHON, ['-c', 'import torch, numpy']).status !== 0
-      ? `${PYTHON} cannot import torch and numpy (set PYTHON)`
+    : !PYTHON
+      ? 'no python3 here imports torch and numpy (set PYTHON)'
       : null;
 if (why) console.warn(`handover-nanogpt.test.ts skipped: ${why}`);
 
@@ -39,7 +39,7 @@ const STRIP_MOMENTS = [
 
 /** Runs a Python script, failing the test with its output when it fails. */
 function python(args: string[], cwd?: string): string {
-  const out = spawnSync(PYTHON, args, { cwd, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const out = spawnSync(PYTHON!, args, { cwd, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
   if (out.status !== 0) throw new Error(`${args.join(' ')} failed (${out.status}):\n${out.stdout}\n${out.stderr}`);
   return out.stdout;
 }

@@ -17,14 +17,13 @@ import { loadModelDir } from '../src/interop/model-dir.js';
 import { HANDOVER_FILES, isHandoverDir, readHandoverDir } from '../src/interop/handover-dir.js';
 import type { RunJson } from '../src/interop/run-json.js';
 import { train } from '../src/train.js';
-import { scratchDir, tinyRun, tinyText } from './helpers.js';
+import { findPython, scratchDir, tinyRun, tinyText } from './helpers.js';
 
 const FIXTURE = new URL('fixtures/handover/', import.meta.url).pathname;
 const TOOLS = new URL('../tools/nanogpt/', import.meta.url).pathname;
-// PYTHON: a Python with torch (default python3); without one, the fixture is not made afresh, as in CI.
-const PYTHON = process.env.PYTHON ?? 'python3';
-const noTorch =
-  spawnSync(PYTHON, ['-c', 'import torch']).status === 0 ? null : `${PYTHON} cannot import torch (set PYTHON)`;
+// A Python with torch (see findPython); without one, the fixture is not made afresh, as in CI.
+const PYTHON = findPython('torch');
+const noTorch = PYTHON ? null : 'no python3 here imports torch (set PYTHON)';
 if (noTorch)
   console.warn(`handover.test.ts: making the fixture afresh with make_handover_fixture.py skipped: ${noTorch}`);
 
@@ -169,7 +168,7 @@ describe.skipIf(noTorch !== null)('the fixture make_handover_fixture.py writes n
   let fresh = '';
   beforeAll(() => {
     fresh = join(scratchDir(), 'fixture');
-    const out = spawnSync(PYTHON, [join(TOOLS, 'make_handover_fixture.py'), '--out', fresh], {
+    const out = spawnSync(PYTHON!, [join(TOOLS, 'make_handover_fixture.py'), '--out', fresh], {
       encoding: 'utf8',
       env: { ...process.env, OMP_NUM_THREADS: '1' },
     });

@@ -1,4 +1,5 @@
 // Shared fixtures of the char-gpt tests: tiny configs, a tiny corpus, scratch directories.
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,4 +81,15 @@ export function trainedCheckpoint(): { dir: () => string; copy: () => string } {
     return dir;
   };
   return { dir: () => saved, copy };
+}
+
+/**
+ * The Python the tests that need one run: PYTHON when set, else the first of python3 and the system's
+ * /usr/bin/python3 (Debian's python3-torch) that can run `import MODULES` (e.g. 'torch'); null when
+ * none can, and the tests skip, saying so.
+ */
+export function findPython(modules?: string): string | null {
+  const candidates = process.env.PYTHON ? [process.env.PYTHON] : ['python3', '/usr/bin/python3'];
+  const code = modules ? `import ${modules}` : 'pass';
+  return candidates.find((python) => spawnSync(python, ['-c', code]).status === 0) ?? null;
 }

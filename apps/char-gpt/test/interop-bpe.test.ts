@@ -19,7 +19,7 @@ import { HANDOVER_FILES, readHandoverDir } from '../src/interop/handover-dir.js'
 import { loadModelDir, modelDirTokenizer } from '../src/interop/model-dir.js';
 import type { Gpt } from '../src/model/gpt.js';
 import { train } from '../src/train.js';
-import { scratchDir, tinyRun } from './helpers.js';
+import { findPython, scratchDir, tinyRun } from './helpers.js';
 
 /** A prompt whose GPT-2 tokens split multi-byte characters (é, —, 😀). */
 const PROMPT = 'Call me Ishmael — café 😀';
@@ -133,10 +133,8 @@ describe('pnpm export --run of a GPT-2-token run and the way back, without torch
   });
 });
 
-// PYTHON, or the first of python3 and the system's /usr/bin/python3 that has torch (Debian's python3-torch).
-const PYTHON = [process.env.PYTHON, 'python3', '/usr/bin/python3'].find(
-  (python) => python && spawnSync(python, ['-c', 'import torch']).status === 0,
-);
+// A Python with torch (see findPython).
+const PYTHON = findPython('torch');
 if (!PYTHON) console.warn('interop-bpe.test.ts: the PyTorch tests skipped: no python3 with torch here (set PYTHON)');
 const TOOLS = new URL('../tools/nanogpt/', import.meta.url).pathname;
 

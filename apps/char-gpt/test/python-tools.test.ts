@@ -1,17 +1,17 @@
 // The Python tools refuse a wrong argument or a corrupt input with one `error:` line and an exit code, and never write
-// into a directory that holds anything; needs torch.
+// into a directory that holds anything (needs torch); without torch each says so in one line (needs any Python).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scratchDir, trainedCheckpoint } from './helpers.js';
+import { findPython, scratchDir, trainedCheckpoint } from './helpers.js';
 
 const TOOLS = new URL('../tools/', import.meta.url).pathname;
 const EXPECTED = new URL('fixtures/tiny-gpt2/expected.json', import.meta.url).pathname;
-// PYTHON: a Python with torch (default python3); without one the tests skip, as in CI.
-const PYTHON = process.env.PYTHON ?? 'python3';
-const noTorch =
-  spawnSync(PYTHON, ['-c', 'import torch']).status === 0 ? null : `${PYTHON} cannot import torch (set PYTHON)`;
+// A Python with torch (see findPython); without one the tests skip, saying so.
+const PYTHON = findPython('torch');
+const noTorch = PYTHON ? null : 'no python3 here imports torch (set PYTHON)';
 if (noTorch) console.warn(`python-tools.test.ts skipped: ${noTorch}`);
 
 interface Outcome {
@@ -22,7 +22,7 @@ interface Outcome {
 
 /** Runs tools/SCRIPT with `args`. */
 function tool(script: string, args: string[], cwd?: string): Outcome {
-  const out = spawnSync(PYTHON, [join(TOOLS, script), ...args], {
+  const out = spawnSync(PYTHON!, [join(TOOLS, script), ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, OMP_NUM_THREADS: '1' },
@@ -167,5 +167,30 @@ describe.skipIf(noTorch !== null)('the Python tools', () => {
     expect(statSync(EXPECTED).mtimeMs).toBe(before);
     expect(readFileSync(EXPECTED).equals(fixture)).toBe(true);
     expectRefusal(tool('gpt2/make_tiny_gpt2.py', []), 2, 'nothing to write');
+  });
+});
+
+// Any Python, torch or not.
+const ANY_PYTHON = findPython();
+if (!ANY_PYTHON) console.warn('python-tools.test.ts: the tests without torch skipped: no python3 here (set PYTHON)');
+
+describe.skipIf(!ANY_PYTHON)('the Python tools on a Python without torch', () => {
+  it('each says in one line that it needs PyTorch and which Python lacks it, exit 1, no traceback', () => {
+    // A module named torch that cannot be imported, ahead of any installed torch on the path.
+    const fake = scratchDir();
+    writeFileSync(join(fake, 'torch.py'), 'raise ImportError("No module named \'torch\'")\n');
+    const scripts = readdirSync(join(TOOLS, 'nanogpt'))
+      .filter((name) => name.endsWith('.py') && !['model.py', 'safetensors_io.py', 'tool_errors.py'].includes(name))
+      .map((name) => `nanogpt/${name}`);
+    for (const script of [...scripts, 'gpt2/make_tiny_gpt2.py', 'parity/make_fixture.py']) {
+      const out = spawnSync(ANY_PYTHON!, [join(TOOLS, script), '--help'], {
+        encoding: 'utf8',
+        cwd: tmpdir(),
+        env: { ...process.env, PYTHONPATH: fake },
+      });
+      const name = script.split('/').pop()!;
+      expectRefusal({ status: out.status, stdout: out.stdout, stderr: out.stderr }, 1, `${name} needs PyTorch, which `);
+      expect(out.stderr).toContain("cannot import (No module named 'torch'); install it");
+    }
   });
 });

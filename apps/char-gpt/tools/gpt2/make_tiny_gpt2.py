@@ -37,13 +37,14 @@ import struct
 import sys
 
 import numpy as np
-import torch
-import torch.nn as nn
-from torch.nn import functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'nanogpt'))
-from tool_errors import ToolError, replace_atomically, require_new_dir, run  # noqa: E402
+from tool_errors import ToolError, import_torch, replace_atomically, require_new_dir, run  # noqa: E402
+
+torch = import_torch()
+nn = torch.nn
+F = torch.nn.functional
 
 CONFIG = {
     'activation_function': 'gelu_new',

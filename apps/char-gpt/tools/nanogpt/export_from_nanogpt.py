@@ -25,12 +25,12 @@ import os
 import pickle
 import sys
 
-import torch
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tool_errors import ToolError, import_torch, replace_atomically, require_new_dir, run  # noqa: E402
+
+torch = import_torch()
 from model import MASK_BUFFER  # noqa: E402
 from safetensors_io import write_safetensors  # noqa: E402
-from tool_errors import ToolError, replace_atomically, require_new_dir, run  # noqa: E402
 
 COMPILE_PREFIX = '_orig_mod.'
 MODEL_ARGS = ('n_layer', 'n_head', 'n_embd', 'block_size', 'vocab_size', 'bias', 'dropout')

@@ -21,14 +21,14 @@ import argparse
 import os
 import sys
 
-import torch
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tool_errors import import_torch, require_new_dir, run  # noqa: E402
+
+torch = import_torch()
 from export_from_nanogpt import clean_state_dict, export, find_meta, load_checkpoint  # noqa: E402
 from run_handover import (  # noqa: E402
     CONFIG_KEYS, NO_VAL_LOSS, RUN_FORMAT, RUN_VERSION, adamw, model_params, nanogpt_groups, write_json)
 from safetensors_io import write_safetensors  # noqa: E402
-from tool_errors import require_new_dir, run  # noqa: E402
 
 
 def run_state(ckpt, dataset):

@@ -15,10 +15,11 @@ import os
 import sys
 import time
 
-import torch
-from torch.nn import functional as F
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tool_errors import import_torch  # noqa: E402
+
+torch = import_torch()
+F = torch.nn.functional
 from load_in_pytorch import load  # noqa: E402
 
 

@@ -24,13 +24,13 @@ import json
 import os
 import sys
 
-import torch
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tool_errors import ToolError, import_torch, require_model_dir, run  # noqa: E402
+
+torch = import_torch()
 from export_from_nanogpt import COMPILE_PREFIX, MODEL_ARGS as NANOGPT_ARGS, find_meta, load_checkpoint, tokenizer_config  # noqa: E402
 from model import GPT, MASK_BUFFER  # noqa: E402
 from safetensors_io import read_safetensors  # noqa: E402
-from tool_errors import ToolError, require_model_dir, run  # noqa: E402
 
 # nanoGPT's model args but dropout, which inference leaves at 0.
 MODEL_ARGS = tuple(k for k in NANOGPT_ARGS if k != 'dropout')

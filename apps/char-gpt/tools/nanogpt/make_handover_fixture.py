@@ -28,11 +28,11 @@ import subprocess
 import sys
 import tempfile
 
-import torch
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tool_errors import import_torch, require_new_dir, run as run_tool  # noqa: E402
+
+torch = import_torch()
 from run_handover import write_json  # noqa: E402
-from tool_errors import require_new_dir, run as run_tool  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APP = os.path.normpath(os.path.join(HERE, '..', '..'))

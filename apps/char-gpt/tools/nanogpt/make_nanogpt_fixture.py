@@ -22,14 +22,14 @@ import shutil
 import sys
 import tempfile
 
-import torch
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from tool_errors import import_torch, require_new_dir, run  # noqa: E402
+
+torch = import_torch()
 from export_from_nanogpt import export, load_checkpoint  # noqa: E402
 from model import GPT  # noqa: E402
 from safetensors_io import write_safetensors  # noqa: E402
-from tool_errors import require_new_dir, run  # noqa: E402
 
 OUT = os.path.join(HERE, '..', '..', 'test', 'fixtures', 'parity', 'from-nanogpt')
 TEXT = 'To be, or not to be — that is the question: ¿qué será? 😀\n'

@@ -14,11 +14,11 @@ import json
 import os
 import sys
 
-import torch
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tool_errors import import_torch, replace_atomically  # noqa: E402
+
+torch = import_torch()
 from model import GPT  # noqa: E402
-from tool_errors import replace_atomically  # noqa: E402
 
 RUN_FORMAT = 'tinygpt-nanogpt-run'
 RUN_VERSION = 1

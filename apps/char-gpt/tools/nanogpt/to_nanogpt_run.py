@@ -23,13 +23,13 @@ import os
 import pickle
 import sys
 
-import torch
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tool_errors import import_torch, replace_atomically, require_model_dir, run  # noqa: E402
+
+torch = import_torch()
 from run_handover import (  # noqa: E402
     CONFIG_KEYS, FLOAT_KEYS, NO_VAL_LOSS, adamw, model_params, nanogpt_groups, read_json, read_run_json, step_value)
 from safetensors_io import read_safetensors  # noqa: E402
-from tool_errors import replace_atomically, require_model_dir, run  # noqa: E402
 
 MODEL_ARGS = ('n_layer', 'n_head', 'n_embd', 'block_size', 'bias', 'vocab_size', 'dropout')  # train.py's order
 

@@ -36,6 +36,17 @@ def run(main):
         fail(f'invalid JSON: {e}', 1)
 
 
+def import_torch():
+    """torch; without it, one `error:` line naming the Python that lacks it (exit 1) instead of a traceback."""
+    try:
+        import torch
+    except ImportError as e:
+        tool = os.path.basename(sys.argv[0]) or 'this tool'
+        fail(f'{tool} needs PyTorch, which {sys.executable} cannot import ({e}); install it '
+             '(apt-get install python3-torch, or pip install torch) or run the tool with a Python that has it', 1)
+    return torch
+
+
 def fail(message, code):
     print(f'error: {message}', file=sys.stderr)
     sys.exit(code)

@@ -16,10 +16,11 @@ import json
 import os
 import sys
 
-import torch
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'nanogpt'))
+from tool_errors import import_torch  # noqa: E402
+
+torch = import_torch()
 from model import GPT, MASK_BUFFER  # noqa: E402  (tools/nanogpt/model.py: nanoGPT's model.py restated)
 from safetensors_io import write_safetensors  # noqa: E402
 
