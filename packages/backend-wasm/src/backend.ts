@@ -10,7 +10,7 @@ import type { WasmOptions } from './runtime.js';
 const NO_FLOATS = new Float32Array(0);
 
 /** Fills in `op` (without allocating, as the kernels are called in every step). */
-function describe(op: GemmOperand, array: Float32Array, offset: number, stride: number, lead: number): void {
+function fillOperand(op: GemmOperand, array: Float32Array, offset: number, stride: number, lead: number): void {
   op.array = array;
   op.offset = offset;
   op.stride = stride;
@@ -279,9 +279,9 @@ export class WasmBackend extends RowKernels implements Backend {
     lead?: GemmLeading,
   ): void {
     const [sa, sb, sc] = this.spans as [GemmOperand, GemmOperand, GemmOperand];
-    describe(sa, a, aOff, aStride, lead?.a ?? (transA ? M : K));
-    describe(sb, b, bOff, bStride, lead?.b ?? (transB ? K : N));
-    describe(sc, c, cOff, cStride, lead?.c ?? N);
+    fillOperand(sa, a, aOff, aStride, lead?.a ?? (transA ? M : K));
+    fillOperand(sb, b, bOff, bStride, lead?.b ?? (transB ? K : N));
+    fillOperand(sc, c, cOff, cStride, lead?.c ?? N);
     checkGemmSpans(transA, transB, M, N, K, batch, sa, sb, sc);
     sa.array = sb.array = sc.array = NO_FLOATS;
   }
