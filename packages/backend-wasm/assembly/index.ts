@@ -5,7 +5,7 @@ export { gemv } from './gemv';
 export { unary, unaryBackward, unaryWithDerivative, powScalar, powScalarBackward, axpy, scale, sumSquares, zeroFill } from './elementwise';
 export { binary, where } from './binary';
 export { adamw, adamwMany, sgd } from './optim';
-export { sumTo, broadcastTo, permute, copyAxis } from './reduce';
+export { sumTo, broadcastTo, permute, copyAxis, indexSelectBackward } from './reduce';
 export {
   softmax, softmaxBackward, causalSoftmax, causalSoftmaxBackward, logSoftmax, logSoftmaxBackward, crossEntropy, crossEntropyBackward,
 } from './softmax';

@@ -145,6 +145,18 @@ export function permute(
  * Viewing src as (outer, srcAxis, inner) and dst as (outer, dstAxis, inner):
  * dst[o, dstStart + i, :] (+)= src[o, srcStart + i, :] for i < len.
  */
+/**
+ * dx row ids[r] += dy row r for r < n, rows of `rowSize` floats (an embedding table's gradient): rows
+ * that share an id are added in the order of r. `ids` holds n int32 row indices, each below dx's rows.
+ */
+export function indexSelectBackward(dy: usize, rowSize: i32, ids: usize, n: i32, dx: usize): void {
+  const row = <usize>rowSize << 2;
+  for (let r = 0; r < n; r++) {
+    const id = load<i32>(ids + (<usize>r << 2));
+    addRow(dy + <usize>r * row, dx + <usize>id * row, rowSize);
+  }
+}
+
 export function copyAxis(
   src: usize, srcAxis: i32, srcStart: i32, dst: usize, dstAxis: i32, dstStart: i32,
   outer: i32, len: i32, inner: i32, acc: bool,

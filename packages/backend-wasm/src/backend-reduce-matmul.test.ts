@@ -131,6 +131,26 @@ describe('reductions and data movement match the CPU backend', () => {
     wasm.indexSelect(wx, 4, ids, later);
     assertClose(later, out, { atol: 0, rtol: 0 });
     wasm.free(big);
+    // The gradient: rows of dy added into the rows they were taken from, repeated ids in order, to the bit.
+    const manyIds = Int32Array.from({ length: 300 }, () => rng.int(6));
+    for (const rowSize of [1, 3, 4, 7, 128]) {
+      const [dy, wdy] = pair(manyIds.length * rowSize, normal(rng));
+      const [dx, wdx] = pair(6 * rowSize, normal(rng));
+      cpuBackend.indexSelectBackward(dy, rowSize, manyIds, dx);
+      wasm.indexSelectBackward(wdy, rowSize, manyIds, wdx);
+      expect(new Uint32Array(wdx.buffer, wdx.byteOffset, wdx.length)).toEqual(new Uint32Array(dx.buffer));
+    }
+    // Ids past dx's rows (autograd's indexSelect refuses them first) write nothing outside dx.
+    const [wdy, wdx] = [wasm.alloc(12), wasm.alloc(8)];
+    wdy.fill(1);
+    const memory = wasm.runtime.heap.view;
+    const before = memory.slice();
+    wasm.indexSelectBackward(wdy, 4, Int32Array.from([0, 2, 100]), wdx);
+    expect(Array.from(wdx)).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
+    const at = wdx.byteOffset / 4;
+    before.set(wdx, at);
+    expect(memory.length).toBe(before.length);
+    expect(memory.every((v, i) => Object.is(v, before[i]))).toBe(true);
     const m = new Float32Array(6),
       wm = wasm.alloc(6);
     const arg = new Int32Array(6),

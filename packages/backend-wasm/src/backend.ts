@@ -174,7 +174,18 @@ export class WasmBackend extends RowKernels implements Backend {
   }
 
   indexSelectBackward(dy: Float32Array, rowSize: number, ids: Int32Array, dx: Float32Array): void {
-    cpuBackend.indexSelectBackward(dy, rowSize, ids, dx);
+    const rows = rowSize > 0 ? dx.length / rowSize : 0;
+    if (ids.length === 0 || rowSize === 0) return;
+    if (dy.length < ids.length * rowSize) {
+      throw new RangeError(`indexSelectBackward: dy holds ${dy.length} floats, not ${ids.length} rows of ${rowSize}`);
+    }
+    // An id outside dx's rows (which autograd's indexSelect refuses) gets the CPU kernel's treatment,
+    // not a write past dx into the memory beside it.
+    if (!ids.every((id) => id >= 0 && id < rows)) {
+      cpuBackend.indexSelectBackward(dy, rowSize, ids, dx);
+      return;
+    }
+    this.call(() => this.k.indexSelectBackward(this.in(dy), rowSize, this.in(ids), ids.length, this.out(dx)));
   }
 
   // ---- matrix multiply ----

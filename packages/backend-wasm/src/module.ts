@@ -182,6 +182,7 @@ export interface KernelExports {
     inner: number,
     acc: number,
   ): void;
+  indexSelectBackward(dy: Ptr, rowSize: number, ids: Ptr, n: number, dx: Ptr): void;
   softmax(x: Ptr, rows: number, cols: number, out: Ptr): void;
   softmaxBackward(y: Ptr, dy: Ptr, rows: number, cols: number, dx: Ptr): void;
   causalSoftmax(x: Ptr, rows: number, T: number, Tk: number, scale: number, out: Ptr): void;
