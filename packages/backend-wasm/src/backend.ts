@@ -204,7 +204,11 @@ export class WasmBackend extends RowKernels implements Backend {
     cOff: number,
     accumulate: boolean,
   ): void {
-    this.checkSpans(transA, transB, M, N, K, 1, a, aOff, 0, b, bOff, 0, c, cOff, 0);
+    const [sa, sb, sc] = this.spans;
+    fillOperand(sa, a, aOff, 0, transA ? M : K);
+    fillOperand(sb, b, bOff, 0, transB ? K : N);
+    fillOperand(sc, c, cOff, 0, N);
+    this.checkSpans(transA, transB, M, N, K, 1);
     this.call(() => {
       const pa = this.in(a) + aOff * 4,
         pb = this.in(b) + bOff * 4,
@@ -235,7 +239,11 @@ export class WasmBackend extends RowKernels implements Backend {
     lead?: GemmLeading,
   ): void {
     if (!Number.isInteger(diagonal)) throw new RangeError(`diagonal must be an integer, got ${diagonal}`);
-    this.checkSpans(transA, transB, M, N, K, batch, a, aOff, aStride, b, bOff, bStride, c, cOff, cStride, lead);
+    const [sa, sb, sc] = this.spans;
+    fillOperand(sa, a, aOff, aStride, lead?.a ?? (transA ? M : K));
+    fillOperand(sb, b, bOff, bStride, lead?.b ?? (transB ? K : N));
+    fillOperand(sc, c, cOff, cStride, lead?.c ?? N);
+    this.checkSpans(transA, transB, M, N, K, batch);
     if (batch === 0) return;
     this.call(() => {
       const pa = this.in(a) + aOff * 4,
@@ -264,35 +272,19 @@ export class WasmBackend extends RowKernels implements Backend {
     });
   }
 
-  /** The operands `checkSpans` describes, reused from call to call. */
-  private readonly spans = [0, 1, 2].map(() => ({ array: NO_FLOATS, offset: 0, stride: 0, lead: 0 }));
+  /** A product's operands as `checkSpans` takes them, filled in for each call. */
+  private readonly spans = [0, 1, 2].map(() => ({ array: NO_FLOATS, offset: 0, stride: 0, lead: 0 })) as [
+    GemmOperand,
+    GemmOperand,
+    GemmOperand,
+  ];
 
   /**
-   * `checkGemmSpans` for a product's operands as stored (rows packed unless `lead`): a product the
-   * kernels would run past an array's end, into the memory of other tensors, is refused instead.
+   * `checkGemmSpans` on the operands in `spans`: a product the kernels would run past an array's
+   * end, into the memory of other tensors, is refused instead.
    */
-  private checkSpans(
-    transA: boolean,
-    transB: boolean,
-    M: number,
-    N: number,
-    K: number,
-    batch: number,
-    a: Float32Array,
-    aOff: number,
-    aStride: number,
-    b: Float32Array,
-    bOff: number,
-    bStride: number,
-    c: Float32Array,
-    cOff: number,
-    cStride: number,
-    lead?: GemmLeading,
-  ): void {
-    const [sa, sb, sc] = this.spans as [GemmOperand, GemmOperand, GemmOperand];
-    fillOperand(sa, a, aOff, aStride, lead?.a ?? (transA ? M : K));
-    fillOperand(sb, b, bOff, bStride, lead?.b ?? (transB ? K : N));
-    fillOperand(sc, c, cOff, cStride, lead?.c ?? N);
+  private checkSpans(transA: boolean, transB: boolean, M: number, N: number, K: number, batch: number): void {
+    const [sa, sb, sc] = this.spans;
     checkGemmSpans(transA, transB, M, N, K, batch, sa, sb, sc);
     sa.array = sb.array = sc.array = NO_FLOATS;
   }
