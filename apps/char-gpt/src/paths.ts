@@ -1,5 +1,5 @@
 // Where user-given paths are resolved from: the directory pnpm was started in, not this app's folder.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +19,12 @@ export function presetPath(value: string): string | undefined {
   if (!/^[\w-]+(\.json)?$/.test(value)) return undefined;
   const path = join(appDir, 'configs', value.endsWith('.json') ? value : `${value}.json`);
   return existsSync(path) ? path : undefined;
+}
+
+/** The names `presetPath` knows, in `configs/` (quick, baby, …), for the message when a `--config` is neither. */
+export function presetNames(): string[] {
+  const files = readdirSync(join(appDir, 'configs')).filter((file) => file.endsWith('.json'));
+  return files.map((file) => file.slice(0, -'.json'.length)).sort();
 }
 
 /**

@@ -16,6 +16,12 @@ describe('configs', () => {
     expect(() => checkConfig(config)).not.toThrow();
   });
 
+  it('a --config that is neither a file nor a preset names the presets, and the closest', () => {
+    expect(() => pretrainConfig(['--config', 'quik'])).toThrow(
+      /^--config quik: no file .*quik, and no preset of that name \(did you mean quick\?\); presets: baby, bpe, medium, quick$/,
+    );
+  });
+
   it("baby.json is nanoGPT's CPU config for tinyshakespeare", () => {
     const config = pretrainConfig(['--config', 'baby.json'])!;
     const nanoGpt: Partial<TrainConfig> = {

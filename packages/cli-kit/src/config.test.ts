@@ -312,6 +312,21 @@ describe('resolveConfig: aliases, presets, defaults from elsewhere, and parseArg
       configFiles: [local],
     });
     expect(failure(['--config', 'slow'], presets).message).toBe(`config file not found: ${join(dir, 'slow')}`);
+    // With the preset names listed, a bare name that is neither a file nor a preset names them, and the closest.
+    const named = { ...presets, presets: ['quick', 'baby', 'medium'] };
+    const typo = failure(['--config', 'quik'], named);
+    expect(typo.message).toBe(
+      `--config quik: no file ${join(dir, 'quik')}, and no preset of that name (did you mean quick?); ` +
+        'presets: quick, baby, medium',
+    );
+    expect(typo.exitCode).toBe(2);
+    expect(failure(['--config', 'large.json'], named).message).toBe(
+      `--config large.json: no file ${join(dir, 'large.json')}, and no preset of that name; presets: quick, baby, medium`,
+    );
+    // A path is a path: only the file is missing.
+    expect(failure(['--config', 'configs/quick'], named).message).toBe(
+      `config file not found: ${join(dir, 'configs', 'quick')}`,
+    );
   });
 
   it('names where a default came from when it is wrong', () => {

@@ -38,6 +38,8 @@ export interface ConfigSpec<D extends ConfigDefaults> {
   readonly aliases?: { readonly [name: string]: string };
   /** A named config file (`--config quick`) → its path, or undefined. A file of that name where the user is wins. */
   readonly preset?: (name: string) => string | undefined;
+  /** The names `preset` knows: a `--config` that is neither a file nor one of them is refused, naming them. */
+  readonly presets?: readonly string[];
   /** How many positional arguments (subcommands, file names) are allowed; default 0. */
   readonly positionals?: number;
   /** First line of `--help`, e.g. `'pnpm pretrain [options]'`; a sentence under it. */
@@ -118,7 +120,12 @@ export function resolveConfig<D extends ConfigDefaults>(
     if (key !== undefined) fromFlags.push([key, !negated && parseValue(value, defaults[key]!, flag), 'flag', flag]);
     else {
       const path = resolve(spec.cwd ?? process.cwd(), value!); // a file of that name where the user is wins over a preset
-      configFiles.push(existsSync(path) ? path : (spec.preset?.(value!) ?? path));
+      const preset = existsSync(path) ? undefined : spec.preset?.(value!);
+      // A bare name (no directory in it) that is neither a file here nor a preset: say both.
+      if (preset === undefined && spec.presets?.length && !/[/\\]/.test(value!) && !existsSync(path)) {
+        throw noConfig(value!, path, spec.presets);
+      }
+      configFiles.push(preset ?? path);
       const content = readJsonFile(configFiles.at(-1)!, 'config file', USAGE_EXIT_CODE);
       if (content === null || typeof content !== 'object' || Array.isArray(content)) {
         throw usageError(`config file ${value} must hold a JSON object of settings, e.g. {"nLayer": 4}`);
@@ -184,6 +191,15 @@ function parseValue(text: string | undefined, like: ConfigValue, flag: string): 
   const bool = text === undefined || /^(true|1)$/i.test(text) ? true : /^(false|0)$/i.test(text) ? false : undefined;
   if (bool === undefined) throw usageError(`${flag} expects a boolean (true, false, 1 or 0), got '${text}'`);
   return bool;
+}
+
+/** A `--config` that names neither a file nor a preset: both said, and the closest preset if one is. */
+function noConfig(value: string, path: string, presets: readonly string[]): CliError {
+  const close = suggest(value.replace(/\.json$/, '').toLowerCase(), presets);
+  const hint = close === undefined ? '' : ` (did you mean ${close}?)`;
+  return usageError(
+    `--config ${value}: no file ${path}, and no preset of that name${hint}; presets: ${presets.join(', ')}`,
+  );
 }
 
 function unknownKey(what: string, typed: string, keys: readonly string[], kind: 'flag' | 'file'): CliError {

@@ -13,7 +13,7 @@ import { gpt2DownloadHint } from '../checkpoint/foreign-dirs.js';
 import { adoptRun } from '../interop/adopt-run.js';
 import { isHandoverDir } from '../interop/handover-dir.js';
 import { modelDirArgs, modelDirTokenizer } from '../interop/model-dir.js';
-import { presetPath, userCwd, userPath } from '../paths.js';
+import { presetNames, presetPath, userCwd, userPath } from '../paths.js';
 import { SHAPE_KEYS, isCorpusName, shapeChange } from '../run.js';
 
 /**
@@ -39,6 +39,9 @@ const spec = {
   defaultFrom: backendSpec.defaultFrom,
   aliases: { gradientAccumulationSteps: 'gradAccum', dataset: 'data' }, // nanoGPT's names (its dataset names: datasetName)
   preset: presetPath,
+  get presets() {
+    return presetNames();
+  },
   usage: 'pnpm pretrain [--config quick|baby|medium|bpe|FILE.json] [options]',
   description:
     'Pretrains a character-level GPT (nanoGPT train.py flags; --n_layer=4 spellings and nanoGPT command lines work too).',
