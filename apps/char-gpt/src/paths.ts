@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { CliError, userPath } from '@tinygpt/cli-kit';
+import { CORPUS_NAMES, unknownCorpus } from '@tinygpt/datasets/text';
 
 export { userCwd, userPath } from '@tinygpt/cli-kit';
 
@@ -25,6 +26,19 @@ export function presetPath(value: string): string | undefined {
 export function presetNames(): string[] {
   const files = readdirSync(join(appDir, 'configs')).filter((file) => file.endsWith('.json'));
   return files.map((file) => file.slice(0, -'.json'.length)).sort();
+}
+
+/**
+ * `--data` as the loaders take it: a corpus name as it is, anything else made absolute against the
+ * user's directory. A bare word (no directory, no extension) that is neither a corpus nor a file
+ * there is refused naming the corpora, as a mistyped name is likelier than a missing file.
+ * @throws DatasetError for such a word
+ */
+export function dataPath(data: string): string {
+  if ((CORPUS_NAMES as readonly string[]).includes(data)) return data;
+  const path = userPath(data);
+  if (/^[\w-]+$/.test(data) && !existsSync(path)) throw unknownCorpus(data, path);
+  return path;
 }
 
 /**

@@ -30,6 +30,8 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
     ['pretrain', ['--learning-rate=-1'], /--learning-rate.* expects a number > 0, got -1/],
     ['pretrain', ['--data', 'missing.txt'], /text file not found: .*missing\.txt/],
     ['pretrain', ['--data', 'missing.txt', '--profile'], /text file not found/], // no profile of a run that never ran
+    ['pretrain', ['--data', 'mobydick'], /no corpus is named mobydick \(did you mean moby-dick\?\); the corpora/],
+    ['pretrain', ['--config', 'quik'], /--config quik: no file .*, and no preset of that name \(did you mean quick/],
     ['pretrain', ['--data', 'empty.txt'], /empty\.txt is empty/],
     ['pretrain', ['--data', 'binary.bin'], /binary\.bin looks binary/],
     ['pretrain', ['--init-from', 'resume', '--out-dir', 'nowhere'], /no checkpoint at .*nowhere/],
@@ -50,6 +52,7 @@ describe.concurrent('CLI errors: one line, non-zero exit, no stack trace', () =>
     ],
     ['generate', ['--checkpoint', 'ckpt', '--temperature=-1'], /--temperature.* expects a number ≥ 0, got -1/],
     ['eval', ['--checkpoint', 'ckpt', '--data', 'missing.txt'], /text file not found/],
+    ['eval', ['--checkpoint', 'ckpt', '--data', 'tinyshakespear'], /\(did you mean tinyshakespeare\?\)/],
     ['pretrain', ['--backend', 'gpu'], /--backend must be one of wasm, js; got 'gpu'/],
     ['pretrain', ['--dtype=int8'], /--dtype must be one of float32, bfloat16, float16; got 'int8'/],
     [

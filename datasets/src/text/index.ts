@@ -5,5 +5,5 @@ export type { LoadTextFileOptions } from './load-text-file.js';
 export { textStats } from './text-stats.js';
 export type { TextStats } from './text-stats.js';
 export { splitText } from './split-text.js';
-export { resolveCorpus, CORPUS_NAMES } from './resolve-corpus.js';
+export { resolveCorpus, unknownCorpus, CORPUS_NAMES } from './resolve-corpus.js';
 export type { Corpus, CorpusName } from './resolve-corpus.js';

@@ -39,7 +39,18 @@ describe('resolveCorpus', () => {
     expect(offline).toHaveBeenCalledTimes(1);
   });
 
-  it('reports a path that does not exist as a DatasetError', async () => {
-    await expect(resolveCorpus('shakespear')).rejects.toThrow(new DatasetError('text file not found: shakespear'));
+  it('reports a path that does not exist as a DatasetError, and a bare word with the corpus names', async () => {
+    await expect(resolveCorpus('missing.txt')).rejects.toThrow(new DatasetError('text file not found: missing.txt'));
+    await expect(resolveCorpus('mobydick')).rejects.toThrow(
+      new DatasetError(
+        'text file not found: mobydick, and no corpus is named mobydick (did you mean moby-dick?); ' +
+          'the corpora: moby-dick, tinyshakespeare',
+      ),
+    );
+    await expect(resolveCorpus('shakespear')).rejects.toThrow(
+      new DatasetError(
+        'text file not found: shakespear, and no corpus is named shakespear; the corpora: moby-dick, tinyshakespeare',
+      ),
+    );
   });
 });

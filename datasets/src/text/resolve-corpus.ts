@@ -1,5 +1,8 @@
 // Turns what a user typed after --data into a corpus: a bundled name (moby-dick, tinyshakespeare) or a path to any UTF-8 text file.
+import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { suggest } from '@tinygpt/cli-kit';
+import { DatasetError } from './dataset-error.js';
 import { loadMobyDick, MOBY_DICK_SOURCE } from '../moby-dick/moby-dick.js';
 import { loadTinyShakespeare } from '../tinyshakespeare/tinyshakespeare.js';
 import type { TinyShakespeareOptions } from '../tinyshakespeare/tinyshakespeare.js';
@@ -36,5 +39,22 @@ export async function resolveCorpus(
 ): Promise<Corpus> {
   if (nameOrPath === 'moby-dick') return { name: 'moby-dick', text: loadMobyDick(), source: MOBY_DICK_SOURCE };
   if (nameOrPath === 'tinyshakespeare') return { name: 'tinyshakespeare', ...(await loadTinyShakespeare(options)) };
+  if (/^[\w-]+$/.test(nameOrPath) && !existsSync(nameOrPath)) throw unknownCorpus(nameOrPath, nameOrPath);
   return { name: basename(nameOrPath), text: loadTextFile(nameOrPath, options), source: resolve(nameOrPath) };
+}
+
+/**
+ * The error for a `--data` word that is neither a corpus name nor a file (`path`, where it was looked
+ * for): a corpus name mistyped is likelier than a missing file, so the names are given, and the
+ * closest one.
+ * @example
+ * unknownCorpus('mobydick', '/home/me/mobydick').message;
+ * // 'text file not found: /home/me/mobydick, and no corpus is named mobydick (did you mean moby-dick?); …'
+ */
+export function unknownCorpus(word: string, path: string): DatasetError {
+  const close = suggest(word.toLowerCase(), CORPUS_NAMES);
+  const hint = close === undefined ? '' : ` (did you mean ${close}?)`;
+  return new DatasetError(
+    `text file not found: ${path}, and no corpus is named ${word}${hint}; the corpora: ${CORPUS_NAMES.join(', ')}`,
+  );
 }

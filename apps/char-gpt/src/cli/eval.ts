@@ -7,8 +7,8 @@ import { TokenizerError } from '@tinygpt/tokenizer';
 import { datasetName } from '../config.js';
 import { evaluateIds } from '../eval.js';
 import { loadModelDir } from '../interop/model-dir.js';
-import { requiredCheckpoint, userCwd, userPath } from '../paths.js';
-import { countCharacters, isCorpusName, loadCorpus } from '../run.js';
+import { dataPath, requiredCheckpoint, userCwd } from '../paths.js';
+import { countCharacters, loadCorpus } from '../run.js';
 
 /**
  * The command's defaults. The backend's come from `$TINYGPT_BACKEND`, read inside `runMain` so that
@@ -60,7 +60,7 @@ await runMain(async (argv) => {
   await withBackend(config, async (backend) => {
     const { model, tokenizer } = await loadModelDir(checkpoint);
     const data = datasetName(config.data);
-    const corpus = await loadCorpus(isCorpusName(data) ? data : userPath(data));
+    const corpus = await loadCorpus(dataPath(data));
     let ids: Int32Array;
     try {
       ids = tokenizer.encode(corpus.text);

@@ -13,8 +13,8 @@ import { gpt2DownloadHint } from '../checkpoint/foreign-dirs.js';
 import { adoptRun } from '../interop/adopt-run.js';
 import { isHandoverDir } from '../interop/handover-dir.js';
 import { modelDirArgs, modelDirTokenizer } from '../interop/model-dir.js';
-import { presetNames, presetPath, userCwd, userPath } from '../paths.js';
-import { SHAPE_KEYS, isCorpusName, shapeChange } from '../run.js';
+import { dataPath, presetNames, presetPath, userCwd, userPath } from '../paths.js';
+import { SHAPE_KEYS, shapeChange } from '../run.js';
 
 /**
  * `pnpm pretrain`'s knobs: the training config, and the tensor kernels the run computes on
@@ -178,5 +178,5 @@ function nanoGptDataset(argv: readonly string[]): string | undefined {
 /** `data` (unless a corpus name) and `outDir` made absolute against the user's directory. */
 function absolutePaths(config: PretrainConfig): PretrainConfig {
   const data = datasetName(config.data);
-  return { ...config, data: isCorpusName(data) ? data : userPath(data), outDir: userPath(config.outDir) };
+  return { ...config, data: dataPath(data), outDir: userPath(config.outDir) };
 }
