@@ -48,8 +48,8 @@ export async function resolveCorpus(
  * for): a corpus name mistyped is likelier than a missing file, so the names are given, and the
  * closest one.
  * @example
- * unknownCorpus('mobydick', '/home/me/mobydick').message;
- * // 'text file not found: /home/me/mobydick, and no corpus is named mobydick (did you mean moby-dick?); …'
+ * unknownCorpus('mobydick', 'corpora/mobydick').message;
+ * // 'text file not found: corpora/mobydick, and no corpus is named mobydick (did you mean moby-dick?); …'
  */
 export function unknownCorpus(word: string, path: string): DatasetError {
   const close = suggest(word.toLowerCase(), CORPUS_NAMES);

@@ -82,26 +82,32 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
   return f32x4.mul(dy, geluDerivV(op, x));
 }
 
-/**
- * f′(x) of GELU (`op` GELU) or of its tanh form (GELU_TANH), four lanes. GELU's is Φ(x) + x·φ(x) with
- * Φ(x) = ½ + ½·erf(z) and φ(x) = e^(−z²)/√(2π), z = x/√2: the forward pass's Φ, and its exponential.
- */
-@inline function geluDerivV(op: i32, x: v128): v128 {
+/** GELU's f′(x) = Φ(x) + x·φ(x), given Φ(x) and e = e^(−z²), z = x/√2, for φ(x) = e/√(2π). */
+@inline function geluDerivFrom(x: v128, cdf: v128, e: v128): v128 {
+  return vmadd(x, f32x4.mul(kv(INV_SQRT_2PI), e), cdf);
+}
+
+/** The tanh form's f′(x) = ½(1 + tanh u) + ½x(1 − tanh² u)·u′, u = c(x + kx³), given x² and t = tanh u. */
+@inline function geluTanhDerivFrom(x: v128, x2: v128, t: v128): v128 {
   const one = kv(ONE), half = kv(HALF);
-  if (op == GELU) {
-    const z = f32x4.mul(x, kv(SQRT1_2));
-    const e = vexp(f32x4.neg(f32x4.mul(z, z)));
-    const cdf = vmadd(verfWithExp(z, e), half, half);
-    return vmadd(x, f32x4.mul(kv(INV_SQRT_2PI), e), cdf);
-  }
-  // GELU_TANH: ½(1 + tanh u) + ½x(1 − tanh² u)·u′, u = c(x + kx³)
-  const c = kv(GELU_C);
-  const x2 = f32x4.mul(x, x);
-  const t = vtanh(f32x4.mul(c, vmadd(f32x4.mul(x2, x), kv(GELU_K), x)));
-  const du = f32x4.mul(c, vmadd(x2, kv(GELU_3K), one));
+  const du = f32x4.mul(kv(GELU_C), vmadd(x2, kv(GELU_3K), one));
   const a = f32x4.mul(half, f32x4.add(t, one));
   const b = f32x4.mul(f32x4.mul(f32x4.mul(half, x), f32x4.sub(one, f32x4.mul(t, t))), du);
   return f32x4.add(a, b);
+}
+
+/**
+ * f′(x) of GELU (`op` GELU) or of its tanh form (GELU_TANH), four lanes. GELU's takes Φ(x) = ½ + ½·erf(z)
+ * and the exponential e^(−z²), z = x/√2, as the forward pass computes them.
+ */
+@inline function geluDerivV(op: i32, x: v128): v128 {
+  if (op == GELU) {
+    const z = f32x4.mul(x, kv(SQRT1_2));
+    const e = vexp(f32x4.neg(f32x4.mul(z, z)));
+    return geluDerivFrom(x, vmadd(verfWithExp(z, e), kv(HALF), kv(HALF)), e);
+  }
+  const x2 = f32x4.mul(x, x);
+  return geluTanhDerivFrom(x, x2, vtanh(f32x4.mul(kv(GELU_C), vmadd(f32x4.mul(x2, x), kv(GELU_K), x))));
 }
 
 /**
@@ -109,23 +115,18 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
  * work the two share (Φ(x) with its exponential; tanh u for the tanh form) done once.
  */
 @inline function geluWithDerivV(op: i32, x: v128, out: usize, deriv: usize): void {
-  const one = kv(ONE), half = kv(HALF);
   if (op == GELU) {
     const z = f32x4.mul(x, kv(SQRT1_2));
     const e = vexp(f32x4.neg(f32x4.mul(z, z)));
-    const cdf = vmadd(verfWithExp(z, e), half, half);
+    const cdf = vmadd(verfWithExp(z, e), kv(HALF), kv(HALF));
     v128.store(out, f32x4.mul(x, cdf));
-    v128.store(deriv, vmadd(x, f32x4.mul(kv(INV_SQRT_2PI), e), cdf));
+    v128.store(deriv, geluDerivFrom(x, cdf, e));
     return;
   }
-  const c = kv(GELU_C);
   const x2 = f32x4.mul(x, x);
-  const t = vtanh(f32x4.mul(c, vmadd(f32x4.mul(x2, x), kv(GELU_K), x)));
-  v128.store(out, f32x4.mul(f32x4.mul(x, half), f32x4.add(t, one)));
-  const du = f32x4.mul(c, vmadd(x2, kv(GELU_3K), one));
-  const a = f32x4.mul(half, f32x4.add(t, one));
-  const b = f32x4.mul(f32x4.mul(f32x4.mul(half, x), f32x4.sub(one, f32x4.mul(t, t))), du);
-  v128.store(deriv, f32x4.add(a, b));
+  const t = vtanh(f32x4.mul(kv(GELU_C), vmadd(f32x4.mul(x2, x), kv(GELU_K), x)));
+  v128.store(out, f32x4.mul(f32x4.mul(x, kv(HALF)), f32x4.add(t, kv(ONE))));
+  v128.store(deriv, geluTanhDerivFrom(x, x2, t));
 }
 
 /** unaryWithDerivative's loop, four vectors a step as `unaryLoop`'s. */

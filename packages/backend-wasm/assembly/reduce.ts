@@ -1,4 +1,4 @@
-// Reductions and data movement in f32x4: sums down to a broadcast shape, broadcasts back up, permutes and axis copies.
+// Reductions and data movement in f32x4: sums down to a broadcast shape, broadcasts back up, permutes, axis copies and the embedding gradient.
 
 /** Σ of n contiguous floats, in float64 (the CPU backend sums in JavaScript numbers too). */
 @inline function rowSum64(x: usize, n: i32): f64 {
@@ -145,18 +145,6 @@ export function permute(
  * Viewing src as (outer, srcAxis, inner) and dst as (outer, dstAxis, inner):
  * dst[o, dstStart + i, :] (+)= src[o, srcStart + i, :] for i < len.
  */
-/**
- * dx row ids[r] += dy row r for r < n, rows of `rowSize` floats (an embedding table's gradient): rows
- * that share an id are added in the order of r. `ids` holds n int32 row indices, each below dx's rows.
- */
-export function indexSelectBackward(dy: usize, rowSize: i32, ids: usize, n: i32, dx: usize): void {
-  const row = <usize>rowSize << 2;
-  for (let r = 0; r < n; r++) {
-    const id = load<i32>(ids + (<usize>r << 2));
-    addRow(dy + <usize>r * row, dx + <usize>id * row, rowSize);
-  }
-}
-
 export function copyAxis(
   src: usize, srcAxis: i32, srcStart: i32, dst: usize, dstAxis: i32, dstStart: i32,
   outer: i32, len: i32, inner: i32, acc: bool,
@@ -167,5 +155,17 @@ export function copyAxis(
     const d = dst + (<usize>((o * dstAxis + dstStart) * inner) << 2);
     if (acc) addRow(s, d, block);
     else memory.copy(d, s, <usize>block << 2);
+  }
+}
+
+/**
+ * dx row ids[r] += dy row r for r < n, rows of `rowSize` floats (an embedding table's gradient): rows
+ * that share an id are added in the order of r. `ids` holds n int32 row indices, each below dx's rows.
+ */
+export function indexSelectBackward(dy: usize, rowSize: i32, ids: usize, n: i32, dx: usize): void {
+  const row = <usize>rowSize << 2;
+  for (let r = 0; r < n; r++) {
+    const id = load<i32>(ids + (<usize>r << 2));
+    addRow(dy + <usize>r * row, dx + <usize>id * row, rowSize);
   }
 }
