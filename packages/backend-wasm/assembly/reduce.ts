@@ -1,4 +1,4 @@
-// Reductions and data movement in f32x4: sums down to a broadcast shape, broadcasts back up, permutes, axis copies and the embedding gradient.
+// Reductions and data movement in f32x4: sums to a broadcast shape, broadcasts, permutes, axis copies, the embedding gradient.
 
 /** Σ of n contiguous floats, in float64 (the CPU backend sums in JavaScript numbers too). */
 @inline function rowSum64(x: usize, n: i32): f64 {

@@ -5,43 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError } from './cli-error.js';
 import { resolveConfig } from './config.js';
-import { formatHelp } from './help.js';
 import type { ConfigSpec } from './config.js';
-import { inRange, isPositiveInteger } from './validators.js';
-
-const defaults = {
-  nLayer: 4,
-  nHead: 4,
-  nEmbd: 128,
-  learningRate: 1e-3,
-  dropout: 0,
-  initFrom: 'scratch',
-  outDir: 'out',
-  bias: false,
-  compile: true,
-  beta2: 0.99,
-};
-
-const spec: ConfigSpec<typeof defaults> = {
-  help: {
-    nLayer: 'transformer blocks',
-    nHead: 'attention heads per block',
-    nEmbd: 'embedding width',
-    learningRate: 'peak AdamW learning rate',
-    dropout: 'dropout probability',
-    initFrom: 'start from fresh weights or the checkpoint in outDir',
-    outDir: 'where checkpoints go',
-    bias: 'biases in Linear and LayerNorm layers',
-    compile: 'accepted for nanoGPT command lines',
-    beta2: 'AdamW beta2',
-  },
-  choices: { initFrom: ['scratch', 'resume'] },
-  validate: {
-    nLayer: isPositiveInteger,
-    dropout: inRange(0, 1, { maxExclusive: true }),
-    nHead: (nHead, config) => (config.nEmbd % nHead === 0 ? undefined : `a divisor of nEmbd (${config.nEmbd})`),
-  },
-};
+import { defaults, spec } from './testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinygpt-config-'));
 function json(name: string, content: unknown): string {
@@ -378,36 +343,5 @@ describe('resolveConfig: aliases, presets, defaults from elsewhere, and parseArg
       const err = failure(argv);
       expect([argv, err.exitCode, err.message.includes('\n')]).toEqual([argv, 2, false]);
     }
-  });
-});
-
-describe('formatHelp', () => {
-  it('lists every key with its flag, type, default, help and choices', () => {
-    const text = formatHelp(defaults, {
-      ...spec,
-      usage: 'pnpm pretrain [options]',
-      description: 'Train a GPT on a text corpus.',
-    });
-    expect(text).toBe(
-      [
-        'Usage: pnpm pretrain [options]',
-        '',
-        'Train a GPT on a text corpus.',
-        '',
-        'Options (also --snake_case; a --config FILE.json may set them, flags win):',
-        '  --n-layer <number>        4          transformer blocks',
-        '  --n-head <number>         4          attention heads per block',
-        '  --n-embd <number>         128        embedding width',
-        '  --learning-rate <number>  0.001      peak AdamW learning rate',
-        '  --dropout <number>        0          dropout probability',
-        '  --init-from <string>      "scratch"  start from fresh weights or the checkpoint in outDir (scratch | resume)',
-        '  --out-dir <string>        "out"      where checkpoints go',
-        '  --bias, --no-bias         false      biases in Linear and LayerNorm layers',
-        '  --compile, --no-compile   true       accepted for nanoGPT command lines',
-        '  --beta2 <number>          0.99       AdamW beta2',
-        '  --config <FILE.json>                 read settings from a JSON file; flags override it',
-        '  --help, -h                           show this help',
-      ].join('\n'),
-    );
   });
 });
