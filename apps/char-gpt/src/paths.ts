@@ -30,14 +30,14 @@ export function presetNames(): string[] {
 
 /**
  * `--data` as the loaders take it: a corpus name as it is, anything else made absolute against the
- * user's directory. A bare word (no directory, no extension) that is neither a corpus nor a file
- * there is refused naming the corpora, as a mistyped name is likelier than a missing file.
- * @throws DatasetError for such a word
+ * user's directory.
+ * @throws DatasetError for a bare word that is neither a corpus nor a file there (`unknownCorpus`)
  */
 export function dataPath(data: string): string {
   if ((CORPUS_NAMES as readonly string[]).includes(data)) return data;
   const path = userPath(data);
-  if (/^[\w-]+$/.test(data) && !existsSync(path)) throw unknownCorpus(data, path);
+  const unknown = unknownCorpus(data, path);
+  if (unknown) throw unknown;
   return path;
 }
 

@@ -39,19 +39,22 @@ export async function resolveCorpus(
 ): Promise<Corpus> {
   if (nameOrPath === 'moby-dick') return { name: 'moby-dick', text: loadMobyDick(), source: MOBY_DICK_SOURCE };
   if (nameOrPath === 'tinyshakespeare') return { name: 'tinyshakespeare', ...(await loadTinyShakespeare(options)) };
-  if (/^[\w-]+$/.test(nameOrPath) && !existsSync(nameOrPath)) throw unknownCorpus(nameOrPath, nameOrPath);
+  const unknown = unknownCorpus(nameOrPath);
+  if (unknown) throw unknown;
   return { name: basename(nameOrPath), text: loadTextFile(nameOrPath, options), source: resolve(nameOrPath) };
 }
 
 /**
- * The error for a `--data` word that is neither a corpus name nor a file (`path`, where it was looked
- * for): a corpus name mistyped is likelier than a missing file, so the names are given, and the
- * closest one.
+ * The error for a `--data` word that is neither a corpus name nor a file, or undefined for anything
+ * else: a bare word (no directory, no extension) with no file at `path` (where it was looked for) is
+ * likelier a corpus name mistyped than a missing file, so the error gives the names, and the closest.
  * @example
- * unknownCorpus('mobydick', 'corpora/mobydick').message;
+ * unknownCorpus('mobydick', 'corpora/mobydick')?.message;
  * // 'text file not found: corpora/mobydick, and no corpus is named mobydick (did you mean moby-dick?); …'
  */
-export function unknownCorpus(word: string, path: string): DatasetError {
+export function unknownCorpus(word: string, path = word): DatasetError | undefined {
+  const named = (CORPUS_NAMES as readonly string[]).includes(word);
+  if (named || !/^[\w-]+$/.test(word) || existsSync(path)) return undefined;
   const close = suggest(word.toLowerCase(), CORPUS_NAMES);
   const hint = close === undefined ? '' : ` (did you mean ${close}?)`;
   return new DatasetError(
