@@ -57,6 +57,9 @@ export type { Layout } from './backend/cpu/layout.js';
 /** The check of a product's sizes, row strides (`GemmLeading`) and operand spans both backends make. */
 export { checkGemmSpans } from './backend/cpu/matmul-batched.js';
 export type { GemmOperand } from './backend/cpu/matmul-batched.js';
+/** What every other kernel requires of its sizes and arrays, checked by both backends before it runs. */
+export { kernelBounds } from './backend/bounds.js';
+export type { BoundedKernel, KernelBounds } from './backend/bounds.js';
 export { profileBackend, formatProfile } from './backend/profile.js';
 export type { BackendProfile, ProfileRow } from './backend/profile.js';
 export type {

@@ -1,6 +1,6 @@
 // The autograd `Backend` on the WebAssembly kernels: data movement and matrix products here, the rest in the classes it extends.
 
-import { broadcastLayout, checkGemmSpans, cpuBackend, permuteLayout } from '@tinygpt/autograd';
+import { broadcastLayout, checkGemmSpans, cpuBackend, kernelBounds, permuteLayout } from '@tinygpt/autograd';
 import type { Backend, GemmLeading, GemmMask, GemmOperand, KernelShape } from '@tinygpt/autograd';
 import { forEachBlock } from './layout.js';
 import { RowKernels } from './row-kernels.js';
@@ -26,6 +26,7 @@ export class WasmBackend extends RowKernels implements Backend {
   // ---- reductions and data movement ----
 
   sumTo(x: Float32Array, xShape: KernelShape, out: Float32Array, outShape: KernelShape, accumulate: boolean): void {
+    kernelBounds.sumTo(x, xShape, out, outShape, accumulate);
     if (!accumulate) this.runtime.heap.fillZero(out);
     if (x.length === 0) return;
     this.call(() => {
@@ -45,6 +46,7 @@ export class WasmBackend extends RowKernels implements Backend {
     outShape: KernelShape,
     accumulate: boolean,
   ): void {
+    kernelBounds.broadcastTo(x, xShape, out, outShape, accumulate);
     if (out.length === 0) return;
     this.call(() => {
       const px = this.in(x),
@@ -79,6 +81,7 @@ export class WasmBackend extends RowKernels implements Backend {
   }
 
   permute(x: Float32Array, xShape: KernelShape, dims: readonly number[], out: Float32Array, accumulate: boolean): void {
+    kernelBounds.permute(x, xShape, dims, out, accumulate);
     if (x.length === 0) return;
     this.call(() => {
       const px = this.in(x),
@@ -115,6 +118,7 @@ export class WasmBackend extends RowKernels implements Backend {
     inner: number,
     accumulate: boolean,
   ): void {
+    kernelBounds.copyAxis(src, srcAxis, srcStart, dst, dstAxis, dstStart, outer, len, inner, accumulate);
     this.call(() =>
       this.k.copyAxis(
         this.in(src),
@@ -156,11 +160,7 @@ export class WasmBackend extends RowKernels implements Backend {
   }
 
   indexSelect(x: Float32Array, rowSize: number, ids: Int32Array, out: Float32Array): void {
-    const rows = rowSize > 0 ? x.length / rowSize : 0;
-    if (!ids.every((id) => id >= 0 && id < rows)) {
-      cpuBackend.indexSelect(x, rowSize, ids, out);
-      return;
-    }
+    kernelBounds.indexSelect(x, rowSize, ids, out);
     // Row copies within the memory (copyWithin on one view of it): no view object per row.
     this.call(() => {
       const px = this.in(x) >>> 2,
@@ -174,17 +174,8 @@ export class WasmBackend extends RowKernels implements Backend {
   }
 
   indexSelectBackward(dy: Float32Array, rowSize: number, ids: Int32Array, dx: Float32Array): void {
-    const rows = rowSize > 0 ? dx.length / rowSize : 0;
+    kernelBounds.indexSelectBackward(dy, rowSize, ids, dx);
     if (ids.length === 0 || rowSize === 0) return;
-    if (dy.length < ids.length * rowSize) {
-      throw new RangeError(`indexSelectBackward: dy holds ${dy.length} floats, not ${ids.length} rows of ${rowSize}`);
-    }
-    // An id outside dx's rows (which autograd's indexSelect refuses) gets the CPU kernel's treatment,
-    // not a write past dx into the memory beside it.
-    if (!ids.every((id) => id >= 0 && id < rows)) {
-      cpuBackend.indexSelectBackward(dy, rowSize, ids, dx);
-      return;
-    }
     this.call(() => this.k.indexSelectBackward(this.in(dy), rowSize, this.in(ids), ids.length, this.out(dx)));
   }
 

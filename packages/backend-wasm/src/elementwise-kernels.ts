@@ -1,7 +1,7 @@
 // The WebAssembly backend's elementwise kernels and optimizer updates: unary and binary ops, where, axpy, AdamW, SGD.
 
 import type { AdamWParam, AdamWStep, BinaryOp, KernelShape, SgdStep, UnaryOp } from '@tinygpt/autograd';
-import { broadcastLayout } from '@tinygpt/autograd';
+import { broadcastLayout, kernelBounds } from '@tinygpt/autograd';
 import { binaryCodes, unaryCodes } from './generated/op-codes.js';
 import { forEachBlock } from './layout.js';
 import { GRAIN_CHEAP, GRAIN_COSTLY, VEC, WasmStaging } from './staging.js';
@@ -16,6 +16,7 @@ export class ElementwiseKernels extends WasmStaging {
   // ---- elementwise ----
 
   unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
+    kernelBounds.unary(op, x, out);
     this.call(() => {
       const px = this.in(x),
         po = this.out(out),
@@ -42,6 +43,7 @@ export class ElementwiseKernels extends WasmStaging {
     dx: Float32Array,
     accumulate = true,
   ): void {
+    kernelBounds.unaryBackward(op, x, y, dy, dx, accumulate);
     this.call(() => {
       const px = this.in(x),
         py = this.in(y),
@@ -65,6 +67,7 @@ export class ElementwiseKernels extends WasmStaging {
   }
 
   unaryWithDerivative(op: 'gelu' | 'geluTanh', x: Float32Array, out: Float32Array, derivative: Float32Array): void {
+    kernelBounds.unaryWithDerivative(op, x, out, derivative);
     this.call(() => {
       const px = this.in(x),
         po = this.out(out),
@@ -84,10 +87,12 @@ export class ElementwiseKernels extends WasmStaging {
   }
 
   powScalar(x: Float32Array, p: number, out: Float32Array): void {
+    kernelBounds.powScalar(x, p, out);
     this.call(() => this.k.powScalar(this.in(x), p, this.out(out), x.length));
   }
 
   powScalarBackward(x: Float32Array, p: number, dy: Float32Array, dx: Float32Array): void {
+    kernelBounds.powScalarBackward(x, p, dy, dx);
     this.call(() => this.k.powScalarBackward(this.in(x), p, this.in(dy), this.out(dx), x.length));
   }
 
@@ -101,6 +106,7 @@ export class ElementwiseKernels extends WasmStaging {
     outShape: KernelShape,
     accumulate: boolean,
   ): void {
+    kernelBounds.binary(op, a, aShape, b, bShape, out, outShape, accumulate);
     if (out.length === 0) return;
     this.call(() => {
       const pa = this.in(a),
@@ -171,6 +177,7 @@ export class ElementwiseKernels extends WasmStaging {
     out: Float32Array,
     outShape: KernelShape,
   ): void {
+    kernelBounds.where(cond, condShape, a, aShape, b, bShape, out, outShape);
     if (out.length === 0) return;
     this.call(() => {
       const pc = this.in(cond),
@@ -206,6 +213,7 @@ export class ElementwiseKernels extends WasmStaging {
   }
 
   axpy(alpha: number, x: Float32Array, y: Float32Array): void {
+    kernelBounds.axpy(alpha, x, y);
     this.call(() => {
       const px = this.in(x),
         py = this.out(y);
@@ -233,6 +241,7 @@ export class ElementwiseKernels extends WasmStaging {
   // ---- optimizers ----
 
   adamw(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamWStep): void {
+    kernelBounds.adamw(p, g, m, v, step);
     const { lr, beta1, beta2, eps, weightDecay, bc1, bc2 } = step;
     this.call(() => {
       const pp = this.out(p),
@@ -258,6 +267,7 @@ export class ElementwiseKernels extends WasmStaging {
   }
 
   adamwMany(params: readonly AdamWParam[]): void {
+    kernelBounds.adamwMany(params);
     const first = params[0];
     if (!first) return;
     const { beta1, beta2, eps, bc1, bc2 } = first.step;
@@ -309,6 +319,7 @@ export class ElementwiseKernels extends WasmStaging {
   }
 
   sgd(p: Float32Array, g: Float32Array, buf: Float32Array | null, step: SgdStep): void {
+    kernelBounds.sgd(p, g, buf, step);
     const { lr, momentum, weightDecay } = step;
     this.call(() => {
       const pp = this.out(p),

@@ -1,5 +1,6 @@
 // The WebAssembly backend's row kernels: softmax (plain, causal, log), cross-entropy and layer normalisation.
 
+import { kernelBounds } from '@tinygpt/autograd';
 import { ElementwiseKernels } from './elementwise-kernels.js';
 import { rowGrain } from './staging.js';
 
@@ -8,14 +9,17 @@ export class RowKernels extends ElementwiseKernels {
   // ---- rows: softmax, losses, normalisation ----
 
   softmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    kernelBounds.softmax(x, rows, cols, out);
     this.rowwise('softmax', x, rows, cols, out);
   }
 
   softmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void {
+    kernelBounds.softmaxBackward(y, dy, rows, cols, dx);
     this.rowwiseBackward('softmaxBackward', y, dy, rows, cols, dx);
   }
 
   causalSoftmax(x: Float32Array, rows: number, T: number, Tk: number, scale: number, out: Float32Array): void {
+    kernelBounds.causalSoftmax(x, rows, T, Tk, scale, out);
     if (rows === 0) return;
     this.call(() => {
       const px = this.in(x),
@@ -45,6 +49,7 @@ export class RowKernels extends ElementwiseKernels {
     dx: Float32Array,
     accumulate = true,
   ): void {
+    kernelBounds.causalSoftmaxBackward(y, dy, rows, T, Tk, scale, dx, accumulate);
     if (rows === 0) return;
     this.call(() => {
       const py = this.in(y),
@@ -66,10 +71,12 @@ export class RowKernels extends ElementwiseKernels {
   }
 
   logSoftmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    kernelBounds.logSoftmax(x, rows, cols, out);
     this.rowwise('logSoftmax', x, rows, cols, out);
   }
 
   logSoftmaxBackward(y: Float32Array, dy: Float32Array, rows: number, cols: number, dx: Float32Array): void {
+    kernelBounds.logSoftmaxBackward(y, dy, rows, cols, dx);
     this.rowwiseBackward('logSoftmaxBackward', y, dy, rows, cols, dx);
   }
 
@@ -81,6 +88,7 @@ export class RowKernels extends ElementwiseKernels {
     ignoreIndex: number,
     lse: Float32Array,
   ): { sum: number; count: number } {
+    kernelBounds.crossEntropy(logits, rows, cols, targets, ignoreIndex, lse);
     let count = 0;
     for (let r = 0; r < rows; r++) if (targets[r] !== ignoreIndex) count++;
     const sum = this.call(() =>
@@ -99,6 +107,7 @@ export class RowKernels extends ElementwiseKernels {
     scale: number,
     dx: Float32Array,
   ): void {
+    kernelBounds.crossEntropyBackward(logits, lse, rows, cols, targets, ignoreIndex, scale, dx);
     this.call(() =>
       this.k.crossEntropyBackward(
         this.in(logits),
@@ -124,6 +133,7 @@ export class RowKernels extends ElementwiseKernels {
     mean: Float32Array,
     rstd: Float32Array,
   ): void {
+    kernelBounds.layerNorm(x, rows, cols, weight, bias, eps, out, mean, rstd);
     this.call(() => {
       const px = this.in(x),
         pw = this.opt(weight),
@@ -159,6 +169,7 @@ export class RowKernels extends ElementwiseKernels {
     dWeight: Float32Array | null,
     dBias: Float32Array | null,
   ): void {
+    kernelBounds.layerNormBackward(x, dy, rows, cols, weight, mean, rstd, dx, dWeight, dBias);
     this.call(() =>
       this.k.layerNormBackward(
         this.in(x),
