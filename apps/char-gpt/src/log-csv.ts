@@ -1,6 +1,7 @@
 // The run's loss log, `log.csv` in the out dir: one row per iteration and one per evaluation, for plotting.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CliError, describeFsError } from '@tinygpt/cli-kit';
 
 /** The columns of log.csv; a training row fills loss, lr and ms, an evaluation row trainLoss and valLoss. */
 export const LOG_HEADER = 'iter,loss,lr,ms,trainLoss,valLoss';
@@ -19,7 +20,7 @@ export class LossLog {
 
   /** Starts an empty log (a run from scratch). */
   reset(): void {
-    writeFileSync(this.path, `${LOG_HEADER}\n`);
+    this.#write(() => writeFileSync(this.path, `${LOG_HEADER}\n`));
   }
 
   /**
@@ -38,7 +39,7 @@ export class LossLog {
       const isEval = cells[4] !== '' && cells[4] !== undefined;
       return rowIter < iter || (evaluated && isEval && rowIter === iter);
     });
-    writeFileSync(this.path, [header === LOG_HEADER ? header : LOG_HEADER, ...kept, ''].join('\n'));
+    this.#write(() => writeFileSync(this.path, [header === LOG_HEADER ? header : LOG_HEADER, ...kept, ''].join('\n')));
   }
 
   /** Appends one row. */
@@ -47,6 +48,15 @@ export class LossLog {
       'loss' in row
         ? [row.iter, row.loss, row.lr, row.ms.toFixed(1), '', '']
         : [row.iter, '', '', '', row.trainLoss, row.valLoss];
-    appendFileSync(this.path, `${cells.join(',')}\n`);
+    this.#write(() => appendFileSync(this.path, `${cells.join(',')}\n`));
+  }
+
+  /** Runs a write of the log, a file-system error (a full disk, say) turned into one sentence. */
+  #write(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      throw new CliError(`cannot write the loss log ${this.path}: ${describeFsError(err)}`, { cause: err });
+    }
   }
 }

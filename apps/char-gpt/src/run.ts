@@ -202,9 +202,21 @@ async function startFromModel(
   };
 }
 
-/** Writes the run's checkpoint into `config.outDir`, atomically (see writeCheckpoint). */
-export function saveRun(run: Run): void {
-  writeCheckpoint(run.config.outDir, runCheckpoint(run));
+/**
+ * Writes the run's checkpoint into `config.outDir`, atomically (see writeCheckpoint).
+ * @param kept the iteration of the checkpoint the directory holds from this run, if any
+ * @throws CliError when the directory cannot take it (a full disk, say), saying what it still holds
+ */
+export function saveRun(run: Run, kept: number | null): void {
+  try {
+    writeCheckpoint(run.config.outDir, runCheckpoint(run));
+  } catch (err) {
+    if (!(err instanceof CliError)) throw err;
+    const left = kept === null ? 'none of this run is there yet' : `the one of iteration ${kept} there is unchanged`;
+    throw new CliError(`${err.message}; the checkpoint of iteration ${run.iter} was not saved, and ${left}`, {
+      cause: err,
+    });
+  }
 }
 
 /**

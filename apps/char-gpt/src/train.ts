@@ -95,7 +95,7 @@ async function trainLocked(
       const info = { iter: savedIter, dir: config.outDir, interrupted, kept: true, bestValLoss: run.bestValLoss };
       return events.checkpoint?.(info);
     }
-    saveRun(run);
+    saveRun(run, savedIter);
     savedIter = run.iter;
     events.checkpoint?.({ iter: run.iter, dir: config.outDir, interrupted });
   };

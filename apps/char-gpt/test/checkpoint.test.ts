@@ -1,13 +1,14 @@
 // Checkpoints: round trip, refusal of truncated or corrupt files with one clear message, recovery from an interrupted directory swap.
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recoverDirSwap, replaceDirAtomic, sha256Hex as nodeSha256Hex } from '@tinygpt/cli-kit';
+import { CliError, recoverDirSwap, replaceDirAtomic, sha256Hex as nodeSha256Hex } from '@tinygpt/cli-kit';
 import { readCheckpoint } from '../src/checkpoint/checkpoint-files.js';
 import { encodeCheckpoint } from '../src/checkpoint/encode.js';
 import { CheckpointError, RUN_FILES, sha256Hex } from '../src/checkpoint/format.js';
 import { loadModel } from '../src/checkpoint/load-model.js';
-import { scratchDir, trainedCheckpoint } from './helpers.js';
+import { train } from '../src/train.js';
+import { scratchDir, tinyRun, trainedCheckpoint } from './helpers.js';
 
 const { dir: savedDir, copy } = trainedCheckpoint(); // a copy() is a fresh copy of the saved checkpoint to damage
 
@@ -167,5 +168,21 @@ describe('atomic directory swap', () => {
     renameSync(dir, `${dir}.prev`);
     cpSync(`${dir}.prev`, `${dir}.next`, { recursive: true });
     expect(readCheckpoint(dir).meta.iter).toBe(3);
+  });
+
+  it('a checkpoint that cannot be written stops the run with one sentence, and the last good one stays', async () => {
+    const config = tinyRun({ maxIters: 4, evalInterval: 2 });
+    // After the first checkpoint, a file where the next one is staged: its writes fail as a full disk's would.
+    const blocked = train(config, {
+      events: {
+        checkpoint: ({ iter }) => void (iter === 0 && writeFileSync(`${resolve(config.outDir)}.next`, '')),
+      },
+    });
+    await expect(blocked).rejects.toThrow(CliError);
+    const kept = 'the checkpoint of iteration 2 was not saved, and the one of iteration 0 there is unchanged';
+    await expect(blocked).rejects.toThrow(
+      new RegExp(`^cannot write .*run: a part of the path is a file, not a directory; ${kept}$`),
+    );
+    expect(readCheckpoint(config.outDir).meta.iter).toBe(0);
   });
 });

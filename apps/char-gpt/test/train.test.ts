@@ -2,8 +2,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CliError } from '@tinygpt/cli-kit';
 import { readCheckpoint } from '../src/checkpoint/checkpoint-files.js';
 import type { TrainConfig } from '../src/config.js';
+import { LossLog } from '../src/log-csv.js';
 import { train } from '../src/train.js';
 import { tinyRun } from './helpers.js';
 
@@ -124,5 +126,13 @@ describe('train', () => {
       /the loss became (NaN|Infinity|-Infinity) at iteration \d+; training stopped and the last checkpoint/,
     );
     expect(readCheckpoint(config.outDir).meta.iter).toBe(0);
+  });
+
+  it('a loss log that cannot be written is one sentence', () => {
+    const log = new LossLog(join(tinyRun().outDir, 'gone'));
+    expect(() => log.reset()).toThrow(CliError);
+    expect(() => log.append({ iter: 0, loss: 4.2, lr: 1e-3, ms: 9 })).toThrow(
+      /^cannot write the loss log .*gone\/log\.csv: no such file or directory$/,
+    );
   });
 });

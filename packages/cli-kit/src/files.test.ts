@@ -187,6 +187,21 @@ describe('whole-directory swaps: one locked writer, consistent readers', () => {
     expect([existsSync(`${dir}.next`), existsSync(`${dir}.prev`)]).toEqual([false, false]);
   });
 
+  it('a swap that fails partway (a full disk, say) keeps the old contents and removes what it wrote', () => {
+    const dir = join(tempDir(), 'run');
+    replaceDirAtomic(dir, { 'a.txt': 'old', 'b.txt': 'old' }, { owned });
+    // 'a.txt' is written, then 'x/b.txt' fails: its directory does not exist.
+    const failing = () => replaceDirAtomic(dir, { 'a.txt': 'new', 'x/b.txt': 'new' }, { owned });
+    expect(failing).toThrow(CliError);
+    expect(failing).toThrow(/^cannot write .*run: no such file or directory$/);
+    expect(readPair(dir)).toEqual(['old', 'old']);
+    expect([existsSync(`${dir}.next`), existsSync(`${dir}.prev`)]).toEqual([false, false]);
+    // A first write that fails leaves nothing behind.
+    const fresh = join(tempDir(), 'run');
+    expect(() => replaceDirAtomic(fresh, { 'a.txt': 'new', 'x/b.txt': 'new' }, { owned })).toThrow(CliError);
+    expect([existsSync(fresh), existsSync(`${fresh}.next`)]).toEqual([false, false]);
+  });
+
   it('one writer: a live lock is refused with its pid, a dead one taken over, the lock removed on release', () => {
     const dir = join(tempDir(), 'run');
     const release = lockDir(dir, 'run directory');

@@ -19,6 +19,7 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { formatBytes } from './bytes.js';
 import { CliError } from './cli-error.js';
 import { describeFsError } from './fs-error.js';
 import { makeDir } from './make-dir.js';
@@ -169,6 +170,8 @@ export function recoverDirSwap(dir: string, owned: readonly string[]): void {
  * Makes `dir` hold exactly `files` (name → contents) plus copies of the `carry` files it already
  * has, such that at every instant the old set or the new set is complete on disk (see above).
  * The caller holds the lock ({@link lockDir}) and has run {@link recoverDirSwap}.
+ * @throws CliError when the new set cannot be written (a full disk, say): `dir` keeps the old set,
+ *   and the part of the new one already written is removed, giving its space back.
  */
 export function replaceDirAtomic(
   dir: string,
@@ -176,17 +179,43 @@ export function replaceDirAtomic(
   opts: { carry?: readonly string[]; owned: readonly string[] },
 ): void {
   const { dir: at, next, prev } = swapPaths(dir);
-  removeOwned(next, opts.owned);
-  mkdirSync(next, { recursive: true });
-  for (const [name, data] of Object.entries(files)) writeFileSync(join(next, name), data, { flush: true });
-  for (const name of opts.carry ?? []) {
-    if (existsSync(join(at, name))) copyFileSync(join(at, name), join(next, name));
+  try {
+    removeOwned(next, opts.owned);
+    mkdirSync(next, { recursive: true });
+    for (const [name, data] of Object.entries(files)) writeFileSync(join(next, name), data, { flush: true });
+    for (const name of opts.carry ?? []) {
+      if (existsSync(join(at, name))) copyFileSync(join(at, name), join(next, name));
+    }
+    syncDirectorySync(next);
+    if (existsSync(at)) renameSync(at, prev);
+    renameSync(next, at);
+  } catch (err) {
+    abandonSwap(at, next, prev, opts.owned);
+    if (typeof (err as NodeJS.ErrnoException).syscall !== 'string') throw err;
+    let bytes = 0;
+    for (const data of Object.values(files)) bytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    const room =
+      (err as NodeJS.ErrnoException).code === 'ENOSPC'
+        ? ` (the new contents, ${formatBytes(bytes)}, are written whole beside the old before replacing them)`
+        : '';
+    throw new CliError(`cannot write ${at}: ${describeFsError(err)}${room}`, { cause: err });
   }
-  syncDirectorySync(next);
-  if (existsSync(at)) renameSync(at, prev);
-  renameSync(next, at);
   syncDirectorySync(dirname(at));
   removeOwned(prev, opts.owned);
+}
+
+/**
+ * After a swap failed before the new contents became `dir`: the old contents back in place (if
+ * they had been retired) and what was written of the new ones removed, as far as the file system
+ * allows; whatever is left, {@link recoverDirSwap} sorts out at the next writer's start.
+ */
+function abandonSwap(at: string, next: string, prev: string, owned: readonly string[]): void {
+  try {
+    if (!existsSync(at) && existsSync(prev)) renameSync(prev, at);
+    if (existsSync(at) || !existsSync(prev)) removeOwned(next, owned);
+  } catch {
+    // the error being reported is the one that matters
+  }
 }
 
 /** Removes `owned` files of `dir`, then `dir` when that left it empty. */
