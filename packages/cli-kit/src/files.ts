@@ -336,7 +336,11 @@ export function lockDir(dir: string, what = 'directory'): () => void {
       writeFileSync(lock, `${JSON.stringify(me)}\n`, { flag: 'wx' });
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw lockError(err, lock);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
+        // Not another writer's lock: a file this call created but could not fill (a full disk) goes.
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') removeQuietly(lock);
+        throw lockError(err, lock);
+      }
       const owner = readLockOwner(lock);
       if (owner && isAlive(owner)) {
         throw new CliError(
@@ -355,6 +359,15 @@ export function lockDir(dir: string, what = 'directory'): () => void {
   };
   process.on('exit', release);
   return release;
+}
+
+/** Removes `path` if it is there and can be removed: cleanup that must not hide the error being reported. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // the error being reported is the one that matters
+  }
 }
 
 function readLockOwner(lock: string): LockOwner | undefined {
