@@ -8,10 +8,11 @@ import {
   CliError,
   describeFsError,
   foreignFilesRefusal,
-  makeDir,
+  readDirConsistent,
   readJsonFile,
+  recoverDirSwap,
+  replaceDirAtomic,
   sha256Hex,
-  writeFileAtomic,
 } from '@tinygpt/cli-kit';
 import type { Mlp } from '@tinygpt/mlp';
 import { defaults, parseArch, validateConfig } from './config.js';
@@ -51,9 +52,13 @@ export class CheckpointError extends Error {
 }
 
 /**
- * Writes `model.safetensors` and then `checkpoint.json` into `dir` (created if needed), each
- * atomically (temporary file + rename). The JSON carries the weights' SHA-256, so a checkpoint
- * whose two files come from different saves is detected on load instead of silently mixed.
+ * Writes `model.safetensors` and `checkpoint.json` into `dir` (created if needed) as one directory
+ * swap (cli-kit's `replaceDirAtomic`): an interruption at any moment (Ctrl-C, SIGKILL, power loss,
+ * a full disk) leaves the previous checkpoint or this one complete, never new weights beside old
+ * metadata. Pictures beside the checkpoint (`visualize`'s) are carried over. The JSON also carries
+ * the weights' SHA-256, so files mixed by hand are detected on load. The caller holds the
+ * directory's lock (`lockDir`) and has run {@link recoverCheckpointDir}.
+ * @throws CliError when the directory cannot take it; the previous checkpoint then stays
  */
 export async function saveCheckpoint(dir: string, state: CheckpointState & { model: Mlp }): Promise<void> {
   const { model, ...rest } = state;
@@ -67,10 +72,32 @@ export async function saveCheckpoint(dir: string, state: CheckpointState & { mod
     );
   }
   const weights = encodeSafetensors(tensors, { format: FORMAT, arch: rest.config.arch, epoch: String(rest.epoch) });
-  makeDir(dir);
-  await writeFileAtomic(join(dir, WEIGHTS_FILE), weights);
   const json: CheckpointJson = { format: FORMAT, ...rest, weightsSha256: sha256Hex(weights) };
-  await writeFileAtomic(join(dir, META_FILE), `${JSON.stringify(json, null, 2)}\n`);
+  const pictures = picturesIn(dir);
+  const files = { [WEIGHTS_FILE]: weights, [META_FILE]: `${JSON.stringify(json, null, 2)}\n` };
+  replaceDirAtomic(dir, files, { carry: pictures, owned: [...CHECKPOINT_FILES, ...pictures] });
+}
+
+/** The two files of a checkpoint, which its writer may replace and remove. */
+const CHECKPOINT_FILES = [WEIGHTS_FILE, META_FILE];
+
+/** Names of the pictures in `dir` (none when it does not exist). */
+function picturesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter(isPicture);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Brings checkpoint directory `dir` to its last complete state after a save was interrupted (see
+ * cli-kit's `recoverDirSwap`). Only the writer calls it, holding the directory's lock, before
+ * anything else looks into `dir`.
+ */
+export function recoverCheckpointDir(dir: string): void {
+  const pictures = [dir, `${dir}.next`, `${dir}.prev`].flatMap(picturesIn);
+  recoverDirSwap(dir, [...CHECKPOINT_FILES, ...new Set(pictures)]);
 }
 
 /** A picture `pnpm mnist visualize` may have written beside a checkpoint (`--out runs/m/weights.png`). */
@@ -140,16 +167,24 @@ function describeSaved(meta: SavedMeta | null): string {
  * Throws {@link CheckpointError} when a file is missing, corrupt, or the two do not belong together.
  */
 export function loadCheckpoint(dir: string): CheckpointState & { model: Mlp } {
-  const metaPath = join(dir, META_FILE);
-  const weightsPath = join(dir, WEIGHTS_FILE);
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
     throw new CheckpointError(`no checkpoint in ${dir}: it is a file, not a directory`);
   }
-  if (!existsSync(metaPath)) {
-    throw new CheckpointError(
-      `no checkpoint in ${dir}: ${META_FILE} is missing (train one with: pnpm mnist train --out-dir ${dir})`,
-    );
-  }
+  // While a run saves (or after one was killed mid-save), the last complete checkpoint, read whole.
+  return readDirConsistent(dir, (at) => loadCheckpointAt(dir, at), missingCheckpoint);
+}
+
+function missingCheckpoint(dir: string): CheckpointError {
+  return new CheckpointError(
+    `no checkpoint in ${dir}: ${META_FILE} is missing (train one with: pnpm mnist train --out-dir ${dir})`,
+  );
+}
+
+/** {@link loadCheckpoint} from the directory `at` that holds the last complete contents of `dir`. */
+function loadCheckpointAt(dir: string, at: string): CheckpointState & { model: Mlp } {
+  const metaPath = join(at, META_FILE);
+  const weightsPath = join(at, WEIGHTS_FILE);
+  if (!existsSync(metaPath)) throw missingCheckpoint(dir);
   const json = checkJson(readJsonFile(metaPath, 'checkpoint'), metaPath);
   if (!existsSync(weightsPath))
     throw new CheckpointError(`checkpoint ${dir} is incomplete: ${WEIGHTS_FILE} is missing`);

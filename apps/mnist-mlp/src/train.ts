@@ -1,7 +1,7 @@
 // Trains the digit network on MNIST by mini-batch gradient descent, scoring and checkpointing it after every epoch.
 import { AdamW, cosineLr, constantLr, getBackend, Rng, SGD, tidy } from '@tinygpt/autograd';
 import type { Tensor } from '@tinygpt/autograd';
-import { createProgress, onInterrupt } from '@tinygpt/cli-kit';
+import { CliError, createProgress, onInterrupt } from '@tinygpt/cli-kit';
 import type { Progress, ProgressStream } from '@tinygpt/cli-kit';
 import type { Mlp } from '@tinygpt/mlp';
 import { existsSync } from 'node:fs';
@@ -71,9 +71,8 @@ export async function train(
   const history: EpochMetrics[] = [];
   const backend = opts.backend ?? getBackend().name;
   const order = Int32Array.from({ length: N }, (_, i) => i);
-  let saving = Promise.resolve(); // Ctrl-C waits for a save under way, so the two files stay consistent
-  const stopListening = onInterrupt(async () => {
-    await saving;
+  // A save is one directory swap, done before Ctrl-C's handler can run: the checkpoint is whole either way.
+  const stopListening = onInterrupt(() => {
     const saved = history.length > 0 && (opts.save ?? true);
     opts.progress?.write(
       `stopped: ${saved ? `${config.outDir} holds epoch ${history.length}` : 'no checkpoint written'}\n`,
@@ -128,13 +127,25 @@ export async function train(
       };
       history.push(metrics);
       if (opts.save ?? true)
-        await (saving = saveCheckpoint(config.outDir, { model, config, epoch, history, rng: rng.state(), backend }));
+        await saveEpoch(config.outDir, { model, config, epoch, history, rng: rng.state(), backend });
       opts.out?.write(config.json ? `${JSON.stringify(metrics)}\n` : `${formatEpoch(metrics)}\n`);
     }
   } finally {
     stopListening();
   }
   return { model, history };
+}
+
+/** {@link saveCheckpoint}, a failure (a full disk, say) saying which checkpoint the directory still holds. */
+async function saveEpoch(dir: string, state: Parameters<typeof saveCheckpoint>[1]): Promise<void> {
+  try {
+    await saveCheckpoint(dir, state);
+  } catch (err) {
+    if (!(err instanceof CliError)) throw err;
+    const { epoch } = state;
+    const left = epoch === 1 ? 'none of this run is there yet' : `the one of epoch ${epoch - 1} there is unchanged`;
+    throw new CliError(`${err.message}; the checkpoint of epoch ${epoch} was not saved, and ${left}`, { cause: err });
+  }
 }
 
 /** The optimizer `config.optimizer` names, over `params`. */

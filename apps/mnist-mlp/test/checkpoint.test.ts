@@ -1,10 +1,18 @@
 // Checkpoints round-trip exactly, and every way a checkpoint can be broken is one clear error.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { noGrad, Rng, tensor } from '@tinygpt/autograd';
-import { CheckpointError, loadCheckpoint, META_FILE, saveCheckpoint, WEIGHTS_FILE } from '../src/checkpoint.js';
+import { CliError } from '@tinygpt/cli-kit';
+import {
+  CheckpointError,
+  loadCheckpoint,
+  META_FILE,
+  recoverCheckpointDir,
+  saveCheckpoint,
+  WEIGHTS_FILE,
+} from '../src/checkpoint.js';
 import { defaults } from '../src/config.js';
 import { createModel } from '../src/model.js';
 import type { EpochMetrics } from '../src/train.js';
@@ -15,11 +23,14 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const config = { ...defaults, arch: '784-12-10', activation: 'tanh' as const, loss: 'cross-entropy' as const, seed: 5 };
 const history: EpochMetrics[] = [{ epoch: 1, trainLoss: 0.5, valAccuracy: 0.9, testAccuracy: 0.89, seconds: 1.5 }];
 
-async function saved(name: string): Promise<{ dir: string; model: ReturnType<typeof createModel>; rng: Rng }> {
+async function saved(
+  name: string,
+  epoch = 1,
+): Promise<{ dir: string; model: ReturnType<typeof createModel>; rng: Rng }> {
   const dir = join(root, name);
   const rng = new Rng(config.seed);
   const model = createModel([784, 12, 10], config, rng);
-  await saveCheckpoint(dir, { model, config, epoch: 1, history, rng: rng.state(), backend: 'wasm (2 threads)' });
+  await saveCheckpoint(dir, { model, config, epoch, history, rng: rng.state(), backend: 'wasm (2 threads)' });
   return { dir, model, rng };
 }
 
@@ -100,5 +111,32 @@ describe('checkpoint', () => {
     const bytes = readFileSync(join(dir, WEIGHTS_FILE));
     writeFileSync(join(dir, WEIGHTS_FILE), bytes.subarray(0, 100));
     expect(() => loadCheckpoint(dir)).toThrow(CheckpointError);
+  });
+
+  it('a save that cannot finish (a full disk, say) leaves the previous checkpoint whole', async () => {
+    const { dir } = await saved('full');
+    writeFileSync(`${dir}.next`, ''); // where the new files are staged: every write there fails
+    await expect(saved('full', 2)).rejects.toThrow(CliError);
+    expect(loadCheckpoint(dir).epoch).toBe(1);
+  });
+
+  it('a save killed between its renames: readers get the new checkpoint whole, the next writer finishes it', async () => {
+    const [{ dir: older }, { dir: newer }] = [await saved('swap-old'), await saved('swap-new', 2)];
+    const dir = join(root, 'killed');
+    renameSync(older, `${dir}.prev`); // the old contents retired,
+    renameSync(newer, `${dir}.next`); // the new ones complete, not yet in place
+    expect(loadCheckpoint(dir).epoch).toBe(2);
+    recoverCheckpointDir(dir);
+    expect(loadCheckpoint(dir).epoch).toBe(2);
+    expect([existsSync(`${dir}.next`), existsSync(`${dir}.prev`)]).toEqual([false, false]);
+  });
+
+  it("pictures beside the checkpoint (visualize's) stay through later saves", async () => {
+    const { dir } = await saved('pictures');
+    writeFileSync(join(dir, 'weights.png'), 'png');
+    await saved('pictures', 2);
+    expect(readdirSync(dir).sort()).toEqual([META_FILE, WEIGHTS_FILE, 'weights.png'].sort());
+    expect(readFileSync(join(dir, 'weights.png'), 'utf8')).toBe('png');
+    expect(existsSync(`${dir}.prev`)).toBe(false);
   });
 });

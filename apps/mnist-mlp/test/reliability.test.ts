@@ -1,5 +1,5 @@
-// Reliability cases of MNIST: a diverging run stops and keeps its last good checkpoint, non-finite weights are never
-// saved nor loaded, a damaged RNG state or a huge PNG is refused.
+// Reliability cases of MNIST: a diverging run, or one whose checkpoint cannot be written, stops and keeps its last good
+// checkpoint, non-finite weights are never saved nor loaded, a damaged RNG state or a huge PNG is refused.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,15 @@ describe('a diverging run', () => {
     );
     expect(readFileSync(join(outDir, META_FILE), 'utf8')).toBe(good);
     expect(loadCheckpoint(outDir).epoch).toBe(1);
+  }, 60_000);
+
+  it('stops when a checkpoint cannot be written (a full disk, say), saying which one is kept', async () => {
+    const outDir = join(root, 'blocked');
+    writeFileSync(`${outDir}.next`, ''); // where each save stages its files: every write there fails
+    const kept = 'the checkpoint of epoch 1 was not saved, and none of this run is there yet';
+    await expect(train({ ...config, outDir, epochs: 2 }, { data })).rejects.toThrow(
+      new RegExp(`^cannot write .*blocked: a part of the path is a file, not a directory; ${kept}$`),
+    );
   }, 60_000);
 });
 

@@ -18,7 +18,7 @@ import {
   writeFileAtomic,
 } from '@tinygpt/cli-kit';
 import { loadMnist } from '@tinygpt/datasets/mnist';
-import { checkOutDir, loadCheckpoint, META_FILE, WEIGHTS_FILE } from '../checkpoint.js';
+import { checkOutDir, loadCheckpoint, META_FILE, recoverCheckpointDir, WEIGHTS_FILE } from '../checkpoint.js';
 import type { CheckpointState } from '../checkpoint.js';
 import { applyPreset, choices, defaults, help, parseArch, presets, validateConfig } from '../config.js';
 import type { MnistConfig } from '../config.js';
@@ -80,15 +80,17 @@ async function trainCommand(argv: string[]): Promise<void> {
     throw new CliError((err as Error).message, { exitCode: USAGE_EXIT_CODE });
   }
   config.outDir = userPath(config.outDir);
-  // A directory that cannot be made or written, or that holds another program's files, is refused now, not after the training.
-  makeDir(config.outDir, '--out-dir');
-  try {
-    accessSync(config.outDir, constants.W_OK);
-  } catch (err) {
-    throw new CliError(`cannot write to --out-dir ${config.outDir}: ${describeFsError(err)}`, { cause: err });
-  }
   const release = lockDir(config.outDir, '--out-dir'); // one writer: a second run into it is refused, not interleaved
   try {
+    // A save a crash interrupted is finished first; then a directory that cannot be made or written, or that
+    // holds another program's files, is refused now, not after the training.
+    recoverCheckpointDir(config.outDir);
+    makeDir(config.outDir, '--out-dir');
+    try {
+      accessSync(config.outDir, constants.W_OK);
+    } catch (err) {
+      throw new CliError(`cannot write to --out-dir ${config.outDir}: ${describeFsError(err)}`, { cause: err });
+    }
     checkOutDir(config.outDir, overwrite);
     const active = await selectBackend({ backend, threads }); // before the first tensor
     if (!config.json) print(`${describeRun(config)}\nbackend: ${active.describe()}`);
