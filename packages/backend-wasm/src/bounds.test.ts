@@ -101,8 +101,8 @@ const misuses: Misuse[] = [
   ],
   [
     'indexSelectBackward, an id 100 rows past dx',
-    (be, f) => be.indexSelectBackward(f(12), 4, ids(0, 2, 100), f(8)),
-    /^indexSelectBackward: ids\[1\] = 2 is outside \[0, 2\)$/,
+    (be, f) => be.indexSelectBackward(f(12), 4, ids(0, 1, 101), f(8)),
+    /^indexSelectBackward: ids\[2\] = 101 is outside \[0, 2\)$/,
   ],
   ['softmax, rows past x', (be, f) => be.softmax(f(6), 2, 4, f(8)), /^softmax: x holds 6 floats where 8 are needed$/],
   ['softmax, a fractional size', (be, f) => be.softmax(f(8), 2, 4.5, f(8)), /^softmax: cols must be a whole number/],
