@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CliError } from '@tinygpt/cli-kit';
 import { readCheckpoint } from '../src/checkpoint/checkpoint-files.js';
 import type { NamedTensor } from '../src/checkpoint/checkpoint-files.js';
 import { CheckpointError } from '../src/checkpoint/format.js';
@@ -14,7 +15,7 @@ import { splitIds } from '../src/data.js';
 import { adoptRun } from '../src/interop/adopt-run.js';
 import { datasetDirName, exportRun, torchrunFlags } from '../src/interop/export-run.js';
 import { loadModelDir } from '../src/interop/model-dir.js';
-import { HANDOVER_FILES, isHandoverDir, readHandoverDir } from '../src/interop/handover-dir.js';
+import { HANDOVER_FILES, isHandoverDir, readHandoverDir, writeHandoverDir } from '../src/interop/handover-dir.js';
 import type { RunJson } from '../src/interop/run-json.js';
 import { train } from '../src/train.js';
 import { findPython, scratchDir, tinyRun, tinyText } from './helpers.js';
@@ -347,5 +348,15 @@ describe('pnpm export --run and the way back, without torch', () => {
       /not a run handover file/,
     );
     expect(() => adoptRun(handover)).toThrow(/holds files besides a run handover \(nanogpt\)/);
+  });
+
+  it('a handover that cannot be written (a name too long here; a full disk alike) leaves nothing behind', () => {
+    const parent = scratchDir();
+    const dir = join(parent, 'handover');
+    expect(() => writeHandoverDir(dir, { 'run.json': '{}', ['x'.repeat(300)]: 'y' })).toThrow(CliError);
+    expect(() => writeHandoverDir(dir, { 'run.json': '{}', ['x'.repeat(300)]: 'y' })).toThrow(
+      /^cannot write .*handover: the name is too long$/,
+    );
+    expect(readdirSync(parent)).toEqual([]);
   });
 });

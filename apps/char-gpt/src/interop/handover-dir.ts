@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { dirRefusal, makeDir } from '@tinygpt/cli-kit';
+import { CliError, describeFsError, dirRefusal, makeDir } from '@tinygpt/cli-kit';
 import { SafetensorsError, decodeSafetensors } from '@tinygpt/autograd/safetensors';
 import { readRunFile } from '../checkpoint/checkpoint-files.js';
 import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
@@ -92,7 +92,8 @@ export function handoverDirRefusal(dir: string, shown = dir): string | null {
  * Makes `dir` hold exactly `files` (relative path → contents): they are written into a fresh
  * sibling directory that then replaces `dir` by two renames, so `dir` is never half-written. An
  * existing `dir` may hold only handover files and a `nanogpt/` tree.
- * @throws CheckpointError when `dir` holds anything else.
+ * @throws CheckpointError when `dir` holds anything else; CliError when the files cannot be written
+ *   (a full disk, say), with `dir` as it was and nothing of the new files left
  */
 export function writeHandoverDir(dir: string, files: Record<string, Uint8Array | string>): void {
   const refusal = handoverDirRefusal(dir);
@@ -110,7 +111,9 @@ export function writeHandoverDir(dir: string, files: Record<string, Uint8Array |
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     if (existsSync(retired) && !existsSync(dir)) renameSync(retired, dir);
-    throw err;
+    // A file-system error (a full disk, say) in words; `dir` keeps what it held.
+    if (typeof (err as NodeJS.ErrnoException).syscall !== 'string') throw err;
+    throw new CliError(`cannot write ${dir}: ${describeFsError(err)}`, { cause: err });
   }
   rmSync(retired, { recursive: true, force: true });
 }
