@@ -32,6 +32,8 @@ async function transact<T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore)
       const req = fn(tx.objectStore(STORE));
       tx.oncomplete = () => resolve(req.result);
       tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+      // A commit the browser refuses (no room: QuotaExceededError) aborts the transaction with no error event.
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
     });
   } finally {
     db.close();

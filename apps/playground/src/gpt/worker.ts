@@ -53,11 +53,32 @@ function sampleStart(r: PlayRun): Int32Array {
   }
 }
 
-async function save(): Promise<void> {
-  if (!run) return;
+/** Whether the browser refused to store this run once already (said once, not at every save). */
+let storageRefused = false;
+
+/**
+ * Keeps the run in this browser (IndexedDB) for a reload; false when the browser refuses (no room
+ * left, a private window's small quota). Training goes on either way: the page says once that the
+ * run is not kept and that the download keeps it.
+ */
+async function save(): Promise<boolean> {
+  if (!run) return false;
   // A run saved mid-training comes back paused; one paused, stopped or finished comes back so.
   const kept = state === 'stopped' || state === 'finished' ? state : 'paused';
-  await putRun({ files: saveRun(run), text, name: run.corpus.name, history, state: kept });
+  try {
+    await putRun({ files: saveRun(run), text, name: run.corpus.name, history, state: kept });
+    return true;
+  } catch (err) {
+    if (!storageRefused) {
+      const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      post({
+        type: 'error',
+        message: `this browser would not keep the run (${why}); training goes on: download the checkpoint to keep it`,
+      });
+    }
+    storageRefused = true;
+    return false;
+  }
 }
 
 /** nanoGPT's loop from wherever the run stands, until paused, stopped or done. */
@@ -124,8 +145,7 @@ async function trainLoop(): Promise<void> {
     }
     await nextTurn();
   }
-  await save();
-  post({ type: 'state', state, iter: r.iter, saved: true });
+  post({ type: 'state', state, iter: r.iter, saved: await save() });
 }
 
 function announce(): void {
@@ -143,6 +163,7 @@ async function handle(msg: ToWorker): Promise<void> {
       if (state === 'training') throw new Error('a run is already training: stop it first');
       run = newRun(msg.config, msg.text, msg.corpusName);
       text = msg.text;
+      storageRefused = false;
       history = { steps: [], evals: [], samples: [] };
       state = 'training';
       announce();
@@ -154,8 +175,7 @@ async function handle(msg: ToWorker): Promise<void> {
       if (state === 'training') state = 'stopped';
       else if (state === 'paused') {
         state = 'stopped';
-        await save();
-        post({ type: 'state', state, iter: run?.iter ?? 0, saved: true });
+        post({ type: 'state', state, iter: run?.iter ?? 0, saved: await save() });
       }
       return;
     case 'resume':
