@@ -202,6 +202,17 @@ describe('whole-directory swaps: one locked writer, consistent readers', () => {
     expect([existsSync(fresh), existsSync(`${fresh}.next`)]).toEqual([false, false]);
   });
 
+  it('a file where a swap stages its contents is named, not met with a raw ENOTDIR', () => {
+    const dir = join(tempDir(), 'run');
+    replaceDirAtomic(dir, { 'a.txt': 'old' }, { owned });
+    writeFileSync(`${dir}.next`, 'a file made by hand');
+    const inTheWay =
+      /^\S*run\.next is in the way \(a file where a directory is staged while it is replaced\); move or remove it$/;
+    expect(() => recoverDirSwap(dir, owned)).toThrow(inTheWay);
+    expect(() => replaceDirAtomic(dir, { 'a.txt': 'new' }, { owned })).toThrow(inTheWay);
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('old');
+  });
+
   it('one writer: a live lock is refused with its pid, a dead one taken over, the lock removed on release', () => {
     const dir = join(tempDir(), 'run');
     const release = lockDir(dir, 'run directory');

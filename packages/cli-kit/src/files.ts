@@ -221,6 +221,11 @@ function abandonSwap(at: string, next: string, prev: string, owned: readonly str
 /** Removes `owned` files of `dir`, then `dir` when that left it empty. */
 function removeOwned(dir: string, owned: readonly string[]): void {
   if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) {
+    throw new CliError(
+      `${dir} is in the way (a file where a directory is staged while it is replaced); move or remove it`,
+    );
+  }
   for (const name of owned) rmSync(join(dir, name), { force: true });
   if (readdirSync(dir).length === 0) rmdirSync(dir);
 }
