@@ -1,7 +1,7 @@
 // The run's loss log, `log.csv` in the out dir: one row per iteration and one per evaluation, for plotting.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError, describeFsError } from '@tinygpt/cli-kit';
+import { writeError } from '@tinygpt/cli-kit';
 
 /** The columns of log.csv; a training row fills loss, lr and ms, an evaluation row trainLoss and valLoss. */
 export const LOG_HEADER = 'iter,loss,lr,ms,trainLoss,valLoss';
@@ -56,7 +56,7 @@ export class LossLog {
     try {
       write();
     } catch (err) {
-      throw new CliError(`cannot write the loss log ${this.path}: ${describeFsError(err)}`, { cause: err });
+      throw writeError(`the loss log ${this.path}`, err);
     }
   }
 }

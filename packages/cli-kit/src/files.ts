@@ -21,7 +21,7 @@ import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { formatBytes } from './bytes.js';
 import { CliError } from './cli-error.js';
-import { describeFsError } from './fs-error.js';
+import { describeFsError, writeError } from './fs-error.js';
 import { makeDir } from './make-dir.js';
 import { readUserFile } from './read-file.js';
 
@@ -67,8 +67,7 @@ export async function writeFileAtomic(path: string, data: AtomicData, options: {
     await handle?.close().catch(() => undefined);
     await rm(temp, { force: true });
     // A file-system error (a directory in the way, a full disk) in words; an error of `data` itself as it is.
-    const fsError = typeof (err as NodeJS.ErrnoException).syscall === 'string';
-    throw fsError ? new CliError(`cannot write ${path}: ${describeFsError(err)}`, { cause: err }) : err;
+    throw writeError(path, err);
   }
   await syncDirectory(dirname(path));
 }
@@ -191,14 +190,14 @@ export function replaceDirAtomic(
     renameSync(next, at);
   } catch (err) {
     abandonSwap(at, next, prev, opts.owned);
-    if (typeof (err as NodeJS.ErrnoException).syscall !== 'string') throw err;
-    let bytes = 0;
-    for (const data of Object.values(files)) bytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-    const room =
-      (err as NodeJS.ErrnoException).code === 'ENOSPC'
-        ? ` (the new contents, ${formatBytes(bytes)}, are written whole beside the old before replacing them)`
-        : '';
-    throw new CliError(`cannot write ${at}: ${describeFsError(err)}${room}`, { cause: err });
+    let room = '';
+    if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+      let bytes = 0;
+      for (const data of Object.values(files))
+        bytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+      room = ` (the new contents, ${formatBytes(bytes)}, are written whole beside the old before replacing them)`;
+    }
+    throw writeError(at, err, room);
   }
   syncDirectorySync(dirname(at));
   removeOwned(prev, opts.owned);

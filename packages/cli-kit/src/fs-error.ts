@@ -1,4 +1,5 @@
 // File-system errors in words a person reads, instead of errno codes.
+import { CliError } from './cli-error.js';
 
 /**
  * A file-system error in words rather than errno text: `ENOTDIR` → "a part of the path is a file,
@@ -18,4 +19,16 @@ export function describeFsError(err: unknown): string {
     ENAMETOOLONG: 'the name is too long',
   };
   return (code && words[code]) ?? (err as Error).message;
+}
+
+/**
+ * The error to throw when writing `what` (a path, or words naming it) failed with `err`: a
+ * file-system error (it has a `syscall`) becomes one {@link CliError} sentence, `cannot write
+ * WHAT: <why in words><detail>`; any other error is returned as it is.
+ * @example
+ * throw writeError('runs/demo', err); // cannot write runs/demo: no space left on the device
+ */
+export function writeError(what: string, err: unknown, detail = ''): Error {
+  if (typeof (err as NodeJS.ErrnoException).syscall !== 'string') return err as Error;
+  return new CliError(`cannot write ${what}: ${describeFsError(err)}${detail}`, { cause: err });
 }

@@ -36,7 +36,7 @@ export {
   writeFileAtomic,
 } from './files.js';
 export type { AtomicData } from './files.js';
-export { describeFsError } from './fs-error.js';
+export { describeFsError, writeError } from './fs-error.js';
 export { makeDir } from './make-dir.js';
 export { dirRefusal, foreignFilesRefusal } from './out-dir.js';
 export { readStdin, readUserFile } from './read-file.js';

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { CliError, describeFsError, dirRefusal, makeDir } from '@tinygpt/cli-kit';
+import { dirRefusal, makeDir, writeError } from '@tinygpt/cli-kit';
 import { SafetensorsError, decodeSafetensors } from '@tinygpt/autograd/safetensors';
 import { readRunFile } from '../checkpoint/checkpoint-files.js';
 import type { NamedTensor } from '../checkpoint/checkpoint-files.js';
@@ -111,9 +111,7 @@ export function writeHandoverDir(dir: string, files: Record<string, Uint8Array |
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     if (existsSync(retired) && !existsSync(dir)) renameSync(retired, dir);
-    // A file-system error (a full disk, say) in words; `dir` keeps what it held.
-    if (typeof (err as NodeJS.ErrnoException).syscall !== 'string') throw err;
-    throw new CliError(`cannot write ${dir}: ${describeFsError(err)}`, { cause: err });
+    throw writeError(dir, err); // a file-system error (a full disk, say) in words; `dir` keeps what it held
   }
   rmSync(retired, { recursive: true, force: true });
 }
