@@ -17,7 +17,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError } from './cli-error.js';
 import {
-  lockDir,
   readDirConsistent,
   readJsonFile,
   readableDir,
@@ -26,6 +25,7 @@ import {
   writeFileAtomic,
 } from './files.js';
 import { describeFsError } from './fs-error.js';
+import { lockDir } from './lock.js';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'tinygpt-files-'));
 

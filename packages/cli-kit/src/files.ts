@@ -1,5 +1,5 @@
-// Files and directories a run must not corrupt: atomic file writes, whole-directory swaps with one locked writer and
-// consistent readers, JSON reads with clear errors.
+// Files and directories a run must not corrupt: atomic file writes, whole-directory swaps (their one writer holds
+// lock.ts's lock) with consistent readers, JSON reads with clear errors.
 import {
   closeSync,
   copyFileSync,
@@ -7,7 +7,6 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -17,12 +16,10 @@ import {
 } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { formatBytes } from './bytes.js';
 import { CliError } from './cli-error.js';
-import { describeFsError, writeError } from './fs-error.js';
-import { makeDir } from './make-dir.js';
+import { writeError } from './fs-error.js';
 import { readUserFile } from './read-file.js';
 
 /** What {@link writeFileAtomic} writes: the whole contents, or a function that writes them chunk by chunk. */
@@ -127,7 +124,7 @@ export function readJsonFile(path: string, what = 'JSON file', exitCode = 1): un
 // ---------------------------------------------------------------------------------------------
 
 /** Siblings of a swap: the new contents being written, the old ones being retired, the writer's lock. */
-function swapPaths(dir: string): { dir: string; next: string; prev: string; lock: string } {
+export function swapPaths(dir: string): { dir: string; next: string; prev: string; lock: string } {
   const at = resolve(dir); // no trailing slash: `runs/x/` and `runs/x` are one directory
   return { dir: at, next: `${at}.next`, prev: `${at}.prev`, lock: `${at}.lock` };
 }
@@ -148,7 +145,7 @@ export function readableDir(dir: string): string | undefined {
 
 /**
  * Brings `dir` to its last complete state after a crash at any point of {@link replaceDirAtomic}.
- * Only the writer calls this, holding the lock ({@link lockDir}): `dir` gone with `dir.next` and
+ * Only the writer calls this, holding the lock (`lockDir`, lock.ts): `dir` gone with `dir.next` and
  * `dir.prev` present means the new contents were complete, so `dir.next` becomes `dir`; with only
  * `dir.prev`, the old contents come back; with `dir` present, leftovers are removed. `owned` names
  * the files the writer may delete; anything else keeps its directory in place.
@@ -168,7 +165,7 @@ export function recoverDirSwap(dir: string, owned: readonly string[]): void {
 /**
  * Makes `dir` hold exactly `files` (name → contents) plus copies of the `carry` files it already
  * has, such that at every instant the old set or the new set is complete on disk (see above).
- * The caller holds the lock ({@link lockDir}) and has run {@link recoverDirSwap}.
+ * The caller holds the lock (`lockDir`, lock.ts) and has run {@link recoverDirSwap}.
  * @throws CliError when the new set cannot be written (a full disk, say): `dir` keeps the old set,
  *   and the part of the new one already written is removed, giving its space back.
  */
@@ -312,91 +309,4 @@ function settled(paths: ReturnType<typeof swapPaths>, at: string, before: string
     return identity(paths.next) === before && !existsSync(paths.dir) && existsSync(paths.prev);
   }
   return identity(paths.prev) === before && !existsSync(paths.dir) && !existsSync(paths.next);
-}
-
-/** What a lock file holds: who writes the directory. */
-interface LockOwner {
-  pid: number;
-  host: string;
-  started: string;
-}
-
-const heldLocks = new Set<string>();
-
-/**
- * Takes the one-writer lock of `dir`: the file `dir.lock`, created exclusively, holding this
- * process's pid and host. A lock whose process no longer runs (a crash, SIGKILL) is taken over; a
- * live one is refused with a message naming the process. The lock is released by the returned
- * function, and at the latest when the process exits.
- * @throws CliError when another live process (or another writer in this one) holds the lock.
- */
-export function lockDir(dir: string, what = 'directory'): () => void {
-  const { lock } = swapPaths(dir);
-  if (heldLocks.has(lock)) throw new CliError(`${what} ${swapPaths(dir).dir} is already being written by this process`);
-  makeDir(dirname(lock));
-  const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
-  for (let attempt = 0; ; attempt++) {
-    try {
-      writeFileSync(lock, `${JSON.stringify(me)}\n`, { flag: 'wx' });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
-        // Not another writer's lock: a file this call created but could not fill (a full disk) goes.
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') removeQuietly(lock);
-        throw lockError(err, lock);
-      }
-      const owner = readLockOwner(lock);
-      if (owner && isAlive(owner)) {
-        throw new CliError(
-          `${what} ${swapPaths(dir).dir} is being written by process ${owner.pid} on ${owner.host} (since ${owner.started}); ` +
-            `one writer at a time — wait for it to finish, or remove ${lock} if that process is not a tinygpt run`,
-        );
-      }
-      rmSync(lock, { force: true }); // left by a process that no longer runs
-    }
-  }
-  heldLocks.add(lock);
-  const release = (): void => {
-    if (!heldLocks.delete(lock)) return;
-    if (readLockOwner(lock)?.pid === process.pid) rmSync(lock, { force: true });
-    process.off('exit', release);
-  };
-  process.on('exit', release);
-  return release;
-}
-
-/** Removes `path` if it is there and can be removed: cleanup that must not hide the error being reported. */
-function removeQuietly(path: string): void {
-  try {
-    rmSync(path, { force: true });
-  } catch {
-    // the error being reported is the one that matters
-  }
-}
-
-function readLockOwner(lock: string): LockOwner | undefined {
-  try {
-    const owner = JSON.parse(readFileSync(lock, 'utf8')) as Partial<LockOwner>;
-    if (typeof owner.pid === 'number' && typeof owner.host === 'string')
-      return { pid: owner.pid, host: owner.host, started: String(owner.started) };
-  } catch {
-    // unreadable or half-written: treated as stale
-  }
-  return undefined;
-}
-
-/** Whether the lock's process still runs; on another host that cannot be known, so it counts as alive. */
-function isAlive(owner: LockOwner): boolean {
-  if (owner.host !== hostname()) return true;
-  if (owner.pid === process.pid) return false; // our own lock from a writer that did not release it
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function lockError(err: unknown, lock: string): CliError {
-  return new CliError(`cannot create the lock file ${lock}: ${describeFsError(err)}`, { cause: err });
 }

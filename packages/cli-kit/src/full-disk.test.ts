@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CliError } from './cli-error.js';
-import { lockDir, replaceDirAtomic } from './files.js';
+import { replaceDirAtomic } from './files.js';
+import { lockDir } from './lock.js';
 
 const full = vi.hoisted(() => ({ on: false }));
 

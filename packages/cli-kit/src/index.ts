@@ -27,7 +27,6 @@ export { createProgress, formatDuration, formatField } from './progress.js';
 export { formatBytes, memoryBudget } from './bytes.js';
 export type { Progress, ProgressFields, ProgressOptions, ProgressStream } from './progress.js';
 export {
-  lockDir,
   readDirConsistent,
   readJsonFile,
   readableDir,
@@ -36,6 +35,7 @@ export {
   writeFileAtomic,
 } from './files.js';
 export type { AtomicData } from './files.js';
+export { lockDir } from './lock.js';
 export { describeFsError, writeError } from './fs-error.js';
 export { makeDir } from './make-dir.js';
 export { dirRefusal, foreignFilesRefusal } from './out-dir.js';
