@@ -233,6 +233,17 @@ describe('resolveConfig: positionals and help', () => {
     );
   });
 
+  it("reads a positional FILE.py as nanoGPT's configurator does, when the command says so", () => {
+    const py = json('small.py', "n_layer = 2 * 3  # six blocks\nout_dir = 'out-small'\nbias = True\n");
+    const { config, sources, positionals, configFiles } = resolved([py, '--bias=false'], { pythonConfigArgs: true });
+    expect(config).toMatchObject({ nLayer: 6, outDir: 'out-small', bias: false });
+    expect([sources.nLayer, sources.bias, positionals, configFiles]).toEqual(['file', 'flag', [], [py]]);
+    expect(resolved(['--config', py]).config.nLayer).toBe(6); // --config reads one whichever way
+    expect(failure([py]).message).toBe(`unexpected argument '${py}' (this command takes only --flags)`);
+    const bad = json('bad.py', 'n_layer = 0\n');
+    expect(failure(['--config', bad]).message).toBe(`${bad} line 1: n_layer expects a positive integer, got 0`);
+  });
+
   it("explains '--bias false': booleans take their value after '='", () => {
     expect(failure(['--bias', 'false']).message).toBe(
       "unexpected argument 'false' (a boolean flag takes its value after '=': --bias=false)",

@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, USAGE_EXIT_CODE } from './cli-error.js';
 import { readJsonFile } from './files.js';
+import { parsePythonConfig } from './python-config.js';
+import { readUserFile } from './read-file.js';
 import { suggest } from './suggest.js';
 
 /** A configuration value: every knob is a number, a string or a boolean. */
@@ -42,6 +44,11 @@ export interface ConfigSpec<D extends ConfigDefaults> {
   readonly presets?: readonly string[];
   /** How many positional arguments (subcommands, file names) are allowed; default 0. */
   readonly positionals?: number;
+  /**
+   * Read a positional argument ending in `.py` as a config file, as nanoGPT's `python train.py
+   * config/train_shakespeare_char.py --key=value` does (it does not count against `positionals`).
+   */
+  readonly pythonConfigArgs?: boolean;
   /** First line of `--help`, e.g. `'pnpm pretrain [options]'`; a sentence under it. */
   readonly usage?: string;
   readonly description?: string;
@@ -92,9 +99,56 @@ export function resolveConfig<D extends ConfigDefaults>(
   type Setting = [key: string, value: ConfigValue, source: ConfigSource, where: string];
   const fromFiles: Setting[] = [];
   const fromFlags: Setting[] = [];
+  /** The settings of `--config VALUE` (a preset, a JSON file, or a nanoGPT `.py` file), checked against the defaults. */
+  const readConfigFile = (value: string): Setting[] => {
+    const path = resolve(spec.cwd ?? process.cwd(), value); // a file of that name where the user is wins over a preset
+    const preset = existsSync(path) ? undefined : spec.preset?.(value);
+    // A bare name (no directory in it) that is neither a file here nor a preset: say both.
+    if (preset === undefined && spec.presets?.length && !/[/\\]/.test(value) && !existsSync(path)) {
+      throw noConfig(value, path, spec.presets);
+    }
+    configFiles.push(preset ?? path);
+    const file = configFiles.at(-1)!;
+    // Each setting with where it stands (the file, and the line of a .py one) and how a message names it.
+    const entries: [setting: string, v: unknown, at: string, where: string][] = [];
+    if (file.endsWith('.py')) {
+      const text = readUserFile(file, { what: 'config file', maxBytes: MAX_CONFIG_BYTES, exitCode: USAGE_EXIT_CODE });
+      for (const { name, value: v, line } of parsePythonConfig(text.toString('utf8'), value)) {
+        entries.push([name, v, `${value} line ${line}`, `${value} line ${line}: ${name}`]);
+      }
+    } else {
+      const content = readJsonFile(file, 'config file', USAGE_EXIT_CODE);
+      if (content === null || typeof content !== 'object' || Array.isArray(content)) {
+        throw usageError(`config file ${value} must hold a JSON object of settings, e.g. {"nLayer": 4}`);
+      }
+      for (const [setting, v] of Object.entries(content)) entries.push([setting, v, value, `${value}: "${setting}"`]);
+    }
+    return entries.map(([setting, v, at, where]) => {
+      const k = names.get(normalize(setting));
+      if (k === undefined) {
+        throw unknownKey(
+          `${at}: unknown setting "${setting}"`,
+          setting,
+          keys,
+          file.endsWith('.py') ? 'python' : 'file',
+        );
+      }
+      if (typeof v !== typeof defaults[k]) {
+        throw usageError(`${where} expects ${article(defaults[k]!)}, got ${JSON.stringify(v)}`);
+      }
+      if (typeof v === 'number' && !Number.isFinite(v)) {
+        throw usageError(`${where} expects a finite number, got ${v}`); // 1e400 parses as Infinity
+      }
+      return [k, v as ConfigValue, 'file', where];
+    });
+  };
   for (const [i, t] of tokens.entries()) {
     const [raw, before] = [argv[t.index]!, tokens[i - 1]];
     if (t.kind === 'option-terminator' || t.index === before?.index) continue; // `-0.5` gives a token per character
+    if (t.kind === 'positional' && spec.pythonConfigArgs && raw.endsWith('.py')) {
+      if (!help) fromFiles.push(...readConfigFile(raw));
+      continue;
+    }
     if (t.kind === 'positional' || (!raw.startsWith('--') && isNumber(raw))) {
       const max = spec.positionals ?? 0;
       if (positionals.push(raw) <= max || help) continue;
@@ -118,30 +172,7 @@ export function resolveConfig<D extends ConfigDefaults>(
       throw usageError(`${flag} needs a value (${wanted})`);
     }
     if (key !== undefined) fromFlags.push([key, !negated && parseValue(value, defaults[key]!, flag), 'flag', flag]);
-    else {
-      const path = resolve(spec.cwd ?? process.cwd(), value!); // a file of that name where the user is wins over a preset
-      const preset = existsSync(path) ? undefined : spec.preset?.(value!);
-      // A bare name (no directory in it) that is neither a file here nor a preset: say both.
-      if (preset === undefined && spec.presets?.length && !/[/\\]/.test(value!) && !existsSync(path)) {
-        throw noConfig(value!, path, spec.presets);
-      }
-      configFiles.push(preset ?? path);
-      const content = readJsonFile(configFiles.at(-1)!, 'config file', USAGE_EXIT_CODE);
-      if (content === null || typeof content !== 'object' || Array.isArray(content)) {
-        throw usageError(`config file ${value} must hold a JSON object of settings, e.g. {"nLayer": 4}`);
-      }
-      for (const [setting, v] of Object.entries(content)) {
-        const k = names.get(normalize(setting));
-        if (k === undefined) throw unknownKey(`${value}: unknown setting "${setting}"`, setting, keys, 'file');
-        if (typeof v !== typeof defaults[k]) {
-          throw usageError(`${value}: "${setting}" expects ${article(defaults[k]!)}, got ${JSON.stringify(v)}`);
-        }
-        if (typeof v === 'number' && !Number.isFinite(v)) {
-          throw usageError(`${value}: "${setting}" expects a finite number, got ${v}`); // 1e400 parses as Infinity
-        }
-        fromFiles.push([k, v as ConfigValue, 'file', `${value}: "${setting}"`]);
-      }
-    }
+    else fromFiles.push(...readConfigFile(value!));
   }
   const set = new Map([...fromFiles, ...fromFlags].map((setting) => [setting[0], setting])); // the last one wins
   const config: Record<string, ConfigValue> = { ...defaults, ...Object.fromEntries([...set.values()]) };
@@ -183,6 +214,8 @@ const isNumber = (s: string) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s
 const article = (value: ConfigValue) => (typeof value === 'number' ? 'a number' : `a ${typeof value}`);
 const show = (value: ConfigValue) => (typeof value === 'string' ? `'${value}'` : String(value));
 const usageError = (message: string) => new CliError(message, { exitCode: USAGE_EXIT_CODE });
+/** Largest `.py` config file read: nanoGPT's are a few hundred bytes. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 function parseValue(text: string | undefined, like: ConfigValue, flag: string): ConfigValue {
   if (typeof like === 'string') return text!;
@@ -202,10 +235,12 @@ function noConfig(value: string, path: string, presets: readonly string[]): CliE
   );
 }
 
-function unknownKey(what: string, typed: string, keys: readonly string[], kind: 'flag' | 'file'): CliError {
+function unknownKey(what: string, typed: string, keys: readonly string[], kind: 'flag' | 'file' | 'python'): CliError {
+  // Each kind of source spelled its own way: --n-layer on the command line, nLayer in JSON, n_layer in nanoGPT's Python.
+  const spell = (key: string) =>
+    kind === 'flag' ? `--${kebab(key)}` : kind === 'python' ? kebab(key).replaceAll('-', '_') : key;
   const close = suggest(kebab(typed.replaceAll('_', '-')).toLowerCase(), keys.map(kebab));
   const closeKey = keys.find((key) => kebab(key) === close);
-  const hint = closeKey === undefined ? '' : ` (did you mean ${kind === 'flag' ? `--${close}` : closeKey}?)`;
-  const valid = keys.map((key) => (kind === 'flag' ? `--${kebab(key)}` : key)).join(', ');
-  return usageError(`${what}${hint}; valid ${kind === 'flag' ? 'options' : 'settings'}: ${valid}`);
+  const hint = closeKey === undefined ? '' : ` (did you mean ${spell(closeKey)}?)`;
+  return usageError(`${what}${hint}; valid ${kind === 'flag' ? 'options' : 'settings'}: ${keys.map(spell).join(', ')}`);
 }

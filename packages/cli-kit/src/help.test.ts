@@ -27,7 +27,7 @@ describe('formatHelp', () => {
         '  --bias, --no-bias         false      biases in Linear and LayerNorm layers',
         '  --compile, --no-compile   true       accepted for nanoGPT command lines',
         '  --beta2 <number>          0.99       AdamW beta2',
-        '  --config <FILE.json>                 read settings from a JSON file; flags override it',
+        '  --config <FILE.json>                 read settings from a JSON file (or a nanoGPT .py one); flags override it',
         '  --help, -h                           show this help',
       ].join('\n'),
     );

@@ -18,7 +18,7 @@ export function formatHelp<D extends ConfigDefaults>(defaults: D, spec: ConfigSp
       `${spec.help[key]}${choices ? ` (${choices.join(' | ')})` : ''}`,
     ];
   });
-  rows.push(['--config <FILE.json>', '', 'read settings from a JSON file; flags override it']);
+  rows.push(['--config <FILE.json>', '', 'read settings from a JSON file (or a nanoGPT .py one); flags override it']);
   rows.push(['--help, -h', '', 'show this help']);
   const [w0, w1] = [0, 1].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
   const head = [`Usage: ${spec.usage ?? '[options]'}`, ...(spec.description ? ['', spec.description] : []), ''];

@@ -1,6 +1,8 @@
 // Public surface of @tinygpt/cli-kit: what the char-gpt and mnist-mlp command lines share.
 export { resolveConfig, kebab } from './config.js';
 export { formatHelp } from './help.js';
+export { parsePythonConfig } from './python-config.js';
+export type { PythonSetting } from './python-config.js';
 export type {
   Config,
   ConfigDefaults,
