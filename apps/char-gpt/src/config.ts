@@ -87,6 +87,17 @@ export const defaults = {
   compile: false,
   /** nanoGPT's autocast dtype, which its CPU runs ignore too: everything here computes in float32. */
   dtype: 'float32',
+  /** nanoGPT's Weights & Biases logging: false only; the losses go to log.csv (and to stdout with --json). */
+  wandbLog: false,
+  /** nanoGPT's W&B project name; unused. */
+  wandbProject: '',
+  /** nanoGPT's W&B run name; unused. */
+  wandbRunName: '',
+  /**
+   * nanoGPT's eval_only: evaluate the run's model once (evalIters batches of each split, as every
+   * evaluation of a run) and exit, training and writing nothing.
+   */
+  evalOnly: false,
   /**
    * Write a checkpoint at every evaluation (nanoGPT train.py's default), so a stop or a resume
    * continues exactly where the run was; false, as nanoGPT's shakespeare-char config: only when the
@@ -204,6 +215,11 @@ export const help: { readonly [K in keyof TrainConfig]: string } = {
   device: 'accepted for nanoGPT command lines',
   compile: 'accepted for nanoGPT command lines; ignored',
   dtype: "accepted for nanoGPT command lines; ignored, as on nanoGPT's CPU runs: everything computes in float32",
+  wandbLog: 'accepted for nanoGPT command lines (false only): the losses go to log.csv, and to stdout with --json',
+  wandbProject: 'accepted for nanoGPT command lines; unused',
+  wandbRunName: 'accepted for nanoGPT command lines; unused',
+  evalOnly:
+    "evaluate the model once (a new one, --init-from's, or the checkpoint's with resume) and exit, writing nothing",
   alwaysSaveCheckpoint: 'checkpoint at every evaluation (false: only when the val loss improves, keeping the best)',
 };
 
@@ -248,6 +264,11 @@ export const validate: { readonly [K in keyof TrainConfig]?: Validator<TrainConf
   beta1: inRange(0, 1, { maxExclusive: true }),
   beta2: inRange(0, 1, { maxExclusive: true }),
   gradClip: isNonNegative,
+  wandbLog: (value) =>
+    value
+      ? "false (tinygpt does not log to Weights & Biases: every loss is in --out-dir's log.csv, and on stdout " +
+        'with --json)'
+      : undefined,
   seed: (value) =>
     Number.isSafeInteger(value)
       ? undefined

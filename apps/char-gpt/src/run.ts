@@ -80,7 +80,7 @@ export async function openRun(
     const tokenizer = config.tokenizer === 'gpt2' ? await BpeTokenizer.load() : CharTokenizer.fromText(text.text);
     const vocabSize = modelVocabSize(config.tokenizer, tokenizer.vocabSize);
     checkMemory(modelArgs(config, vocabSize), { ...config, training: true }, 'this model');
-    checkOutDir(config);
+    if (!config.evalOnly) checkOutDir(config); // --eval-only writes nothing there
     const t0 = performance.now();
     const ids = await encodeCorpus(tokenizer, text.text, onEncode);
     const encodeMs = performance.now() - t0;
@@ -151,7 +151,7 @@ async function startFromModel(
   rng: RunRng,
   onEncode?: (done: number, total: number) => void,
 ): Promise<Run> {
-  if (resolve(config.initFrom) === resolve(config.outDir)) {
+  if (resolve(config.initFrom) === resolve(config.outDir) && !config.evalOnly) {
     throw new CheckpointError(
       `--out-dir ${config.outDir} is the --init-from directory; a run started from a model writes elsewhere`,
     );
@@ -177,7 +177,7 @@ async function startFromModel(
     }
   }
   checkMemory(args, { ...config, training: true }, 'this run');
-  checkOutDir(config);
+  if (!config.evalOnly) checkOutDir(config);
   const model = new Gpt(args, { rng });
   const weights = modelTensors(source);
   // nanoGPT's crop_block_size: a shorter context keeps the first blockSize rows of the position embedding.

@@ -5,7 +5,7 @@ import type { Corpus } from '@tinygpt/datasets/text';
 import type { TrainConfig } from './config.js';
 import { getBatch } from './data.js';
 import { EvaluationStopped, estimateLoss } from './estimate-loss.js';
-import type { EvalInfo, ParameterSplit, TrainEvents } from './events.js';
+import type { EvalInfo, ParameterSplit, StartInfo, TrainEvents } from './events.js';
 import { generate } from './generate.js';
 import { LossLog } from './log-csv.js';
 import type { Gpt } from './model/gpt.js';
@@ -14,6 +14,13 @@ import { loadCorpus, openRun, saveRun } from './run.js';
 import { openRunDir } from './checkpoint/checkpoint-files.js';
 import { startIds } from './start-ids.js';
 import type { Run } from './run.js';
+
+/** What {@link train} is given besides the config: where its events go, the corpus if already loaded, when to stop. */
+interface TrainOptions {
+  events?: TrainEvents;
+  corpus?: Corpus;
+  shouldStop?: (iter: number) => boolean;
+}
 
 /** How a call to {@link train} ended. */
 export interface TrainResult {
@@ -31,15 +38,14 @@ export interface TrainResult {
  * Pretrains (or, with `initFrom: 'resume'`, continues) a GPT as `config` says. `shouldStop`
  * is asked before every iteration (Ctrl-C sets it): the run then writes a checkpoint and
  * returns. Each step is {@link trainStep}, which frees everything it made; the loop lets the event
- * loop turn only every 200 ms or so, for Ctrl-C (see {@link SignalWindow}).
+ * loop turn only every 200 ms or so, for Ctrl-C (see {@link SignalWindow}). With `evalOnly`, the
+ * run's first evaluation only, and nothing written.
  * @throws Error when the loss stops being finite; the last checkpoint is left as it was.
  */
-export async function train(
-  config: TrainConfig,
-  opts: { events?: TrainEvents; corpus?: Corpus; shouldStop?: (iter: number) => boolean } = {},
-): Promise<TrainResult> {
+export async function train(config: TrainConfig, opts: TrainOptions = {}): Promise<TrainResult> {
   // The corpus first: a bad --data is reported as such, whoever is writing the out dir.
   const corpus = opts.corpus ?? (await loadCorpus(config.data, config.maxDataMb));
+  if (config.evalOnly) return evaluateOnly(config, { ...opts, corpus });
   const release = openRunDir(config.outDir);
   try {
     return await trainLocked(config, { ...opts, corpus });
@@ -49,43 +55,19 @@ export async function train(
 }
 
 /** {@link train} once this process is the run directory's one writer. */
-async function trainLocked(
-  config: TrainConfig,
-  opts: { events?: TrainEvents; corpus?: Corpus; shouldStop?: (iter: number) => boolean },
-): Promise<TrainResult> {
+async function trainLocked(config: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
   const { events = {} } = opts;
   const run = await openRun(config, opts.corpus, events.encoding?.bind(events));
   const { model, rng, splits } = run;
   const { optimizer } = run.opt;
-  const { batchSize: B, blockSize: T, gradAccum, evalInterval, maxIters } = config;
+  const { gradAccum, evalInterval, maxIters } = config;
   const lrAt = config.decayLr ? cosineLr(config) : constantLr(config.learningRate);
   const params = model.parameters();
   const log = new LossLog(config.outDir);
   if (config.initFrom === 'resume') log.truncateTo(run.iter, run.evaluated);
   else log.reset();
-  events.start?.({
-    params: model.numParams(),
-    split: parameterSplit(run),
-    tokenizer: run.tokenizer.toJSON().type,
-    vocabSize: run.tokenizer.vocabSize,
-    modelVocabSize: model.config.vocabSize,
-    encodeMs: run.encodeMs,
-    corpus: run.corpus,
-    trainTokens: splits.train.length,
-    valTokens: splits.val.length,
-    tokensPerIter: B * T * gradAccum,
-    startIter: run.iter,
-    maxIters,
-    resumed: config.initFrom === 'resume',
-    checkpointCorpus: run.checkpointCorpus,
-  });
-  const result: TrainResult = {
-    losses: [],
-    evals: [],
-    iter: run.iter,
-    interrupted: false,
-    bestValLoss: run.bestValLoss,
-  };
+  events.start?.(startInfo(run));
+  const result = startResult(run);
   // Every evaluation writes a checkpoint, or, as nanoGPT with always_save_checkpoint=False, only one
   // that improves the val loss: the directory then always holds the best so far, and a stop keeps it.
   const keepBest = !config.alwaysSaveCheckpoint;
@@ -109,26 +91,17 @@ async function trainLocked(
     }
     // Every evalInterval iterations (and at the end): losses on both splits, a sample, a checkpoint.
     if ((run.iter % evalInterval === 0 || run.iter === maxIters) && !run.evaluated) {
-      // Evaluation and its sample draw from a stream of their own, seeded by (seed, iter): the
-      // training stream is the same whether or not an evaluation ran, so extending a finished
-      // run (whose last evaluation fell off the --eval-interval grid) stays bit-exact.
-      const evalRng = evaluationRng(config.seed, run.iter);
-      const stop = (): boolean => opts.shouldStop?.(run.iter) ?? false;
-      let losses: { train: number; val: number };
-      try {
-        losses = await estimateLoss(model, splits, { ...config, rng: evalRng, stop });
-      } catch (err) {
-        if (err instanceof EvaluationStopped) continue; // Ctrl-C mid-evaluation: the loop's top writes the checkpoint
-        throw err;
-      }
-      if (!Number.isFinite(losses.train + losses.val)) notFinite(losses.train + losses.val, run.iter, config.outDir);
-      const info = { iter: run.iter, trainLoss: losses.train, valLoss: losses.val };
-      const improved = losses.val < (run.bestValLoss ?? Infinity);
-      run.bestValLoss = Math.min(losses.val, run.bestValLoss ?? Infinity);
+      const evaluation = await evaluate(run, opts.shouldStop);
+      if (!evaluation) continue; // Ctrl-C mid-evaluation: the loop's top writes the checkpoint
+      const { info } = evaluation;
+      if (!Number.isFinite(info.trainLoss + info.valLoss))
+        notFinite(info.trainLoss + info.valLoss, run.iter, config.outDir);
+      const improved = info.valLoss < (run.bestValLoss ?? Infinity);
+      run.bestValLoss = Math.min(info.valLoss, run.bestValLoss ?? Infinity);
       result.evals.push(info);
       log.append(info);
       events.evaluation?.(info);
-      if (config.sampleChars > 0) events.sample?.(await sample(run, evalRng), run.iter);
+      if (config.sampleChars > 0) events.sample?.(await sample(run, evaluation.rng), run.iter);
       run.evaluated = true;
       checkpoint(false, improved);
     }
@@ -166,6 +139,72 @@ async function trainLocked(
     if (signals.due()) await signals.letIn();
   }
   return { ...result, iter: run.iter, bestValLoss: run.bestValLoss };
+}
+
+/**
+ * nanoGPT's eval_only: the evaluation the run would start with (the same batches and sample), of a
+ * new model, the one `initFrom` names, or the checkpoint in `outDir` with `resume`, at the run's
+ * iteration; nothing is trained or written, and the out dir is only read.
+ */
+async function evaluateOnly(config: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
+  const { events = {} } = opts;
+  const run = await openRun(config, opts.corpus, events.encoding?.bind(events));
+  events.start?.(startInfo(run));
+  const result = startResult(run);
+  const evaluation = await evaluate(run, opts.shouldStop);
+  if (!evaluation) return { ...result, interrupted: true };
+  result.evals.push(evaluation.info);
+  events.evaluation?.(evaluation.info);
+  if (config.sampleChars > 0) events.sample?.(await sample(run, evaluation.rng), run.iter);
+  return result;
+}
+
+/**
+ * The losses of `run`'s model on both splits at its iteration, and the generator its sample goes on
+ * to draw from; null when `shouldStop` ended it. Evaluation and its sample draw from a stream of
+ * their own, seeded by (seed, iter): the training stream is the same whether or not an evaluation
+ * ran, so extending a finished run (whose last evaluation fell off the --eval-interval grid) stays
+ * bit-exact, and an evaluation of a checkpoint draws the batches its run's evaluation there drew.
+ */
+async function evaluate(
+  run: Run,
+  shouldStop?: (iter: number) => boolean,
+): Promise<{ info: EvalInfo; rng: Rng } | null> {
+  const rng = evaluationRng(run.config.seed, run.iter);
+  const stop = (): boolean => shouldStop?.(run.iter) ?? false;
+  try {
+    const losses = await estimateLoss(run.model, run.splits, { ...run.config, rng, stop });
+    return { info: { iter: run.iter, trainLoss: losses.train, valLoss: losses.val }, rng };
+  } catch (err) {
+    if (err instanceof EvaluationStopped) return null;
+    throw err;
+  }
+}
+
+/** The result of a call that has done nothing yet: it stands at the run's iteration and best val loss. */
+function startResult(run: Run): TrainResult {
+  return { losses: [], evals: [], iter: run.iter, interrupted: false, bestValLoss: run.bestValLoss };
+}
+
+/** What a run reports as it starts: its parameters, corpus, splits and iterations. */
+function startInfo(run: Run): StartInfo {
+  const { config, model, splits } = run;
+  return {
+    params: model.numParams(),
+    split: parameterSplit(run),
+    tokenizer: run.tokenizer.toJSON().type,
+    vocabSize: run.tokenizer.vocabSize,
+    modelVocabSize: model.config.vocabSize,
+    encodeMs: run.encodeMs,
+    corpus: run.corpus,
+    trainTokens: splits.train.length,
+    valTokens: splits.val.length,
+    tokensPerIter: config.batchSize * config.blockSize * config.gradAccum,
+    startIter: run.iter,
+    maxIters: config.maxIters,
+    resumed: config.initFrom === 'resume',
+    checkpointCorpus: run.checkpointCorpus,
+  };
 }
 
 /** The generator of the evaluation at `iter`: a function of the run's seed and the iteration only. */

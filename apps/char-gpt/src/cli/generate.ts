@@ -79,7 +79,8 @@ const spec = {
   },
   defaultFrom: backendSpec.defaultFrom,
   aliases: { outDir: 'checkpoint', start: 'prompt' }, // nanoGPT's sample.py: --start="FILE:prompt.txt" reads a file
-  usage: 'pnpm generate --checkpoint DIR [--prompt TEXT] [options]',
+  pythonConfigArgs: true, // nanoGPT's `sample.py config/….py --key=value`
+  usage: 'pnpm generate --checkpoint DIR [--prompt TEXT] [CONFIG.py …] [options]',
   description: 'Samples from a trained char-gpt checkpoint (nanoGPT sample.py: --out_dir and --start work too).',
   cwd: userCwd(),
 };

@@ -1,4 +1,4 @@
-// Resolves `pnpm pretrain`'s configuration: defaults (or a resumed checkpoint's config), then --config FILE.json, then flags.
+// Resolves `pnpm pretrain`'s configuration: defaults (or a resumed checkpoint's config), then config files, then flags.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { backendDefaults, backendSpec } from '@tinygpt/backend-wasm';
@@ -42,7 +42,8 @@ const spec = {
   get presets() {
     return presetNames();
   },
-  usage: 'pnpm pretrain [--config quick|baby|medium|bpe|FILE.json] [options]',
+  pythonConfigArgs: true, // nanoGPT's `train.py config/train_shakespeare_char.py --key=value`
+  usage: 'pnpm pretrain [--config quick|baby|medium|bpe|FILE.json|FILE.py] [CONFIG.py …] [options]',
   description:
     'Pretrains a character-level GPT (nanoGPT train.py flags; --n_layer=4 spellings and nanoGPT command lines work too).',
   get cwd() {

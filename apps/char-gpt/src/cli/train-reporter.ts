@@ -93,7 +93,9 @@ export function trainReporter(
           `the lm head is ${(100 * split.lmHeadShare).toFixed(0)}% of a token's matmul work`,
       );
       say(`tokens per iteration will be: ${info.tokensPerIter.toLocaleString('en-US')}`);
-      if (info.resumed && info.startIter >= info.maxIters) {
+      if (config.evalOnly) {
+        say(`--eval-only: evaluating the model at iteration ${info.startIter}; nothing is trained or written`);
+      } else if (info.resumed && info.startIter >= info.maxIters) {
         say(
           `the checkpoint is at iteration ${info.startIter}, --max-iters is ${info.maxIters}: nothing to train ` +
             `(a larger --max-iters continues the run)`,
@@ -108,7 +110,7 @@ export function trainReporter(
             'come from two different texts',
         );
       }
-      if (tty)
+      if (tty && !config.evalOnly)
         progress = createProgress({ total: info.maxIters, label: 'train', initial: info.startIter, stream: err });
     },
     step({ iter, loss, lr, ms }) {
@@ -159,7 +161,15 @@ export function trainReporter(
     done(result) {
       progress?.done();
       progress = null;
-      if (!result.interrupted) {
+      if (result.interrupted && config.evalOnly) {
+        const stopped = 'stopped: the evaluation was cut short; nothing was written';
+        if (json || outClosed?.()) err.write(`${stopped}\n`);
+        else say(stopped);
+      } else if (!result.interrupted && config.evalOnly) {
+        say(
+          `done: evaluated iteration ${result.iter} in ${formatDuration(performance.now() - started)}; nothing written`,
+        );
+      } else if (!result.interrupted) {
         const best = result.bestValLoss === null ? '' : `, best val loss ${result.bestValLoss.toFixed(4)}`;
         // A run that got worse after its best says so: its checkpoint is the last, not the best.
         const saved = savedIter === undefined ? undefined : valLosses.get(savedIter);

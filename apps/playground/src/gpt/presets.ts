@@ -37,6 +37,10 @@ export const BASE_CONFIG: TrainConfig = {
   device: 'cpu',
   compile: false,
   dtype: 'float32',
+  wandbLog: false,
+  wandbProject: '',
+  wandbRunName: '',
+  evalOnly: false,
   alwaysSaveCheckpoint: true,
 };
 
