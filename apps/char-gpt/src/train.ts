@@ -94,8 +94,8 @@ async function trainLocked(config: TrainConfig, opts: TrainOptions): Promise<Tra
       const evaluation = await evaluate(run, opts.shouldStop);
       if (!evaluation) continue; // Ctrl-C mid-evaluation: the loop's top writes the checkpoint
       const { info } = evaluation;
-      if (!Number.isFinite(info.trainLoss + info.valLoss))
-        notFinite(info.trainLoss + info.valLoss, run.iter, config.outDir);
+      const both = info.trainLoss + info.valLoss;
+      if (!Number.isFinite(both)) notFinite(both, run.iter, config.outDir);
       const improved = info.valLoss < (run.bestValLoss ?? Infinity);
       run.bestValLoss = Math.min(info.valLoss, run.bestValLoss ?? Infinity);
       result.evals.push(info);
