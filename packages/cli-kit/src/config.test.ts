@@ -240,6 +240,14 @@ describe('resolveConfig: positionals and help', () => {
     expect([sources.nLayer, sources.bias, positionals, configFiles]).toEqual(['file', 'flag', [], [py]]);
     expect(resolved(['--config', py]).config.nLayer).toBe(6); // --config reads one whichever way
     expect(failure([py]).message).toBe(`unexpected argument '${py}' (this command takes only --flags)`);
+    for (const name of ['latin1.py', 'latin1.json']) {
+      const path = join(dir, name);
+      writeFileSync(
+        path,
+        Buffer.from(name.endsWith('.py') ? "out_dir = 'caf\xe9'\n" : '{"outDir": "caf\xe9"}', 'latin1'),
+      );
+      expect(failure(['--config', path]).message).toBe(`config file ${path} is not valid UTF-8 text; save it as UTF-8`);
+    }
     const bad = json('bad.py', 'n_layer = 0\n');
     expect(failure(['--config', bad]).message).toBe(`${bad} line 1: n_layer expects a positive integer, got 0`);
   });

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, USAGE_EXIT_CODE } from './cli-error.js';
-import { readJsonFile } from './files.js';
+import { readJsonFile, utf8Text } from './files.js';
 import { parsePythonConfig } from './python-config.js';
 import { readUserFile } from './read-file.js';
 import { suggest } from './suggest.js';
@@ -113,7 +113,8 @@ export function resolveConfig<D extends ConfigDefaults>(
     const entries: [setting: string, v: unknown, at: string, where: string][] = [];
     if (file.endsWith('.py')) {
       const text = readUserFile(file, { what: 'config file', maxBytes: MAX_CONFIG_BYTES, exitCode: USAGE_EXIT_CODE });
-      for (const { name, value: v, line } of parsePythonConfig(text.toString('utf8'), value)) {
+      const settings = parsePythonConfig(utf8Text(text, `config file ${value}`, USAGE_EXIT_CODE), value);
+      for (const { name, value: v, line } of settings) {
         entries.push([name, v, `${value} line ${line}`, `${value} line ${line}: ${name}`]);
       }
     } else {

@@ -105,13 +105,24 @@ const MAX_JSON_BYTES = 64 * 1024 * 1024;
  * // missing → "config file not found: config/small.json"
  */
 export function readJsonFile(path: string, what = 'JSON file', exitCode = 1): unknown {
-  const bytes = readUserFile(path, { what, maxBytes: MAX_JSON_BYTES, exitCode });
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, ''); // a byte-order mark is not JSON
+  const text = utf8Text(readUserFile(path, { what, maxBytes: MAX_JSON_BYTES, exitCode }), `${what} ${path}`, exitCode);
   if (text.trim() === '') throw new CliError(`${what} ${path} is empty`, { exitCode });
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
     throw new CliError(`${what} ${path} is not valid JSON (${(err as Error).message})`, { cause: err, exitCode });
+  }
+}
+
+/**
+ * `bytes` as UTF-8 text without a leading byte-order mark, or a CliError saying that `what` is not
+ * UTF-8: a stray byte would otherwise become U+FFFD inside a value (a path, a name) without a word.
+ */
+export function utf8Text(bytes: Uint8Array, what: string, exitCode = 1): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes); // drops a byte-order mark
+  } catch {
+    throw new CliError(`${what} is not valid UTF-8 text; save it as UTF-8`, { exitCode });
   }
 }
 
