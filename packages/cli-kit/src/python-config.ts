@@ -16,7 +16,7 @@ export interface PythonSetting {
  * lines, `#` comments (also after a value), `import` lines (skipped: they only serve expressions
  * this does not evaluate), and `name = value` where the value is a number (`1e-3`, `5 * 8`: `+ - * /`,
  * `//`, `**` and parentheses over numbers), a string in single or double quotes, `True` or `False`.
- * Anything else is one {@link CliError} naming the file, the line and what is read.
+ * Anything else is one {@link CliError} naming the file, the line and its text.
  * @example
  * parsePythonConfig("n_layer = 6\nlearning_rate = 1e-3 # higher for baby networks\nbias = False", 'c.py');
  * // [{ name: 'n_layer', value: 6, line: 1 }, { name: 'learning_rate', value: 0.001, line: 2 }, { name: 'bias', value: false, line: 3 }]
