@@ -1,6 +1,13 @@
 // A pretraining run's state — model, optimizer, generator, data, counters — started from scratch, resumed from a checkpoint, or saved.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { CliError, USAGE_EXIT_CODE, describeFsError, foreignFilesRefusal, makeDir } from '@tinygpt/cli-kit';
+import {
+  CliError,
+  USAGE_EXIT_CODE,
+  describeFsError,
+  foreignFilesRefusal,
+  makeDir,
+  notSavedError,
+} from '@tinygpt/cli-kit';
 import { join, resolve } from 'node:path';
 import { CORPUS_NAMES, resolveCorpus } from '@tinygpt/datasets/text';
 import type { Corpus } from '@tinygpt/datasets/text';
@@ -211,11 +218,7 @@ export function saveRun(run: Run, kept: number | null): void {
   try {
     writeCheckpoint(run.config.outDir, runCheckpoint(run));
   } catch (err) {
-    if (!(err instanceof CliError)) throw err;
-    const left = kept === null ? 'none of this run is there yet' : `the one of iteration ${kept} there is unchanged`;
-    throw new CliError(`${err.message}; the checkpoint of iteration ${run.iter} was not saved, and ${left}`, {
-      cause: err,
-    });
+    throw notSavedError(err, `iteration ${run.iter}`, kept === null ? null : `iteration ${kept}`);
   }
 }
 

@@ -1,7 +1,7 @@
 // Trains the digit network on MNIST by mini-batch gradient descent, scoring and checkpointing it after every epoch.
 import { AdamW, cosineLr, constantLr, getBackend, Rng, SGD, tidy } from '@tinygpt/autograd';
 import type { Tensor } from '@tinygpt/autograd';
-import { CliError, createProgress, onInterrupt } from '@tinygpt/cli-kit';
+import { createProgress, notSavedError, onInterrupt } from '@tinygpt/cli-kit';
 import type { Progress, ProgressStream } from '@tinygpt/cli-kit';
 import type { Mlp } from '@tinygpt/mlp';
 import { existsSync } from 'node:fs';
@@ -141,10 +141,8 @@ async function saveEpoch(dir: string, state: Parameters<typeof saveCheckpoint>[1
   try {
     await saveCheckpoint(dir, state);
   } catch (err) {
-    if (!(err instanceof CliError)) throw err;
     const { epoch } = state;
-    const left = epoch === 1 ? 'none of this run is there yet' : `the one of epoch ${epoch - 1} there is unchanged`;
-    throw new CliError(`${err.message}; the checkpoint of epoch ${epoch} was not saved, and ${left}`, { cause: err });
+    throw notSavedError(err, `epoch ${epoch}`, epoch === 1 ? null : `epoch ${epoch - 1}`);
   }
 }
 

@@ -111,7 +111,8 @@ export function resolveConfig<D extends ConfigDefaults>(
     const file = configFiles.at(-1)!;
     // Each setting with where it stands (the file, and the line of a .py one) and how a message names it.
     const entries: [setting: string, v: unknown, at: string, where: string][] = [];
-    if (file.endsWith('.py')) {
+    const python = file.endsWith('.py');
+    if (python) {
       const text = readUserFile(file, { what: 'config file', maxBytes: MAX_CONFIG_BYTES, exitCode: USAGE_EXIT_CODE });
       const settings = parsePythonConfig(utf8Text(text, `config file ${value}`, USAGE_EXIT_CODE), value);
       for (const { name, value: v, line } of settings) {
@@ -127,12 +128,7 @@ export function resolveConfig<D extends ConfigDefaults>(
     return entries.map(([setting, v, at, where]) => {
       const k = names.get(normalize(setting));
       if (k === undefined) {
-        throw unknownKey(
-          `${at}: unknown setting "${setting}"`,
-          setting,
-          keys,
-          file.endsWith('.py') ? 'python' : 'file',
-        );
+        throw unknownKey(`${at}: unknown setting "${setting}"`, setting, keys, python ? 'python' : 'file');
       }
       if (typeof v !== typeof defaults[k]) {
         throw usageError(`${where} expects ${article(defaults[k]!)}, got ${JSON.stringify(v)}`);

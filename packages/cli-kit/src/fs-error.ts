@@ -32,3 +32,18 @@ export function writeError(what: string, err: unknown, detail = ''): Error {
   if (typeof (err as NodeJS.ErrnoException).syscall !== 'string') return err as Error;
   return new CliError(`cannot write ${what}: ${describeFsError(err)}${detail}`, { cause: err });
 }
+
+/**
+ * A checkpoint save's failure (a {@link CliError} from the swap), saying which checkpoint was lost
+ * and which one the directory still holds: `saved` and `kept` as the run counts them ("iteration
+ * 20", "epoch 1"), `kept` null when the run has saved none there yet. Other errors come back as they are.
+ * @example
+ * throw notSavedError(err, 'iteration 20', 'iteration 0');
+ * // "cannot write runs/x: no space left on the device; the checkpoint of iteration 20 was not saved,
+ * // and the one of iteration 0 there is unchanged"
+ */
+export function notSavedError(err: unknown, saved: string, kept: string | null): unknown {
+  if (!(err instanceof CliError)) return err;
+  const left = kept === null ? 'none of this run is there yet' : `the one of ${kept} there is unchanged`;
+  return new CliError(`${err.message}; the checkpoint of ${saved} was not saved, and ${left}`, { cause: err });
+}

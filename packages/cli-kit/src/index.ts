@@ -38,7 +38,7 @@ export {
 } from './files.js';
 export type { AtomicData } from './files.js';
 export { lockDir } from './lock.js';
-export { describeFsError, writeError } from './fs-error.js';
+export { describeFsError, notSavedError, writeError } from './fs-error.js';
 export { makeDir } from './make-dir.js';
 export { dirRefusal, foreignFilesRefusal } from './out-dir.js';
 export { readStdin, readUserFile } from './read-file.js';

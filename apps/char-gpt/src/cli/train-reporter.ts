@@ -161,14 +161,12 @@ export function trainReporter(
     done(result) {
       progress?.done();
       progress = null;
-      if (result.interrupted && config.evalOnly) {
+      const took = formatDuration(performance.now() - started);
+      if (config.evalOnly) {
         const stopped = 'stopped: the evaluation was cut short; nothing was written';
-        if (json || outClosed?.()) err.write(`${stopped}\n`);
+        if (!result.interrupted) say(`done: evaluated iteration ${result.iter} in ${took}; nothing written`);
+        else if (json || outClosed?.()) err.write(`${stopped}\n`);
         else say(stopped);
-      } else if (!result.interrupted && config.evalOnly) {
-        say(
-          `done: evaluated iteration ${result.iter} in ${formatDuration(performance.now() - started)}; nothing written`,
-        );
       } else if (!result.interrupted) {
         const best = result.bestValLoss === null ? '' : `, best val loss ${result.bestValLoss.toFixed(4)}`;
         // A run that got worse after its best says so: its checkpoint is the last, not the best.
@@ -178,7 +176,7 @@ export function trainReporter(
             ? `; the checkpoint holds iteration ${savedIter} (val loss ${saved.toFixed(4)}; ` +
               '--no-always-save-checkpoint keeps the best instead)'
             : '';
-        say(`done: ${result.iter} iterations${best}, in ${formatDuration(performance.now() - started)}${worse}`);
+        say(`done: ${result.iter} iterations${best}, in ${took}${worse}`);
       }
     },
   };
